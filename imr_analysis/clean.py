@@ -1,0 +1,333 @@
+"""Cleaning: raw annex tables -> canonical tidy tables, with every raw row accounted for.
+
+Each body row of every table ends in exactly one ledger state:
+
+* ``kept``      read as it stands;
+* ``mapped``    read after a rule: a Puskesmas alias, blank/'-' -> 0, an Indonesian number,
+                a new district's name taken as written;
+* ``set_aside`` not used, with a reason the user can act on (unknown Puskesmas, text or a
+                negative number in a count cell, a duplicate, a total or rate row, which is
+                kept as a *reported* value and checked instead).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError, Location
+from .read.annex import AnnexTable, BodyRow, Column, find_tables
+from .read.grid import SUPPORTED, read_grids
+from .read.numbers import parse_number
+from .schemas import SCHEMAS
+from .vocab.layout import layout, table_label
+from .vocab.puskesmas import Registry, display_name, name_key
+
+GEO = ["province", "district", "kecamatan", "puskesmas"]
+CELL_COLUMNS = ["file", "sheet", "row", "column", "header", "table", "block", "row_kind", "year",
+                "province", "district", "kecamatan", "puskesmas", "role", "measure", "sex",
+                "age_group", "cause", "denominator_kind", "raw", "value", "decimals"]
+
+
+@dataclass
+class CleanResult:
+    """Everything cleaning produces: canonical tables, the ledger, cell values and notes."""
+
+    tables: dict[str, pd.DataFrame]
+    ledger: pd.DataFrame
+    cells: pd.DataFrame
+    sources: pd.DataFrame
+    header_notes: list[dict] = field(default_factory=list)
+    problems: list[dict] = field(default_factory=list)   # cell problems outside count columns
+    proposed_registry: pd.DataFrame | None = None
+    skipped_files: list[str] = field(default_factory=list)
+
+
+def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """Files to read: given files as they are; folders searched recursively for workbooks and CSVs."""
+    files, skipped = [], []
+    for path in map(Path, paths):
+        if not path.exists():
+            raise InputError("no such file or folder.", Location(file=str(path)), "check the path.")
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if not child.is_file() or child.name.startswith(("~$", ".")):
+                    continue
+                if child.suffix.lower() in SUPPORTED and "examples" not in child.relative_to(path).parts:
+                    files.append(child)
+                else:
+                    skipped.append(str(child))
+        else:
+            files.append(path)
+    if not files:
+        raise InputError("no Excel workbook or CSV file was found.", Location(file=", ".join(map(str, paths))),
+                         "give the annex workbooks (.xlsx) or CSV exports, or a folder that holds them.")
+    return files, skipped
+
+
+def read_tables(files: list[Path], engine: str = "calamine") -> list[AnnexTable]:
+    """Every annex table in every file; a file holding none of them is an input error."""
+    tables = []
+    for path in files:
+        found = [t for grid in read_grids(path, engine) for t in find_tables(grid)]
+        if not found:
+            titles = "; ".join(spec["label_id"] for spec in layout()["tables"].values())
+            raise InputError(
+                "none of the annex tables was found in this file (tables are found by their title text).",
+                Location(file=str(path)),
+                f"check that the title row is present and spelled as in the Profil ({titles}), or remove the file from the input.",
+            )
+        tables.extend(found)
+    return tables
+
+
+def clean(paths: list[Path], year: int | None = None, district: str | None = None,
+          registry: Registry | None = None, engine: str = "calamine") -> CleanResult:
+    """Read raw files and folders and return the canonical tables with full accounting."""
+    # Load inputs
+    files, skipped = expand_inputs(paths)
+    tables = read_tables(files, engine)
+    registry = registry or Registry()
+
+    # Process data
+    ledger_rows, cell_rows, sources, notes, problems = [], [], [], [], []
+    proposals: dict[tuple[str, str], dict] = {}
+    seen_tables: dict[tuple, str] = {}
+    for table in tables:
+        t_year, t_district = _resolve_period(table, year, district, problems)
+        source = f"{Path(table.file).name}" + (f" / {table.sheet}" if table.sheet else "")
+        key = (table.kind, registry.district_name(t_district), t_year)
+        duplicate_of = seen_tables.get(key)
+        seen_tables.setdefault(key, source)
+        sources.append({"table": table.kind, "year": t_year, "district": registry.district_name(t_district),
+                        "file": table.file, "sheet": table.sheet, "title": table.title,
+                        "blocks": len(table.blocks), "used": duplicate_of is None})
+        for col in table.columns:
+            if col.rule:
+                notes.append({"file": table.file, "sheet": table.sheet, "table": table.kind,
+                              "column": col.letter, "header": col.header, "note": col.rule})
+        for b, block in enumerate(table.blocks):
+            seen_rows: dict[str, int] = {}
+            for body in block.rows:
+                entry, cells = _account_row(table, b, block.columns, body, t_year, t_district, registry,
+                                            proposals, duplicate_of, seen_rows, problems)
+                ledger_rows.append(entry)
+                cell_rows.extend(cells)
+    ledger = pd.DataFrame(ledger_rows)
+    cells = pd.DataFrame(cell_rows, columns=CELL_COLUMNS)
+    canonical = build_canonical(cells)
+
+    proposed = None
+    if proposals:
+        proposed = pd.DataFrame(proposals.values())[["province", "district", "kecamatan", "puskesmas", "aliases"]]
+    # Save outputs: see write_outputs
+    return CleanResult(canonical, ledger, cells, pd.DataFrame(sources), notes, problems, proposed, skipped)
+
+
+def _resolve_period(table: AnnexTable, year: int | None, district: str | None, problems: list) -> tuple[int, str]:
+    where = table.location(table.blocks[0].title_row)
+    t_year = table.year or year
+    if t_year is None:
+        raise InputError("the table's title block has no year (TAHUN yyyy) and no --year was given.", where,
+                         "add the year to the title block, or pass --year.")
+    if table.year and year and table.year != year:
+        problems.append({"severity": "warning", "check": "year_mismatch", "file": table.file, "sheet": table.sheet,
+                         "row": where.row, "column": "", "year": table.year, "area": "",
+                         "message": f"the title says {table.year} but --year {year} was given; the title's year is used."})
+    t_district = table.district or district
+    if not t_district:
+        raise InputError("the table's title block has no district (KABUPATEN/KOTA ...) and no --district was given.",
+                         where, "add the district to the title block, or pass --district.")
+    return t_year, t_district
+
+
+def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: BodyRow, year: int,
+                 district_raw: str, registry: Registry, proposals: dict, duplicate_of: str | None,
+                 seen_rows: dict[str, int], problems: list) -> tuple[dict, list[dict]]:
+    """One ledger entry for a body row, and its parsed cells (none when set aside)."""
+    district = registry.district_name(district_raw)
+    entry = {"file": table.file, "sheet": table.sheet, "row": body.row, "table": table.kind,
+             "block": "lanj." if block_no else "main", "row_kind": body.kind, "year": year,
+             "district": district, "name_as_written": body.label, "puskesmas": "", "state": "",
+             "rules": "", "reason": ""}
+    rules: list[str] = []
+    reasons: list[str] = []
+    geo = {"province": registry.province(district_raw), "district": district, "kecamatan": "", "puskesmas": ""}
+
+    if duplicate_of:
+        reasons.append(f"this table ({table_label(table.kind)}, {district} {year}) was already read from "
+                       f"{duplicate_of}; rows are not counted twice")
+    if body.kind == "total":
+        reasons.append("district total row: kept as a reported value and checked against the sum of the Puskesmas rows")
+    elif body.kind == "rate":
+        reasons.append("reported rate row: kept as a reported value and checked against the recomputed rate")
+    elif not body.label:
+        reasons.append("no Puskesmas name in this row; write the name in the PUSKESMAS column")
+    elif registry.knows_district(district_raw):
+        match = registry.match(district_raw, body.label)
+        if match.found:
+            geo.update(kecamatan=match.kecamatan, puskesmas=match.puskesmas)
+            if match.rule != "exact":
+                rules.append(match.rule)
+        else:
+            hint = f" Nearest registry names: {', '.join(match.suggestions)}." if match.suggestions else ""
+            reasons.append(f"unknown Puskesmas '{body.label}' for {district}.{hint} If it is one of them, add "
+                           f"'{body.label}' to its aliases in imr_analysis/vocab/puskesmas.csv; if it is new, add a row.")
+    else:
+        key = name_key(body.label)
+        name = display_name(key)
+        kecamatan = display_name(name_key(body.kecamatan)) if body.kecamatan else ""
+        geo.update(kecamatan=kecamatan, puskesmas=name)
+        rules.append(f"new district: name '{body.label}' taken as '{name}'")
+        prop = proposals.setdefault((district, name), {"province": "", "district": district,
+                                                       "kecamatan": kecamatan, "puskesmas": name, "aliases": set()})
+        if body.label.strip() != name:
+            prop["aliases"].add(body.label.strip())
+        prop["aliases"] = prop["aliases"] if isinstance(prop["aliases"], set) else set()
+    entry["puskesmas"] = geo["puskesmas"]
+
+    if body.kind == "data" and geo["puskesmas"] and not reasons:
+        first = seen_rows.get(geo["puskesmas"])
+        if first is not None:
+            reasons.append(f"second row for {geo['puskesmas']} in this table (first at row {first}); not counted twice")
+        else:
+            seen_rows[geo["puskesmas"]] = body.row
+
+    cells = []
+    cell_rules: list[str] = []
+    for col in columns:
+        if col.role == "ignored":
+            continue
+        raw = body.cells.get(col.index)
+        counts_here = col.role == "count" and body.kind == "data"
+        parsed = parse_number(raw, blank_is_zero=col.role in ("count", "check") and body.kind != "rate")
+        header = f"{col.letter} ({col.header})"
+        if parsed.problem:
+            if counts_here:
+                reasons.append(f"column {header}: {parsed.problem}")
+            else:
+                problems.append({"severity": "warning", "check": "unreadable_value", "file": table.file,
+                                 "sheet": table.sheet, "row": body.row, "column": col.letter, "year": year,
+                                 "area": geo["puskesmas"] or district,
+                                 "message": f"column {header}: {parsed.problem}; the value is left out of the checks."})
+            continue
+        value = parsed.value
+        if counts_here and value is not None:
+            if value < 0:
+                reasons.append(f"column {header}: negative count {value:g}; counts cannot be below 0, correct the cell")
+            elif not float(value).is_integer():
+                reasons.append(f"column {header}: non-integer count {value:g}; counts must be whole numbers, correct the cell")
+        if parsed.rule and body.kind == "data":
+            cell_rules.append(parsed.rule)
+        cells.append({"file": table.file, "sheet": table.sheet, "row": body.row, "column": col.letter,
+                      "header": col.header, "table": table.kind, "block": entry["block"], "row_kind": body.kind,
+                      "year": year, **geo, "role": col.role, "measure": col.measure, "sex": col.sex,
+                      "age_group": col.age_group, "cause": col.cause, "denominator_kind": col.denominator_kind,
+                      "raw": "" if raw is None else str(raw), "value": value, "decimals": _decimals(raw)})
+    rules.extend(_summarise(cell_rules))
+    if reasons:
+        entry["state"], entry["reason"] = "set_aside", "; ".join(reasons)
+        entry["rules"] = "; ".join(rules)
+        keep_as_reported = body.kind in ("total", "rate") and not duplicate_of
+        return entry, (cells if keep_as_reported else [])
+    entry["state"] = "mapped" if rules else "kept"
+    entry["rules"] = "; ".join(rules)
+    return entry, cells
+
+
+def _summarise(rules: list[str]) -> list[str]:
+    """'blank -> 0' x 5 becomes one entry 'blank -> 0 (5 cells)'."""
+    counts: dict[str, int] = {}
+    for rule in rules:
+        key = "Indonesian number format" if rule.startswith("Indonesian number") else rule
+        counts[key] = counts.get(key, 0) + 1
+    return [f"{rule} ({n} cell{'s' if n > 1 else ''})" for rule, n in counts.items()]
+
+
+def _decimals(raw: object) -> int:
+    """Decimals shown in a reported value ('96,23' -> 2); floats from Excel count up to 2."""
+    if raw is None:
+        return 0
+    text = str(raw).strip().rstrip("%")
+    if isinstance(raw, float):
+        text = repr(raw)
+        return 0 if raw.is_integer() else min(len(text.split(".")[-1]), 2)
+    for sep in (",", "."):
+        if sep in text:
+            tail = text.split(sep)[-1]
+            if sep == "." and len(tail) == 3 and "," not in text:
+                return 0  # '1.905' is a thousands separator
+            return len(tail)
+    return 0
+
+
+# --- canonical tables -----------------------------------------------------------------
+
+_SOURCE = ["file", "sheet", "row"]
+
+
+def _data_counts(cells: pd.DataFrame, table: str) -> pd.DataFrame:
+    sel = cells[(cells["table"] == table) & (cells["row_kind"] == "data") & (cells["role"] == "count")]
+    return sel.assign(value=sel["value"].astype(float))
+
+
+def _with_source(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    src = df.groupby(keys, dropna=False)[_SOURCE].first().reset_index()
+    return src.rename(columns={"file": "source_file", "sheet": "source_sheet", "row": "source_row"})
+
+
+def build_canonical(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Pivot the parsed count cells into the four canonical tables (validated by pandera)."""
+    keys = GEO + ["year", "sex"]
+    out = {}
+
+    b = _data_counts(cells, "births")
+    births = b.pivot_table(index=keys, columns="measure", values="value", aggfunc="sum").reset_index()
+    for col in ("live_births", "stillbirths"):
+        if col not in births:
+            births[col] = 0.0
+    births = births.merge(_with_source(b, keys), on=keys, how="left")
+    out["births"] = births[keys + ["live_births", "stillbirths", "source_file", "source_sheet", "source_row"]]
+
+    d = _data_counts(cells, "deaths").rename(columns={"measure": "age_group_"})
+    d["age_group"] = d["age_group_"]
+    d = d[d["age_group"].isin(["neonatal", "postneonatal", "child"])]
+    dk = keys + ["age_group"]
+    deaths = d.groupby(dk, dropna=False)["value"].sum().rename("deaths").reset_index()
+    out["deaths"] = deaths.merge(_with_source(d, dk), on=dk, how="left")
+
+    c = pd.concat([_data_counts(cells, "causes"), _data_counts(cells, "child_causes")])
+    ck = keys + ["age_group", "cause"]
+    by_cause = c.groupby(ck, dropna=False)["value"].sum().rename("deaths").reset_index()
+    out["deaths_by_cause"] = by_cause.merge(_with_source(c, ck), on=ck, how="left")
+
+    out["neonatal_visits"] = _visits(cells, keys)
+
+    for name, df in out.items():
+        for col in GEO:
+            df[col] = df[col].replace("", pd.NA) if col in ("province", "kecamatan") else df[col]
+        df = df.sort_values([k for k in ["district", "year", "puskesmas", "sex", "age_group", "cause", "visit"] if k in df])
+        out[name] = SCHEMAS[name].validate(df.reset_index(drop=True))
+    return out
+
+
+def _visits(cells: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    k = cells[(cells["table"] == "kn") & (cells["row_kind"] == "data")]
+    counts = k[(k["role"] == "count") & k["measure"].isin(["kn1", "kn_lengkap"])]
+    denom = k[(k["role"] == "count") & (k["measure"] == "denominator")]
+    pct = k[(k["role"] == "pct") & k["measure"].isin(["kn1", "kn_lengkap"])]
+    v = counts.groupby(keys + ["measure"], dropna=False)["value"].sum().rename("visits").reset_index()
+    den = denom.groupby(keys, dropna=False).agg(denominator=("value", "sum"),
+                                                denominator_kind=("denominator_kind", "first")).reset_index()
+    pc = pct.groupby(keys + ["measure"], dropna=False)["value"].first().rename("reported_pct").reset_index()
+    v = v.merge(den, on=keys, how="left").merge(pc, on=keys + ["measure"], how="left")
+    v = v.merge(_with_source(counts, keys + ["measure"]), on=keys + ["measure"], how="left")
+    v = v.rename(columns={"measure": "visit"})
+    cols = keys + ["visit", "visits", "denominator", "denominator_kind", "reported_pct",
+                   "source_file", "source_sheet", "source_row"]
+    if v.empty:
+        return pd.DataFrame({c: pd.Series(dtype="float" if c in ("denominator", "reported_pct") else "object")
+                             for c in cols}).astype({"year": int, "visits": int, "source_row": int})
+    return v[cols]

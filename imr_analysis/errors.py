@@ -1,0 +1,51 @@
+"""Errors shown to users: each names the file, sheet, row and column, and says what to fix."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Location:
+    """Where something is in the raw input. Rows are 1-based as in Excel; columns are letters."""
+
+    file: str = ""
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+
+    def describe(self) -> str:
+        parts = [f"file {self.file}"] if self.file else []
+        if self.sheet:
+            parts.append(f"sheet '{self.sheet}'")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+
+class InputError(Exception):
+    """Raw input that cannot be used at all. The CLI prints it and exits with code 2."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, location: Location | None = None, fix: str = ""):
+        self.message = message
+        self.location = location or Location()
+        self.fix = fix
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        where = self.location.describe()
+        text = f"{where}: {self.message}" if where else self.message
+        return f"{text}\n  What to do: {self.fix}" if self.fix else text
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> Excel column letters (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

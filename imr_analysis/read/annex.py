@@ -1,0 +1,373 @@
+"""Finding and laying out the Profil Kesehatan annex tables inside a grid.
+
+A table is found by its title text (tables.yaml), never by sheet name or table number. Its
+title block gives the district and year; the 2-4 merged header rows give each column's path
+(e.g. JUMLAH KEMATIAN / LAKI LAKI / NEONATAL), which is interpreted into a measure, a sex,
+an age group or a cause. The body is split into data rows, total rows (JUMLAH KAB.), rate
+rows (ANGKA ... (DILAPORKAN)) and footer lines. '(lanj.)' continuation blocks are further
+blocks of the same table.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..errors import InputError, Location, column_letter
+from ..text import norm
+from ..vocab.causes import match_cause
+from ..vocab.layout import layout, lookup
+from .grid import Grid
+
+_YEAR = re.compile(r"\bTAHUN (\d{4})\b")
+_DISTRICT = re.compile(r"^(?:KABUPATEN KOTA|KAB KOTA|KABUPATEN|KAB|KOTA) (.+?)(?: TAHUN \d{4})?$")
+_TABLE_NO = re.compile(r"^TABEL\s*\d+")
+
+
+@dataclass
+class Column:
+    index: int
+    header: str               # the header path joined with ' / '
+    role: str = "ignored"     # count | check | pct | ignored
+    measure: str = ""
+    sex: str = ""             # male | female | total | '' (not split)
+    age_group: str = ""       # causes: neonatal | postneonatal | child
+    cause: str = ""
+    denominator_kind: str = ""  # kn: live_births | sasaran
+    rule: str = ""            # header mapping applied (typo fixed, alias), or why ignored
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.index)
+
+
+@dataclass
+class BodyRow:
+    row: int                  # Excel row number (1-based)
+    kind: str                 # data | total | rate
+    label: str                # the Puskesmas name as written (or the total/rate label)
+    kecamatan: str
+    cells: dict[int, object]  # column index -> raw cell
+
+
+@dataclass
+class Block:
+    title_row: int
+    continuation: bool
+    columns: list[Column]
+    rows: list[BodyRow]
+    footer_rows: list[int] = field(default_factory=list)
+    blank_rows: int = 0
+
+
+@dataclass
+class AnnexTable:
+    kind: str
+    file: str
+    sheet: str
+    title: str
+    year: int | None
+    district: str | None
+    blocks: list[Block]
+
+    def location(self, row: int | None = None, column: str = "") -> Location:
+        return Location(self.file, self.sheet, row, column)
+
+    @property
+    def columns(self) -> list[Column]:
+        return [c for b in self.blocks for c in b.columns]
+
+
+def _row_text(cells: list[object]) -> str:
+    return norm(" ".join(str(c) for c in cells if isinstance(c, str)))
+
+
+def _title_kind(text: str) -> str | None:
+    for kind, spec in layout()["tables"].items():
+        rule = spec["title"]
+        if all(k in text for k in rule["all_of"]) and not any(k in text for k in rule["none_of"]):
+            return kind
+    return None
+
+
+def find_tables(grid: Grid) -> list[AnnexTable]:
+    """Every annex table in a grid, continuation blocks joined to their table."""
+    titles: list[tuple[int, str, str]] = []
+    for i, row in enumerate(grid.rows):
+        strings = [c for c in row if isinstance(c, str)]
+        if not strings or len(strings) > 3 or any(isinstance(c, (int, float)) for c in row):
+            continue
+        text = _row_text(row)
+        if "JUMLAH" not in text and "CAKUPAN" not in text:
+            continue
+        kind = _title_kind(text)
+        if kind:
+            titles.append((i, kind, " ".join(strings)))
+    tables: list[AnnexTable] = []
+    for n, (i, kind, title) in enumerate(titles):
+        end = titles[n + 1][0] if n + 1 < len(titles) else len(grid.rows)
+        continuation = _is_continuation(grid, i)
+        block, year, district = _read_block(grid, kind, i, end, continuation)
+        previous = next((t for t in reversed(tables) if t.kind == kind), None)
+        if continuation and previous is not None:
+            previous.blocks.append(block)
+            previous.year = previous.year or year
+            previous.district = previous.district or district
+            continue
+        tables.append(AnnexTable(kind, str(grid.file), grid.sheet, title, year, district, [block]))
+    for table in tables:
+        _assign_roles(table)
+    return tables
+
+
+def _is_continuation(grid: Grid, title_index: int) -> bool:
+    lines = [_row_text(grid.rows[k]) for k in range(max(0, title_index - 2), title_index + 1)]
+    return any(word in line.split() for line in lines for word in layout()["continuation"])
+
+
+def _read_block(grid: Grid, kind: str, start: int, end: int, continuation: bool):
+    year = district = None
+    header_start = None
+    for i in range(start, min(end, start + 12)):
+        text = _row_text(grid.rows[i])
+        if (m := _YEAR.search(text)) and year is None:
+            year = int(m.group(1))
+        if i > start and (m := _DISTRICT.match(text)) and district is None and not _TABLE_NO.match(text):
+            district = m.group(1)
+        if i > start and _label_columns(grid.rows[i]):
+            header_start = i
+            break
+    if header_start is None:
+        raise InputError(
+            "a table title was found but no header row (NO / KECAMATAN / PUSKESMAS) below it.",
+            Location(str(grid.file), grid.sheet, start + 1),
+            "keep the table's header rows directly under its title block.",
+        )
+    number_row = _number_row(grid, header_start, end)
+    header_end = number_row if number_row is not None else _first_data_row(grid, header_start, end)
+    paths = _header_paths(grid, header_start, header_end)
+    labels = _label_columns_from_paths(paths)
+    columns = [
+        _interpret(kind, j, path)
+        for j, path in enumerate(paths)
+        if j not in labels.values() and any(path)
+    ]
+    body_start = (number_row + 1) if number_row is not None else header_end
+    block = Block(start + 1, continuation, columns, [])
+    _read_body(grid, block, labels, body_start, end)
+    return block, year, district
+
+
+def _label_columns(row: list[object]) -> dict[str, int]:
+    found = {}
+    for j, cell in enumerate(row[:6]):
+        if isinstance(cell, str):
+            key, _ = lookup(cell, layout()["label_columns"], fuzzy=len(cell) > 4)
+            if key and key not in found:
+                found[key] = j
+    return found if ("puskesmas" in found or "kecamatan" in found) else {}
+
+
+def _label_columns_from_paths(paths: list[list[str]]) -> dict[str, int]:
+    found = {}
+    for j, path in enumerate(paths[:6]):
+        if path:
+            key, _ = lookup(path[0], layout()["label_columns"], fuzzy=len(path[0]) > 4)
+            if key and key not in found:
+                found[key] = j
+    return found
+
+
+def _number_row(grid: Grid, header_start: int, end: int) -> int | None:
+    """The row of column numbers (1, 2, 3, ...) under the header, if any."""
+    for i in range(header_start + 1, min(end, header_start + 7)):
+        values = [c for c in grid.rows[i] if c is not None]
+        nums = []
+        for c in values:
+            try:
+                nums.append(int(float(str(c).strip("() "))))
+            except ValueError:
+                break
+        if len(nums) == len(values) >= 3 and nums[:3] == [1, 2, 3]:
+            return i
+    return None
+
+
+def _first_data_row(grid: Grid, header_start: int, end: int) -> int:
+    for i in range(header_start + 1, end):
+        if isinstance(grid.cell(i, 0), (int, float)):
+            return i
+    return header_start + 1
+
+
+def _header_paths(grid: Grid, start: int, stop: int) -> list[list[str]]:
+    """Column paths from merged header rows, filling a merged label across its span.
+
+    A label fills to the right until the next label on its row or the edge of its parent's
+    span (the label above), so 'LAKI-LAKI' covers NEONATAL, POST NEONATAL and BALITA beneath it.
+    """
+    width = max((len(grid.rows[i]) for i in range(start, stop)), default=0)
+    paths: list[list[str]] = [[] for _ in range(width)]
+    parent_ids = [0] * width
+    for i in range(start, stop):
+        row = grid.rows[i]
+        current, current_parent, new_ids = None, None, [0] * width
+        for j in range(width):
+            cell = row[j] if j < len(row) else None
+            text = str(cell).strip() if cell is not None else ""
+            if text:
+                current, current_parent = text, parent_ids[j]
+                new_ids[j] = hash((parent_ids[j], i, j))
+                paths[j].append(text)
+            elif current is not None and parent_ids[j] == current_parent and not _is_label_col(paths[j]):
+                paths[j].append(current)
+                new_ids[j] = new_ids[j - 1]
+            else:
+                current = None
+                new_ids[j] = parent_ids[j]
+        parent_ids = new_ids
+    return paths
+
+
+def _is_label_col(path: list[str]) -> bool:
+    return bool(path) and lookup(path[0], layout()["label_columns"], fuzzy=False)[0] is not None
+
+
+def _read_body(grid: Grid, block: Block, labels: dict[str, int], start: int, end: int) -> None:
+    lay = layout()
+    footer = False
+    kecamatan = ""
+    value_cols = [c.index for c in block.columns]
+    name_cols = [labels[k] for k in ("no", "kecamatan", "puskesmas") if k in labels]
+    for i in range(start, end):
+        row = grid.rows[i]
+        if all(c is None for c in row):
+            block.blank_rows += 1
+            continue
+        texts = [norm(c) for c in row[: max(name_cols, default=2) + 2] if isinstance(c, str)]
+        first = texts[0] if texts else ""
+        if footer or any(t.split(" ")[0] in lay["footer_prefix"] for t in texts if t):
+            footer = True
+            block.footer_rows.append(i + 1)
+            continue
+        cells = {j: (row[j] if j < len(row) else None) for j in value_cols}
+        name = row[labels["puskesmas"]] if "puskesmas" in labels and labels["puskesmas"] < len(row) else None
+        kec = row[labels["kecamatan"]] if "kecamatan" in labels and labels["kecamatan"] < len(row) else None
+        if any(t.split(" ")[0] in lay["rate_row_prefix"] for t in texts):
+            block.rows.append(BodyRow(i + 1, "rate", " ".join(texts), "", cells))
+            continue
+        if any(_is_total_label(t) for t in texts):
+            block.rows.append(BodyRow(i + 1, "total", first, "", cells))
+            continue
+        if kec is not None and str(kec).strip():
+            kecamatan = str(kec).strip()
+        label = str(name).strip() if name is not None else ""
+        if not label and all(v is None for v in cells.values()):
+            block.blank_rows += 1  # a numbered template row with nothing in it
+            continue
+        block.rows.append(BodyRow(i + 1, "data", label, kecamatan, cells))
+
+
+def _is_total_label(text: str) -> bool:
+    totals = layout()["total_row"]
+    return text in totals or text.startswith("JUMLAH") or text.startswith("TOTAL")
+
+
+# --- column interpretation -------------------------------------------------------------
+
+def _sex(path: list[str]) -> str:
+    for element in path:
+        key, _ = lookup(element, layout()["sex"], fuzzy=False)
+        if key:
+            return key
+    return ""
+
+
+def _interpret(kind: str, index: int, path: list[str]) -> Column:
+    col = Column(index, " / ".join(path))
+    measures = layout()["measures"]
+    leaf = path[-1]
+    if kind in ("births", "deaths"):
+        col.measure, col.rule = lookup(leaf, measures[kind])
+        col.measure = col.measure or ""
+        col.sex = _sex(path[:-1]) or _sex([leaf])
+        if not col.measure:
+            col.rule = "column not recognised for this table; not used"
+            return col
+        col.role = "count"
+    elif kind in ("causes", "child_causes"):
+        col.age_group = "child" if kind == "child_causes" else _cause_section(path[:-1])
+        if not col.age_group:
+            col.rule = "no neonatal / post-neonatal section above this column; not used"
+            return col
+        total, _ = lookup(leaf, {"total": measures["section_total"]}, fuzzy=False)
+        if total:
+            col.role, col.measure = "check", "section_total"
+            return col
+        match = match_cause(leaf)
+        col.role, col.measure, col.cause = "count", "deaths", match.code
+        if match.rule == "unrecognised":
+            col.rule = f"cause '{leaf}' is not in the cause vocabulary; counted as 'other' (add an alias to cause_aliases.csv)"
+        elif match.rule.startswith("typo"):
+            col.rule = match.rule
+    elif kind == "kn":
+        group = _kn_group(path)
+        col.sex = _sex(path)
+        if group in (None, "ignored"):
+            col.rule = "column not used (not a KN count, percentage or denominator)"
+            return col
+        unit, _ = lookup(leaf, measures["kn_units"], fuzzy=False)
+        col.measure = group
+        if group == "denominator":
+            col.denominator_kind = "sasaran" if any("SASARAN" in norm(p) for p in path) else "live_births"
+        col.role = "pct" if unit == "pct" else "count"
+    return col
+
+
+def _cause_section(path: list[str]) -> str:
+    for element in path:
+        text = norm(element)
+        if "POST NEONATAL" in text or "POSTNEONATAL" in text or "29 HARI" in text:
+            return "postneonatal"
+        if "ANAK BALITA" in text:
+            return "child"
+        if "NEONATAL" in text:
+            return "neonatal"
+    return ""
+
+
+def _kn_group(path: list[str]) -> str | None:
+    for element in path:
+        text = norm(element)
+        if "HIPOTIROID" in text or text == "SHK":
+            return "ignored"
+        if "LENGKAP" in text or "3 KALI" in text or "KN3" in text:
+            return "kn_lengkap"
+        if "KN1" in text or "KN 1" in text or "1 KALI" in text:
+            return "kn1"
+        if "SASARAN" in text or "LAHIR HIDUP" in text or "BAYI BARU LAHIR" in text:
+            return "denominator"
+    return None
+
+
+def _assign_roles(table: AnnexTable) -> None:
+    """Decide which columns are canonical counts and which are reported checks.
+
+    Where a measure has male and female columns, those are the counts and the L+P column is a
+    reported total to check against them; where it has only a total, that total is the count
+    (sex 'unspecified'). Derived columns (HIDUP + MATI, BAYI, JUMLAH TOTAL) are checks.
+    """
+    derived = {"total_births", "infant", "under5"}
+    counts = [c for c in table.columns if c.role in ("count", "pct")]
+    for col in counts:
+        if col.measure in derived:
+            col.role = "check"
+    by_measure: dict[tuple[str, str], set[str]] = {}
+    for col in counts:
+        by_measure.setdefault((col.measure, col.role), set()).add(col.sex)
+    for col in counts:
+        sexes = by_measure[(col.measure, col.role)]
+        split = {"male", "female"} <= sexes
+        if col.sex == "total" and split and col.role == "count":
+            col.role = "check"
+        elif col.sex in ("total", "") and not split:
+            col.sex = "unspecified"

@@ -1,0 +1,128 @@
+"""Loading raw files into grids of cell values, one per sheet, with Excel row numbers kept.
+
+Excel workbooks (.xlsx, .xlsm, .xls, .ods) are read with python-calamine by default, or openpyxl
+(``engine="openpyxl"``). CSV exports are read with their separator (';' or ',') and encoding
+(UTF-8, UTF-8 with BOM, or Latin-1) detected.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError, Location
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+CSV_SUFFIXES = {".csv", ".txt"}
+SUPPORTED = EXCEL_SUFFIXES | CSV_SUFFIXES
+
+
+@dataclass
+class Grid:
+    """One sheet: ``rows[i][j]`` is the cell at Excel row i+1, column j+1 (None when empty)."""
+
+    file: Path
+    sheet: str
+    rows: list[list[object]] = field(default_factory=list)
+
+    def cell(self, i: int, j: int) -> object:
+        row = self.rows[i]
+        return row[j] if j < len(row) else None
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+
+def _clean(value: object) -> object:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    if isinstance(value, float) and value.is_integer():
+        return float(value)
+    return value
+
+
+def read_grids(path: Path, engine: str = "calamine") -> list[Grid]:
+    """All sheets of a workbook, or the one table of a CSV file, as grids."""
+    path = Path(path)
+    where = Location(file=str(path))
+    if not path.exists():
+        raise InputError("the file does not exist.", where, "check the path.")
+    if path.stat().st_size == 0:
+        raise InputError("the file is empty.", where, "export the table again from Excel, or remove the file from the input.")
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        return [_read_csv(path)]
+    if suffix in EXCEL_SUFFIXES:
+        return _read_excel(path, engine)
+    raise InputError(
+        f"'{path.suffix or 'no extension'}' is not a file type this tool reads.",
+        where,
+        "give Excel workbooks (.xlsx, .xls, .ods) or CSV exports (.csv) of the Profil annex tables.",
+    )
+
+
+def _read_excel(path: Path, engine: str) -> list[Grid]:
+    where = Location(file=str(path))
+    head = path.read_bytes()[:8]
+    if path.suffix.lower() in {".xlsx", ".xlsm", ".ods"} and not head.startswith(b"PK"):
+        if head.startswith(b"\xd0\xcf\x11\xe0"):
+            raise InputError("the workbook is password-protected or saved in the old .xls format under an .xlsx name.",
+                             where, "remove the password (File > Info > Protect Workbook) or save it again as .xlsx.")
+        raise InputError("the file is not an Excel workbook (its content is not .xlsx), or it is damaged.",
+                         where, "open it in Excel and save it again as .xlsx, or export the table as CSV.")
+    try:
+        if engine == "openpyxl":
+            return _read_openpyxl(path)
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_path(str(path))
+        grids = []
+        for name in book.sheet_names:
+            sheet = book.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False)
+            grids.append(Grid(path, name, [[_clean(v) for v in row] for row in rows]))
+        return grids
+    except InputError:
+        raise
+    except Exception as exc:  # the engines raise many types for damaged files
+        raise InputError(f"the workbook cannot be opened ({type(exc).__name__}: {exc}).", where,
+                         "open it in Excel and save it again as .xlsx, or export the table as CSV.") from exc
+
+
+def _read_openpyxl(path: Path) -> list[Grid]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    grids = []
+    for ws in book.worksheets:
+        rows = [[_clean(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        grids.append(Grid(path, ws.title, rows))
+    book.close()
+    return grids
+
+
+def _decode(raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1", errors="replace")
+
+
+def _read_csv(path: Path) -> Grid:
+    text = _decode(path.read_bytes())
+    if not text.strip():
+        raise InputError("the file is empty.", Location(file=str(path)),
+                         "export the table again from Excel, or remove the file from the input.")
+    sample = text[:20000]
+    semicolons, commas = sample.count(";"), sample.count(",")
+    delimiter = ";" if semicolons >= commas else ","
+    if "\t" in sample and sample.count("\t") > max(semicolons, commas):
+        delimiter = "\t"
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows = [[_clean(v) for v in row] for row in reader]
+    return Grid(path, "", rows)

@@ -1,0 +1,54 @@
+"""Reading numbers as Indonesian tables write them.
+
+'1.905' is one thousand nine hundred and five; '8,92' is eight point nine two; a blank cell
+or '-' means zero in a count column. Anything else in a number cell is a problem to report.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+_INT = re.compile(r"^[+-]?\d+$")
+_THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
+_DECIMAL_COMMA = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+$")
+_DECIMAL_POINT = re.compile(r"^[+-]?\d*\.\d+$")
+_ENGLISH_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_DASHES = {"-", "–", "—", "--"}
+_NO_DATA = {"TAD", "TD", "NA", "N/A", "T/A", "X", "?"}
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: float | None
+    rule: str = ""      # a mapping applied, e.g. "blank -> 0"; '' when read as it stands
+    problem: str = ""   # why the cell cannot be read; '' when fine
+
+
+def parse_number(cell: object, blank_is_zero: bool = True) -> Parsed:
+    """Read one cell. Counts: blank or '-' -> 0. Reported percentages: blank -> missing."""
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
+        return Parsed(0.0, "blank -> 0") if blank_is_zero else Parsed(None)
+    if isinstance(cell, bool):
+        return Parsed(None, problem=f"'{cell}' is not a number")
+    if isinstance(cell, (int, float)):
+        return Parsed(float(cell))
+    text = str(cell).replace("\u00a0", " ").strip()
+    if text == "":
+        return Parsed(0.0, "blank -> 0") if blank_is_zero else Parsed(None)
+    if text in _DASHES:
+        return Parsed(0.0, f"'{text}' -> 0") if blank_is_zero else Parsed(None)
+    compact = text.replace(" ", "").rstrip("%")
+    if _INT.match(compact):
+        return Parsed(float(compact))
+    if _THOUSANDS_DOT.match(compact):
+        return Parsed(float(compact.replace(".", "")), f"Indonesian number '{text}' -> {compact.replace('.', '')}")
+    if _DECIMAL_COMMA.match(compact):
+        return Parsed(float(compact.replace(".", "").replace(",", ".")))
+    if _DECIMAL_POINT.match(compact):
+        return Parsed(float(compact))
+    if _ENGLISH_GROUPED.match(compact):
+        return Parsed(None, problem=f"'{text}' uses a comma as thousands separator; write {compact.replace(',', '.')} or {compact.replace(',', '')}")
+    if text.upper() in _NO_DATA:
+        return Parsed(None, problem=f"'{text}' (no data) in a number cell; enter the count, or 0 if there were none")
+    return Parsed(None, problem=f"text '{text}' in a number cell; enter a number (blank or '-' mean 0)")

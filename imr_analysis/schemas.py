@@ -1,0 +1,73 @@
+"""The canonical tidy tables, as pandera schemas.
+
+Every table carries the geography (province, district, kecamatan, puskesmas) and the period
+(year; month is optional and used by monthly reports). Counts are non-negative integers.
+
+births            one row per Puskesmas x year x sex: live_births, stillbirths
+deaths            one row per Puskesmas x year x sex x age_group: deaths
+                  (age_group: neonatal 0-28 days, postneonatal 29 days-11 months,
+                  child 12-59 months when the table has it)
+deaths_by_cause   one row per Puskesmas x year x age_group x cause: deaths
+                  (annex tables give causes without sex, so sex is 'unspecified')
+neonatal_visits   one row per Puskesmas x year x sex x visit (kn1, kn_lengkap): visits,
+                  denominator, denominator_kind (live_births or sasaran), reported_pct
+
+sex is 'male', 'female', or 'unspecified' when a table gives only L+P. Deaths by cause and
+deaths by sex are two views of the same deaths: the annex tables never cross them, so they
+are two tables, and data-quality checks compare their totals.
+"""
+from __future__ import annotations
+
+import pandera.pandas as pa
+from pandera.pandas import Check, Column, DataFrameSchema
+
+from .vocab.causes import causes
+
+SEXES = ["male", "female", "unspecified"]
+AGE_GROUPS = ["neonatal", "postneonatal", "child"]
+
+_geo = {
+    "province": Column(str, nullable=True),
+    "district": Column(str),
+    "kecamatan": Column(str, nullable=True),
+    "puskesmas": Column(str),
+    "year": Column(int, Check.in_range(1990, 2100)),
+}
+_count = dict(checks=Check.ge(0), coerce=True)
+_source = {
+    "source_file": Column(str),
+    "source_sheet": Column(str, nullable=True),
+    "source_row": Column(int),
+}
+
+births = DataFrameSchema(
+    {**_geo, "sex": Column(str, Check.isin(SEXES)),
+     "live_births": Column(int, **_count), "stillbirths": Column(int, **_count), **_source},
+    unique=["district", "puskesmas", "year", "sex"], strict=False, name="births",
+)
+deaths = DataFrameSchema(
+    {**_geo, "sex": Column(str, Check.isin(SEXES)), "age_group": Column(str, Check.isin(AGE_GROUPS)),
+     "deaths": Column(int, **_count), **_source},
+    unique=["district", "puskesmas", "year", "sex", "age_group"], strict=False, name="deaths",
+)
+
+
+def _cause_codes() -> list[str]:
+    return list(causes().index)
+
+
+deaths_by_cause = DataFrameSchema(
+    {**_geo, "sex": Column(str, Check.isin(SEXES)), "age_group": Column(str, Check.isin(AGE_GROUPS)),
+     "cause": Column(str, Check.isin(_cause_codes())), "deaths": Column(int, **_count), **_source},
+    unique=["district", "puskesmas", "year", "sex", "age_group", "cause"], strict=False, name="deaths_by_cause",
+)
+neonatal_visits = DataFrameSchema(
+    {**_geo, "sex": Column(str, Check.isin(SEXES)), "visit": Column(str, Check.isin(["kn1", "kn_lengkap"])),
+     "visits": Column(int, **_count), "denominator": Column(float, Check.ge(0), nullable=True),
+     "denominator_kind": Column(str, Check.isin(["live_births", "sasaran"]), nullable=True),
+     "reported_pct": Column(float, nullable=True), **_source},
+    unique=["district", "puskesmas", "year", "sex", "visit"], strict=False, name="neonatal_visits",
+)
+
+SCHEMAS = {"births": births, "deaths": deaths, "deaths_by_cause": deaths_by_cause,
+           "neonatal_visits": neonatal_visits}

@@ -1,0 +1,139 @@
+"""Confidence intervals for rates and proportions, in the shape of PHEindicatormethods.
+
+Every function returns one row per input with the same columns::
+
+    numerator, denominator, value, lower_95, upper_95, lower_998, upper_998,
+    multiplier, method, flag
+
+(one lower/upper pair per requested level). ``flag`` explains a missing value.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm as _normal
+from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.rates import confint_poisson
+
+#: Below this many events rates use the exact Poisson interval, at or above it Byar's method.
+BYAR_MIN_EVENTS = 10
+
+
+def level_suffix(level: float) -> str:
+    """0.95 -> '95', 0.998 -> '998' (column-name suffix)."""
+    return f"{level * 100:g}".replace(".", "")
+
+
+def byar_limits(events, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Byar's approximation to the exact Poisson interval for a count O.
+
+    lower = O * (1 - 1/(9 O) - z / (3 sqrt(O)))**3
+    upper = (O + 1) * (1 - 1/(9 (O + 1)) + z / (3 sqrt(O + 1)))**3
+
+    with z the standard-normal quantile 1 - (1 - level)/2 (1.959964 at 95%, 3.090232 at
+    99.8%). Source: Breslow NE, Day NE. Statistical Methods in Cancer Research, vol. II,
+    IARC 1987, p. 69; as used by PHEindicatormethods ``phe_rate`` (Byars) and Fingertips.
+    Units: events (divide by the denominator for a rate). Not defined for O = 0.
+    """
+    o = np.asarray(events, dtype=float)
+    z = _normal.ppf(1 - (1 - level) / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lower = o * (1 - 1 / (9 * o) - z / (3 * np.sqrt(o))) ** 3
+        upper = (o + 1) * (1 - 1 / (9 * (o + 1)) + z / (3 * np.sqrt(o + 1))) ** 3
+    return lower, upper
+
+
+def exact_poisson_limits(events, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Exact (Garwood) Poisson interval for a count O, via chi-square quantiles.
+
+    lower = chi2(alpha/2; 2 O) / 2  (0 when O = 0),  upper = chi2(1 - alpha/2; 2 O + 2) / 2,
+    alpha = 1 - level. Computed with statsmodels ``confint_poisson(method="exact-c")``.
+    Units: events.
+    """
+    o = np.asarray(events, dtype=float)
+    lower, upper = confint_poisson(o, np.ones_like(o), method="exact-c", alpha=1 - level)
+    lower = np.where(o == 0, 0.0, lower)
+    return np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
+
+
+def _frame(numerator, denominator, multiplier) -> pd.DataFrame:
+    index = numerator.index if isinstance(numerator, pd.Series) else None
+    return pd.DataFrame(
+        {
+            "numerator": np.asarray(numerator, dtype=float),
+            "denominator": np.asarray(denominator, dtype=float),
+            "multiplier": multiplier,
+        },
+        index=index,
+    )
+
+
+def rate_ci(events, denominator, multiplier: float = 1000, levels=(0.95, 0.998)) -> pd.DataFrame:
+    """Rates per ``multiplier`` (default per 1,000 live births) with confidence intervals.
+
+    value = events / denominator * multiplier.
+    Intervals: Byar's method when events >= 10, exact Poisson below 10 (lower limit 0 at zero
+    events), the limits divided by the denominator and multiplied by ``multiplier``. This is
+    the PHEindicatormethods / Fingertips convention (``phe_rate``). A zero or missing
+    denominator gives missing values and a flag, never an infinite rate.
+    Vectorised over arrays and Series; returns one row per input.
+    """
+    out = _frame(events, denominator, multiplier)
+    o, d = out["numerator"].to_numpy(), out["denominator"].to_numpy()
+    usable = (d > 0) & np.isfinite(d) & np.isfinite(o) & (o >= 0)
+    use_byar = o >= BYAR_MIN_EVENTS
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["value"] = np.where(usable, o / d * multiplier, np.nan)
+        for level in levels:
+            b_low, b_up = byar_limits(o, level)
+            e_low, e_up = exact_poisson_limits(np.where(np.isfinite(o) & (o >= 0), o, 0), level)
+            low = np.where(use_byar, b_low, e_low)
+            up = np.where(use_byar, b_up, e_up)
+            sfx = level_suffix(level)
+            out[f"lower_{sfx}"] = np.where(usable, low / d * multiplier, np.nan)
+            out[f"upper_{sfx}"] = np.where(usable, up / d * multiplier, np.nan)
+    out["method"] = np.where(use_byar, "byar", "exact")
+    out["flag"] = _flags(o, d)
+    return _order(out, levels)
+
+
+def proportion_ci(successes, total, levels=(0.95, 0.998), multiplier: float = 100) -> pd.DataFrame:
+    """Proportions in % (``multiplier`` 100) with Wilson score intervals.
+
+    value = successes / total * 100. Intervals: Wilson score interval from statsmodels
+    ``proportion_confint(method="wilson")`` (Wilson EB, JASA 1927), as PHEindicatormethods
+    ``phe_proportion``. When successes exceed the total (coverage against a *sasaran*
+    denominator can pass 100%) the value is kept, the interval is missing and flagged.
+    """
+    out = _frame(successes, total, multiplier)
+    x, n = out["numerator"].to_numpy(), out["denominator"].to_numpy()
+    usable = (n > 0) & np.isfinite(n) & np.isfinite(x) & (x >= 0)
+    within = usable & (x <= n)
+    safe_n = np.where(within, n, 1.0)
+    safe_x = np.where(within, x, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["value"] = np.where(usable, x / n * multiplier, np.nan)
+    for level in levels:
+        low, up = proportion_confint(safe_x, safe_n, alpha=1 - level, method="wilson")
+        sfx = level_suffix(level)
+        out[f"lower_{sfx}"] = np.where(within, np.asarray(low) * multiplier, np.nan)
+        out[f"upper_{sfx}"] = np.where(within, np.asarray(up) * multiplier, np.nan)
+    out["method"] = "wilson"
+    flags = _flags(x, n)
+    flags = np.where(usable & (x > n), "numerator above denominator (sasaran?): no interval", flags)
+    out["flag"] = flags
+    return _order(out, levels)
+
+
+def _flags(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    flags = np.full(numerator.shape, "", dtype=object)
+    flags = np.where(~np.isfinite(numerator), "numerator missing", flags)
+    flags = np.where(numerator < 0, "negative numerator", flags)
+    flags = np.where(~np.isfinite(denominator), "denominator missing", flags)
+    flags = np.where(denominator == 0, "zero denominator", flags)
+    return flags
+
+
+def _order(out: pd.DataFrame, levels) -> pd.DataFrame:
+    limits = [f"{side}_{level_suffix(lv)}" for lv in levels for side in ("lower", "upper")]
+    return out[["numerator", "denominator", "value", *limits, "multiplier", "method", "flag"]]

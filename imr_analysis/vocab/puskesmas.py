@@ -1,0 +1,102 @@
+"""The Puskesmas registry (puskesmas.csv): canonical name, kecamatan, district, province, aliases.
+
+Names are matched after normalising case, spacing, punctuation and the PKM / Puskesmas /
+UPTD / UPT prefixes. Unknown names are never guessed: callers set them aside with the nearest
+registry names suggested.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from ..config import VOCAB_DIR
+from ..text import norm, suggestions
+
+REGISTRY_FILE = VOCAB_DIR / "puskesmas.csv"
+_PREFIX = re.compile(r"^(UPTD|UPT|UPTD PUSKESMAS|UPT PUSKESMAS|PUSKESMAS|PKM|PUSK)\b\s*")
+_DISTRICT_PREFIX = re.compile(r"^(KABUPATEN|KAB|KOTA|KAB KOTA)\b\s*")
+
+
+def name_key(name: object) -> str:
+    """Normalised matching key: 'UPTD Puskesmas  Muara-Rupit' -> 'MUARA RUPIT'."""
+    key = norm(name)
+    previous = None
+    while key != previous:  # strip stacked prefixes: 'UPTD PUSKESMAS PKM X'
+        previous = key
+        key = _PREFIX.sub("", key).strip()
+    return key
+
+
+def district_key(name: object) -> str:
+    """'KABUPATEN MUSI RAWAS UTARA' / 'Kab. Musi Rawas Utara' -> 'MUSI RAWAS UTARA'."""
+    return _DISTRICT_PREFIX.sub("", norm(name)).strip()
+
+
+def display_name(key: str) -> str:
+    """A readable name from a key: 'MUARA RUPIT' -> 'Muara Rupit'."""
+    return " ".join(w.capitalize() for w in key.split())
+
+
+@lru_cache(maxsize=4)
+def registry(path: Path = REGISTRY_FILE) -> pd.DataFrame:
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    required = {"province", "district", "kecamatan", "puskesmas", "aliases"}
+    missing = required - set(df.columns)
+    if missing:
+        raise ValueError(f"{path}: the registry lacks columns {sorted(missing)}")
+    return df
+
+
+@dataclass(frozen=True)
+class PuskesmasMatch:
+    found: bool
+    puskesmas: str = ""
+    kecamatan: str = ""
+    district: str = ""
+    province: str = ""
+    rule: str = ""  # 'exact' or "alias 'M. Rupit' -> 'Muara Rupit'"
+    suggestions: tuple[str, ...] = ()
+
+
+class Registry:
+    """Lookups in the registry for one run."""
+
+    def __init__(self, path: Path = REGISTRY_FILE):
+        self.table = registry(path)
+        self._by_district: dict[str, dict[str, pd.Series]] = {}
+        for _, row in self.table.iterrows():
+            names = self._by_district.setdefault(district_key(row["district"]), {})
+            names[name_key(row["puskesmas"])] = row
+            for alias in filter(None, (a.strip() for a in row["aliases"].split("|"))):
+                names[name_key(alias)] = row
+
+    def knows_district(self, district: str) -> bool:
+        return district_key(district) in self._by_district
+
+    def district_name(self, district: str) -> str:
+        """The registry's spelling of a known district, else a readable form of the name."""
+        names = self._by_district.get(district_key(district))
+        if names:
+            return next(iter(names.values()))["district"]
+        return display_name(district_key(district))
+
+    def province(self, district: str) -> str:
+        names = self._by_district.get(district_key(district))
+        return next(iter(names.values()))["province"] if names else ""
+
+    def match(self, district: str, raw_name: str) -> PuskesmasMatch:
+        names = self._by_district.get(district_key(district), {})
+        key = name_key(raw_name)
+        row = names.get(key)
+        if row is None:
+            canon = sorted({r["puskesmas"] for r in names.values()})
+            near = suggestions(key, [name_key(c) for c in canon])
+            by_key = {name_key(c): c for c in canon}
+            return PuskesmasMatch(False, suggestions=tuple(by_key[k] for k in near))
+        canonical = row["puskesmas"]
+        rule = "exact" if raw_name.strip() == canonical else f"name '{raw_name.strip()}' -> '{canonical}'"
+        return PuskesmasMatch(True, canonical, row["kecamatan"], row["district"], row["province"], rule)

@@ -1,0 +1,436 @@
+#!/usr/bin/env python3
+"""Write the bundled sample district, Kabupaten Musi Rawas Utara 2019-2024, as raw annex tables.
+
+    python scripts/make_sample_district.py [--out data/raw/musi_rawas_utara] [--seed 20231]
+
+The files imitate the Profil Kesehatan annex tables as districts really keep them: one Excel
+workbook per year with the tables on sheets whose names and numbers change between years,
+some tables as semicolon CSV exports, merged multi-row headers, column-number rows, total and
+rate rows, footers, blanks and '-', Indonesian number formats, header typos, Puskesmas names
+written in several ways, and a '(lanj.)' continuation block.
+
+Published figures (seed 001, DOMAIN.md) are used exactly: the 2023 deaths by Puskesmas (33)
+and live births (3,795), the yearly totals and extremes of 2020-2022, the leading causes
+2020-2022, and the SPM newborn-service coverage 2021-2023 including the printed 96.23% that
+disagrees with 3,799 / 3,959. Everything else is synthetic, drawn with a fixed seed from the
+national shares of Profil Kesehatan Indonesia 2021. PROVENANCE.md beside the data lists which is which.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+from pathlib import Path
+
+import numpy as np
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+PKM = ["Karang Jaya", "Muara Rupit", "Karang Dapo", "Bingin Teluk", "Pauh", "Surulangun", "Muara Kulam", "Nibung"]
+KECAMATAN = {"Karang Jaya": "Karang Jaya", "Muara Rupit": "Rupit", "Karang Dapo": "Karang Dapo",
+             "Bingin Teluk": "Rawas Ilir", "Pauh": "Rawas Ilir", "Surulangun": "Rawas Ulu",
+             "Muara Kulam": "Ulu Rawas", "Nibung": "Nibung"}
+YEARS = list(range(2019, 2025))
+
+# Infant deaths by Puskesmas (order of PKM). 2020-2023: published totals and extremes
+# (2023 exactly, Tabel 9 of seed 001); 2019 and 2024 synthetic.
+DEATHS = {
+    2019: [7, 8, 4, 6, 3, 7, 5, 6],   # synthetic, 46
+    2020: [5, 8, 1, 6, 3, 5, 4, 8],   # max Muara Rupit & Nibung 8, min Karang Dapo 1 (total not published: 40 synthetic)
+    2021: [8, 9, 6, 7, 5, 0, 14, 9],  # 58; max Muara Kulam 14, min Surulangun 0
+    2022: [5, 9, 4, 6, 3, 4, 2, 6],   # 39; max Muara Rupit 9, min Muara Kulam 2
+    2023: [6, 6, 5, 5, 2, 3, 5, 1],   # 33, published by Puskesmas
+    2024: [4, 5, 3, 4, 2, 3, 4, 2],   # synthetic, 27
+}
+LIVE_BIRTHS_TOTAL = {2019: 3890, 2020: 3852, 2021: 3905, 2022: 3831, 2023: 3795, 2024: 3718}  # 2023 published
+BIRTH_SHARES = np.array([520, 610, 380, 450, 330, 560, 420, 525]) / 3795
+LEADING_CAUSE = {2020: "BBLR DAN PREMATURITAS", 2021: "ASFIKSIA", 2022: "ASFIKSIA"}  # published
+SPM_2023 = [93.54, 92.71, 98.73, 98.0, 95.53, 99.27, 93.25, 96.51]     # published, Tabel 7
+SPM_2023_TOTAL = (3799, 3959, "96,23")                                   # published (printed % inconsistent)
+SPM_DISTRICT = {2021: (94.06, 2), 2022: (96.9, 1)}                       # published, rounded as printed
+SASARAN_YEARS = {2022, 2023, 2024}  # KN denominators are sasaran in these years (synthetic choice)
+
+NEO_CAUSES = ["BBLR DAN PREMATURITAS", "ASFIKSIA", "TETANUS NEONATORUM", "INFEKSI", "KELAINAN KONGENITAL",
+              "COVID-19", "KELAINAN CARDIOVASKULAR DAN RESPIRATORI", "LAIN-LAIN"]
+NEO_SHARES = [34.5, 27.8, 0.2, 4.0, 12.8, 0.5, 0.0, 20.2]  # Profil Kesehatan Indonesia 2021
+POST_CAUSES = ["KONDISI PERINATAL", "PNEUMONIA", "DIARE", "KELAINAN KONGENITAL JANTUNG",
+               "KELAINAN KONGENITAL LAINNYA", "MENINGITIS", "PENYAKIT SARAF", "DEMAM BERDARAH", "LAIN-LAIN"]
+POST_SHARES = [0.9, 14.4, 14.0, 5.3, 5.3, 0.6, 0.8, 0.6, 56.2 + 1.6]  # COVID-19 1.6% folded into LAIN-LAIN
+CAUSE_TYPOS = {2021: {"KELAINAN KONGENITAL": "KELAINAN KONGINETAL", "TETANUS NEONATORUM": "TETANUS NEONATRUM",
+                      "KELAINAN CARDIOVASKULAR DAN RESPIRATORI": "KELAINAN CARDIOVASKULAR DAN RESPIRATION"},
+               2019: {"ASFIKSIA": "ASFIKSI"}}
+
+NAMES = {  # how each year's tables write the Puskesmas names
+    2019: lambda p: f"PKM {p}",
+    2020: lambda p: p.upper(),
+    2021: lambda p: "UPTD Puskesmas " + ("Surulangun Rawas" if p == "Surulangun" else p),
+    2022: lambda p: f"Puskesmas {p}" if p != "Pauh" else "puskesmas pauh",
+    2023: lambda p: {"Muara Rupit": "M. Rupit"}.get(p, p),
+    2024: lambda p: f"PKM {p.upper()}",
+}
+# Which tables leave the workbook as semicolon CSV exports, and table numbers / sheet names per year.
+CSV_TABLES = {2020: {"causes"}, 2022: {"kn"}, 2024: {"births"}}
+TABLE_NO = {"births": 26, "deaths": 27, "causes": 28, "kn": 37}
+SHEET_STYLE = {2019: "Tabel {n}", 2020: "T{n}", 2021: "Lamp {n}", 2022: "TABEL {n}", 2023: "Tabel {n}", 2024: "tbl{n}"}
+DISTRICT_LINE = {2019: "KABUPATEN MUSI RAWAS UTARA", 2020: "KABUPATEN/KOTA MUSI RAWAS UTARA"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Synthetic numbers
+
+def _split(rng, total: int, shares) -> np.ndarray:
+    shares = np.asarray(shares, dtype=float)
+    return rng.multinomial(total, shares / shares.sum())
+
+
+def births(rng) -> dict:
+    out = {}
+    for year in YEARS:
+        live = _split(rng, LIVE_BIRTHS_TOTAL[year], BIRTH_SHARES * rng.uniform(0.93, 1.07, len(PKM)))
+        male = rng.binomial(live, 0.512)
+        still = rng.poisson(live * 0.0095)
+        still_m = rng.binomial(still, 0.55)
+        out[year] = {"live_m": male, "live_f": live - male, "still_m": still_m, "still_f": still - still_m}
+    return out
+
+
+def deaths(rng) -> dict:
+    out = {}
+    for year in YEARS:
+        total = np.array(DEATHS[year])
+        neo = rng.binomial(total, 0.79)
+        post = total - neo
+        neo_m, post_m = rng.binomial(neo, 0.55), rng.binomial(post, 0.55)
+        child = rng.poisson(0.5, len(PKM))
+        child_m = rng.binomial(child, 0.5)
+        out[year] = {"neo_m": neo_m, "neo_f": neo - neo_m, "post_m": post_m, "post_f": post - post_m,
+                     "child_m": child_m, "child_f": child - child_m}
+    return out
+
+
+def causes(rng, d: dict) -> dict:
+    """Causes per Puskesmas, redrawn until the published leading cause of the year leads strictly."""
+    out = {}
+    for year in YEARS:
+        neo = d[year]["neo_m"] + d[year]["neo_f"]
+        post = d[year]["post_m"] + d[year]["post_f"]
+        neo_shares = list(NEO_SHARES)
+        if LEADING_CAUSE.get(year) == "ASFIKSIA":
+            neo_shares[0], neo_shares[1] = 22.0, 42.0
+        elif LEADING_CAUSE.get(year) == "BBLR DAN PREMATURITAS":
+            neo_shares[0], neo_shares[1] = 44.0, 22.0
+        for _ in range(10_000):
+            n = np.array([_split(rng, k, neo_shares) for k in neo])
+            p = np.array([_split(rng, k, POST_SHARES) for k in post])
+            by_code = {c: n[:, i].sum() for i, c in enumerate(NEO_CAUSES)}
+            for i, c in enumerate(POST_CAUSES):
+                by_code[c] = by_code.get(c, 0) + p[:, i].sum()
+            by_code["KELAINAN KONGENITAL"] += by_code.pop("KELAINAN KONGENITAL JANTUNG") + by_code.pop("KELAINAN KONGENITAL LAINNYA")
+            lead = LEADING_CAUSE.get(year)
+            ranked = sorted(by_code.values(), reverse=True)
+            if lead is None or (by_code[lead] == ranked[0] and ranked[0] > ranked[1]):
+                break
+        else:
+            raise RuntimeError(f"could not draw causes with leading cause {lead} in {year}")
+        out[year] = {"neo": n, "post": p}
+    return out
+
+
+def _coverage_counts(rng, denominators: np.ndarray, pct: float, decimals: int | None) -> np.ndarray:
+    """Per-Puskesmas counts around a district coverage that rounds to ``pct`` as printed
+    (``decimals`` None: a synthetic year, any count near ``pct``)."""
+    total_d = int(denominators.sum())
+    near = round(pct * total_d / 100)
+    total_n = near if decimals is None else next(
+        n for n in itertools.chain.from_iterable((near + k, near - k) for k in range(50))
+        if round(100 * n / total_d, decimals) == pct)
+    p = np.clip(pct / 100 + rng.normal(0, 0.02, len(denominators)), 0.85, 0.995)
+    n = np.minimum(np.round(p * denominators).astype(int), denominators)
+    while n.sum() != total_n:
+        i = int(rng.integers(len(n)))
+        step = 1 if n.sum() < total_n else -1
+        if 0 <= n[i] + step <= denominators[i]:
+            n[i] += step
+    return n
+
+
+def spm_2023(rng) -> tuple[np.ndarray, np.ndarray]:
+    """(sasaran, served) per Puskesmas reproducing the published 2023 percentages and totals."""
+    total_n, total_d, _ = SPM_2023_TOTAL
+    base = np.round(BIRTH_SHARES * total_d).astype(int)
+    options = []
+    for p, b in zip(SPM_2023, base):
+        opts = [(d, round(p * d / 100)) for d in range(b - 80, b + 81) if round(100 * round(p * d / 100) / d, 2) == p]
+        options.append(opts)
+    for _ in range(500_000):
+        pick = [opts[rng.integers(len(opts))] for opts in options[:-1]]
+        d_last = total_d - sum(d for d, _ in pick)
+        n_last = total_n - sum(n for _, n in pick)
+        if d_last > 0 and round(100 * n_last / d_last, 2) == SPM_2023[-1]:
+            pick.append((d_last, n_last))
+            return np.array([d for d, _ in pick]), np.array([n for _, n in pick])
+    raise RuntimeError("no Puskesmas split reproduces the published 2023 SPM figures")
+
+
+def visits(rng, b: dict) -> dict:
+    out = {}
+    for year in YEARS:
+        live = b[year]["live_m"] + b[year]["live_f"]
+        if year == 2023:
+            denom, kn_lengkap = spm_2023(rng)
+        else:
+            denom = np.round(live * rng.uniform(1.01, 1.06, len(PKM))).astype(int) if year in SASARAN_YEARS else live
+            pct, dec = SPM_DISTRICT.get(year, (float(rng.uniform(91, 96)), None))
+            kn_lengkap = _coverage_counts(rng, denom, pct, dec)
+        kn1 = np.minimum(kn_lengkap + rng.poisson(denom * 0.025), denom)
+        if year == 2024:
+            kn1[3] = denom[3] + 4  # KN1 above sasaran: real in Profil data (coverage > 100%)
+        den_m = np.round(denom * 0.512).astype(int)
+        kl_m = np.minimum(np.round(kn_lengkap * 0.512).astype(int), den_m)
+        k1_m = np.minimum(np.round(kn1 * 0.512).astype(int), den_m + (kn1 > denom) * 4)
+        out[year] = {"den_m": den_m, "den_f": denom - den_m, "kn1_m": k1_m, "kn1_f": kn1 - k1_m,
+                     "kl_m": kl_m, "kl_f": kn_lengkap - kl_m}
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Table layouts: title block, merged header rows, column numbers, body, total, rate, footer
+
+def _title(year: int, n: int, title: str, cont: bool = False) -> list[list]:
+    tab = f"TABEL {n}" + (" (lanj.)" if cont else "")
+    return [[tab], [title], [DISTRICT_LINE.get(year, "KABUPATEN MUSI RAWAS UTARA")], [f"TAHUN {year}"], []]
+
+
+def _rows_common(year: int) -> list[list]:
+    return [[i + 1, KECAMATAN[p] if (i == 0 or KECAMATAN[p] != KECAMATAN[PKM[i - 1]]) else None, NAMES[year](p)]
+            for i, p in enumerate(PKM)]
+
+
+def _blank_zero(year: int, value):
+    """How each year writes a zero: blank (2019, 2021), '-' (2020, 2024) or 0."""
+    if value != 0:
+        return value
+    return {2019: None, 2021: None, 2020: "-", 2024: "-"}.get(year, 0)
+
+
+def births_table(year: int, b: dict) -> dict:
+    n = TABLE_NO["births"]
+    h = [["NO", "KECAMATAN", "PUSKESMAS", "JUMLAH KELAHIRAN"] + [None] * 8,
+         [None] * 3 + ["LAKI-LAKI", None, None, "PEREMPUAN", None, None, "LAKI-LAKI + PEREMPUAN", None, None],
+         [None] * 3 + ["HIDUP", "MATI", "HIDUP + MATI"] * 3]
+    merges = [(1, 1, 3, 1), (1, 2, 3, 2), (1, 3, 3, 3), (1, 4, 1, 12), (2, 4, 2, 6), (2, 7, 2, 9), (2, 10, 2, 12)]
+    x = b[year]
+    body = []
+    for i, row in enumerate(_rows_common(year)):
+        lm, sm, lf, sf = (int(x[k][i]) for k in ("live_m", "still_m", "live_f", "still_f"))
+        vals = [lm, sm, lm + sm, lf, sf, lf + sf, lm + lf, sm + sf, lm + lf + sm + sf]
+        body.append(row + [_blank_zero(year, v) for v in vals])
+    tot = [int(sum(r[3 + k] or 0 if not isinstance(r[3 + k], str) else 0 for r in body)) for k in range(9)]
+    total_row = [None, "JUMLAH KAB.", None] + tot
+    if year == 2023:
+        total_row[9] = "3.795"  # copied in as text, Indonesian thousands separator
+    rate = [None] * 3
+    for k in range(3):
+        still, all_births = tot[3 * k + 1], tot[3 * k + 2]
+        rate += [None, round(1000 * still / all_births, 2), None]
+    rate[0] = "ANGKA LAHIR MATI PER 1.000 KELAHIRAN (DILAPORKAN)"
+    return dict(title=_title(year, n, "JUMLAH KELAHIRAN MENURUT JENIS KELAMIN, KECAMATAN DAN PUSKESMAS"),
+                header=h, merges=merges, ncols=12, body=body, total=total_row, rate=rate,
+                footer=["Sumber: Seksi Kesehatan Keluarga dan Gizi"])
+
+
+def deaths_blocks(year: int, d: dict, b: dict) -> list[dict]:
+    """Deaths by age and sex; in 2022 the L+P columns sit in a '(lanj.)' block below."""
+    n = TABLE_NO["deaths"]
+    x = d[year]
+    title = "JUMLAH KEMATIAN NEONATAL, BAYI, DAN BALITA MENURUT JENIS KELAMIN, KECAMATAN, DAN PUSKESMAS"
+    sexes = [("LAKI - LAKI", "m"), ("PEREMPUAN", "f")] + ([] if year == 2022 else [("LAKI-LAKI + PEREMPUAN", "t")])
+    post_label = "POST NEO NATAL" if year == 2019 else "POST NEONATAL"
+
+    def block(sex_list, cont=False):
+        width = 3 + 5 * len(sex_list)
+        h1 = ["NO", "KECAMATAN", "PUSKESMAS", "JUMLAH KEMATIAN"] + [None] * (width - 4)
+        h2, h3, h4 = [None] * 3, [None] * 3, [None] * 3
+        merges = [(1, 1, 4, 1), (1, 2, 4, 2), (1, 3, 4, 3), (1, 4, 1, width)]
+        for s, (label, _) in enumerate(sex_list):
+            c = 4 + 5 * s
+            h2 += [label] + [None] * 4
+            h3 += ["NEONATAL", post_label, "BALITA", None, None]
+            h4 += [None, None, "BAYI", "ANAK BALITA", "JUMLAH TOTAL"]
+            merges += [(2, c, 2, c + 4), (3, c, 4, c), (3, c + 1, 4, c + 1), (3, c + 2, 3, c + 4)]
+        body = []
+        for i, row in enumerate(_rows_common(year)):
+            vals = []
+            for _, s in sex_list:
+                neo = int(x["neo_m"][i] + x["neo_f"][i]) if s == "t" else int(x[f"neo_{s}"][i])
+                post = int(x["post_m"][i] + x["post_f"][i]) if s == "t" else int(x[f"post_{s}"][i])
+                child = int(x["child_m"][i] + x["child_f"][i]) if s == "t" else int(x[f"child_{s}"][i])
+                vals += [neo, post, neo + post, child, neo + post + child]
+            body.append(row + [_blank_zero(year, v) for v in vals])
+        tot = [int(sum(r[k] if isinstance(r[k], int) else 0 for r in body)) for k in range(3, width)]
+        lb = {"m": int(b[year]["live_m"].sum()), "f": int(b[year]["live_f"].sum())}
+        lb["t"] = lb["m"] + lb["f"]
+        rate = ["ANGKA KEMATIAN (DILAPORKAN)", None, None]
+        for s, (_, key) in enumerate(sex_list):
+            rates = [round(1000 * tot[5 * s + k] / lb[key], 2) for k in range(5)]
+            rate += [f"{r:.2f}".replace(".", ",") for r in rates] if year == 2023 else rates
+        return dict(title=_title(year, n, title, cont), header=[h1, h2, h3, h4], merges=merges, ncols=width,
+                    body=body, total=[None, "JUMLAH (KAB/KOTA)", None] + tot, rate=rate,
+                    footer=["Sumber: Laporan Kematian Bayi Puskesmas", "Keterangan: jumlah kematian bayi = neonatal + post neonatal"])
+
+    blocks = [block(sexes)]
+    if year == 2022:
+        blocks.append(block([("LAKI-LAKI + PEREMPUAN", "t")], cont=True))
+    return blocks
+
+
+def causes_table(year: int, c: dict) -> dict:
+    n = TABLE_NO["causes"]
+    typo = CAUSE_TYPOS.get(year, {})
+    neo_h = [typo.get(h, h) for h in NEO_CAUSES]
+    post_h = [typo.get(h, h) for h in POST_CAUSES]
+    width = 3 + len(neo_h) + len(post_h)
+    h1 = ["NO", "KECAMATAN", "PUSKESMAS", "PENYEBAB KEMATIAN NEONATAL (0-28 HARI)"] + [None] * (len(neo_h) - 1)
+    h1 += ["PENYEBAB KEMATIAN POST NEONATAL (29 HARI-11 BULAN)"] + [None] * (len(post_h) - 1)
+    h2 = [None] * 3 + neo_h + post_h
+    merges = [(1, 1, 2, 1), (1, 2, 2, 2), (1, 3, 2, 3), (1, 4, 1, 3 + len(neo_h)), (1, 4 + len(neo_h), 1, width)]
+    body = []
+    for i, row in enumerate(_rows_common(year)):
+        vals = [int(v) for v in c[year]["neo"][i]] + [int(v) for v in c[year]["post"][i]]
+        body.append(row + [_blank_zero(year, v) for v in vals])
+    tot = [int(sum(r[k] if isinstance(r[k], int) else 0 for r in body)) for k in range(3, width)]
+    return dict(title=_title(year, n, "JUMLAH KEMATIAN NEONATAL DAN POST NEONATAL MENURUT PENYEBAB UTAMA, KECAMATAN, DAN PUSKESMAS"),
+                header=[h1, h2], merges=merges, ncols=width, body=body,
+                total=["JUMLAH KAB.", None, None] + tot, rate=None,
+                footer=["Sumber: Seksi Kesehatan Keluarga dan Gizi"])
+
+
+def kn_table(year: int, v: dict) -> dict:
+    n = TABLE_NO["kn"]
+    x = v[year]
+    den_label = "SASARAN BAYI BARU LAHIR" if year in SASARAN_YEARS else "JUMLAH LAHIR HIDUP"
+    sexes = ["LAKI-LAKI", "PEREMPUAN", "LAKI-LAKI + PEREMPUAN"]
+    h1 = ["NO", "KECAMATAN", "PUSKESMAS", den_label, None, None, "KUNJUNGAN NEONATAL 1 KALI (KN1)"] + [None] * 5
+    h1 += ["KUNJUNGAN NEONATAL 3 KALI (KN LENGKAP)"] + [None] * 5
+    h2 = [None] * 3 + sexes + [s if k % 2 == 0 else None for s in sexes for k in range(2)] * 2
+    h3 = [None] * 6 + ["JUMLAH", "%"] * 6
+    merges = [(1, 1, 3, 1), (1, 2, 3, 2), (1, 3, 3, 3), (1, 4, 1, 6), (1, 7, 1, 12), (1, 13, 1, 18),
+              (2, 4, 3, 4), (2, 5, 3, 5), (2, 6, 3, 6)] + [(2, c, 2, c + 1) for c in range(7, 19, 2)]
+    body, sums = [], np.zeros(9)
+    for i, row in enumerate(_rows_common(year)):
+        dm, df = int(x["den_m"][i]), int(x["den_f"][i])
+        vals = [dm, df, dm + df]
+        counts = [dm, df, dm + df]
+        for key in ("kn1", "kl"):
+            nm, nf = int(x[f"{key}_m"][i]), int(x[f"{key}_f"][i])
+            for num, den in ((nm, dm), (nf, df), (nm + nf, dm + df)):
+                vals += [num, round(100 * num / den, 2)]
+                counts.append(num)
+        sums += counts
+        body.append(row + vals)
+    s = [int(t) for t in sums]
+    total = [None, "JUMLAH KAB.", None, s[0], s[1], s[2]]
+    for k in range(2):
+        for j, den in enumerate(s[:3]):
+            num = s[3 + 3 * k + j]
+            total += [num, round(100 * num / den, 2)]
+    if year == 2023:
+        total[-1] = SPM_2023_TOTAL[2]  # the printed 96.23%, against 3,799 / 3,959 = 95.96%
+    return dict(title=_title(year, n, "CAKUPAN KUNJUNGAN NEONATAL MENURUT JENIS KELAMIN, KECAMATAN, DAN PUSKESMAS"),
+                header=[h1, h2, h3], merges=merges, ncols=18, body=body, total=total, rate=None,
+                footer=["Sumber: Seksi Kesehatan Keluarga dan Gizi",
+                        "Keterangan: cakupan dihitung terhadap sasaran" if year in SASARAN_YEARS else "Keterangan: -"])
+
+
+def distractor(title: str, year: int) -> dict:
+    """Unrelated annex tables in the same workbook, which the reader must ignore."""
+    h = [["NO", "KECAMATAN", "PUSKESMAS", "JUMLAH"], [1, 2, 3, 4]]
+    body = [[i + 1, KECAMATAN[p], p, 10 + i] for i, p in enumerate(PKM)]
+    return dict(title=[["TABEL 1"], [title], ["KABUPATEN MUSI RAWAS UTARA"], [f"TAHUN {year}"], []],
+                header=h[:1], merges=[], ncols=4, body=body, total=None, rate=None, footer=[], numbers=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writers
+
+def _grid(table: dict) -> tuple[list[list], list[tuple]]:
+    rows = list(table["title"])
+    offset = len(rows)
+    rows += table["header"]
+    if table.get("numbers", True):
+        rows.append(list(range(1, table["ncols"] + 1)))
+    rows += table["body"]
+    for extra in ("total", "rate"):
+        if table.get(extra):
+            rows.append(table[extra])
+    rows.append([])
+    rows += [[f] for f in table["footer"]]
+    merges = [(r1 + offset, c1, r2 + offset, c2) for r1, c1, r2, c2 in table["merges"]]
+    return rows, merges
+
+
+def write_sheet(ws, tables: list[dict]) -> None:
+    r0 = 0
+    for table in tables:
+        rows, merges = _grid(table)
+        for i, row in enumerate(rows):
+            for j, value in enumerate(row):
+                if value is not None:
+                    ws.cell(row=r0 + i + 1, column=j + 1, value=value)
+        for r1, c1, r2, c2 in merges:
+            ws.merge_cells(start_row=r0 + r1, start_column=c1, end_row=r0 + r2, end_column=c2)
+        for j in range(1, table["ncols"] + 1):
+            ws.column_dimensions[get_column_letter(j)].width = 22 if j == 3 else 11
+        r0 += len(rows) + 2
+
+
+def _id_number(value) -> str:
+    """Indonesian format for CSV exports: 1.905 and 8,92."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.2f}".replace(".", ",")
+    return f"{int(value):,}".replace(",", ".")
+
+
+def write_csv(path: Path, tables: list[dict]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh, delimiter=";")
+        for table in tables:
+            rows, _ = _grid(table)
+            width = table["ncols"]
+            for row in rows:
+                writer.writerow([_id_number(v) for v in row] + [""] * (width - len(row)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "data" / "raw" / "musi_rawas_utara")
+    parser.add_argument("--seed", type=int, default=20231)
+    args = parser.parse_args()
+    rng = np.random.default_rng(args.seed)
+    b = births(rng)
+    d = deaths(rng)
+    c = causes(rng, d)
+    v = visits(rng, b)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for year in YEARS:
+        tables = {"births": [births_table(year, b)], "deaths": deaths_blocks(year, d, b),
+                  "causes": [causes_table(year, c)], "kn": [kn_table(year, v)]}
+        wb = Workbook()
+        wb.remove(wb.active)
+        write_sheet(wb.create_sheet("Tabel 1"), [distractor("LUAS WILAYAH, JUMLAH DESA/KELURAHAN, JUMLAH PENDUDUK MENURUT KECAMATAN", year)])
+        for kind in ("births", "deaths", "causes", "kn"):
+            if kind in CSV_TABLES.get(year, set()):
+                write_csv(args.out / f"profil_{year}_tabel_{TABLE_NO[kind]}.csv", tables[kind])
+            else:
+                write_sheet(wb.create_sheet(SHEET_STYLE[year].format(n=TABLE_NO[kind])), tables[kind])
+        write_sheet(wb.create_sheet("Tabel 30"), [distractor("JUMLAH KEMATIAN IBU MENURUT KELOMPOK UMUR, KECAMATAN, DAN PUSKESMAS", year)])
+        wb.save(args.out / f"profil_kesehatan_{year}.xlsx")
+    print(f"wrote the sample district to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
