@@ -28,7 +28,7 @@ from .vocab.puskesmas import Registry, display_name, name_key
 GEO = ["province", "district", "kecamatan", "puskesmas"]
 CELL_COLUMNS = ["file", "sheet", "row", "column", "header", "table", "block", "row_kind", "year",
                 "province", "district", "kecamatan", "puskesmas", "role", "measure", "sex",
-                "age_group", "cause", "denominator_kind", "raw", "value", "decimals"]
+                "age_group", "cause", "denominator_kind", "raw", "value", "decimals", "used"]
 
 
 @dataclass
@@ -106,7 +106,7 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
                         "blocks": len(table.blocks), "used": duplicate_of is None})
         for col in table.columns:
             if col.rule:
-                notes.append({"file": table.file, "sheet": table.sheet, "table": table.kind,
+                notes.append({"file": table.file, "sheet": table.sheet, "table": table.kind, "year": t_year,
                               "column": col.letter, "header": col.header, "note": col.rule})
         for b, block in enumerate(table.blocks):
             seen_rows: dict[str, int] = {}
@@ -175,6 +175,9 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
             hint = f" Nearest registry names: {', '.join(match.suggestions)}." if match.suggestions else ""
             reasons.append(f"unknown Puskesmas '{body.label}' for {district}.{hint} If it is one of them, add "
                            f"'{body.label}' to its aliases in imr_analysis/vocab/puskesmas.csv; if it is new, add a row.")
+            problems.append({"severity": "warning", "check": "unknown_puskesmas", "file": table.file,
+                             "sheet": table.sheet, "row": body.row, "column": "", "year": year, "area": district,
+                             "message": reasons[-1] + " The row is set aside."})
     else:
         key = name_key(body.label)
         name = display_name(key)
@@ -207,6 +210,8 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
         if parsed.problem:
             if counts_here:
                 reasons.append(f"column {header}: {parsed.problem}")
+                problems.append(_problem("error", "text_in_count", table, body, col, year, geo,
+                                         f"column {header}: {parsed.problem}. The row is set aside."))
             else:
                 problems.append({"severity": "warning", "check": "unreadable_value", "file": table.file,
                                  "sheet": table.sheet, "row": body.row, "column": col.letter, "year": year,
@@ -217,24 +222,39 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
         if counts_here and value is not None:
             if value < 0:
                 reasons.append(f"column {header}: negative count {value:g}; counts cannot be below 0, correct the cell")
+                problems.append(_problem("error", "negative_count", table, body, col, year, geo,
+                                         f"column {header}: negative count {value:g}. The row is set aside; correct the cell."))
             elif not float(value).is_integer():
                 reasons.append(f"column {header}: non-integer count {value:g}; counts must be whole numbers, correct the cell")
+                problems.append(_problem("error", "non_integer_count", table, body, col, year, geo,
+                                         f"column {header}: non-integer count {value:g}. The row is set aside; correct the cell."))
         if parsed.rule and body.kind == "data":
             cell_rules.append(parsed.rule)
         cells.append({"file": table.file, "sheet": table.sheet, "row": body.row, "column": col.letter,
                       "header": col.header, "table": table.kind, "block": entry["block"], "row_kind": body.kind,
                       "year": year, **geo, "role": col.role, "measure": col.measure, "sex": col.sex,
                       "age_group": col.age_group, "cause": col.cause, "denominator_kind": col.denominator_kind,
-                      "raw": "" if raw is None else str(raw), "value": value, "decimals": _decimals(raw)})
+                      "raw": "" if raw is None else str(raw), "value": value, "decimals": _decimals(raw),
+                      "used": True})
     rules.extend(_summarise(cell_rules))
     if reasons:
         entry["state"], entry["reason"] = "set_aside", "; ".join(reasons)
         entry["rules"] = "; ".join(rules)
-        keep_as_reported = body.kind in ("total", "rate") and not duplicate_of
-        return entry, (cells if keep_as_reported else [])
+        if duplicate_of:
+            return entry, []
+        if body.kind == "data":  # kept for the table-total checks only, never counted
+            for cell in cells:
+                cell["used"] = False
+        return entry, cells
     entry["state"] = "mapped" if rules else "kept"
     entry["rules"] = "; ".join(rules)
     return entry, cells
+
+
+def _problem(severity: str, check: str, table: AnnexTable, body: BodyRow, col: Column, year: int,
+             geo: dict, message: str) -> dict:
+    return {"severity": severity, "check": check, "file": table.file, "sheet": table.sheet, "row": body.row,
+            "column": col.letter, "year": year, "area": geo["puskesmas"] or geo["district"], "message": message}
 
 
 def _summarise(rules: list[str]) -> list[str]:
@@ -269,7 +289,7 @@ _SOURCE = ["file", "sheet", "row"]
 
 
 def _data_counts(cells: pd.DataFrame, table: str) -> pd.DataFrame:
-    sel = cells[(cells["table"] == table) & (cells["row_kind"] == "data") & (cells["role"] == "count")]
+    sel = cells[(cells["table"] == table) & (cells["row_kind"] == "data") & (cells["role"] == "count") & cells["used"]]
     return sel.assign(value=sel["value"].astype(float))
 
 
@@ -314,7 +334,7 @@ def build_canonical(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 def _visits(cells: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    k = cells[(cells["table"] == "kn") & (cells["row_kind"] == "data")]
+    k = cells[(cells["table"] == "kn") & (cells["row_kind"] == "data") & cells["used"]]
     counts = k[(k["role"] == "count") & k["measure"].isin(["kn1", "kn_lengkap"])]
     denom = k[(k["role"] == "count") & (k["measure"] == "denominator")]
     pct = k[(k["role"] == "pct") & k["measure"].isin(["kn1", "kn_lengkap"])]

@@ -1,0 +1,184 @@
+"""The ``imr-analysis`` command: clean, indicators, run.
+
+Exit codes: 0 done (warnings printed); 2 the input cannot be used (the message names the file,
+sheet, row and column and says what to fix); 3 done but --strict and rows were set aside or
+error findings exist; 1 an unexpected failure (run with --debug for the traceback).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+import pandas as pd
+
+from . import config
+from .errors import InputError
+
+EXIT_INPUT = 2
+EXIT_STRICT = 3
+
+
+def _print_clean_summary(run) -> None:
+    ledger, found = run.result.ledger, run.findings
+    data = ledger[ledger["row_kind"] == "data"]
+    years = sorted(set(run.result.sources["year"]))
+    print(f"Read {len(run.result.sources)} tables for {', '.join(sorted(set(run.result.sources['district'])))}, "
+          f"years {', '.join(map(str, years))}.")
+    print(f"Rows: {len(ledger)} raw body rows = {(ledger['state'] == 'kept').sum()} kept + "
+          f"{(ledger['state'] == 'mapped').sum()} mapped + {(ledger['state'] == 'set_aside').sum()} set aside "
+          f"({(data['state'] == 'set_aside').sum()} Puskesmas rows set aside; total and rate rows are kept as reported values).")
+    for _, row in data[data["state"] == "set_aside"].head(20).iterrows():
+        print(f"  SET ASIDE {row['file']}, sheet '{row['sheet']}', row {row['row']}: {row['reason']}", file=sys.stderr)
+    counts = found["severity"].value_counts() if not found.empty else {}
+    print(f"Findings: {counts.get('error', 0)} errors, {counts.get('warning', 0)} warnings, {counts.get('info', 0)} info "
+          f"(see findings.csv).")
+    for _, f in found[found["severity"].isin(["error", "warning"])].head(15).iterrows():
+        where = ", ".join(str(x) for x in (f["file"], f"sheet '{f['sheet']}'" if f["sheet"] else "",
+                                            f"row {f['row']}" if pd.notna(f["row"]) else "",
+                                            f"column {f['column']}" if f["column"] else "") if x)
+        print(f"  {f['severity'].upper()} [{f['check']}] {where}: {f['message']}", file=sys.stderr)
+    proposed = [p for p in run.written if p.name.startswith("registry_proposed_")]
+    for p in proposed:
+        print(f"New district: names were taken as written. Review {p} and copy its rows into "
+              f"{config.VOCAB_DIR / 'puskesmas.csv'}.")
+    print(f"Processed tables, ledger, findings and cleaning report written to {run.out}")
+
+
+def cmd_clean(args) -> int:
+    from .pipeline import run_clean
+
+    run = run_clean(args.raw, args.out, year=args.year, district=args.district, engine=args.engine)
+    _print_clean_summary(run)
+    aside = (run.result.ledger.query("row_kind == 'data'")["state"] == "set_aside").any()
+    errors = (run.findings["severity"] == "error").any() if not run.findings.empty else False
+    return EXIT_STRICT if args.strict and (aside or errors) else 0
+
+
+def _format_table(df: pd.DataFrame) -> str:
+    show = pd.DataFrame({
+        "indicator": df["indicator"], "year": df["year"], "area": df["area"],
+    })
+    if (df["sex"] != "all").any():
+        show["sex"] = df["sex"]
+    if (df["cause"] != "all").any():
+        show["age_group"], show["cause"] = df["age_group"], df["cause"]
+    show["numerator"] = df["numerator"].map(lambda x: f"{x:,.0f}" if pd.notna(x) else "")
+    show["denominator"] = df["denominator"].map(lambda x: f"{x:,.0f}" if pd.notna(x) else "")
+    unit = df["multiplier"].map({1000: "per 1,000", 100: "%"})
+    show["value"] = [(f"{v:.1f} {u}" if u != "%" else f"{v:.2f} %") if pd.notna(v) else "-" for v, u in zip(df["value"], unit)]
+    show["95% CI"] = [f"{lo:.1f} - {hi:.1f}" if pd.notna(lo) else "-" for lo, hi in zip(df["lower_95"], df["upper_95"])]
+    show["99.8% CI"] = [f"{lo:.1f} - {hi:.1f}" if pd.notna(lo) else "-" for lo, hi in zip(df["lower_998"], df["upper_998"])]
+    show["method"] = df["method"]
+    show["target"] = [f"{t:g}" if pd.notna(t) else "" for t in df["target"]]
+    show["meets"] = df["meets_target"].map(lambda m: "" if pd.isna(m) else ("yes" if m else "no"))
+    show["flag"] = df["flag"]
+    return show.to_string(index=False)
+
+
+def cmd_indicators(args) -> int:
+    from .indicators import compute_indicators
+    from .pipeline import load_processed
+    from . import io
+
+    tables = load_processed(args.processed)
+    years = sorted(set(tables["births"]["year"]) | set(tables["deaths"]["year"]))
+    if args.year is not None and args.year not in years:
+        raise InputError(f"there are no data for {args.year} in the processed folder (years: "
+                         f"{', '.join(map(str, years))}).", fix="choose one of those years, or clean that year's files first.")
+    out = compute_indicators(tables, level=args.level, year=args.year, by_sex=args.by_sex,
+                             cause_grouping=args.cause_grouping)
+    if args.indicator:
+        wanted = [w.strip() for w in args.indicator.split(",")]
+        out = out[out["indicator"].isin(wanted)]
+    if args.out:
+        path = Path(args.out)
+        if path.suffix.lower() == ".xlsx":
+            io.write_xlsx({"indicators": out}, path)
+        else:
+            io.write_csv(out, path)
+        print(f"{len(out)} indicator rows written to {path}")
+        return 0
+    shown = out if args.indicator else out[~out["indicator"].isin(["cause_rate", "cause_share"])]
+    print(_format_table(shown))
+    if not args.indicator:
+        print("\n(cause_rate and cause_share rows are left out here: use --indicator cause_share or --out FILE)")
+    return 0
+
+
+def cmd_run(args) -> int:
+    """The main job: clean the raw data, then write the indicator tables for every year."""
+    from .indicators import compute_indicators
+    from .pipeline import run_clean
+    from . import io
+
+    run = run_clean(args.raw, args.processed, district=args.district)
+    _print_clean_summary(run)
+    tables = run.result.tables
+    out = Path(args.out)
+    sheets = {level: compute_indicators(tables, level=level) for level in ("district", "kecamatan", "puskesmas")}
+    for level, df in sheets.items():
+        io.write_csv(df, out / f"indicators_{level}.csv")
+    io.write_xlsx(sheets, out / "indicators.xlsx")
+    headline = sheets["district"][sheets["district"]["indicator"].isin(["imr", "nmr", "kn_lengkap_coverage"])]
+    print(_format_table(headline))
+    print(f"\nIndicator tables for every year written to {out} (indicators.xlsx and indicators_<level>.csv).")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="imr-analysis", description="Infant-mortality analyses for Indonesian district health offices.")
+    p.add_argument("--debug", action="store_true", help="show the Python traceback of unexpected errors")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser("clean", help="clean raw annex tables into canonical tables, a ledger and findings")
+    c.add_argument("raw", nargs="+", type=Path, help="raw files or folders (.xlsx workbooks, .csv exports)")
+    c.add_argument("--out", type=Path, required=True, help="processed folder to write")
+    c.add_argument("--year", type=int, help="year, when a table's title block has none")
+    c.add_argument("--district", help="district, when a table's title block has none")
+    c.add_argument("--engine", choices=["calamine", "openpyxl"], default="calamine", help="Excel reader")
+    c.add_argument("--strict", action="store_true", help="exit 3 when rows were set aside or error findings exist")
+    c.set_defaults(func=cmd_clean)
+
+    i = sub.add_parser("indicators", help="indicators with confidence intervals from a processed folder")
+    i.add_argument("--processed", type=Path, required=True)
+    i.add_argument("--year", type=int)
+    i.add_argument("--level", choices=["puskesmas", "kecamatan", "district"], default="district")
+    i.add_argument("--indicator", help="comma-separated names, e.g. imr,nmr,cause_share")
+    i.add_argument("--by-sex", action="store_true", help="add rows for male and female")
+    i.add_argument("--cause-grouping", choices=["code", "report_group"], default="code")
+    i.add_argument("--out", help="write to FILE.csv or FILE.xlsx instead of printing")
+    i.set_defaults(func=cmd_indicators)
+
+    r = sub.add_parser("run", help="the main job: clean the raw data and write every year's indicator tables")
+    r.add_argument("--raw", nargs="+", type=Path, default=[config.RAW_DIR])
+    r.add_argument("--processed", type=Path, default=config.PROCESSED_DIR)
+    r.add_argument("--district")
+    r.add_argument("--out", type=Path, default=config.REPORTS_DIR)
+    r.set_defaults(func=cmd_run)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as exc:
+        print(f"imr-analysis: cannot use the input.\n{exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("imr-analysis: interrupted; outputs already written are complete files (atomic writes).", file=sys.stderr)
+        return 130
+    except Exception as exc:  # never a bare traceback for users
+        if args.debug:
+            traceback.print_exc()
+        print(f"imr-analysis: unexpected error ({type(exc).__name__}: {exc}).\n"
+              "  What to do: run again with --debug and report the output to the imr-analysis maintainers.",
+              file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

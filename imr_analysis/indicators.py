@@ -1,0 +1,158 @@
+"""Indicators with confidence intervals, for any level of the hierarchy, year and sex.
+
+All indicators share one shape (PHEindicatormethods style)::
+
+    indicator, year, level, area, district, sex, age_group, cause, numerator, denominator,
+    value, lower_95, upper_95, lower_998, upper_998, multiplier, method, flag,
+    target, target_source, meets_target
+
+=====================  ==============================================  ==========  =========
+indicator              numerator / denominator                         multiplier  method
+=====================  ==============================================  ==========  =========
+imr (AKB)              neonatal + post-neonatal deaths / live births   1,000       byar/exact
+nmr (AKN)              neonatal deaths (0-28 days) / live births       1,000       byar/exact
+postneonatal_mr        post-neonatal deaths / live births              1,000       byar/exact
+u5mr (AKABA)           deaths 0-59 months / live births                1,000       byar/exact
+stillbirth_rate        stillbirths / (live births + stillbirths)       1,000       byar/exact
+cause_rate             deaths from the cause / live births             1,000       byar/exact
+cause_share            deaths from the cause / deaths with a cause     100 (%)     wilson
+kn1_coverage           KN1 visits / denominator (live births/sasaran)  100 (%)     wilson
+kn_lengkap_coverage    complete KN visits / denominator                100 (%)     wilson
+=====================  ==============================================  ==========  =========
+
+Aggregation up the hierarchy is a ratio of sums: numerators and denominators are summed over
+the Puskesmas of a kecamatan or district, then divided (never an average of rates).
+Source for the definitions: Profil Kesehatan (Kemenkes), DOMAIN.md.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .config import NEONATAL_MAX_DAYS
+from .stats import proportion_ci, rate_ci
+from .vocab.causes import report_group
+from .vocab.targets import join_targets
+
+LEVELS = {
+    "district": ["province", "district"],
+    "kecamatan": ["province", "district", "kecamatan"],
+    "puskesmas": ["province", "district", "kecamatan", "puskesmas"],
+}
+AREA = {"district": "district", "kecamatan": "kecamatan", "puskesmas": "puskesmas"}
+OUTPUT_COLUMNS = ["indicator", "year", "level", "area", "district", "sex", "age_group", "cause",
+                  "numerator", "denominator", "value", "lower_95", "upper_95", "lower_998", "upper_998",
+                  "multiplier", "method", "flag", "denominator_kind"]
+
+
+def _keys(level: str, by_sex: bool) -> list[str]:
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}; got '{level}'")
+    return LEVELS[level] + ["year"] + (["sex"] if by_sex else [])
+
+
+def _sum(df: pd.DataFrame, keys: list[str], value: str) -> pd.Series:
+    return df.groupby(keys, dropna=False)[value].sum()
+
+
+def _shape(df: pd.DataFrame, indicator: str, level: str, ci: pd.DataFrame) -> pd.DataFrame:
+    out = pd.concat([df.reset_index(drop=True), ci.reset_index(drop=True)], axis=1)
+    out["indicator"] = indicator
+    out["level"] = level
+    out["area"] = out[AREA[level]]
+    for col in ("sex", "age_group", "cause", "denominator_kind"):
+        if col not in out:
+            out[col] = "all" if col in ("sex", "age_group", "cause") else ""
+    return out[OUTPUT_COLUMNS]
+
+
+def mortality(tables: dict[str, pd.DataFrame], level: str = "district", by_sex: bool = False,
+              neonatal_max_days: int = NEONATAL_MAX_DAYS) -> pd.DataFrame:
+    """AKB (imr), AKN (nmr), the post-neonatal rate and AKABA (u5mr, where the data have 12-59 months).
+
+    Rates per 1,000 live births; deaths and births summed over the group, then divided.
+    Annex tables are already split at 28 days (Profil usage), so only that cut-off can be used
+    with them; a different ``neonatal_max_days`` needs data with age in days.
+    """
+    if neonatal_max_days != NEONATAL_MAX_DAYS:
+        raise ValueError(f"the annex tables split neonatal deaths at {NEONATAL_MAX_DAYS} days; a cut-off of "
+                         f"{neonatal_max_days} days needs deaths with age in days (a death line list).")
+    keys = _keys(level, by_sex)
+    births = _sum(tables["births"], keys, "live_births").rename("live_births")
+    deaths = tables["deaths"].pivot_table(index=keys, columns="age_group", values="deaths", aggfunc="sum")
+    frame = pd.concat([births, deaths], axis=1).reset_index()
+    defs = {"imr": ["neonatal", "postneonatal"], "nmr": ["neonatal"], "postneonatal_mr": ["postneonatal"],
+            "u5mr": ["neonatal", "postneonatal", "child"]}
+    out = []
+    for indicator, parts in defs.items():
+        if not set(parts) <= set(frame.columns):
+            continue
+        numerator = frame[parts].sum(axis=1, min_count=len(parts))
+        ci = rate_ci(numerator, frame["live_births"]).drop(columns=[])
+        out.append(_shape(frame[keys], indicator, level, ci))
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=OUTPUT_COLUMNS)
+
+
+def stillbirth_rate(tables: dict[str, pd.DataFrame], level: str = "district", by_sex: bool = False) -> pd.DataFrame:
+    """Stillbirths per 1,000 total births (live + still), Byar / exact intervals."""
+    keys = _keys(level, by_sex)
+    b = tables["births"].groupby(keys, dropna=False)[["live_births", "stillbirths"]].sum().reset_index()
+    ci = rate_ci(b["stillbirths"], b["live_births"] + b["stillbirths"])
+    return _shape(b[keys], "stillbirth_rate", level, ci)
+
+
+def causes(tables: dict[str, pd.DataFrame], level: str = "district", grouping: str = "code") -> pd.DataFrame:
+    """Cause-specific death rates per 1,000 live births and cause shares (% of deaths with a cause).
+
+    Rows for age_group 'infant' (neonatal + post-neonatal), 'neonatal' and 'postneonatal'.
+    ``grouping``: 'code' for each cause code, 'report_group' for the headline causes
+    (LBW/prematurity, asphyxia, pneumonia, sepsis/infection), congenital, diarrhoea and other.
+    """
+    keys = _keys(level, False)
+    c = tables["deaths_by_cause"]
+    c = c[c["age_group"].isin(["neonatal", "postneonatal"])].copy()
+    if grouping == "report_group":
+        c["cause"] = report_group(c["cause"])
+    infant = c.assign(age_group="infant")
+    c = pd.concat([infant, c], ignore_index=True)
+    counts = c.groupby(keys + ["age_group", "cause"], dropna=False)["deaths"].sum().rename("deaths").reset_index()
+    totals = counts.groupby(keys + ["age_group"], dropna=False)["deaths"].transform("sum")
+    births = _sum(tables["births"], keys, "live_births").rename("live_births").reset_index()
+    counts = counts.merge(births, on=keys, how="left")
+    rates = _shape(counts[keys + ["age_group", "cause"]], "cause_rate", level,
+                   rate_ci(counts["deaths"], counts["live_births"]))
+    shares = _shape(counts[keys + ["age_group", "cause"]], "cause_share", level,
+                    proportion_ci(counts["deaths"], totals))
+    return pd.concat([rates, shares], ignore_index=True)
+
+
+def coverage(tables: dict[str, pd.DataFrame], level: str = "district", by_sex: bool = False) -> pd.DataFrame:
+    """KN1 and KN lengkap coverage (%), Wilson intervals; the denominator kind is carried along."""
+    keys = _keys(level, by_sex)
+    v = tables["neonatal_visits"]
+    g = v.groupby(keys + ["visit"], dropna=False).agg(
+        visits=("visits", "sum"), denominator=("denominator", "sum"),
+        denominator_kind=("denominator_kind", lambda s: "/".join(sorted(set(s.dropna()))))).reset_index()
+    out = []
+    for visit, name in (("kn1", "kn1_coverage"), ("kn_lengkap", "kn_lengkap_coverage")):
+        part = g[g["visit"] == visit].reset_index(drop=True)
+        shaped = _shape(part[keys + ["denominator_kind"]], name, level, proportion_ci(part["visits"], part["denominator"]))
+        out.append(shaped)
+    return pd.concat(out, ignore_index=True)
+
+
+def compute_indicators(tables: dict[str, pd.DataFrame], level: str = "district", year: int | None = None,
+                       by_sex: bool = False, cause_grouping: str = "code") -> pd.DataFrame:
+    """Every indicator at one level, with targets joined (``target``, ``meets_target``)."""
+    parts = [mortality(tables, level, by_sex), stillbirth_rate(tables, level, by_sex),
+             causes(tables, level, cause_grouping), coverage(tables, level, by_sex)]
+    out = pd.concat([p for p in parts if not p.empty], ignore_index=True)
+    if year is not None:
+        out = out[out["year"] == year]
+    out = join_targets(out.reset_index(drop=True))
+    out["year"] = out["year"].astype(int)
+    order = {name: i for i, name in enumerate(["imr", "nmr", "postneonatal_mr", "u5mr", "stillbirth_rate",
+                                                "kn1_coverage", "kn_lengkap_coverage", "cause_rate", "cause_share"])}
+    out["_o"] = out["indicator"].map(order)
+    out = out.sort_values(["_o", "district", "area", "year", "sex", "age_group", "cause"], kind="stable")
+    return out.drop(columns="_o").reset_index(drop=True)

@@ -1,0 +1,265 @@
+"""Data-quality findings: the checks a district analyst would do by hand, done every time.
+
+Findings never stop a run. Each names where to look (file, sheet, row, column), the year and
+the area, and says what disagrees. Severity: ``error`` (a number that cannot be right),
+``warning`` (numbers that disagree; check the source), ``info`` (worth knowing, not wrong).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .clean import CleanResult
+from .vocab.layout import table_label
+
+FINDING_COLUMNS = ["severity", "check", "file", "sheet", "row", "column", "year", "area", "message"]
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def _tolerance(decimals: pd.Series) -> pd.Series:
+    """Half a unit of the last decimal shown (2 decimals at most), plus float slack."""
+    return 0.5 * 10.0 ** (-decimals.clip(upper=2).astype(float)) + 1e-6
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+
+
+def findings(result: CleanResult) -> pd.DataFrame:
+    """All data-quality findings for a cleaning result, sorted by severity, file and row."""
+    cells = result.cells
+    parts = [pd.DataFrame(result.problems, columns=FINDING_COLUMNS)]
+    if not cells.empty:
+        parts += [
+            deaths_exceed_births(result.tables),
+            parts_vs_reported_sum(cells),
+            sex_parts_vs_total(cells),
+            causes_vs_deaths(result.tables),
+            rows_vs_total_row(cells),
+            reported_rates(cells),
+            coverage_vs_reported_pct(cells),
+            coverage_above_100(cells),
+        ]
+    parts += [missing_tables(result.sources), header_notes(result.header_notes)]
+    out = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) \
+        else pd.DataFrame(columns=FINDING_COLUMNS)
+    out = out[FINDING_COLUMNS]
+    out["row"] = pd.to_numeric(out["row"], errors="coerce").astype("Int64")
+    out["year"] = pd.to_numeric(out["year"], errors="coerce").astype("Int64")
+    out["_s"] = out["severity"].map(SEVERITY_ORDER)
+    return out.sort_values(["_s", "check", "year", "file", "row"], kind="stable").drop(columns="_s").reset_index(drop=True)
+
+
+def _frame(df: pd.DataFrame, severity: str, check: str, message: pd.Series, column: str | pd.Series = "") -> pd.DataFrame:
+    if df.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    return pd.DataFrame({
+        "severity": severity, "check": check, "file": df["file"].to_numpy(), "sheet": df["sheet"].to_numpy(),
+        "row": df["row"].to_numpy(), "column": column if isinstance(column, str) else column.to_numpy(),
+        "year": df["year"].to_numpy(), "area": df["area"].to_numpy(), "message": message.to_numpy(),
+    })
+
+
+def deaths_exceed_births(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Infant deaths (neonatal + post-neonatal) above live births, per Puskesmas and year."""
+    keys = ["district", "puskesmas", "year"]
+    d = tables["deaths"]
+    infant = d[d["age_group"].isin(["neonatal", "postneonatal"])].groupby(keys).agg(
+        deaths=("deaths", "sum"), file=("source_file", "first"), sheet=("source_sheet", "first"),
+        row=("source_row", "first"))
+    lb = tables["births"].groupby(keys)["live_births"].sum()
+    j = infant.join(lb, how="inner").reset_index()
+    bad = j[j["deaths"] > j["live_births"]].assign(area=lambda x: x["puskesmas"])
+    msg = bad.apply(lambda r: f"{r['deaths']:.0f} infant deaths but {r['live_births']:.0f} live births; "
+                              "check both tables for this Puskesmas.", axis=1) if not bad.empty else pd.Series(dtype=str)
+    return _frame(bad, "error", "deaths_exceed_births", msg)
+
+
+def _area(df: pd.DataFrame) -> pd.Series:
+    return df["puskesmas"].where(df["row_kind"].eq("data"), df["district"] + " (total row)")
+
+
+def parts_vs_reported_sum(cells: pd.DataFrame) -> pd.DataFrame:
+    """neonatal + post-neonatal vs the BAYI column, and BAYI + ANAK BALITA vs JUMLAH TOTAL."""
+    d = cells[(cells["table"] == "deaths") & cells["row_kind"].isin(["data", "total"])]
+    if d.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    idx = ["file", "sheet", "row", "row_kind", "year", "district", "puskesmas", "sex"]
+    wide = d.pivot_table(index=idx, columns="measure", values="value", aggfunc="sum").reset_index()
+    out = []
+    for total, parts, label in (("infant", ["neonatal", "postneonatal"], "neonatal + post-neonatal"),
+                                ("under5", ["infant", "child"], "infant (BAYI) + ANAK BALITA")):
+        if total not in wide or not set(parts) <= set(wide):
+            continue
+        s = wide[parts].sum(axis=1, min_count=len(parts))
+        bad = wide[wide[total].notna() & s.notna() & (s != wide[total])].assign(area=lambda x: _area(x))
+        if bad.empty:
+            continue
+        s_bad = s[bad.index]
+        msg = pd.Series([f"{label} = {a:.0f} but the table reports {b:.0f} ({sx})" for a, b, sx in
+                         zip(s_bad, bad[total], bad["sex"])], index=bad.index)
+        out.append(_frame(bad, "warning", f"{total}_sum", msg))
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=FINDING_COLUMNS)
+
+
+def sex_parts_vs_total(cells: pd.DataFrame) -> pd.DataFrame:
+    """LAKI-LAKI + PEREMPUAN columns against the reported L+P column, per row and measure."""
+    c = cells[cells["role"].isin(["count", "check"]) & cells["sex"].isin(["male", "female", "total"])
+              & cells["row_kind"].isin(["data", "total"])]
+    idx = ["file", "sheet", "table", "year", "district", "puskesmas", "row_kind", "measure", "age_group", "cause"]
+    c = c.assign(puskesmas=c["puskesmas"].where(c["row_kind"].eq("data"), "(total row)"))
+    first_row = c[c["sex"] != "total"].groupby(idx)["row"].first()
+    wide = c.pivot_table(index=idx, columns="sex", values="value", aggfunc="sum")
+    if not {"male", "female", "total"} <= set(wide.columns):
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    wide = wide.dropna(subset=["male", "female", "total"])
+    bad = wide[(wide["male"] + wide["female"]) != wide["total"]].reset_index()
+    if bad.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    bad["row"] = [first_row.get(tuple(r[k] for k in idx)) for _, r in bad.iterrows()]
+    bad["area"] = bad["puskesmas"].where(bad["puskesmas"] != "(total row)", bad["district"] + " (total row)")
+    msg = pd.Series([f"{m}: male {a:.0f} + female {b:.0f} = {a + b:.0f}, but L+P says {t:.0f}" for m, a, b, t in
+                     zip(bad["measure"], bad["male"], bad["female"], bad["total"])])
+    return _frame(bad, "warning", "sex_sum", msg)
+
+
+def causes_vs_deaths(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Cause totals against death totals, per Puskesmas, year and age group."""
+    keys = ["district", "puskesmas", "year", "age_group"]
+    c = tables["deaths_by_cause"]
+    d = tables["deaths"]
+    if c.empty or d.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    years = set(c["year"]) & set(d["year"])
+    cs = c[c["year"].isin(years)].groupby(keys).agg(cause_total=("deaths", "sum"), file=("source_file", "first"),
+                                                   sheet=("source_sheet", "first"), row=("source_row", "first"))
+    ds = d[d["year"].isin(years)].groupby(keys)["deaths"].sum()
+    j = cs.join(ds, how="outer").reset_index()
+    j = j[j["year"].isin(years) & j["age_group"].isin(["neonatal", "postneonatal"])]
+    j[["cause_total", "deaths"]] = j[["cause_total", "deaths"]].fillna(0)
+    bad = j[j["cause_total"] != j["deaths"]].assign(area=lambda x: x["puskesmas"])
+    bad = bad.assign(file=bad["file"].fillna(""), sheet=bad["sheet"].fillna(""))
+    msg = pd.Series([f"{a} deaths by cause add up to {c_:.0f}, the deaths table says {d_:.0f}"
+                     for a, c_, d_ in zip(bad["age_group"], bad["cause_total"], bad["deaths"])])
+    return _frame(bad.reset_index(drop=True), "warning", "causes_vs_deaths", msg)
+
+
+def rows_vs_total_row(cells: pd.DataFrame) -> pd.DataFrame:
+    """The sum of the Puskesmas rows against the table's total row (JUMLAH KAB.), column by column."""
+    c = cells[cells["role"].isin(["count", "check"])]
+    keys = ["file", "sheet", "table", "block", "column", "year", "district"]
+    data = c[c["row_kind"] == "data"].groupby(keys)["value"].sum()
+    total = c[c["row_kind"] == "total"].groupby(keys).agg(reported=("value", "first"), row=("row", "first"),
+                                                           header=("header", "first"))
+    j = total.join(data.rename("rows_sum"), how="left").reset_index()
+    j["rows_sum"] = j["rows_sum"].fillna(0)
+    bad = j[(j["reported"] - j["rows_sum"]).abs() > 0.5].assign(area=lambda x: x["district"] + " (total row)")
+    msg = pd.Series([f"column {col} ({h}): the Puskesmas rows add up to {_fmt(s)}, the total row says {_fmt(r)}"
+                     for col, h, s, r in zip(bad["column"], bad["header"], bad["rows_sum"], bad["reported"])])
+    return _frame(bad.reset_index(drop=True), "warning", "total_row", msg, bad["column"])
+
+
+def _live_births(cells: pd.DataFrame) -> pd.DataFrame:
+    b = cells[(cells["table"] == "births") & (cells["row_kind"] == "data") & (cells["measure"] == "live_births")
+              & cells["role"].isin(["count", "check"])]
+    lb = b.groupby(["year", "district", "sex"])["value"].sum().unstack("sex")
+    if "total" not in lb:
+        lb["total"] = lb.get("male", 0) + lb.get("female", 0) if {"male", "female"} <= set(lb) else lb.get("unspecified")
+    lb["unspecified"] = lb["total"]
+    return lb
+
+
+def reported_rates(cells: pd.DataFrame) -> pd.DataFrame:
+    """Rates printed in ANGKA ... (DILAPORKAN) rows against the rates recomputed from the counts.
+
+    Births table: stillbirth rate = stillbirths / (live + still) x 1000 under each MATI column.
+    Deaths table: deaths in the column / live births of the same sex x 1000 (AKN, AKB, ...).
+    """
+    rate = cells[cells["row_kind"] == "rate"]
+    data = cells[cells["row_kind"] == "data"]
+    if rate.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    keys = ["file", "sheet", "table", "block", "column", "year", "district"]
+    sums = data.groupby(keys)["value"].sum()
+    r = rate.set_index(keys).join(sums.rename("rows_sum"), how="left").reset_index()
+    r["expected"] = np.nan
+    # births: stillbirths over total births of the same sex and block
+    births = data[data["table"] == "births"].groupby(["file", "sheet", "year", "district", "sex", "measure"])["value"].sum().unstack("measure")
+    sb = r["table"].eq("births") & r["measure"].eq("stillbirths")
+    for i in r.index[sb]:
+        key = tuple(r.loc[i, ["file", "sheet", "year", "district", "sex"]])
+        if key in births.index:
+            row = births.loc[key]
+            r.loc[i, "expected"] = 1000 * row.get("stillbirths", np.nan) / (row.get("live_births", 0) + row.get("stillbirths", 0))
+    lb = _live_births(cells)
+    dt = r["table"].eq("deaths")
+    for i in r.index[dt]:
+        year, district, sex = r.loc[i, "year"], r.loc[i, "district"], r.loc[i, "sex"]
+        if (year, district) in lb.index and sex in lb.columns:
+            denom = lb.loc[(year, district), sex]
+            r.loc[i, "expected"] = 1000 * r.loc[i, "rows_sum"] / denom if denom else np.nan
+    r = r[r["expected"].notna() & r["value"].notna()]
+    bad = r[(r["expected"] - r["value"]).abs() > _tolerance(r["decimals"])].assign(area=lambda x: x["district"])
+    msg = pd.Series([f"column {c} ({h}): the reported rate is {v:g}, recomputed from the counts it is {e:.2f}"
+                     for c, h, v, e in zip(bad["column"], bad["header"], bad["value"], bad["expected"])])
+    return _frame(bad.reset_index(drop=True), "warning", "reported_rate", msg, bad["column"])
+
+
+def coverage_vs_reported_pct(cells: pd.DataFrame) -> pd.DataFrame:
+    """KN coverage recomputed as count / denominator x 100 against the printed percentage."""
+    k = cells[(cells["table"] == "kn") & cells["row_kind"].isin(["data", "total"])]
+    if k.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    idx = ["file", "sheet", "row", "row_kind", "year", "district", "puskesmas", "sex"]
+    den = k[k["measure"] == "denominator"].groupby(idx)["value"].sum().rename("denominator")
+    cnt = k[k["measure"].isin(["kn1", "kn_lengkap"]) & (k["role"] != "pct")].groupby(idx + ["measure"])["value"].sum().rename("count")
+    pct = k[k["role"] == "pct"].groupby(idx + ["measure"]).agg(pct=("value", "first"), column=("column", "first"),
+                                                              decimals=("decimals", "first"))
+    j = pct.join(cnt, how="inner").join(den, how="inner").reset_index()
+    j = j[(j["denominator"] > 0) & j["pct"].notna()]
+    j["expected"] = 100 * j["count"] / j["denominator"]
+    bad = j[(j["expected"] - j["pct"]).abs() > _tolerance(j["decimals"])].assign(area=lambda x: _area(x))
+    msg = pd.Series([f"{m} ({sx}): {c:,.0f} / {d:,.0f} = {e:.2f}%, but the table prints {p:g}%"
+                     for m, sx, c, d, e, p in zip(bad["measure"], bad["sex"], bad["count"], bad["denominator"],
+                                                  bad["expected"], bad["pct"])])
+    return _frame(bad.reset_index(drop=True), "warning", "coverage_pct", msg, bad["column"])
+
+
+def coverage_above_100(cells: pd.DataFrame) -> pd.DataFrame:
+    """Coverage above 100%: real when the denominator is sasaran (a projection), so info only."""
+    k = cells[(cells["table"] == "kn") & (cells["row_kind"] == "data") & (cells["role"] == "count")]
+    idx = ["file", "sheet", "row", "year", "district", "puskesmas", "sex"]
+    den = k[k["measure"] == "denominator"].groupby(idx).agg(denominator=("value", "sum"), kind=("denominator_kind", "first"))
+    cnt = k[k["measure"].isin(["kn1", "kn_lengkap"])].groupby(idx + ["measure"]).agg(count=("value", "sum"), column=("column", "first"))
+    j = cnt.join(den, how="inner").reset_index()
+    bad = j[j["count"] > j["denominator"]].assign(area=lambda x: x["puskesmas"])
+    msg = pd.Series([f"{m} ({sx}) coverage {100 * c / d:.1f}% is above 100%: {c:.0f} served of a {kind} of {d:.0f}. "
+                     "Usual when the denominator is a projected target (sasaran); check it if it is live births."
+                     for m, sx, c, d, kind in zip(bad["measure"], bad["sex"], bad["count"], bad["denominator"], bad["kind"])])
+    return _frame(bad.reset_index(drop=True), "info", "coverage_above_100", msg, bad["column"])
+
+
+def missing_tables(sources: pd.DataFrame) -> pd.DataFrame:
+    """Which of the annex tables a district-year lacks, and what that stops."""
+    if sources.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    needed = {"births": ("warning", "no rate can be computed without live births"),
+              "deaths": ("warning", "AKB, AKN and the post-neonatal rate cannot be computed"),
+              "causes": ("info", "the cause analysis is not available"),
+              "kn": ("info", "KN coverage is not available")}
+    rows = []
+    for (district, year), group in sources.groupby(["district", "year"]):
+        present = set(group["table"])
+        for kind, (severity, effect) in needed.items():
+            if kind not in present:
+                rows.append({"severity": severity, "check": "missing_table", "file": "", "sheet": "", "row": None,
+                             "column": "", "year": year, "area": district,
+                             "message": f"no '{table_label(kind, 'id')}' table for {district} {year}: {effect}."})
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+def header_notes(notes: list[dict]) -> pd.DataFrame:
+    rows = [{"severity": "info" if "typo" in n["note"] or "not used" in n["note"] else "warning",
+             "check": "header", "file": n["file"], "sheet": n["sheet"], "row": None, "column": n["column"],
+             "year": n.get("year"), "area": "", "message": f"header '{n['header']}': {n['note']}"} for n in notes]
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
