@@ -23,7 +23,7 @@ from .read.grid import SUPPORTED, read_grids
 from .read.numbers import parse_number
 from .schemas import SCHEMAS
 from .vocab.layout import layout, table_label
-from .vocab.puskesmas import Registry, display_name, name_key
+from .vocab.puskesmas import Registry, display_name, kecamatan_key, name_key
 
 GEO = ["province", "district", "kecamatan", "puskesmas"]
 CELL_COLUMNS = ["file", "sheet", "row", "column", "header", "table", "block", "row_kind", "year",
@@ -181,7 +181,7 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
     else:
         key = name_key(body.label)
         name = display_name(key)
-        kecamatan = display_name(name_key(body.kecamatan)) if body.kecamatan else ""
+        kecamatan = display_name(kecamatan_key(body.kecamatan)) if body.kecamatan else ""
         geo.update(kecamatan=kecamatan, puskesmas=name)
         rules.append(f"new district: name '{body.label}' taken as '{name}'")
         prop = proposals.setdefault((district, name), {"province": "", "district": district,
@@ -304,7 +304,8 @@ def build_canonical(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
     out = {}
 
     b = _data_counts(cells, "births")
-    births = b.pivot_table(index=keys, columns="measure", values="value", aggfunc="sum").reset_index()
+    births = b.pivot_table(index=keys, columns="measure", values="value", aggfunc="sum").reset_index() \
+        if not b.empty else pd.DataFrame(columns=keys)
     for col in ("live_births", "stillbirths"):
         if col not in births:
             births[col] = 0.0
@@ -326,11 +327,24 @@ def build_canonical(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
     out["neonatal_visits"] = _visits(cells, keys)
 
     for name, df in out.items():
+        if df.empty:
+            out[name] = _empty(name)
+            continue
         for col in GEO:
             df[col] = df[col].replace("", pd.NA) if col in ("province", "kecamatan") else df[col]
         df = df.sort_values([k for k in ["district", "year", "puskesmas", "sex", "age_group", "cause", "visit"] if k in df])
         out[name] = SCHEMAS[name].validate(df.reset_index(drop=True))
     return out
+
+
+def _empty(name: str) -> pd.DataFrame:
+    """An empty canonical table with the schema's columns and dtypes (a table absent from the input)."""
+    schema = SCHEMAS[name]
+    cols = {}
+    for col, spec in schema.columns.items():
+        dtype = str(spec.dtype)
+        cols[col] = pd.Series(dtype="int64" if "int" in dtype else "float64" if "float" in dtype else "str")
+    return pd.DataFrame(cols)
 
 
 def _visits(cells: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -347,7 +361,4 @@ def _visits(cells: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     v = v.rename(columns={"measure": "visit"})
     cols = keys + ["visit", "visits", "denominator", "denominator_kind", "reported_pct",
                    "source_file", "source_sheet", "source_row"]
-    if v.empty:
-        return pd.DataFrame({c: pd.Series(dtype="float" if c in ("denominator", "reported_pct") else "object")
-                             for c in cols}).astype({"year": int, "visits": int, "source_row": int})
-    return v[cols]
+    return v.reindex(columns=cols)

@@ -18,6 +18,7 @@ from ..text import norm, suggestions
 
 REGISTRY_FILE = VOCAB_DIR / "puskesmas.csv"
 _PREFIX = re.compile(r"^(UPTD|UPT|UPTD PUSKESMAS|UPT PUSKESMAS|PUSKESMAS|PKM|PUSK)\b\s*")
+_KECAMATAN_PREFIX = re.compile(r"^(KECAMATAN|KEC)\b\s*")
 _DISTRICT_PREFIX = re.compile(r"^(KABUPATEN|KAB|KOTA|KAB KOTA)\b\s*")
 
 
@@ -29,6 +30,11 @@ def name_key(name: object) -> str:
         previous = key
         key = _PREFIX.sub("", key).strip()
     return key
+
+
+def kecamatan_key(name: object) -> str:
+    """'Kec. Sungai Raya' -> 'SUNGAI RAYA'."""
+    return _KECAMATAN_PREFIX.sub("", norm(name)).strip()
 
 
 def district_key(name: object) -> str:
