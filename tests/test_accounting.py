@@ -1,0 +1,113 @@
+"""Every raw row is accounted for, and totals are conserved from the raw files to the canonical tables."""
+import importlib.util
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from conftest import ROOT, SAMPLE_RAW
+from helpers import births_table, deaths_table, write_xlsx
+from imr_analysis.clean import clean
+from imr_analysis.read.grid import read_grids
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("gen", ROOT / "scripts" / "make_sample_district.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _count_body_rows_by_hand(path) -> int:
+    """Independent count: non-empty rows between a column-number row (1, 2, 3, ...) and the footer."""
+    total = 0
+    for grid in read_grids(path):
+        inside = False
+        for row in grid.rows:
+            values = [c for c in row if c is not None]
+            first = str(values[0]).upper() if values else ""
+            if len(values) >= 3 and all(isinstance(v, (int, float)) or str(v).isdigit() for v in values) \
+                    and [int(float(v)) for v in values[:3]] == [1, 2, 3]:
+                inside = True
+                continue
+            if inside and (first.startswith("SUMBER") or first.startswith("KETERANGAN") or first.startswith("TABEL")):
+                inside = False
+            elif inside and values:
+                total += 1
+    return total
+
+
+def test_every_raw_row_is_kept_mapped_or_set_aside(sample_run):
+    ledger = sample_run.result.ledger
+    files = sorted(p for p in SAMPLE_RAW.rglob("*") if p.suffix in {".xlsx", ".csv"})
+    by_hand = sum(_count_body_rows_by_hand(f) for f in files)
+    # the distractor sheets (Tabel 1, Tabel 30) have no column-number row in the sample generator
+    assert len(ledger) == by_hand
+    states = ledger["state"].value_counts()
+    assert states.get("kept", 0) + states.get("mapped", 0) + states.get("set_aside", 0) == len(ledger)
+    assert set(ledger["state"]) <= {"kept", "mapped", "set_aside"}
+    assert (ledger.loc[ledger["state"] == "set_aside", "reason"].str.len() > 10).all()
+    assert (ledger.loc[ledger["state"] == "mapped", "rules"].str.len() > 3).all()
+
+
+def test_sample_deaths_conserved_and_published_by_puskesmas(sample_run):
+    gen = _generator()
+    d = sample_run.result.tables["deaths"]
+    infant = d[d["age_group"].isin(["neonatal", "postneonatal"])].pivot_table(
+        index="puskesmas", columns="year", values="deaths", aggfunc="sum")
+    for year, counts in gen.DEATHS.items():
+        assert [int(infant.loc[p, year]) for p in gen.PKM] == counts, year
+    # 2023, Tabel 9 of the Musi Rawas Utara study
+    assert infant[2023].to_dict() == {"Karang Jaya": 6, "Muara Rupit": 6, "Karang Dapo": 5, "Bingin Teluk": 5,
+                                      "Pauh": 2, "Surulangun": 3, "Muara Kulam": 5, "Nibung": 1}
+    assert infant.sum().to_dict()[2023] == 33 and infant.sum()[2022] == 39 and infant.sum()[2021] == 58
+
+
+def test_raw_cell_sums_equal_canonical_sums(sample_run):
+    """Death counts summed straight from the raw count cells equal the canonical table."""
+    cells = sample_run.result.cells
+    raw = cells[(cells["table"] == "deaths") & (cells["row_kind"] == "data") & (cells["role"] == "count")]
+    assert raw["value"].sum() == sample_run.result.tables["deaths"]["deaths"].sum()
+    by_cause = cells[(cells["table"] == "causes") & (cells["row_kind"] == "data") & (cells["role"] == "count")]
+    assert by_cause["value"].sum() == sample_run.result.tables["deaths_by_cause"]["deaths"].sum()
+
+
+def test_published_extremes_and_leading_causes(sample_run):
+    t = sample_run.result.tables
+    d = t["deaths"][t["deaths"]["age_group"] != "child"].groupby(["year", "puskesmas"])["deaths"].sum()
+    assert d[2022].idxmax() == "Muara Rupit" and d[2022].max() == 9 and d[2022].idxmin() == "Muara Kulam"
+    assert d[2021].idxmax() == "Muara Kulam" and d[2021].max() == 14 and d[2021].min() == 0
+    assert d[2021].idxmin() == "Surulangun"
+    assert sorted(d[2020][d[2020] == 8].index) == ["Muara Rupit", "Nibung"] and d[2020].idxmin() == "Karang Dapo"
+    assert d[2020].sum() < d[2021].sum()  # "it rose in 2021"
+    c = t["deaths_by_cause"].groupby(["year", "cause"])["deaths"].sum()
+    assert c[2020].idxmax() == "lbw_prematurity" and c[2021].idxmax() == "asphyxia" and c[2022].idxmax() == "asphyxia"
+    for year in (2020, 2021, 2022):
+        top = c[year].sort_values(ascending=False)
+        assert top.iloc[0] > top.iloc[1], f"leading cause of {year} is tied"
+
+
+def test_sample_data_are_reproducible_from_the_seeded_script(tmp_path):
+    gen_script = ROOT / "scripts" / "make_sample_district.py"
+    import subprocess, sys
+    subprocess.run([sys.executable, str(gen_script), "--out", str(tmp_path)], check=True, capture_output=True)
+    committed = SAMPLE_RAW / "musi_rawas_utara"
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted(p.name for p in committed.iterdir() if p.suffix in {".xlsx", ".csv"})
+    for name in names:
+        fresh = [g.rows for g in read_grids(tmp_path / name)]
+        stored = [g.rows for g in read_grids(committed / name)]
+        assert fresh == stored, name
+
+
+def test_set_aside_rows_do_not_reach_the_tables_but_stay_in_the_ledger(tmp_path):
+    rows = deaths_table([[1, "Rupit", "Muara Rupit", 2, 1, 3, 0, 3, 1, 0, 1, 0, 1],
+                         [2, "Nibung", "Nibong Baru", 4, 0, 4, 0, 4, 0, 0, 0, 0, 0],
+                         [3, "Nibung", "Nibung", -1, 0, -1, 0, -1, 0, 0, 0, 0, 0]])
+    result = clean([write_xlsx(tmp_path / "d.xlsx", {"S": rows})])
+    data = result.ledger[result.ledger["row_kind"] == "data"]
+    assert list(data["state"]) == ["kept", "set_aside", "set_aside"]
+    assert "unknown Puskesmas 'Nibong Baru'" in data.iloc[1]["reason"] and "Nibung" in data.iloc[1]["reason"]
+    assert "negative count -1" in data.iloc[2]["reason"]
+    assert set(result.tables["deaths"]["puskesmas"]) == {"Muara Rupit"}
+    assert result.tables["deaths"]["deaths"].sum() == 2 + 1 + 0 + 1 + 0 + 0

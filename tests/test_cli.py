@@ -1,0 +1,151 @@
+"""The command line as users run it: the published figure, and clear messages for bad input."""
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT, SAMPLE_RAW
+from helpers import births_table, deaths_table, write_xlsx
+
+
+def cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "imr_analysis", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory):
+    out = tmp_path_factory.mktemp("proc")
+    r = cli("clean", SAMPLE_RAW, "--out", out)
+    assert r.returncode == 0, r.stderr
+    return out, r
+
+
+def test_clean_prints_accounting_and_where_outputs_are(processed):
+    out, r = processed
+    assert "raw body rows =" in r.stdout and "kept +" in r.stdout and "set aside" in r.stdout
+    assert str(out) in r.stdout
+    for name in ("births", "deaths", "deaths_by_cause", "neonatal_visits"):
+        assert (out / f"{name}.parquet").exists() and (out / f"{name}.csv").exists()
+    for name in ("ledger.csv", "findings.csv", "cleaning_report.md", "set_aside.csv", "sources.csv"):
+        assert (out / name).exists()
+    assert "96.23" in r.stderr  # the published SPM inconsistency is printed as a warning
+    assert not list(out.glob(".*.tmp"))  # atomic writes leave no temporary files
+
+
+def test_published_akb_2023_through_the_cli(processed):
+    out, _ = processed
+    r = cli("indicators", "--processed", out, "--year", "2023", "--level", "district")
+    assert r.returncode == 0, r.stderr
+    line = next(l for l in r.stdout.splitlines() if l.strip().startswith("imr "))
+    assert "Musi Rawas Utara" in line and "33" in line and "3,795" in line
+    assert "8.7 per 1,000" in line and "6.0 - 12.2" in line
+
+
+def test_indicators_to_xlsx_and_csv(processed, tmp_path):
+    out, _ = processed
+    r = cli("indicators", "--processed", out, "--level", "puskesmas", "--out", tmp_path / "i.xlsx")
+    assert r.returncode == 0, r.stderr
+    df = pd.read_excel(tmp_path / "i.xlsx", engine="openpyxl")
+    pauh = df[(df["indicator"] == "imr") & (df["area"] == "Pauh") & (df["year"] == 2023)].iloc[0]
+    assert pauh["numerator"] == 2 and pauh["method"] == "exact"
+    r = cli("indicators", "--processed", out, "--out", tmp_path / "i.csv", "--indicator", "imr,nmr")
+    assert set(pd.read_csv(tmp_path / "i.csv")["indicator"]) == {"imr", "nmr"}
+
+
+def test_cleaning_report_reads_as_a_report(processed):
+    out, _ = processed
+    text = (out / "cleaning_report.md").read_text()
+    assert "# Cleaning report" in text and "M. Rupit" in text and "Surulangun Rawas" in text
+    assert "KONGINETAL" in text
+
+
+def _expect_error(result, code, *words):
+    assert result.returncode == code, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    for w in words:
+        assert w in result.stderr, result.stderr
+
+
+def test_empty_file(tmp_path):
+    (tmp_path / "kosong.xlsx").write_bytes(b"")
+    _expect_error(cli("clean", tmp_path / "kosong.xlsx", "--out", tmp_path / "o"), 2, "kosong.xlsx", "empty", "What to do")
+
+
+def test_wrong_file_type(tmp_path):
+    (tmp_path / "profil.pdf").write_bytes(b"%PDF-1.4")
+    _expect_error(cli("clean", tmp_path / "profil.pdf", "--out", tmp_path / "o"), 2, "profil.pdf", "'.pdf'", "What to do")
+    (tmp_path / "fake.xlsx").write_text("NO;PUSKESMAS\n1;Pauh\n")
+    _expect_error(cli("clean", tmp_path / "fake.xlsx", "--out", tmp_path / "o"), 2, "fake.xlsx", "not an Excel workbook")
+
+
+def test_missing_table(tmp_path):
+    path = write_xlsx(tmp_path / "lain.xlsx", {"Tabel 1": [["TABEL 1"], ["LUAS WILAYAH MENURUT KECAMATAN"], ["x"]]})
+    _expect_error(cli("clean", path, "--out", tmp_path / "o"), 2, "lain.xlsx", "none of the annex tables", "title")
+
+
+def test_missing_year(tmp_path):
+    path = write_xlsx(tmp_path / "b.xlsx", {"Lamp": births_table([[1, "Rupit", "Pauh", 1, 0, 1, 1, 0, 1, 2, 0, 2]], year=None)})
+    _expect_error(cli("clean", path, "--out", tmp_path / "o"), 2, "b.xlsx", "sheet 'Lamp'", "row 2", "--year")
+
+
+def _deaths_file(tmp_path, name_cell="Muara Rupit", count_cell=2):
+    rows = deaths_table([[1, "Rupit", name_cell, count_cell, 1, 3, 0, 3, 1, 0, 1, 0, 1],
+                         [2, "Nibung", "Nibung", 1, 0, 1, 0, 1, 0, 0, 0, 0, 0]])
+    return write_xlsx(tmp_path / "d.xlsx", {"Tabel 27": rows})
+
+
+def test_unknown_puskesmas_is_set_aside_with_suggestion(tmp_path):
+    path = _deaths_file(tmp_path, name_cell="Muara Rupitt")
+    r = cli("clean", path, "--out", tmp_path / "o")
+    assert r.returncode == 0
+    assert "d.xlsx, sheet 'Tabel 27', row 11" in r.stderr and "unknown Puskesmas 'Muara Rupitt'" in r.stderr
+    assert "Nearest registry names: Muara Rupit" in r.stderr and "puskesmas.csv" in r.stderr
+    aside = pd.read_csv(tmp_path / "o" / "set_aside.csv")
+    assert len(aside) == 1 and aside.iloc[0]["row"] == 11
+    assert cli("clean", path, "--out", tmp_path / "o", "--strict").returncode == 3
+
+
+def test_text_in_number_cell(tmp_path):
+    r = cli("clean", _deaths_file(tmp_path, count_cell="dua"), "--out", tmp_path / "o")
+    assert r.returncode == 0
+    assert "row 11" in r.stderr and "column D" in r.stderr and "text 'dua' in a number cell" in r.stderr
+    f = pd.read_csv(tmp_path / "o" / "findings.csv")
+    hit = f[f["check"] == "text_in_count"].iloc[0]
+    assert hit["row"] == 11 and hit["column"] == "D" and hit["severity"] == "error"
+    assert cli("clean", _deaths_file(tmp_path, count_cell="dua"), "--out", tmp_path / "o", "--strict").returncode == 3
+
+
+def test_negative_count(tmp_path):
+    r = cli("clean", _deaths_file(tmp_path, count_cell=-3), "--out", tmp_path / "o")
+    assert r.returncode == 0
+    assert "row 11" in r.stderr and "column D" in r.stderr and "negative count -3" in r.stderr
+    deaths = pd.read_csv(tmp_path / "o" / "deaths.csv")
+    assert set(deaths["puskesmas"]) == {"Nibung"}
+
+
+def test_new_district_gets_a_proposed_registry(tmp_path):
+    rows = births_table([[1, "Sungai Raya", "UPTD Puskesmas Sungai Raya Dalam", 10, 0, 10, 10, 0, 10, 20, 0, 20]],
+                        district="KABUPATEN KUBU RAYA")
+    r = cli("clean", write_xlsx(tmp_path / "kr.xlsx", {"T": rows}), "--out", tmp_path / "o")
+    assert r.returncode == 0, r.stderr
+    proposed = tmp_path / "o" / "registry_proposed_kubu_raya.csv"
+    assert proposed.exists() and "New district" in r.stdout and str(proposed) in r.stdout
+    reg = pd.read_csv(proposed)
+    assert reg.iloc[0]["puskesmas"] == "Sungai Raya Dalam" and "UPTD Puskesmas Sungai Raya Dalam" in reg.iloc[0]["aliases"]
+
+
+def test_indicators_without_processed_data(tmp_path):
+    _expect_error(cli("indicators", "--processed", tmp_path), 2, "births.parquet", "imr-analysis clean")
+
+
+def test_indicators_for_a_year_without_data(processed):
+    out, _ = processed
+    _expect_error(cli("indicators", "--processed", out, "--year", "2010"), 2, "2010", "2019")
+
+
+def test_works_from_any_folder(processed, tmp_path):
+    out, _ = processed
+    r = cli("indicators", "--processed", out, "--year", "2023", cwd=tmp_path)
+    assert r.returncode == 0 and "8.7 per 1,000" in r.stdout
