@@ -46,7 +46,7 @@ def setup() -> None:
         return
     print("Installing imr-analysis and its pinned dependencies (first run only) ...", flush=True)
     subprocess.run(
-        [str(PY), "-m", "pip", "install", "--quiet",
+        [str(PY), "-m", "pip", "install", "-qq",
          "-c", str(ROOT / "requirements" / "constraints.txt"), "-e", f"{ROOT}[dev]"],
         check=True,
     )
