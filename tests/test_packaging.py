@@ -18,9 +18,10 @@ def _environment_requirements():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     out = {}
     for dep in env["dependencies"]:
-        if isinstance(dep, str) and not dep.startswith(("python", "pip")):
+        if isinstance(dep, str):
             name, spec = re.match(r"^([A-Za-z0-9_.\-]+)\s*(.*)$", dep).groups()
-            out[name.lower()] = spec.replace(" ", "")
+            if name.lower() not in ("python", "pip"):
+                out[name.lower()] = spec.replace(" ", "")
     return out
 
 
