@@ -123,3 +123,23 @@ def test_both_excel_engines_read_the_same(tmp_path, engine):
     path = write_xlsx(tmp_path / "b.xlsx", {"S": births_table(BIRTH_ROWS)})
     result = clean([path], engine=engine)
     assert result.tables["births"]["live_births"].sum() == 300 + 290 + 1005 + 990
+
+
+def test_comma_separated_csv_with_bom(tmp_path):
+    path = write_csv(tmp_path / "b.csv", births_table(BIRTH_ROWS), delimiter=",", encoding="utf-8-sig")
+    result = clean([path])
+    assert result.tables["births"]["live_births"].sum() == 300 + 290 + 1005 + 990
+
+
+def test_2025_icd_pm_cause_categories(tmp_path):
+    neo = ["MALFORMASI KONGENITAL, DEFORMASI, DAN KELAINAN KROMOSOM", "GANGGUAN TERKAIT USIA KEHAMILAN DAN PERTUMBUHAN JANIN",
+           "TRAUMA KELAHIRAN", "KOMPLIKASI PADA SAAT PERSALINAN (INTRAPARTUM)", "KEJANG DAN GANGGUAN STATUS SEREBRAL",
+           "INFEKSI", "GANGGUAN PERNAPASAN DAN KARDIOVASKULAR", "KONDISI NEONATAL LAINNYA",
+           "BERAT BADAN LAHIR RENDAH DAN PREMATURITAS", "KEMATIAN NEONATAL DENGAN PENYEBAB YANG TIDAK DITENTUKAN"]
+    body = [[1, "Rupit", "Muara Rupit"] + list(range(1, 11)) + [0] * 9]
+    result = clean([write_xlsx(tmp_path / "c.xlsx", {"S": causes_table(body, neo=neo)})])
+    c = result.tables["deaths_by_cause"].query("age_group == 'neonatal'").set_index("cause")["deaths"]
+    assert c.to_dict() == {"congenital": 1, "fetal_growth": 2, "birth_trauma": 3, "intrapartum": 4, "seizure_cerebral": 5,
+                           "sepsis_infection": 6, "cardio_respiratory": 7, "other_neonatal": 8, "lbw_prematurity": 9,
+                           "unspecified": 10}
+    assert not [n for n in result.header_notes if "not in the cause vocabulary" in n["note"]]
