@@ -1,0 +1,206 @@
+"""Figures for the reports (matplotlib / seaborn), labelled in the report language.
+
+Every function returns a closed Figure (so a notebook shows it once) and ``describe`` gives a
+deterministic text account of what a figure plots, for readers and for regression checks.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+from .labels import fmt, t  # noqa: E402
+from .summaries import REPORT_CAUSES  # noqa: E402
+
+PALETTE = {"lbw_prematurity": "#1b9e77", "asphyxia": "#d95f02", "pneumonia": "#7570b3",
+           "sepsis_infection": "#e7298a", "congenital": "#66a61e", "diarrhoea": "#e6ab02", "other": "#999999"}
+plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 110, "font.size": 10, "axes.spines.top": False,
+                     "axes.spines.right": False, "svg.hashsalt": "imr-analysis"})
+
+
+def _done(fig):
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def deaths_by_cause_bar(table: pd.DataFrame, lang: str = "id"):
+    """Stacked bars: infant deaths by Puskesmas, stacked by report cause group."""
+    data = table[table["puskesmas"] != "total"].set_index("puskesmas")[REPORT_CAUSES]
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    bottom = np.zeros(len(data))
+    for cause in REPORT_CAUSES:
+        ax.bar(data.index, data[cause], bottom=bottom, label=t(cause, lang), color=PALETTE[cause])
+        bottom += data[cause].to_numpy()
+    ax.set_title(t("title_deaths_by_cause", lang))
+    ax.set_ylabel(t("deaths_axis", lang))
+    ax.set_xlabel(t("puskesmas", lang))
+    ax.tick_params(axis="x", rotation=30)
+    ax.legend(frameon=False, fontsize=8)
+    return _done(fig)
+
+
+def imr_by_puskesmas_plot(table: pd.DataFrame, lang: str = "id"):
+    """AKB by Puskesmas with 95% CI bars, the district value and the target as vertical lines."""
+    data = table.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(data) + 1.6))
+    err = np.vstack([data["value"] - data["lower_95"], data["upper_95"] - data["value"]])
+    ax.errorbar(data["value"], data["puskesmas"], xerr=err, fmt="o", color="#333333", capsize=3, label=t("imr", lang))
+    ax.axvline(data["district_value"].iloc[0], color="#1f77b4", ls="--",
+               label=f"{t('district_value', lang)} ({fmt(data['district_value'].iloc[0], lang)})")
+    if data["target"].notna().any():
+        ax.axvline(data["target"].iloc[0], color="#d62728", ls=":", label=f"{t('target', lang)} ({fmt(data['target'].iloc[0], lang, 0)})")
+    ax.set_title(t("title_imr_by_puskesmas", lang))
+    ax.set_xlabel(t("rate_axis", lang))
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    return _done(fig)
+
+
+def causes_by_age_bar(table: pd.DataFrame, lang: str = "id"):
+    """Cause shares (%), neonatal beside post-neonatal."""
+    data = table.set_index("cause")[["neonatal_share", "postneonatal_share"]].fillna(0)
+    fig, ax = plt.subplots(figsize=(8, 4))
+    x = np.arange(len(data))
+    ax.bar(x - 0.2, data["neonatal_share"], width=0.4, label=t("neonatal", lang), color="#4c72b0")
+    ax.bar(x + 0.2, data["postneonatal_share"], width=0.4, label=t("postneonatal", lang), color="#dd8452")
+    ax.set_xticks(x, [t(c, lang) for c in data.index], rotation=30, ha="right")
+    ax.set_ylabel(t("share_pct", lang))
+    ax.set_title(t("title_cause_by_age", lang))
+    ax.legend(frameon=False, fontsize=8)
+    return _done(fig)
+
+
+def coverage_bar(table: pd.DataFrame, lang: str = "id"):
+    """KN1 and KN lengkap coverage by Puskesmas and district, against 100%."""
+    data = table.set_index("area")
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    x = np.arange(len(data))
+    ax.bar(x - 0.2, data["kn1_coverage"], width=0.4, label=t("kn1", lang), color="#8da0cb")
+    ax.bar(x + 0.2, data["kn_lengkap_coverage"], width=0.4, label=t("kn_lengkap", lang), color="#1b9e77")
+    ax.axhline(100, color="#d62728", ls=":", label=f"{t('target', lang)} 100%")
+    ax.set_xticks(x, data.index, rotation=30, ha="right")
+    ax.set_ylim(max(0, float(np.nanmin(data[["kn1_coverage", "kn_lengkap_coverage"]].to_numpy())) - 10), 105)
+    ax.set_ylabel(t("coverage_pct", lang))
+    ax.set_title(t("title_coverage", lang))
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    return _done(fig)
+
+
+def trend_plot(table: pd.DataFrame, lang: str = "id"):
+    """AKB and AKN per year with 95% CI bands and their target lines."""
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for ind, color in (("imr", "#1f77b4"), ("nmr", "#ff7f0e")):
+        d = table[table["indicator"] == ind].sort_values("year")
+        if d.empty:
+            continue
+        ax.plot(d["year"], d["value"], marker="o", color=color, label=t(ind, lang))
+        ax.fill_between(d["year"], d["lower_95"], d["upper_95"], color=color, alpha=0.15)
+        for target in sorted(set(d["target"].dropna())):
+            ax.axhline(target, color=color, ls=":", lw=1, label=f"{t('target', lang)} {t(ind, lang)} {fmt(target, lang, 0)}")
+    ax.set_xticks(sorted(set(table["year"])))
+    ax.set_ylabel(t("rate_axis", lang))
+    ax.set_xlabel(t("year", lang))
+    ax.set_title(t("title_trend", lang))
+    ax.set_ylim(bottom=0)
+    ax.legend(frameon=False, fontsize=8)
+    return _done(fig)
+
+
+def causes_over_years(table: pd.DataFrame, measure: str = "deaths", lang: str = "id"):
+    """Deaths (stacked bars) or rates (lines) by cause group and year."""
+    wide = table.pivot_table(index="year", columns="cause", values=measure, aggfunc="sum").fillna(0)
+    order = [c for c in ["lbw_prematurity", "asphyxia", "pneumonia", "sepsis_infection", "congenital",
+                         "diarrhoea", "other"] if c in wide]
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    if measure == "deaths":
+        bottom = np.zeros(len(wide))
+        for c in order:
+            ax.bar(wide.index, wide[c], bottom=bottom, label=t(c, lang), color=PALETTE[c])
+            bottom += wide[c].to_numpy()
+        ax.set_ylabel(t("deaths_axis", lang))
+        ax.set_title(t("title_cause_counts", lang))
+    else:
+        for c in order:
+            ax.plot(wide.index, wide[c], marker="o", label=t(c, lang), color=PALETTE[c])
+        ax.set_ylabel(t("rate_axis", lang))
+        ax.set_title(t("title_cause_rates", lang))
+    ax.set_xticks(list(wide.index))
+    ax.set_xlabel(t("year", lang))
+    ax.legend(frameon=False, fontsize=8, ncol=2)
+    return _done(fig)
+
+
+def heatmap(table: pd.DataFrame, lang: str = "id"):
+    """AKB, Puskesmas x year."""
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(table) + 1.8))
+    annot = table.map(lambda v: fmt(v, lang))
+    sns.heatmap(table, annot=annot, fmt="", cmap="Reds", cbar_kws={"label": t("rate_axis", lang)}, ax=ax)
+    ax.set_title(t("title_heatmap", lang))
+    ax.set_xlabel(t("year", lang))
+    ax.set_ylabel(t("puskesmas", lang))
+    return _done(fig)
+
+
+def cause_trend_multiples(table: pd.DataFrame, lang: str = "id"):
+    """Small multiples: one panel per cause group, rate per year with its 95% CI."""
+    causes = [c for c in ["lbw_prematurity", "asphyxia", "pneumonia", "sepsis_infection", "congenital",
+                          "diarrhoea", "other"] if c in set(table["cause"])]
+    ncols = 4
+    nrows = int(np.ceil(len(causes) / ncols)) or 1
+    fig, axes = plt.subplots(nrows, ncols, figsize=(11, 2.6 * nrows), sharey=True, squeeze=False)
+    for ax, cause in zip(axes.flat, causes):
+        d = table[table["cause"] == cause].sort_values("year")
+        ax.plot(d["year"], d["rate"], marker="o", color=PALETTE[cause])
+        ax.fill_between(d["year"], d["lower_95"], d["upper_95"], color=PALETTE[cause], alpha=0.2)
+        ax.set_title(t(cause, lang), fontsize=9)
+        ax.set_xticks(list(d["year"]))
+        ax.tick_params(axis="x", labelsize=7, rotation=45)
+    for ax in list(axes.flat)[len(causes):]:
+        ax.set_visible(False)
+    fig.suptitle(t("title_cause_trend", lang))
+    return _done(fig)
+
+
+def save(fig, path: Path) -> Path:
+    """Save a figure as PNG (atomic rename)."""
+    from .io import _atomic
+    return _atomic(Path(path), lambda tmp: fig.savefig(tmp, format="png", metadata={"Software": None}))
+
+
+def describe(fig) -> str:
+    """What a figure plots, as text: titles, axis labels, and the plotted values (1 decimal)."""
+    lines = []
+    if fig._suptitle is not None:
+        lines.append(f"figure: {fig._suptitle.get_text()}")
+    for ax in fig.axes:
+        if not ax.get_visible() or ax.get_label() == "<colorbar>":
+            continue
+        lines.append(f"panel: {ax.get_title()} | x: {ax.get_xlabel()} | y: {ax.get_ylabel()}")
+        for container in ax.containers:
+            if hasattr(container, "has_xerr") and container.lines[0] is not None:
+                xs = [round(float(v), 1) for v in container.lines[0].get_xdata()]
+                ys = [str(v) for v in container.lines[0].get_ydata()]
+                lines.append(f"  points {container.get_label()}: {dict(zip(ys, xs))}")
+            elif hasattr(container, "patches") and container.patches:
+                label = container.get_label()
+                heights = [round(float(p.get_height()), 1) for p in container.patches]
+                if not label.startswith("_"):
+                    lines.append(f"  bars {label}: {heights}")
+        for line in ax.get_lines():
+            label = line.get_label()
+            if any(line is c.lines[0] for c in ax.containers if hasattr(c, "has_xerr")):
+                continue
+            label = "" if label.startswith("_") else label
+            y = [round(float(v), 1) for v in np.asarray(line.get_ydata(), dtype=float)]
+            lines.append(f"  line {label}: {y}")
+        for coll in ax.collections:
+            arr = coll.get_array() if hasattr(coll, "get_array") else None
+            if arr is not None and getattr(arr, "ndim", 0) >= 1 and arr.size:
+                lines.append(f"  cells: {[round(float(v), 1) for v in np.ma.filled(arr, np.nan).ravel()]}")
+    return "\n".join(lines)

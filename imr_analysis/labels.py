@@ -1,0 +1,56 @@
+"""Labels in Indonesian and English (vocab/labels.csv) and numbers written the way each language writes them."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from .config import VOCAB_DIR
+from .vocab.causes import causes
+
+LANGS = ("id", "en")
+
+
+@lru_cache(maxsize=1)
+def _labels() -> pd.DataFrame:
+    return pd.read_csv(VOCAB_DIR / "labels.csv", dtype=str, keep_default_na=False).set_index("key")
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be 'id' or 'en', not '{lang}'")
+    return lang
+
+
+def t(key: str, lang: str = "id") -> str:
+    """The label of ``key`` in ``lang``; a cause code gives its cause label."""
+    check_lang(lang)
+    table = _labels()
+    if key in table.index:
+        return table.loc[key, lang]
+    if key in causes().index:
+        return causes().loc[key, "label_id" if lang == "id" else "label_en"]
+    raise KeyError(f"no label for '{key}' in imr_analysis/vocab/labels.csv")
+
+
+def fmt(x: float | int | None, lang: str = "id", decimals: int = 1) -> str:
+    """8.7 -> '8,7' (id) / '8.7' (en); 1905 -> '1.905' (id) / '1,905' (en); missing -> '-'."""
+    if x is None or (isinstance(x, float) and np.isnan(x)) or pd.isna(x):
+        return "-"
+    text = f"{x:,.{decimals}f}"
+    if lang == "id":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def fmt_ci(lower: float, upper: float, lang: str = "id", decimals: int = 1) -> str:
+    """'6,0 - 12,2' (id) / '6.0 - 12.2' (en)."""
+    if pd.isna(lower) or pd.isna(upper):
+        return "-"
+    return f"{fmt(lower, lang, decimals)} - {fmt(upper, lang, decimals)}"
+
+
+def rate_text(value: float, lang: str = "id", decimals: int = 1) -> str:
+    """'8,7 per 1.000 KH' (id) / '8.7 per 1000 live births' (en)."""
+    return f"{fmt(value, lang, decimals)} {t('per_1000', lang)}"
