@@ -197,7 +197,10 @@ def describe(fig) -> str:
             if any(line is c.lines[0] for c in ax.containers if hasattr(c, "has_xerr")):
                 continue
             label = "" if label.startswith("_") else label
-            y = [round(float(v), 1) for v in np.asarray(line.get_ydata(), dtype=float)]
+            try:
+                y = [round(float(v), 1) for v in np.asarray(line.get_ydata(), dtype=float)]
+            except ValueError:  # error-bar caps on a categorical axis: described with their points
+                continue
             lines.append(f"  line {label}: {y}")
         for coll in ax.collections:
             arr = coll.get_array() if hasattr(coll, "get_array") else None
