@@ -11,6 +11,7 @@ Each body row of every table ends in exactly one ledger state:
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +44,7 @@ class CleanResult:
     problems: list[dict] = field(default_factory=list)   # cell problems outside count columns
     proposed_registry: pd.DataFrame | None = None
     skipped_files: list[str] = field(default_factory=list)
+    input_errors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["file", "year", "message"]))
 
 
 def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
@@ -67,28 +69,58 @@ def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
     return files, skipped
 
 
-def read_tables(files: list[Path], engine: str = "calamine") -> list[AnnexTable]:
-    """Every annex table in every file; a file holding none of them is an input error."""
+_YEAR_IN_NAME = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
+
+
+def read_tables(files: list[Path], engine: str = "calamine", errors: list | None = None) -> list[AnnexTable]:
+    """Every annex table in every file; a file holding none of them is an input error.
+
+    With ``errors`` (a list), a file that cannot be used is recorded there (with the year its
+    name suggests) and the other files are still read; without it, the first error is raised.
+    """
     tables = []
     for path in files:
-        found = [t for grid in read_grids(path, engine) for t in find_tables(grid)]
-        if not found:
-            titles = "; ".join(spec["label_id"] for spec in layout()["tables"].values())
-            raise InputError(
-                "none of the annex tables was found in this file (tables are found by their title text).",
-                Location(file=str(path)),
-                f"check that the title row is present and spelled as in the Profil ({titles}), or remove the file from the input.",
-            )
-        tables.extend(found)
+        try:
+            tables.extend(_read_file(path, engine))
+        except InputError as exc:
+            if errors is None:
+                raise
+            m = _YEAR_IN_NAME.search(path.name)
+            errors.append({"file": str(path), "year": int(m.group(1)) if m else None, "message": str(exc)})
     return tables
 
 
+def _read_file(path: Path, engine: str) -> list[AnnexTable]:
+    """The annex tables of one file; '(lanj.)' blocks on a sheet of their own join their table."""
+    found = [t for grid in read_grids(path, engine) for t in find_tables(grid)]
+    if not found:
+        titles = "; ".join(spec["label_id"] for spec in layout()["tables"].values())
+        raise InputError(
+            "none of the annex tables was found in this file (tables are found by their title text).",
+            Location(file=str(path)),
+            f"check that the title row is present and spelled as in the Profil ({titles}), or remove the file from the input.",
+        )
+    joined: list[AnnexTable] = []
+    for table in found:
+        previous = next((t for t in reversed(joined) if t.kind == table.kind), None)
+        if table.blocks[0].continuation and previous is not None:
+            previous.blocks.extend(table.blocks)
+        else:
+            joined.append(table)
+    return joined
+
+
 def clean(paths: list[Path], year: int | None = None, district: str | None = None,
-          registry: Registry | None = None, engine: str = "calamine") -> CleanResult:
-    """Read raw files and folders and return the canonical tables with full accounting."""
+          registry: Registry | None = None, engine: str = "calamine", keep_going: bool = False) -> CleanResult:
+    """Read raw files and folders and return the canonical tables with full accounting.
+
+    ``keep_going``: a file that cannot be used is recorded in ``input_errors`` instead of
+    stopping the run (the yearly batch uses this so one broken year does not stop the others).
+    """
     # Load inputs
     files, skipped = expand_inputs(paths)
-    tables = read_tables(files, engine)
+    file_errors: list[dict] | None = [] if keep_going else None
+    tables = read_tables(files, engine, file_errors)
     registry = registry or Registry()
 
     # Process data
@@ -123,7 +155,8 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
     if proposals:
         proposed = pd.DataFrame(proposals.values())[["province", "district", "kecamatan", "puskesmas", "aliases"]]
     # Save outputs: see write_outputs
-    return CleanResult(canonical, ledger, cells, pd.DataFrame(sources), notes, problems, proposed, skipped)
+    errors = pd.DataFrame(file_errors or [], columns=["file", "year", "message"])
+    return CleanResult(canonical, ledger, cells, pd.DataFrame(sources), notes, problems, proposed, skipped, errors)
 
 
 def _resolve_period(table: AnnexTable, year: int | None, district: str | None, problems: list) -> tuple[int, str]:

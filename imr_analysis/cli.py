@@ -108,23 +108,19 @@ def cmd_indicators(args) -> int:
 
 
 def cmd_run(args) -> int:
-    """The main job: clean the raw data, then write the indicator tables for every year."""
-    from .indicators import compute_indicators
-    from .pipeline import run_clean
-    from . import io
+    """The main job: clean the raw data, then run the report notebooks for every year with papermill."""
+    from .batch import parse_years, run_batch, summary_table
 
-    run = run_clean(args.raw, args.processed, district=args.district)
-    _print_clean_summary(run)
-    tables = run.result.tables
-    out = Path(args.out)
-    sheets = {level: compute_indicators(tables, level=level) for level in ("district", "kecamatan", "puskesmas")}
-    for level, df in sheets.items():
-        io.write_csv(df, out / f"indicators_{level}.csv")
-    io.write_xlsx(sheets, out / "indicators.xlsx")
-    headline = sheets["district"][sheets["district"]["indicator"].isin(["imr", "nmr", "kn_lengkap_coverage"])]
-    print(_format_table(headline))
-    print(f"\nIndicator tables for every year written to {out} (indicators.xlsx and indicators_<level>.csv).")
-    return 0
+    result = run_batch(years=parse_years(args.years), raw=args.raw, district=args.district, out=args.out,
+                       lang=args.lang, jobs=args.jobs, processed=args.processed, show_code=args.show_code)
+    print(summary_table(result))
+    print(f"\n{len(result.results) - len(result.failed)} of {len(result.results)} notebooks ran in {result.seconds:.1f} s "
+          f"(--jobs {args.jobs}).")
+    if result.failed:
+        print(f"FAILED: {', '.join(r.name for r in result.failed)}. The failed notebooks are saved with their error "
+              "cell; open them to see what went wrong.", file=sys.stderr)
+    print(f"Reports: {result.index}")
+    return 1 if result.failed else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -151,11 +147,15 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--out", help="write to FILE.csv or FILE.xlsx instead of printing")
     i.set_defaults(func=cmd_indicators)
 
-    r = sub.add_parser("run", help="the main job: clean the raw data and write every year's indicator tables")
-    r.add_argument("--raw", nargs="+", type=Path, default=[config.RAW_DIR])
+    r = sub.add_parser("run", help="the main job: clean the raw data and run the yearly report notebooks")
+    r.add_argument("--years", help="e.g. 2019-2024 or 2021,2023 (default: every year with data)")
+    r.add_argument("--raw", nargs="+", type=Path, default=[config.RAW_DIR], help="raw files or folders (default data/raw)")
+    r.add_argument("--district", help="default: the only district in the data")
+    r.add_argument("--out", type=Path, default=config.REPORTS_DIR, help="reports folder (default reports/)")
+    r.add_argument("--lang", choices=["id", "en"], default="id")
+    r.add_argument("--jobs", type=int, default=1, help="notebooks run at once, in separate processes")
     r.add_argument("--processed", type=Path, default=config.PROCESSED_DIR)
-    r.add_argument("--district")
-    r.add_argument("--out", type=Path, default=config.REPORTS_DIR)
+    r.add_argument("--show-code", action="store_true", help="keep the code cells in the HTML reports")
     r.set_defaults(func=cmd_run)
     return p
 

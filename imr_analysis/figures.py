@@ -24,6 +24,13 @@ plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 110, "font.size": 10, "ax
                      "axes.spines.right": False, "svg.hashsalt": "imr-analysis"})
 
 
+def _localise(axis, lang: str) -> None:
+    """Tick labels in the report language: 12,5 in Indonesian, 12.5 in English."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt(v, lang, 0 if float(v).is_integer() else 1)))
+
+
 def _done(fig):
     fig.tight_layout()
     plt.close(fig)
@@ -38,6 +45,7 @@ def deaths_by_cause_bar(table: pd.DataFrame, lang: str = "id"):
     for cause in REPORT_CAUSES:
         ax.bar(data.index, data[cause], bottom=bottom, label=t(cause, lang), color=PALETTE[cause])
         bottom += data[cause].to_numpy()
+    _localise(ax.yaxis, lang)
     ax.set_title(t("title_deaths_by_cause", lang))
     ax.set_ylabel(t("deaths_axis", lang))
     ax.set_xlabel(t("puskesmas", lang))
@@ -56,6 +64,7 @@ def imr_by_puskesmas_plot(table: pd.DataFrame, lang: str = "id"):
                label=f"{t('district_value', lang)} ({fmt(data['district_value'].iloc[0], lang)})")
     if data["target"].notna().any():
         ax.axvline(data["target"].iloc[0], color="#d62728", ls=":", label=f"{t('target', lang)} ({fmt(data['target'].iloc[0], lang, 0)})")
+    _localise(ax.xaxis, lang)
     ax.set_title(t("title_imr_by_puskesmas", lang))
     ax.set_xlabel(t("rate_axis", lang))
     ax.legend(frameon=False, fontsize=8, loc="lower right")
@@ -70,6 +79,7 @@ def causes_by_age_bar(table: pd.DataFrame, lang: str = "id"):
     ax.bar(x - 0.2, data["neonatal_share"], width=0.4, label=t("neonatal", lang), color="#4c72b0")
     ax.bar(x + 0.2, data["postneonatal_share"], width=0.4, label=t("postneonatal", lang), color="#dd8452")
     ax.set_xticks(x, [t(c, lang) for c in data.index], rotation=30, ha="right")
+    _localise(ax.yaxis, lang)
     ax.set_ylabel(t("share_pct", lang))
     ax.set_title(t("title_cause_by_age", lang))
     ax.legend(frameon=False, fontsize=8)
@@ -86,6 +96,7 @@ def coverage_bar(table: pd.DataFrame, lang: str = "id"):
     ax.axhline(100, color="#d62728", ls=":", label=f"{t('target', lang)} 100%")
     ax.set_xticks(x, data.index, rotation=30, ha="right")
     ax.set_ylim(max(0, float(np.nanmin(data[["kn1_coverage", "kn_lengkap_coverage"]].to_numpy())) - 10), 105)
+    _localise(ax.yaxis, lang)
     ax.set_ylabel(t("coverage_pct", lang))
     ax.set_title(t("title_coverage", lang))
     ax.legend(frameon=False, fontsize=8, loc="lower right")
@@ -104,6 +115,7 @@ def trend_plot(table: pd.DataFrame, lang: str = "id"):
         for target in sorted(set(d["target"].dropna())):
             ax.axhline(target, color=color, ls=":", lw=1, label=f"{t('target', lang)} {t(ind, lang)} {fmt(target, lang, 0)}")
     ax.set_xticks(sorted(set(table["year"])))
+    _localise(ax.yaxis, lang)
     ax.set_ylabel(t("rate_axis", lang))
     ax.set_xlabel(t("year", lang))
     ax.set_title(t("title_trend", lang))
@@ -131,6 +143,7 @@ def causes_over_years(table: pd.DataFrame, measure: str = "deaths", lang: str = 
         ax.set_ylabel(t("rate_axis", lang))
         ax.set_title(t("title_cause_rates", lang))
     ax.set_xticks(list(wide.index))
+    _localise(ax.yaxis, lang)
     ax.set_xlabel(t("year", lang))
     ax.legend(frameon=False, fontsize=8, ncol=2)
     return _done(fig)
@@ -207,3 +220,11 @@ def describe(fig) -> str:
             if arr is not None and getattr(arr, "ndim", 0) >= 1 and arr.size:
                 lines.append(f"  cells: {[round(float(v), 1) for v in np.ma.filled(arr, np.nan).ravel()]}")
     return "\n".join(lines)
+
+
+def show(fig) -> None:
+    """Show a figure in a notebook, followed by its text description (checked by nbval)."""
+    from IPython.display import display
+
+    display(fig)
+    print(describe(fig))

@@ -36,10 +36,13 @@ class CleanRun:
 
 
 def run_clean(paths: list[Path], out: Path, year: int | None = None, district: str | None = None,
-              engine: str = "calamine") -> CleanRun:
-    """Clean raw files/folders into ``out``; returns the result, the findings and the paths written."""
+              engine: str = "calamine", keep_going: bool = False) -> CleanRun:
+    """Clean raw files/folders into ``out``; returns the result, the findings and the paths written.
+
+    ``keep_going``: files that cannot be used are listed in input_errors.csv instead of stopping.
+    """
     # Load inputs and process data
-    result = clean([Path(p) for p in paths], year=year, district=district, engine=engine)
+    result = clean([Path(p) for p in paths], year=year, district=district, engine=engine, keep_going=keep_going)
     found = findings(result)
 
     # Save outputs
@@ -53,6 +56,7 @@ def run_clean(paths: list[Path], out: Path, year: int | None = None, district: s
     reported = result.cells[result.cells["row_kind"].isin(["total", "rate"])].drop(columns=["used"])
     written.append(io.write_csv(reported, out / "reported_values.csv"))
     written.append(io.write_csv(result.sources, out / "sources.csv"))
+    written.append(io.write_csv(result.input_errors, out / "input_errors.csv"))
     for old in out.glob("registry_proposed_*.csv"):
         old.unlink()
     if result.proposed_registry is not None:
@@ -61,6 +65,30 @@ def run_clean(paths: list[Path], out: Path, year: int | None = None, district: s
             written.append(io.write_csv(g, out / f"registry_proposed_{dist.replace(' ', '_').lower()}.csv"))
     written.append(io.write_text(out / "cleaning_report.md", cleaning_report(result, found)))
     return CleanRun(result, found, out, written)
+
+
+def input_errors(directory: Path) -> pd.DataFrame:
+    """Files the last cleaning could not use (empty when there were none)."""
+    path = Path(directory) / "input_errors.csv"
+    if not path.exists():
+        return pd.DataFrame(columns=["file", "year", "message"])
+    return pd.read_csv(path, encoding="utf-8-sig")
+
+
+def check_year(tables: dict[str, pd.DataFrame], directory: Path, year: int, district: str) -> None:
+    """Stop with a clear message when a year's raw file could not be read, or the year has no data."""
+    from .errors import InputError, Location
+    from .summaries import years
+
+    errors = input_errors(directory)
+    broken = errors[errors["year"] == year]
+    if not broken.empty:
+        raise InputError(f"the raw data for {year} could not be read, so there is no report for {year}:\n"
+                         + "\n".join(broken["message"]), Location(file=Path(broken.iloc[0]["file"]).name),
+                         "fix or replace that file and run the batch again.")
+    if year not in years(tables, district):
+        raise InputError(f"there are no data for {district} {year} (years with data: "
+                         f"{', '.join(map(str, years(tables, district)))}).", fix="choose a year with data.")
 
 
 def load_processed(directory: Path) -> dict[str, pd.DataFrame]:

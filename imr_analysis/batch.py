@@ -1,0 +1,244 @@
+"""The yearly batch: clean the raw data, then run the report notebooks with papermill.
+
+For each year ``02_annual_report`` runs once, ``03_trends`` runs once over the range, and
+``01_data_quality`` once; each executed notebook is saved with an HTML copy (nbconvert, code
+hidden unless asked), and ``index.html`` links every output. A failing year does not stop the
+others: papermill saves the failed notebook with its error cell, the summary names it, and the
+command exits non-zero. This is the only module that knows about papermill.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from . import config
+from .errors import InputError
+from .labels import check_lang
+
+NOTEBOOKS = {"quality": "01_data_quality.ipynb", "annual": "02_annual_report.ipynb", "trends": "03_trends.ipynb"}
+
+
+@dataclass
+class Job:
+    name: str            # '2023', 'trends', 'data_quality'
+    notebook: str        # template file name in notebooks/
+    output: Path         # executed notebook
+    parameters: dict
+
+
+@dataclass
+class JobResult:
+    name: str
+    status: str          # 'ok' | 'failed'
+    seconds: float
+    output: Path
+    html: Path | None = None
+    error: str = ""
+
+
+@dataclass
+class BatchResult:
+    out: Path
+    results: list[JobResult] = field(default_factory=list)
+    index: Path | None = None
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[JobResult]:
+        return [r for r in self.results if r.status != "ok"]
+
+
+def parse_years(text: str | None) -> list[int] | None:
+    """'2019-2024' -> [2019, ..., 2024]; '2021,2023' -> [2021, 2023]; None -> None (all years)."""
+    if not text:
+        return None
+    years: list[int] = []
+    try:
+        for part in text.split(","):
+            if "-" in part:
+                a, b = (int(x) for x in part.split("-"))
+                years += list(range(a, b + 1))
+            else:
+                years.append(int(part))
+    except ValueError:
+        raise InputError(f"--years '{text}' is not a year range.", fix="write it as 2019-2024 or 2021,2023.") from None
+    return sorted(set(years))
+
+
+def _kernel_dir(out: Path) -> Path:
+    """A 'python3' kernelspec for *this* interpreter, put first on JUPYTER_PATH.
+
+    So the notebooks run on the environment the batch runs in, even when the user has another
+    'python3' kernel registered elsewhere.
+    """
+    root = Path(tempfile.mkdtemp(prefix="imr-kernel-"))
+    spec = root / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--IPKernelApp.log_level=ERROR"],
+        "display_name": "Python 3 (imr-analysis)", "language": "python"}))
+    os.environ["JUPYTER_PATH"] = os.pathsep.join([str(root), os.environ.get("JUPYTER_PATH", "")]).rstrip(os.pathsep)
+    return root
+
+
+def _execute(job: Job, show_code: bool, retries: int = 2) -> JobResult:
+    """Run one notebook with papermill (retrying kernel-start failures), then export HTML."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    job.output.parent.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    status, error = "ok", ""
+    for attempt in range(retries + 1):
+        try:
+            pm.execute_notebook(str(config.NOTEBOOKS_DIR / job.notebook), str(job.output), parameters=job.parameters,
+                                kernel_name="python3", cwd=str(config.NOTEBOOKS_DIR), progress_bar=False,
+                                log_output=False, start_timeout=120)
+            status, error = "ok", ""
+            break
+        except PapermillExecutionError as exc:
+            status, error = "failed", f"{exc.ename}: {str(exc.evalue).splitlines()[0] if exc.evalue else ''}"
+            break
+        except (RuntimeError, TimeoutError, OSError) as exc:  # kernel did not start (port race, timeout)
+            status, error = "failed", f"the notebook kernel could not start ({type(exc).__name__}: {exc})"
+            time.sleep(1 + attempt)
+    html_path = _to_html(job.output, show_code) if job.output.exists() else None
+    return JobResult(job.name, status, time.perf_counter() - start, job.output, html_path, error)
+
+
+def _to_html(notebook: Path, show_code: bool) -> Path:
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
+    path = notebook.with_suffix(".html")
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def plan(years: list[int] | None, raw: list[Path], district: str | None, out: Path, lang: str,
+         processed: Path) -> tuple[list[Job], str, list[int]]:
+    """Clean, check every parameter, and list the notebook runs, before any notebook starts."""
+    from .pipeline import run_clean
+    from .summaries import resolve_district, years as data_years
+
+    check_lang(lang)
+    run = run_clean(raw, processed, keep_going=True)
+    errors = run.result.input_errors
+    for _, e in errors.iterrows():
+        print(f"  INPUT ERROR {e['message']}", file=sys.stderr)
+    tables = run.result.tables
+    if all(t.empty for t in tables.values()):
+        raise InputError("no usable annex table was found in the raw data.", fix="see the input errors above.")
+    try:
+        district = resolve_district(tables, district)
+    except ValueError as exc:
+        raise InputError(str(exc), fix="pass --district with one of those names.") from None
+    available = sorted(set(data_years(tables, district)) | {int(y) for y in errors["year"].dropna()})
+    chosen = years or available
+    unknown = [y for y in chosen if y not in available]
+    if unknown:
+        raise InputError(f"no data for {', '.join(map(str, unknown))} in {district} (years with data or files: "
+                         f"{', '.join(map(str, available))}).", fix="choose years from that list with --years.")
+    common = {"district": district, "lang": lang, "processed_dir": str(processed)}
+    jobs = [Job("data_quality", NOTEBOOKS["quality"], out / "data_quality" / "data_quality.ipynb",
+                {"processed_dir": str(processed), "lang": lang, "run_cleaning": False})]
+    for year in chosen:
+        jobs.append(Job(str(year), NOTEBOOKS["annual"], out / str(year) / "annual_report.ipynb",
+                        {**common, "year": year, "output_dir": str(out / str(year))}))
+    jobs.append(Job("trends", NOTEBOOKS["trends"], out / "trends" / "trends.ipynb",
+                    {**common, "start_year": min(chosen), "end_year": max(chosen), "output_dir": str(out / "trends")}))
+    return jobs, district, chosen
+
+
+def run_batch(years: list[int] | None = None, raw: list[Path] | None = None, district: str | None = None,
+              out: Path | None = None, lang: str = "id", jobs: int = 1, processed: Path | None = None,
+              show_code: bool = False) -> BatchResult:
+    """The main job. Returns every notebook's status; the caller decides the exit code."""
+    started = time.perf_counter()
+    out = Path(out or config.REPORTS_DIR).resolve()
+    processed = Path(processed or config.PROCESSED_DIR).resolve()
+    raw = [Path(p) for p in (raw or [config.RAW_DIR])]
+    planned, district, chosen = plan(years, raw, district, out, lang, processed)
+    _kernel_dir(out)
+    result = BatchResult(out)
+    bar = tqdm(total=len(planned), desc="notebooks", unit="nb", file=sys.stderr, disable=None)
+    if jobs <= 1:
+        for job in planned:
+            result.results.append(_execute(job, show_code))
+            bar.update()
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(_execute, job, show_code): job for job in planned}
+            for future in as_completed(futures):
+                result.results.append(future.result())
+                bar.update()
+    bar.close()
+    order = {j.name: i for i, j in enumerate(planned)}
+    result.results.sort(key=lambda r: order[r.name])
+    result.index = write_index(result, district, chosen, processed)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def write_index(result: BatchResult, district: str, years: list[int], processed: Path) -> Path:
+    """reports/index.html: a page linking every report, table, figure and the cleaning outputs."""
+    out = result.out
+
+    def link(path: Path, text: str) -> str:
+        rel = os.path.relpath(path, out).replace(os.sep, "/")
+        return f'<a href="{html.escape(rel)}">{html.escape(text)}</a>'
+
+    rows = []
+    for r in result.results:
+        files = [link(r.html, "HTML")] if r.html else []
+        files.append(link(r.output, "notebook"))
+        folder = r.output.parent
+        if (folder / "tables.xlsx").exists():
+            files.append(link(folder / "tables.xlsx", "tables.xlsx"))
+        files += [link(p, p.stem) for p in sorted((folder / "figures").glob("*.png"))] if (folder / "figures").exists() else []
+        status = "ok" if r.status == "ok" else f"FAILED: {html.escape(r.error)}"
+        rows.append(f"<tr><td>{html.escape(r.name)}</td><td>{status}</td><td>{r.seconds:.1f} s</td>"
+                    f"<td>{' · '.join(files)}</td></tr>")
+    cleaning = [link(processed / n, n) for n in ("cleaning_report.md", "ledger.csv", "findings.csv", "set_aside.csv",
+                                                 "input_errors.csv") if (processed / n).exists()]
+    page = f"""<!DOCTYPE html>
+<html lang="id">
+<head><meta charset="utf-8"><title>imr-analysis: {html.escape(district)}</title>
+<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 8px}}</style>
+</head>
+<body>
+<h1>Kematian bayi / Infant mortality: {html.escape(district)}, {min(years)}&ndash;{max(years)}</h1>
+<table>
+<thead><tr><th>report</th><th>status</th><th>duration</th><th>outputs</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody>
+</table>
+<h2>Data cleaning</h2>
+<p>{' · '.join(cleaning)}</p>
+</body>
+</html>
+"""
+    path = out / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def summary_table(result: BatchResult) -> str:
+    lines = [f"{'report':<14}{'status':<9}{'seconds':>8}  output"]
+    for r in result.results:
+        lines.append(f"{r.name:<14}{r.status:<9}{r.seconds:>8.1f}  {r.html or r.output}")
+        if r.error:
+            lines.append(f"{'':<14}  error: {r.error}")
+    return "\n".join(lines)

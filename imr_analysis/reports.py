@@ -1,0 +1,324 @@
+"""The annual, trend and data-quality reports as objects a notebook drives: load, call, show, save.
+
+Each method returns what the notebook shows (a display table, a figure, or Markdown) and keeps
+the underlying table or figure so that ``save()`` writes them all: tables as CSV and as one XLSX
+workbook, figures as PNG.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import Markdown
+
+from . import config, figures, io, summaries
+from .labels import check_lang, fmt, fmt_ci, rate_text, t
+from .pipeline import check_year, input_errors, load_processed, run_clean
+
+
+def display_path(path: Path) -> str:
+    """A path as shown in reports: relative to the project when inside it (no machine-specific parts)."""
+    path = Path(path).resolve()
+    try:
+        return path.relative_to(config.PROJ_ROOT).as_posix()
+    except ValueError:
+        return path.name
+
+
+def load(processed_dir: str | Path | None = None) -> tuple[dict[str, pd.DataFrame], Path]:
+    """The processed tables; when the folder is still empty, the bundled raw data are cleaned first."""
+    directory = Path(processed_dir) if processed_dir else config.PROCESSED_DIR
+    if not (directory / "births.parquet").exists():
+        print(f"No processed data in {display_path(directory)}: cleaning {display_path(config.RAW_DIR)} first.")
+        run_clean([config.RAW_DIR], directory, keep_going=True)
+    return load_processed(directory), directory
+
+
+def setup_display() -> None:
+    """Fixed pandas display options, so stored notebook outputs are the same on every machine."""
+    pd.set_option("display.max_rows", 200)
+    pd.set_option("display.max_columns", 30)
+    pd.set_option("display.width", 120)
+    pd.set_option("display.precision", 2)
+
+
+@dataclass
+class _Report:
+    lang: str
+    output_dir: Path
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    figs: dict[str, object] = field(default_factory=dict)
+
+    def _keep_table(self, name: str, df: pd.DataFrame) -> pd.DataFrame:
+        self.tables[name] = df
+        return df
+
+    def _keep_fig(self, name: str, fig):
+        self.figs[name] = fig
+        return fig
+
+    def save(self) -> Markdown:
+        """Write every table (CSV and one XLSX workbook) and every figure (PNG) to the output folder."""
+        out = self.output_dir
+        for name, df in self.tables.items():
+            io.write_csv(df, out / "tables" / f"{name}.csv")
+        if self.tables:
+            io.write_xlsx(self.tables, out / "tables.xlsx")
+        for name, fig in self.figs.items():
+            figures.save(fig, out / "figures" / f"{name}.png")
+        lines = [f"- `{display_path(out / 'tables.xlsx')}`"] + \
+                [f"- `{display_path(out / 'tables' / (n + '.csv'))}`" for n in self.tables] + \
+                [f"- `{display_path(out / 'figures' / (n + '.png'))}`" for n in self.figs]
+        head = "Tersimpan:" if self.lang == "id" else "Saved:"
+        return Markdown(head + "\n" + "\n".join(lines))
+
+
+@dataclass
+class AnnualReport(_Report):
+    data: dict[str, pd.DataFrame] = field(default_factory=dict)
+    year: int = 0
+    district: str = ""
+
+    @classmethod
+    def open(cls, year: int, district: str | None = None, lang: str = "id", processed_dir=None, output_dir=None):
+        check_lang(lang)
+        data, directory = load(processed_dir)
+        district = summaries.resolve_district(data, district)
+        check_year(data, directory, int(year), district)
+        out = Path(output_dir) if output_dir else config.REPORTS_DIR / str(year)
+        return cls(lang=lang, output_dir=out, data=data, year=int(year), district=district)
+
+    def title(self) -> Markdown:
+        if self.lang == "id":
+            return Markdown(f"# Laporan kematian bayi {self.year}: Kabupaten {self.district}")
+        return Markdown(f"# Infant mortality report {self.year}: {self.district} district")
+
+    def headline(self) -> pd.DataFrame:
+        h = self._keep_table("headline", summaries.headline(self.data, self.year, self.district))
+        h = h.assign(ci=[fmt_ci(lo, hi, self.lang) for lo, hi in zip(h["lower_95"], h["upper_95"])])
+        return summaries.present(h, self.lang, {"indicator": ("indicator", None), "numerator": ("deaths", 0),
+                                                "denominator": ("live_births", 0), "value": ("value", 1),
+                                                "ci": ("ci_95", None), "target": ("target", 0),
+                                                "meets_target": ("meets_target", None),
+                                                "previous_value": ("previous_year", 1), "change": ("change", 1)},
+                                 translate=("indicator",))
+
+    def headline_text(self) -> Markdown:
+        h = summaries.headline(self.data, self.year, self.district).set_index("indicator")
+        if "imr" not in h.index:
+            return Markdown("-")
+        r = h.loc["imr"]
+        ci = fmt_ci(r["lower_95"], r["upper_95"], self.lang)
+        if self.lang == "id":
+            text = (f"AKB {self.year}: **{rate_text(r['value'], 'id')}** ({r['numerator']:.0f} kematian dari "
+                    f"{fmt(r['denominator'], 'id', 0)} lahir hidup; IK 95% {ci}). ")
+            if pd.notna(r["target"]):
+                text += ("Sudah di bawah target " if r["meets_target"] else "Belum mencapai target ") + f"{fmt(r['target'], 'id', 0)}. "
+            if pd.notna(r["previous_value"]):
+                text += f"Tahun sebelumnya {fmt(r['previous_value'], 'id')}."
+        else:
+            text = (f"IMR {self.year}: **{rate_text(r['value'], 'en')}** ({r['numerator']:.0f} deaths among "
+                    f"{fmt(r['denominator'], 'en', 0)} live births; 95% CI {ci}). ")
+            if pd.notna(r["target"]):
+                text += ("Below the target of " if r["meets_target"] else "Not yet at the target of ") + f"{fmt(r['target'], 'en', 0)}. "
+            if pd.notna(r["previous_value"]):
+                text += f"Previous year {fmt(r['previous_value'], 'en')}."
+        return Markdown(text)
+
+    def deaths_by_cause(self) -> pd.DataFrame:
+        d = self._keep_table("deaths_by_puskesmas_cause",
+                             summaries.deaths_by_puskesmas_and_cause(self.data, self.year, self.district))
+        shown = d.rename(columns={c: t(c, self.lang) for c in summaries.REPORT_CAUSES + ["total"]})
+        shown["puskesmas"] = shown["puskesmas"].replace("total", t("total", self.lang))
+        return shown.rename(columns={"puskesmas": t("puskesmas", self.lang)})
+
+    def deaths_by_cause_figure(self):
+        return self._keep_fig("deaths_by_cause", figures.deaths_by_cause_bar(self.tables["deaths_by_puskesmas_cause"], self.lang))
+
+    def imr_by_puskesmas(self) -> pd.DataFrame:
+        d = self._keep_table("imr_by_puskesmas", summaries.imr_by_puskesmas(self.data, self.year, self.district))
+        d = d.assign(ci=[fmt_ci(lo, hi, self.lang) for lo, hi in zip(d["lower_95"], d["upper_95"])],
+                     ci998=[fmt_ci(lo, hi, self.lang) for lo, hi in zip(d["lower_998"], d["upper_998"])])
+        return summaries.present(d, self.lang, {"puskesmas": ("puskesmas", None), "numerator": ("deaths", 0),
+                                                "denominator": ("live_births", 0), "value": ("imr", 1),
+                                                "ci": ("ci_95", None), "ci998": ("ci_998", None)})
+
+    def imr_by_puskesmas_figure(self):
+        return self._keep_fig("imr_by_puskesmas", figures.imr_by_puskesmas_plot(self.tables["imr_by_puskesmas"], self.lang))
+
+    def causes_by_age(self) -> pd.DataFrame:
+        d = self._keep_table("causes_by_age", summaries.causes_by_age(self.data, self.year, self.district))
+        lang = self.lang
+        return pd.DataFrame({
+            t("cause_share", lang): d["cause"].map(lambda c: t(c, lang)),
+            t("neonatal", lang): d["neonatal"].map(lambda v: fmt(v, lang, 0)),
+            f"% {t('neonatal', lang)}": d["neonatal_share"].map(lambda v: fmt(v, lang, 1)),
+            t("postneonatal", lang): d["postneonatal"].map(lambda v: fmt(v, lang, 0)),
+            f"% {t('postneonatal', lang)}": d["postneonatal_share"].map(lambda v: fmt(v, lang, 1)),
+        })
+
+    def causes_by_age_figure(self):
+        return self._keep_fig("causes_by_age", figures.causes_by_age_bar(self.tables["causes_by_age"], self.lang))
+
+    def coverage(self) -> pd.DataFrame:
+        d = self._keep_table("coverage", summaries.coverage_by_puskesmas(self.data, self.year, self.district))
+        if "kn_lengkap_coverage" not in d:
+            return pd.DataFrame()
+        d = d.assign(kind=d["denominator_kind"].map(lambda k: t(f"{k}_kind", self.lang) if isinstance(k, str) and k else "-"))
+        return summaries.present(d, self.lang, {"area": ("area", None), "kn1_coverage": ("kn1_coverage", 2),
+                                                "kn_lengkap_coverage": ("kn_lengkap_coverage", 2),
+                                                "gap_to_target": ("gap_to_target", 2), "kind": ("denominator_kind", None)})
+
+    def coverage_figure(self):
+        return self._keep_fig("coverage", figures.coverage_bar(self.tables["coverage"], self.lang))
+
+    def meeting_points(self) -> Markdown:
+        points = summaries.meeting_points(self.data, self.year, self.district, self.lang)
+        return Markdown("\n".join(f"- {p}" for p in points))
+
+
+@dataclass
+class TrendReport(_Report):
+    data: dict[str, pd.DataFrame] = field(default_factory=dict)
+    start: int = 0
+    end: int = 0
+    district: str = ""
+
+    @classmethod
+    def open(cls, start_year: int | None = None, end_year: int | None = None, district: str | None = None,
+             lang: str = "id", processed_dir=None, output_dir=None):
+        check_lang(lang)
+        data, _ = load(processed_dir)
+        district = summaries.resolve_district(data, district)
+        available = summaries.years(data, district)
+        start = int(start_year) if start_year else min(available)
+        end = int(end_year) if end_year else max(available)
+        out = Path(output_dir) if output_dir else config.REPORTS_DIR / "trends"
+        return cls(lang=lang, output_dir=out, data=data, start=start, end=end, district=district)
+
+    @property
+    def n_years(self) -> int:
+        return len([y for y in summaries.years(self.data, self.district) if self.start <= y <= self.end])
+
+    def title(self) -> Markdown:
+        if self.lang == "id":
+            return Markdown(f"# Tren kematian bayi {self.start}-{self.end}: Kabupaten {self.district}")
+        return Markdown(f"# Infant mortality trends {self.start}-{self.end}: {self.district} district")
+
+    def enough_years(self) -> Markdown:
+        if self.n_years >= 3:
+            years = ", ".join(str(y) for y in summaries.years(self.data, self.district) if self.start <= y <= self.end)
+            return Markdown(("Tahun dengan data: " if self.lang == "id" else "Years with data: ") + years)
+        return Markdown(f"**{t('not_enough_years', self.lang)}**")
+
+    def yearly_rates(self) -> pd.DataFrame:
+        d = self._keep_table("yearly_rates", summaries.yearly_rates(self.data, self.start, self.end, self.district))
+        d = d.assign(ci=[fmt_ci(lo, hi, self.lang) for lo, hi in zip(d["lower_95"], d["upper_95"])])
+        return summaries.present(d, self.lang, {"indicator": ("indicator", None), "year": ("year", None),
+                                                "numerator": ("deaths", 0), "denominator": ("live_births", 0),
+                                                "value": ("value", 1), "ci": ("ci_95", None), "target": ("target", 0),
+                                                "meets_target": ("meets_target", None)}, translate=("indicator",))
+
+    def trend_figure(self):
+        return self._keep_fig("trend", figures.trend_plot(self.tables["yearly_rates"], self.lang))
+
+    def causes_by_year(self) -> pd.DataFrame:
+        d = self._keep_table("causes_by_year", summaries.causes_by_year(self.data, self.start, self.end, self.district))
+        wide = d.pivot_table(index="cause", columns="year", values="deaths", aggfunc="sum")
+        wide.index = [t(c, self.lang) for c in wide.index]
+        return wide.astype(int)
+
+    def cause_counts_figure(self):
+        return self._keep_fig("cause_counts", figures.causes_over_years(self.tables["causes_by_year"], "deaths", self.lang))
+
+    def cause_rates_figure(self):
+        return self._keep_fig("cause_rates", figures.causes_over_years(self.tables["causes_by_year"], "rate", self.lang))
+
+    def heatmap(self):
+        h = summaries.imr_heatmap(self.data, self.start, self.end, self.district)
+        self._keep_table("imr_heatmap", h.reset_index())
+        return self._keep_fig("imr_heatmap", figures.heatmap(h, self.lang))
+
+    def cause_trend_figure(self):
+        return self._keep_fig("cause_trends", figures.cause_trend_multiples(self.tables["causes_by_year"], self.lang))
+
+
+@dataclass
+class DataQualityReport(_Report):
+    run: object = None
+    processed: Path | None = None
+
+    @classmethod
+    def clean(cls, raw_paths=None, processed_dir=None, lang: str = "id", run_cleaning: bool = True):
+        check_lang(lang)
+        raw = [Path(p) for p in raw_paths] if raw_paths else [config.RAW_DIR]
+        directory = Path(processed_dir) if processed_dir else config.PROCESSED_DIR
+        run = run_clean(raw, directory, keep_going=True) if run_cleaning else None
+        return cls(lang=lang, output_dir=directory, run=run, processed=directory)
+
+    def _ledger(self) -> pd.DataFrame:
+        return pd.read_csv(self.processed / "ledger.csv", encoding="utf-8-sig", keep_default_na=False)
+
+    def _findings(self) -> pd.DataFrame:
+        return pd.read_csv(self.processed / "findings.csv", encoding="utf-8-sig", keep_default_na=False)
+
+    def summary(self) -> Markdown:
+        led = self._ledger()
+        n = led["state"].value_counts()
+        if self.lang == "id":
+            text = (f"Baris mentah dibaca: **{len(led)}** = {n.get('kept', 0)} dipakai apa adanya + "
+                    f"{n.get('mapped', 0)} dipetakan dengan aturan + {n.get('set_aside', 0)} disisihkan.")
+        else:
+            text = (f"Raw rows read: **{len(led)}** = {n.get('kept', 0)} kept as written + "
+                    f"{n.get('mapped', 0)} mapped by a rule + {n.get('set_aside', 0)} set aside.")
+        errors = input_errors(self.processed)
+        if not errors.empty:
+            text += "\n\n" + ("Berkas yang tidak dapat dibaca: " if self.lang == "id" else "Files that could not be read: ") + \
+                ", ".join(f"`{Path(f).name}`" for f in errors["file"])
+        return Markdown(text)
+
+    def ledger_by_state(self) -> pd.DataFrame:
+        led = self._ledger()
+        table = led.pivot_table(index=["year", "table", "row_kind"], columns="state", values="row", aggfunc="count",
+                                fill_value=0).reset_index()
+        table["table"] = table["table"].map(lambda k: t("deaths_table" if k == "deaths" else k, self.lang) if k in ("births", "deaths", "causes", "kn") else k)
+        return table.rename(columns={c: t(c, self.lang) for c in ("year", "table", "kept", "mapped", "set_aside") if c in table})
+
+    def rules(self) -> pd.DataFrame:
+        led = self._ledger()
+        rules = led.loc[(led["row_kind"] == "data") & (led["rules"] != ""), "rules"].str.split("; ").explode()
+        rules = rules.str.replace(r" \(\d+ cells?\)$", "", regex=True)
+        rules = rules.where(~rules.str.startswith("name "), "Puskesmas name normalised or alias applied")
+        return rules.value_counts().rename_axis(t("mapped", self.lang)).reset_index(name=t("rows", self.lang))
+
+    def set_aside(self) -> pd.DataFrame:
+        led = self._ledger()
+        aside = led[led["state"] == "set_aside"]
+        aside = aside.assign(file=aside["file"].map(lambda f: Path(f).name))
+        grouped = aside.groupby(["row_kind", "reason"]).size().rename(t("rows", self.lang)).reset_index()
+        grouped["reason"] = grouped["reason"].str.slice(0, 160)
+        return grouped.rename(columns={"reason": t("reason", self.lang)})
+
+    def findings_by_severity(self) -> pd.DataFrame:
+        f = self._findings()
+        if f.empty:
+            return pd.DataFrame()
+        return f.groupby(["severity", "check"]).size().rename(t("findings", self.lang)).reset_index() \
+            .rename(columns={"severity": t("severity", self.lang), "check": t("check", self.lang)})
+
+    def findings(self, severities=("error", "warning")) -> pd.DataFrame:
+        f = self._findings()
+        f = f[f["severity"].isin(severities)].assign(file=lambda d: d["file"].map(lambda p: Path(p).name if p else ""))
+        cols = ["severity", "check", "file", "sheet", "row", "column", "year", "area", "message"]
+        return f[cols].rename(columns={c: t(c, self.lang) for c in ("severity", "check", "file", "sheet", "row", "column",
+                                                                   "year", "area", "message")}).reset_index(drop=True)
+
+    def tables_received(self) -> pd.DataFrame:
+        """Which tables each Puskesmas has, per year: the number of rows used (0 = not received)."""
+        led = self._ledger()
+        data = led[(led["row_kind"] == "data") & (led["state"] != "set_aside")]
+        grid = data.pivot_table(index=["puskesmas", "year"], columns="table", values="row", aggfunc="count", fill_value=0)
+        grid = grid.reindex(columns=[c for c in ("births", "deaths", "causes", "kn") if c in grid.columns])
+        grid.columns = [t("deaths_table" if c == "deaths" else c, self.lang) for c in grid.columns]
+        return grid
