@@ -57,7 +57,7 @@ def setup() -> None:
 
 
 def _run(args: list[str]) -> int:
-    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", MPLBACKEND="Agg")
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     return subprocess.run(args, cwd=ROOT, env=env).returncode
 
 

@@ -7,16 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
-
-from .labels import fmt, t  # noqa: E402
-from .summaries import REPORT_CAUSES  # noqa: E402
+from .labels import fmt, t
+from .summaries import REPORT_CAUSES
 
 PALETTE = {"lbw_prematurity": "#1b9e77", "asphyxia": "#d95f02", "pneumonia": "#7570b3",
            "sepsis_infection": "#e7298a", "congenital": "#66a61e", "diarrhoea": "#e6ab02", "other": "#999999"}
@@ -223,8 +220,15 @@ def describe(fig) -> str:
 
 
 def show(fig) -> None:
-    """Show a figure in a notebook, followed by its text description (checked by nbval)."""
-    from IPython.display import display
+    """Show a figure in a notebook as a PNG, followed by its text description (checked by nbval).
 
-    display(fig)
+    The PNG is rendered here, so the output is the same whatever matplotlib backend the kernel has.
+    """
+    import io as _io
+
+    from IPython.display import Image, display
+
+    buffer = _io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    display(Image(data=buffer.getvalue(), format="png"))
     print(describe(fig))

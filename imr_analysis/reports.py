@@ -27,10 +27,11 @@ def display_path(path: Path) -> str:
 
 
 def load(processed_dir: str | Path | None = None) -> tuple[dict[str, pd.DataFrame], Path]:
-    """The processed tables; when the folder is still empty, the bundled raw data are cleaned first."""
+    """The processed tables. When the default folder (data/processed) is still empty, as in a fresh
+    clone, the bundled raw data are cleaned into it first, so every notebook also runs on its own
+    (and shows the same output either way)."""
     directory = Path(processed_dir) if processed_dir else config.PROCESSED_DIR
-    if not (directory / "births.parquet").exists():
-        print(f"No processed data in {display_path(directory)}: cleaning {display_path(config.RAW_DIR)} first.")
+    if processed_dir is None and not (directory / "births.parquet").exists():
         run_clean([config.RAW_DIR], directory, keep_going=True)
     return load_processed(directory), directory
 

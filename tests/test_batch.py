@@ -1,0 +1,137 @@
+"""The yearly batch (imr-analysis run) as users run it: outputs, failures, languages, parameters."""
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+
+import nbformat
+import pytest
+
+from conftest import ROOT, SAMPLE_RAW
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "imr_analysis", "run", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd)
+
+
+class _Page(HTMLParser):
+    """Collects tags, links and images; raises on nothing, so we check structure ourselves."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags, self.links, self.images, self.stack_errors = [], [], [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        attrs = dict(attrs)
+        if tag == "a" and "href" in attrs:
+            self.links.append(attrs["href"])
+        if tag == "img":
+            self.images.append(attrs.get("src", ""))
+
+
+def parse(path):
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    proc = tmp_path_factory.mktemp("processed")
+    r = run("--out", out, "--processed", proc, "--jobs", "2", cwd=tmp_path_factory.mktemp("elsewhere"))
+    return out, r
+
+
+def test_batch_produces_every_expected_file(batch):
+    out, r = batch
+    assert r.returncode == 0, r.stderr[-3000:]
+    for year in range(2019, 2025):
+        folder = out / str(year)
+        for name in ("annual_report.ipynb", "annual_report.html", "tables.xlsx"):
+            assert (folder / name).exists(), folder / name
+        assert sorted(p.name for p in (folder / "figures").glob("*.png")) == [
+            "causes_by_age.png", "coverage.png", "deaths_by_cause.png", "imr_by_puskesmas.png"]
+        assert {p.name for p in (folder / "tables").glob("*.csv")} == {
+            "headline.csv", "deaths_by_puskesmas_cause.csv", "imr_by_puskesmas.csv", "causes_by_age.csv", "coverage.csv"}
+    assert (out / "trends" / "trends.html").exists() and len(list((out / "trends" / "figures").glob("*.png"))) == 5
+    assert (out / "data_quality" / "data_quality.html").exists()
+    assert "8 of 8 notebooks ran" in r.stdout and str(out / "index.html") in r.stdout
+    for year in range(2019, 2025):
+        assert f"\n{year}" in r.stdout  # the closing summary lists each year
+
+
+def test_index_links_every_output_and_html_is_valid(batch):
+    out, _ = batch
+    index = parse(out / "index.html")
+    assert index.tags[:3] == ["html", "head", "meta"]
+    assert (out / "index.html").read_text().startswith("<!DOCTYPE html>")
+    for href in index.links:
+        assert (out / href).exists(), href
+    assert sum(h.endswith("annual_report.html") for h in index.links) == 6
+    report = out / "2023" / "annual_report.html"
+    page = parse(report)
+    text = report.read_text(encoding="utf-8")
+    assert text.lstrip().lower().startswith("<!doctype html>") and "</html>" in text
+    embedded = [s for s in page.images if s.startswith("data:image/png;base64,")]
+    assert len(embedded) == 4  # the four figures are embedded
+    assert "AnnualReport.open" not in text  # code hidden by default
+    assert "8,7 per 1.000 KH" in text and "AKB menurut Puskesmas" in text
+
+
+def test_stored_numbers_match_the_batch(batch):
+    out, _ = batch
+    import pandas as pd
+    head = pd.read_csv(out / "2023" / "tables" / "headline.csv", encoding="utf-8-sig").set_index("indicator")
+    assert head.loc["imr", "numerator"] == 33 and head.loc["imr", "denominator"] == 3795
+    assert round(head.loc["imr", "value"], 1) == 8.7
+
+
+def test_a_broken_year_does_not_stop_the_others(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(SAMPLE_RAW, raw)
+    (raw / "musi_rawas_utara" / "profil_kesehatan_2021.xlsx").write_bytes(b"PK\x03\x04 this is not a workbook")
+    out = tmp_path / "reports"
+    r = run("--raw", raw, "--years", "2020-2022", "--out", out, "--processed", tmp_path / "p", "--jobs", "2")
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr
+    assert "FAILED: 2021" in r.stderr
+    for year in (2020, 2022):
+        assert (out / str(year) / "annual_report.html").exists()
+    failed = out / "2021" / "annual_report.ipynb"
+    assert failed.exists()
+    nb = nbformat.read(failed, as_version=4)
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o["output_type"] == "error"]
+    assert errors and errors[0]["ename"] == "InputError"
+    assert "profil_kesehatan_2021.xlsx" in errors[0]["evalue"]
+    summary = r.stdout
+    assert "2020          ok" in summary and "2021          failed" in summary and "2022          ok" in summary
+    assert (out / "trends" / "trends.html").exists()
+
+
+@pytest.mark.parametrize("lang, words", [("en", ["IMR by Puskesmas (95% CI)", "8.7 per 1000 live births", "Leading cause"]),
+                                         ("id", ["AKB menurut Puskesmas (IK 95%)", "8,7 per 1.000 KH", "Penyebab utama"])])
+def test_both_languages_render(tmp_path, lang, words):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SAMPLE_RAW / "musi_rawas_utara" / "profil_kesehatan_2023.xlsx", raw)
+    r = run("--raw", raw, "--lang", lang, "--out", tmp_path / "o", "--processed", tmp_path / "p", "--jobs", "2")
+    assert r.returncode == 0, r.stderr[-2000:]
+    text = (tmp_path / "o" / "2023" / "annual_report.html").read_text(encoding="utf-8")
+    for w in words:
+        assert w in text, w
+    # one year of data is normal: the trend report says so instead of failing
+    trends = (tmp_path / "o" / "trends" / "trends.html").read_text(encoding="utf-8")
+    assert ("Fewer than 3 years" if lang == "en" else "Data kurang dari 3 tahun") in trends
+
+
+def test_parameters_checked_before_any_notebook(tmp_path):
+    r = run("--years", "2010", "--out", tmp_path / "o", "--processed", tmp_path / "p")
+    assert r.returncode == 2 and "no data for 2010" in r.stderr and "2019" in r.stderr
+    assert not (tmp_path / "o" / "2010").exists()
+    r = run("--years", "20x9", "--out", tmp_path / "o", "--processed", tmp_path / "p")
+    assert r.returncode == 2 and "not a year range" in r.stderr
+    r = run("--district", "Kubu Raya", "--out", tmp_path / "o", "--processed", tmp_path / "p")
+    assert r.returncode == 2 and "Musi Rawas Utara" in r.stderr
