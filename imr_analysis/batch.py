@@ -127,13 +127,15 @@ def _to_html(notebook: Path, show_code: bool) -> Path:
 
 
 def plan(years: list[int] | None, raw: list[Path], district: str | None, out: Path, lang: str,
-         processed: Path) -> tuple[list[Job], str, list[int]]:
+         processed: Path, report=None) -> tuple[list[Job], str, list[int]]:
     """Clean, check every parameter, and list the notebook runs, before any notebook starts."""
     from .pipeline import run_clean
     from .summaries import resolve_district, years as data_years
 
     check_lang(lang)
     run = run_clean(raw, processed, keep_going=True)
+    if report is not None:
+        report(run)
     errors = run.result.input_errors
     for _, e in errors.iterrows():
         print(f"  INPUT ERROR {e['message']}", file=sys.stderr)
@@ -163,13 +165,16 @@ def plan(years: list[int] | None, raw: list[Path], district: str | None, out: Pa
 
 def run_batch(years: list[int] | None = None, raw: list[Path] | None = None, district: str | None = None,
               out: Path | None = None, lang: str = "id", jobs: int = 1, processed: Path | None = None,
-              show_code: bool = False) -> BatchResult:
-    """The main job. Returns every notebook's status; the caller decides the exit code."""
+              show_code: bool = False, report_cleaning=None) -> BatchResult:
+    """The main job. Returns every notebook's status; the caller decides the exit code.
+
+    ``report_cleaning`` is called with the cleaning run before any notebook starts (the CLI prints it).
+    """
     started = time.perf_counter()
     out = Path(out or config.REPORTS_DIR).resolve()
     processed = Path(processed or config.PROCESSED_DIR).resolve()
     raw = [Path(p) for p in (raw or [config.RAW_DIR])]
-    planned, district, chosen = plan(years, raw, district, out, lang, processed)
+    planned, district, chosen = plan(years, raw, district, out, lang, processed, report_cleaning)
     _kernel_dir(out)
     result = BatchResult(out)
     bar = tqdm(total=len(planned), desc="notebooks", unit="nb", file=sys.stderr, disable=None)

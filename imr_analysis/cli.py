@@ -112,7 +112,8 @@ def cmd_run(args) -> int:
     from .batch import parse_years, run_batch, summary_table
 
     result = run_batch(years=parse_years(args.years), raw=args.raw, district=args.district, out=args.out,
-                       lang=args.lang, jobs=args.jobs, processed=args.processed, show_code=args.show_code)
+                       lang=args.lang, jobs=args.jobs, processed=args.processed, show_code=args.show_code,
+                       report_cleaning=_print_clean_summary)
     print(summary_table(result))
     print(f"\n{len(result.results) - len(result.failed)} of {len(result.results)} notebooks ran in {result.seconds:.1f} s "
           f"(--jobs {args.jobs}).")
