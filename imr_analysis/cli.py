@@ -107,6 +107,45 @@ def cmd_indicators(args) -> int:
     return 0
 
 
+def _write_or_print(df: pd.DataFrame, out: str | None) -> None:
+    from . import io
+
+    if out:
+        path = Path(out)
+        io.write_xlsx({"results": df}, path) if path.suffix.lower() == ".xlsx" else io.write_csv(df, path)
+        print(f"{len(df)} rows written to {path}")
+    else:
+        print(df.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+
+
+def cmd_trends(args) -> int:
+    from .pipeline import load_processed
+    from .trends import trend_table
+
+    table = trend_table(load_processed(args.processed), level=args.level, start=args.start, end=args.end)
+    _write_or_print(table.drop(columns=["dispersion"]), args.out)
+    return 0
+
+
+def cmd_funnel(args) -> int:
+    from .compare import funnel
+    from .pipeline import load_processed
+
+    tables = load_processed(args.processed)
+    years = sorted(set(tables["births"]["year"]))
+    if args.year not in years:
+        raise InputError(f"there are no births for {args.year} in the processed folder (years: {', '.join(map(str, years))}).",
+                         fix="choose one of those years.")
+    if args.indicator not in ("imr", "nmr", "postneonatal_mr", "u5mr", "stillbirth_rate"):
+        raise InputError(f"--indicator {args.indicator} is not a rate this funnel plot draws.",
+                         fix="use imr, nmr, postneonatal_mr, u5mr or stillbirth_rate.")
+    points, _, notes = funnel(tables, args.year, args.indicator, args.pool_years, args.overdispersion)
+    print(f"{args.indicator} {min(notes['years'])}-{max(notes['years'])}: district {notes['theta']:.2f} per 1,000; "
+          f"limits: {notes['limits']}")
+    _write_or_print(points, args.out)
+    return 0
+
+
 def cmd_run(args) -> int:
     """The main job: clean the raw data, then run the report notebooks for every year with papermill."""
     from .batch import parse_years, run_batch, summary_table
@@ -147,6 +186,23 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--cause-grouping", choices=["code", "report_group"], default="code")
     i.add_argument("--out", help="write to FILE.csv or FILE.xlsx instead of printing")
     i.set_defaults(func=cmd_indicators)
+
+    tr = sub.add_parser("trends", help="annual percent change (Poisson/NB GLM) and the recent-trend marker")
+    tr.add_argument("--processed", type=Path, required=True)
+    tr.add_argument("--start", type=int)
+    tr.add_argument("--end", type=int)
+    tr.add_argument("--level", choices=["district", "puskesmas"], default="district")
+    tr.add_argument("--out", help="write to FILE.csv or FILE.xlsx instead of printing")
+    tr.set_defaults(func=cmd_trends)
+
+    fu = sub.add_parser("funnel", help="funnel-plot data: Puskesmas rates against exact Poisson limits")
+    fu.add_argument("--processed", type=Path, required=True)
+    fu.add_argument("--year", type=int, required=True)
+    fu.add_argument("--indicator", default="imr")
+    fu.add_argument("--pool-years", type=int, default=1, choices=[1, 3, 5])
+    fu.add_argument("--overdispersion", action="store_true", help="random-effects limits (DerSimonian-Laird tau^2)")
+    fu.add_argument("--out", help="write to FILE.csv or FILE.xlsx instead of printing")
+    fu.set_defaults(func=cmd_funnel)
 
     r = sub.add_parser("run", help="the main job: clean the raw data and run the yearly report notebooks")
     r.add_argument("--years", help="e.g. 2019-2024 or 2021,2023 (default: every year with data)")

@@ -121,6 +121,52 @@ def trend_plot(table: pd.DataFrame, lang: str = "id"):
     return _done(fig)
 
 
+def fitted_trend_plot(series: pd.DataFrame, lang: str = "id"):
+    """Observed rates with CIs, the fitted trend line with its 95% band, and the target line."""
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    ind = series["indicator"].iloc[0]
+    obs = series.dropna(subset=["value"])
+    err = np.vstack([obs["value"] - obs["lower_95"], obs["upper_95"] - obs["value"]])
+    ax.errorbar(obs["year"], obs["value"], yerr=err, fmt="o", color="#333333", capsize=3, label=t(ind, lang))
+    ax.plot(series["year"], series["fitted"], color="#1f77b4", label=t("fitted_trend", lang))
+    ax.fill_between(series["year"], series["fitted_lower"], series["fitted_upper"], color="#1f77b4", alpha=0.15)
+    for target in sorted(set(series["target"].dropna())):
+        ax.axhline(target, color="#d62728", ls=":", label=f"{t('target', lang)} {fmt(target, lang, 0)}")
+    ax.set_xticks([int(y) for y in series["year"]])
+    ax.tick_params(axis="x", rotation=45)
+    _localise(ax.yaxis, lang)
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel(t("rate_axis", lang))
+    ax.set_xlabel(t("year", lang))
+    ax.set_title(f"{t(ind, lang)}: {t('title_fitted_trend', lang)}")
+    ax.legend(frameon=False, fontsize=8)
+    return _done(fig)
+
+
+def funnel_plot(points: pd.DataFrame, curve: pd.DataFrame, notes: dict, lang: str = "id"):
+    """Puskesmas rates against live births, with 95% and 99.8% limits around the district rate."""
+    fig, ax = plt.subplots(figsize=(8, 5))
+    ax.plot(curve["denominator"], curve["upper_95"], color="#ff7f0e", ls="--", label=t("limit_95", lang))
+    ax.plot(curve["denominator"], curve["lower_95"], color="#ff7f0e", ls="--", label="_lower95")
+    ax.plot(curve["denominator"], curve["upper_998"], color="#d62728", ls="-", label=t("limit_998", lang))
+    ax.plot(curve["denominator"], curve["lower_998"], color="#d62728", ls="-", label="_lower998")
+    ax.axhline(notes["theta"], color="#1f77b4", label=f"{t('district_value', lang)} ({fmt(notes['theta'], lang)})")
+    ax.scatter(points["denominator"], points["value"], color="#333333", zorder=3, label=t("puskesmas", lang))
+    for _, p in points.iterrows():
+        ax.annotate(p["area"], (p["denominator"], p["value"]), textcoords="offset points", xytext=(4, 4), fontsize=8)
+    _localise(ax.yaxis, lang)
+    _localise(ax.xaxis, lang)
+    years = notes["years"]
+    period = str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+    kind = t("limits_exact", lang) if notes["tau2"] == 0 and "exact" in notes["limits"] else t("limits_overdispersed", lang)
+    ax.set_title(f"{t('title_funnel', lang)} {t(notes['indicator'], lang)} {period} ({kind})")
+    ax.set_xlabel(t("live_births", lang))
+    ax.set_ylabel(t("rate_axis", lang))
+    ax.set_ylim(bottom=0)
+    ax.legend(frameon=False, fontsize=8)
+    return _done(fig)
+
+
 def causes_over_years(table: pd.DataFrame, measure: str = "deaths", lang: str = "id"):
     """Deaths (stacked bars) or rates (lines) by cause group and year."""
     wide = table.pivot_table(index="year", columns="cause", values=measure, aggfunc="sum").fillna(0)
@@ -194,9 +240,10 @@ def describe(fig) -> str:
         lines.append(f"panel: {ax.get_title()} | x: {ax.get_xlabel()} | y: {ax.get_ylabel()}")
         for container in ax.containers:
             if hasattr(container, "has_xerr") and container.lines[0] is not None:
-                xs = [round(float(v), 1) for v in container.lines[0].get_xdata()]
-                ys = [str(v) for v in container.lines[0].get_ydata()]
-                lines.append(f"  points {container.get_label()}: {dict(zip(ys, xs))}")
+                xs = [v if isinstance(v, str) else round(float(v), 1) for v in container.lines[0].get_xdata()]
+                ys = [v if isinstance(v, str) else round(float(v), 1) for v in container.lines[0].get_ydata()]
+                pairs = dict(zip(map(str, ys), xs)) if container.has_xerr else dict(zip(map(str, xs), ys))
+                lines.append(f"  points {container.get_label()}: {pairs}")
             elif hasattr(container, "patches") and container.patches:
                 label = container.get_label()
                 heights = [round(float(p.get_height()), 1) for p in container.patches]
@@ -213,6 +260,10 @@ def describe(fig) -> str:
                 continue
             lines.append(f"  line {label}: {y}")
         for coll in ax.collections:
+            if hasattr(coll, "get_offsets") and coll.get_offsets().shape[0] and type(coll).__name__ == "PathCollection":
+                pts = [(round(float(x), 1), round(float(y), 1)) for x, y in coll.get_offsets()]
+                lines.append(f"  scatter {coll.get_label()}: {pts}")
+                continue
             arr = coll.get_array() if hasattr(coll, "get_array") else None
             if arr is not None and getattr(arr, "ndim", 0) >= 1 and arr.size:
                 lines.append(f"  cells: {[round(float(v), 1) for v in np.ma.filled(arr, np.nan).ravel()]}")

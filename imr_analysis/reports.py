@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown
 
-from . import config, figures, io, summaries
+from . import compare, config, figures, io, summaries, trends
 from .labels import check_lang, fmt, fmt_ci, rate_text, t
 from .pipeline import check_year, input_errors, load_processed, run_clean
 
@@ -178,6 +178,56 @@ class AnnualReport(_Report):
         points = summaries.meeting_points(self.data, self.year, self.district, self.lang)
         return Markdown("\n".join(f"- {p}" for p in points))
 
+    def _district_data(self) -> dict[str, pd.DataFrame]:
+        return {k: v[v["district"] == self.district] for k, v in self.data.items()}
+
+    def benchmarks(self) -> pd.DataFrame:
+        """Each Puskesmas against the district and the target (Fingertips: similar / better / worse)."""
+        b = self._keep_table("benchmarks", compare.benchmark_table(self._district_data(), self.year))
+        b = b[b["indicator"].isin(["imr", "nmr", "kn_lengkap_coverage"])]
+        wide = b.pivot_table(index="area", columns="indicator", values=["vs_district_95", "vs_target_95"], aggfunc="first")
+        wide = wide.map(lambda v: t(v, self.lang) if v else "-")
+        wide.columns = [f"{t(ind, self.lang)}: {t(cmp, self.lang)}" for cmp, ind in wide.columns]
+        return wide.rename_axis(t("puskesmas", self.lang))
+
+    def funnel_figure(self, pool_years: int = 1, overdispersion: bool = False):
+        points, curve, notes = compare.funnel(self._district_data(), self.year, "imr", pool_years, overdispersion)
+        self._keep_table("funnel", points)
+        return self._keep_fig("funnel", figures.funnel_plot(points, curve, notes, self.lang))
+
+    def funnel_flags(self) -> pd.DataFrame:
+        f = self.tables["funnel"]
+        return summaries.present(f, self.lang, {"area": ("puskesmas", None), "numerator": ("deaths", 0),
+                                                "denominator": ("live_births", 0), "value": ("imr", 1),
+                                                "flag": ("flag", None)}, translate=("flag",))
+
+    def year_on_year(self) -> pd.DataFrame:
+        y = self._keep_table("year_on_year", trends.year_on_year_table(self._district_data(), self.year))
+        if y.empty:
+            return y
+        y = y.assign(ci=[fmt_ci(lo, hi, self.lang, 2) for lo, hi in zip(y["ratio_lower_95"], y["ratio_upper_95"])])
+        return summaries.present(y, self.lang, {"indicator": ("indicator", None), "previous_value": ("previous_year", 1),
+                                                "value": ("value", 1), "rate_ratio": ("rate_ratio", 2),
+                                                "ci": ("ci_95", None), "p_value": ("p_value", 3)}, translate=("indicator",))
+
+    def year_on_year_text(self) -> Markdown:
+        y = self.tables.get("year_on_year")
+        if y is None or y.empty or "imr" not in set(y["indicator"]):
+            return Markdown("-")
+        r = y.set_index("indicator").loc["imr"]
+        sig = r["p_value"] < 0.05
+        if self.lang == "id":
+            text = (f"AKB {self.year} dibanding {self.year - 1}: rasio {fmt(r['rate_ratio'], 'id', 2)} "
+                    f"(IK 95% {fmt_ci(r['ratio_lower_95'], r['ratio_upper_95'], 'id', 2)}; p = {fmt(r['p_value'], 'id', 2)}). "
+                    + ("Perubahan ini bermakna secara statistik." if sig else
+                       "Perubahan ini belum bermakna secara statistik: bisa jadi variasi acak."))
+        else:
+            text = (f"IMR {self.year} against {self.year - 1}: ratio {fmt(r['rate_ratio'], 'en', 2)} "
+                    f"(95% CI {fmt_ci(r['ratio_lower_95'], r['ratio_upper_95'], 'en', 2)}; p = {fmt(r['p_value'], 'en', 2)}). "
+                    + ("The change is statistically significant." if sig else
+                       "The change is not statistically significant: it may be chance."))
+        return Markdown(text)
+
 
 @dataclass
 class TrendReport(_Report):
@@ -243,6 +293,60 @@ class TrendReport(_Report):
 
     def cause_trend_figure(self):
         return self._keep_fig("cause_trends", figures.cause_trend_multiples(self.tables["causes_by_year"], self.lang))
+
+    def _district_data(self) -> dict[str, pd.DataFrame]:
+        data = {k: v[(v["district"] == self.district) & v["year"].between(self.start, self.end)] for k, v in self.data.items()}
+        return data
+
+    def trend_models(self) -> pd.DataFrame:
+        """APC with 95% CI, p-value, model and recent-trend marker: district, each indicator and cause."""
+        tt = self._keep_table("trend_models", trends.trend_table(self._district_data(), "district"))
+        tt = tt.assign(name=[t(c, self.lang) if c else t(i, self.lang) for i, c in zip(tt["indicator"], tt["cause"])],
+                       ci=[fmt_ci(lo, hi, self.lang) for lo, hi in zip(tt["apc_lower_95"], tt["apc_upper_95"])])
+        return summaries.present(tt, self.lang, {"name": ("indicator", None), "n_years": ("n_years", None),
+                                                 "apc": ("apc", 1), "ci": ("ci_95", None), "p_value": ("p_value", 3),
+                                                 "model": ("model", None), "trend_marker": ("trend_marker", None)},
+                                 translate=("model", "trend_marker"))
+
+    def puskesmas_trends(self) -> pd.DataFrame:
+        """AKB trend per Puskesmas (few deaths each: most are not significant)."""
+        tt = trends.trend_table(self._district_data(), "puskesmas")
+        tt = self._keep_table("puskesmas_trends", tt[(tt["indicator"] == "imr")])
+        tt = tt.assign(ci=[fmt_ci(lo, hi, self.lang) for lo, hi in zip(tt["apc_lower_95"], tt["apc_upper_95"])])
+        return summaries.present(tt, self.lang, {"area": ("puskesmas", None), "apc": ("apc", 1), "ci": ("ci_95", None),
+                                                 "p_value": ("p_value", 3), "model": ("model", None),
+                                                 "trend_marker": ("trend_marker", None)},
+                                 translate=("model", "trend_marker"))
+
+    def fitted_trend_figure(self, indicator: str = "imr"):
+        series = trends.fitted_series(self._district_data(), indicator, extend_to=2030)
+        self._keep_table(f"fitted_{indicator}", series)
+        return self._keep_fig(f"fitted_{indicator}", figures.fitted_trend_plot(series, self.lang))
+
+    def targets(self) -> pd.DataFrame:
+        p = self._keep_table("target_projection", trends.project_targets(self._district_data(), self.district))
+        if p.empty:
+            return p
+        p = p.assign(pi=[fmt_ci(lo, hi, self.lang) for lo, hi in zip(p["pi_lower_95"], p["pi_upper_95"])],
+                     target_text=[f"{fmt(v, self.lang, 0)} ({y})" for v, y in zip(p["target"], p["target_year"])])
+        return summaries.present(p, self.lang, {"indicator": ("indicator", None), "target_text": ("target", None),
+                                                "last_value": ("value", 1), "projected": ("projected", 1),
+                                                "pi": ("pi_95", None), "status": ("status", None),
+                                                "years_needed": ("years_needed", 0)}, translate=("indicator", "status"))
+
+    def interpretation(self) -> Markdown:
+        """Plain words from the results, e.g. 'AKB turun rata-rata 12% per tahun (IK 95% 3-20%); ...'."""
+        tt = self.tables.get("trend_models")
+        proj = self.tables.get("target_projection")
+        if tt is None or proj is None:
+            return Markdown("-")
+        lines = []
+        for indicator in ("imr", "nmr"):
+            row = tt[(tt["indicator"] == indicator) & (tt["cause"] == "")]
+            if row.empty:
+                continue
+            lines.append("- " + trends.describe_trend(row.iloc[0], proj[proj["indicator"] == indicator], self.lang))
+        return Markdown("\n".join(lines) if lines else "-")
 
 
 @dataclass

@@ -53,10 +53,11 @@ def test_batch_produces_every_expected_file(batch):
         for name in ("annual_report.ipynb", "annual_report.html", "tables.xlsx"):
             assert (folder / name).exists(), folder / name
         assert sorted(p.name for p in (folder / "figures").glob("*.png")) == [
-            "causes_by_age.png", "coverage.png", "deaths_by_cause.png", "imr_by_puskesmas.png"]
+            "causes_by_age.png", "coverage.png", "deaths_by_cause.png", "funnel.png", "imr_by_puskesmas.png"]
         assert {p.name for p in (folder / "tables").glob("*.csv")} == {
-            "headline.csv", "deaths_by_puskesmas_cause.csv", "imr_by_puskesmas.csv", "causes_by_age.csv", "coverage.csv"}
-    assert (out / "trends" / "trends.html").exists() and len(list((out / "trends" / "figures").glob("*.png"))) == 5
+            "headline.csv", "deaths_by_puskesmas_cause.csv", "imr_by_puskesmas.csv", "causes_by_age.csv", "coverage.csv",
+            "benchmarks.csv", "funnel.csv", "year_on_year.csv"}
+    assert (out / "trends" / "trends.html").exists() and len(list((out / "trends" / "figures").glob("*.png"))) == 7
     assert (out / "data_quality" / "data_quality.html").exists()
     assert "8 of 8 notebooks ran" in r.stdout and str(out / "index.html") in r.stdout
     for year in range(2019, 2025):
@@ -76,7 +77,7 @@ def test_index_links_every_output_and_html_is_valid(batch):
     text = report.read_text(encoding="utf-8")
     assert text.lstrip().lower().startswith("<!doctype html>") and "</html>" in text
     embedded = [s for s in page.images if s.startswith("data:image/png;base64,")]
-    assert len(embedded) == 4  # the four figures are embedded
+    assert len(embedded) == 5  # the five figures are embedded
     assert "AnnualReport.open" not in text  # code hidden by default
     assert "8,7 per 1.000 KH" in text and "AKB menurut Puskesmas" in text
 

@@ -149,3 +149,28 @@ def test_works_from_any_folder(processed, tmp_path):
     out, _ = processed
     r = cli("indicators", "--processed", out, "--year", "2023", cwd=tmp_path)
     assert r.returncode == 0 and "8.7 per 1,000" in r.stdout
+
+
+def test_trends_command_columns_and_xlsx(processed, tmp_path):
+    out, _ = processed
+    r = cli("trends", "--processed", out, "--out", tmp_path / "t.csv")
+    assert r.returncode == 0, r.stderr
+    df = pd.read_csv(tmp_path / "t.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert list(df.columns) == ["indicator", "level", "area", "cause", "start_year", "end_year", "n_years", "apc",
+                                "apc_lower_95", "apc_upper_95", "p_value", "model", "trend_marker"]
+    imr = df[df["indicator"] == "imr"].iloc[0]
+    assert imr["n_years"] == 6 and float(imr["apc"]) < 0 and imr["model"] in ("poisson", "negative_binomial", "quasi_poisson")
+    assert set(df.loc[df["indicator"] == "cause_rate", "cause"]) >= {"asphyxia", "lbw_prematurity", "pneumonia", "sepsis_infection"}
+    r = cli("trends", "--processed", out, "--level", "puskesmas", "--out", tmp_path / "t.xlsx")
+    assert r.returncode == 0 and len(pd.read_excel(tmp_path / "t.xlsx", engine="openpyxl")) > 8
+
+
+def test_funnel_command(processed, tmp_path):
+    out, _ = processed
+    r = cli("funnel", "--processed", out, "--year", "2023", "--pool-years", "3", "--overdispersion", "--out", tmp_path / "f.csv")
+    assert r.returncode == 0, r.stderr
+    assert "2021-2023" in r.stdout and "DerSimonian-Laird" in r.stdout
+    df = pd.read_csv(tmp_path / "f.csv", encoding="utf-8-sig")
+    assert list(df.columns) == ["area", "numerator", "denominator", "value", "benchmark", "lower_95", "upper_95",
+                                "lower_998", "upper_998", "flag"]
+    _expect_error(cli("funnel", "--processed", out, "--year", "2031"), 2, "2031")

@@ -1,0 +1,309 @@
+"""Trend statistics: annual percent change from a Poisson (or negative binomial) GLM, the
+Fingertips recent-trend marker, year-on-year rate ratios, and projection to the targets.
+
+Trend model (per area, indicator and cause)::
+
+    deaths_t ~ Poisson(mu_t),  log(mu_t) = b0 + b1 * (year_t - mean year) + log(live_births_t)
+
+fitted with statsmodels GLM. When Pearson chi2 / df > 1.5 (overdispersion) a negative binomial
+(NB2) GLM is used, its alpha estimated by maximum likelihood; if that fails, a quasi-Poisson
+scale (Pearson chi2 / df). APC = (exp(b1) - 1) * 100, 95% CI from b1 +/- 1.96 SE.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy.stats import norm
+from statsmodels.stats.rates import confint_poisson_2indep, test_poisson_2indep
+
+from .indicators import compute_indicators
+from .stats import rate_ci
+from .vocab.indicators import polarity
+from .vocab.targets import targets
+
+#: Pearson chi2 / df above this means overdispersion.
+OVERDISPERSION_LIMIT = 1.5
+#: Fingertips recent trend: chi2 with 1 df at 99.8% (two-sided 0.002).
+RECENT_TREND_CHI2 = 9.5495
+RECENT_TREND_POINTS = 5
+MIN_YEARS = 3
+TREND_INDICATORS = ["imr", "nmr", "postneonatal_mr"]
+
+
+@dataclass
+class TrendFit:
+    model: str               # poisson | negative_binomial | quasi_poisson | not enough data
+    n_years: int
+    beta: float = np.nan
+    se: float = np.nan
+    p_value: float = np.nan
+    dispersion: float = np.nan
+    alpha: float = np.nan    # NB2 alpha when negative_binomial
+    result: object = None
+    centre: float = 0.0
+
+    @property
+    def apc(self) -> float:
+        return (np.exp(self.beta) - 1) * 100
+
+    def apc_ci(self, level: float = 0.95) -> tuple[float, float]:
+        z = norm.ppf(1 - (1 - level) / 2)
+        return (np.exp(self.beta - z * self.se) - 1) * 100, (np.exp(self.beta + z * self.se) - 1) * 100
+
+
+def fit_trend(years, deaths, live_births) -> TrendFit:
+    """Fit the trend model to one series; see the module docstring for the model and the choice."""
+    y = np.asarray(years, dtype=float)
+    d = np.asarray(deaths, dtype=float)
+    n = np.asarray(live_births, dtype=float)
+    ok = np.isfinite(y) & np.isfinite(d) & np.isfinite(n) & (n > 0)
+    y, d, n = y[ok], d[ok], n[ok]
+    if len(y) < MIN_YEARS or d.sum() == 0:
+        return TrendFit("not enough data", int(len(y)))
+    centre = float(y.mean())
+    X = sm.add_constant(y - centre)
+    offset = np.log(n)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pois = sm.GLM(d, X, family=sm.families.Poisson(), offset=offset).fit()
+        dispersion = float(pois.pearson_chi2 / pois.df_resid) if pois.df_resid > 0 else np.nan
+        fit, model, alpha = pois, "poisson", np.nan
+        if np.isfinite(dispersion) and dispersion > OVERDISPERSION_LIMIT:
+            try:
+                nb = sm.NegativeBinomial(d, X, offset=offset).fit(disp=0, maxiter=200)
+                alpha = float(nb.params[-1])
+                if not nb.mle_retvals.get("converged", False) or not np.isfinite(alpha) or alpha <= 0:
+                    raise ValueError("negative binomial did not converge")
+                fit = sm.GLM(d, X, family=sm.families.NegativeBinomial(alpha=alpha), offset=offset).fit()
+                model = "negative_binomial"
+            except Exception:
+                fit = sm.GLM(d, X, family=sm.families.Poisson(), offset=offset).fit(scale="X2")
+                model, alpha = "quasi_poisson", np.nan
+    return TrendFit(model, int(len(y)), float(fit.params[1]), float(fit.bse[1]), float(fit.pvalues[1]),
+                    dispersion, alpha, fit, centre)
+
+
+def fitted_band(fit: TrendFit, years, multiplier: float = 1000, level: float = 0.95) -> pd.DataFrame:
+    """Fitted rate per ``multiplier`` with its confidence band, for plotting (any years, incl. projections)."""
+    y = np.asarray(years, dtype=float)
+    if fit.result is None:
+        return pd.DataFrame({"year": y, "fitted": np.nan, "fitted_lower": np.nan, "fitted_upper": np.nan})
+    X = sm.add_constant(y - fit.centre, has_constant="add")
+    eta = X @ fit.result.params
+    se = np.sqrt(np.einsum("ij,jk,ik->i", X, fit.result.cov_params(), X))
+    z = norm.ppf(1 - (1 - level) / 2)
+    return pd.DataFrame({"year": y, "fitted": np.exp(eta) * multiplier,
+                         "fitted_lower": np.exp(eta - z * se) * multiplier,
+                         "fitted_upper": np.exp(eta + z * se) * multiplier})
+
+
+def recent_trend(years, values, lower_95, upper_95, points: int = RECENT_TREND_POINTS) -> str:
+    """Fingertips recent-trend marker on the last ``points`` yearly values.
+
+    Weighted least squares of value on year, weights 1/sigma^2 with sigma = (upper95 - lower95)/3.92
+    (known variances, so the scale is fixed at 1); chi2 = (b / SE)^2 against 9.5495 (99.8%).
+    Marked increasing/decreasing only when the slope keeps its sign with each point left out.
+    Source: OHID Fingertips technical guidance, "Recent trends"; DOMAIN.md.
+    """
+    df = pd.DataFrame({"year": years, "value": values, "lo": lower_95, "hi": upper_95}).dropna()
+    df = df.sort_values("year").tail(points)
+    sigma = (df["hi"] - df["lo"]) / 3.92
+    if len(df) < points or (sigma <= 0).any():
+        return "not enough data"
+    slope, se = _wls_slope(df["year"].to_numpy(float), df["value"].to_numpy(float), 1 / sigma.to_numpy() ** 2)
+    if (slope / se) ** 2 <= RECENT_TREND_CHI2:
+        return "no significant change"
+    for i in range(len(df)):
+        keep = np.arange(len(df)) != i
+        s, _ = _wls_slope(df["year"].to_numpy(float)[keep], df["value"].to_numpy(float)[keep],
+                          1 / sigma.to_numpy()[keep] ** 2)
+        if np.sign(s) != np.sign(slope):
+            return "no significant change"
+    return "increasing" if slope > 0 else "decreasing"
+
+
+def _wls_slope(x, y, w) -> tuple[float, float]:
+    res = sm.WLS(y, sm.add_constant(x - x.mean()), weights=w).fit(cov_type="fixed scale")
+    return float(res.params[1]), float(res.bse[1])
+
+
+def year_on_year(deaths_a, births_a, deaths_b, births_b, level: float = 0.95) -> dict:
+    """Rate ratio of year B to year A with its CI and p-value (score method), statsmodels
+    ``test_poisson_2indep`` / ``confint_poisson_2indep``."""
+    test = test_poisson_2indep(deaths_b, births_b, deaths_a, births_a, method="score", compare="ratio")
+    low, upp = confint_poisson_2indep(deaths_b, births_b, deaths_a, births_a, method="score", compare="ratio",
+                                      alpha=1 - level)
+    ratio = (deaths_b / births_b) / (deaths_a / births_a) if deaths_a > 0 else np.nan
+    return {"rate_ratio": ratio, "ratio_lower_95": float(low), "ratio_upper_95": float(upp),
+            "p_value": float(test.pvalue)}
+
+
+# --- tables --------------------------------------------------------------------------------
+
+def _series(tables: dict[str, pd.DataFrame], level: str) -> pd.DataFrame:
+    ind = compute_indicators(tables, level=level, cause_grouping="report_group")
+    keep = ind["indicator"].isin(TREND_INDICATORS) | ((ind["indicator"] == "cause_rate") & (ind["age_group"] == "infant"))
+    ind = ind[keep].copy()
+    ind["cause"] = ind["cause"].where(ind["indicator"] == "cause_rate", "")
+    return ind
+
+
+def trend_table(tables: dict[str, pd.DataFrame], level: str = "district", start: int | None = None,
+                end: int | None = None) -> pd.DataFrame:
+    """APC, its CI, p-value, model and the recent-trend marker for every indicator, cause and area."""
+    ind = _series(tables, level)
+    if start is not None:
+        ind = ind[ind["year"] >= start]
+    if end is not None:
+        ind = ind[ind["year"] <= end]
+    rows = []
+    for (indicator, area, cause), g in ind.groupby(["indicator", "area", "cause"], sort=False):
+        g = g.sort_values("year")
+        fit = fit_trend(g["year"], g["numerator"], g["denominator"])
+        lo, hi = fit.apc_ci() if fit.result is not None else (np.nan, np.nan)
+        rows.append({"indicator": indicator, "level": level, "area": area, "cause": cause,
+                     "start_year": int(g["year"].min()), "end_year": int(g["year"].max()), "n_years": fit.n_years,
+                     "apc": fit.apc if fit.result is not None else np.nan, "apc_lower_95": lo, "apc_upper_95": hi,
+                     "p_value": fit.p_value, "model": fit.model, "dispersion": fit.dispersion,
+                     "trend_marker": recent_trend(g["year"], g["value"], g["lower_95"], g["upper_95"])})
+    cols = ["indicator", "level", "area", "cause", "start_year", "end_year", "n_years", "apc", "apc_lower_95",
+            "apc_upper_95", "p_value", "model", "trend_marker", "dispersion"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def fitted_series(tables: dict[str, pd.DataFrame], indicator: str = "imr", area: str | None = None,
+                  level: str = "district", extend_to: int | None = None) -> pd.DataFrame:
+    """Observed rates with CIs and the fitted line with its band, per year (for trend charts)."""
+    ind = _series(tables, level)
+    g = ind[(ind["indicator"] == indicator) & (ind["cause"] == "")]
+    if area is not None:
+        g = g[g["area"] == area]
+    g = g.sort_values("year")
+    fit = fit_trend(g["year"], g["numerator"], g["denominator"])
+    last = int(g["year"].max())
+    years = np.arange(int(g["year"].min()), max(last, extend_to or last) + 1)
+    band = fitted_band(fit, years)
+    obs = g[["year", "value", "lower_95", "upper_95", "target"]]
+    out = band.merge(obs, on="year", how="left")
+    out["indicator"], out["model"] = indicator, fit.model
+    return out
+
+
+def project_targets(tables: dict[str, pd.DataFrame], district: str | None = None, seed: int = 20241,
+                    draws: int = 20000) -> pd.DataFrame:
+    """AKB and AKN projected to each target's year from the trend model, with a 95% prediction interval.
+
+    The prediction interval adds Poisson (or NB) variation at the last year's live births to the
+    uncertainty of the fitted line (simulation, fixed seed). Status: 'already met' when the latest
+    observed value meets the target; 'on track' when the projected value at the target year meets
+    it; otherwise 'not on track'. years_needed: years from the last data year to reach the target
+    at the current APC (missing when the trend is flat or rising).
+    """
+    ind = _series(tables, "district")
+    if district is not None:
+        ind = ind[ind["area"] == district]
+    rng = np.random.default_rng(seed)
+    rows = []
+    for _, t in targets().iterrows():
+        if t["indicator"] not in ("imr", "nmr") or pd.isna(t["target_year"]):
+            continue
+        for area, g in ind[(ind["indicator"] == t["indicator"]) & (ind["cause"] == "")].groupby("area"):
+            g = g.sort_values("year")
+            fit = fit_trend(g["year"], g["numerator"], g["denominator"])
+            last = g.iloc[-1]
+            target_year = int(t["target_year"])
+            row = {"indicator": t["indicator"], "area": area, "target": float(t["target"]), "target_year": target_year,
+                   "source": t["source"], "last_year": int(last["year"]), "last_value": float(last["value"]),
+                   "model": fit.model, "apc": fit.apc if fit.result is not None else np.nan,
+                   "projected": np.nan, "pi_lower_95": np.nan, "pi_upper_95": np.nan}
+            if fit.result is not None:
+                band = fitted_band(fit, [target_year])
+                row["projected"] = float(band["fitted"].iloc[0])
+                row["pi_lower_95"], row["pi_upper_95"] = _prediction_interval(fit, target_year, float(last["denominator"]), rng, draws)
+            good = polarity(t["indicator"]) == "lower_is_better"
+            meets = (lambda v: v <= row["target"]) if good else (lambda v: v >= row["target"])
+            observed_at_target = g.loc[g["year"] == target_year, "value"]
+            if len(observed_at_target) or target_year <= row["last_year"]:
+                value = float(observed_at_target.iloc[0]) if len(observed_at_target) else row["last_value"]
+                row["status"] = "already met" if meets(value) else "not met"
+            elif meets(row["last_value"]):
+                row["status"] = "already met"
+            elif np.isfinite(row["projected"]) and meets(row["projected"]):
+                row["status"] = "on track"
+            else:
+                row["status"] = "not on track"
+            row["years_needed"] = _years_needed(row["last_value"], row["target"], row["apc"])
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _prediction_interval(fit: TrendFit, year: int, births: float, rng, draws: int) -> tuple[float, float]:
+    band_x = np.array([1.0, year - fit.centre])
+    eta = float(band_x @ fit.result.params)
+    se = float(np.sqrt(band_x @ fit.result.cov_params() @ band_x))
+    mu = np.exp(rng.normal(eta, se, draws)) * births
+    if fit.model == "negative_binomial":
+        mu = rng.gamma(1 / fit.alpha, fit.alpha * mu)
+    deaths = rng.poisson(mu)
+    rates = deaths / births * 1000
+    return float(np.percentile(rates, 2.5)), float(np.percentile(rates, 97.5))
+
+
+def _years_needed(value: float, target: float, apc: float) -> float:
+    """Years to go from ``value`` to ``target`` at a constant APC: ln(target/value) / ln(1 + APC/100)."""
+    if not np.isfinite(value) or not np.isfinite(apc):
+        return np.nan
+    if value <= target:
+        return 0.0
+    if apc >= 0:
+        return np.nan
+    return float(np.ceil(np.log(target / value) / np.log(1 + apc / 100)))
+
+
+def year_on_year_table(tables: dict[str, pd.DataFrame], year: int, level: str = "district",
+                       indicators=("imr", "nmr", "postneonatal_mr")) -> pd.DataFrame:
+    """Each indicator of ``year`` against ``year - 1``: rate ratio, 95% CI and p-value, per area."""
+    ind = compute_indicators(tables, level=level)
+    ind = ind[ind["indicator"].isin(indicators)]
+    cur = ind[ind["year"] == year].set_index(["indicator", "area"])
+    prev = ind[ind["year"] == year - 1].set_index(["indicator", "area"])
+    rows = []
+    for key in cur.index.intersection(prev.index):
+        a, b = prev.loc[key], cur.loc[key]
+        if a["denominator"] > 0 and b["denominator"] > 0 and (a["numerator"] + b["numerator"]) > 0:
+            comp = year_on_year(a["numerator"], a["denominator"], b["numerator"], b["denominator"])
+        else:
+            comp = {"rate_ratio": np.nan, "ratio_lower_95": np.nan, "ratio_upper_95": np.nan, "p_value": np.nan}
+        rows.append({"indicator": key[0], "area": key[1], "year": year, "previous_value": a["value"],
+                     "value": b["value"], **comp})
+    return pd.DataFrame(rows)
+
+
+def describe_trend(row: pd.Series, projections: pd.DataFrame, lang: str = "id") -> str:
+    """One sentence for a meeting: direction and size of the APC with its CI, then each target's status."""
+    from .labels import fmt, t
+
+    name = t(row["indicator"], lang)
+    if row["model"] == "not enough data":
+        return f"{name}: {t('not enough data', lang)}."
+    apc, lo, hi = row["apc"], row["apc_lower_95"], row["apc_upper_95"]
+    significant = row["p_value"] < 0.05
+    if lang == "id":
+        direction = "turun" if apc < 0 else "naik"
+        text = (f"{name} {direction} rata-rata {fmt(abs(apc), lang, 0)}% per tahun "
+                f"(IK 95% {fmt(-hi if apc < 0 else lo, lang, 0)}% - {fmt(-lo if apc < 0 else hi, lang, 0)}%; "
+                f"{row['start_year']}-{row['end_year']})" + ("" if significant else ", belum bermakna secara statistik"))
+    else:
+        direction = "fell" if apc < 0 else "rose"
+        text = (f"{name} {direction} by {fmt(abs(apc), lang, 0)}% a year on average "
+                f"(95% CI {fmt(-hi if apc < 0 else lo, lang, 0)}% - {fmt(-lo if apc < 0 else hi, lang, 0)}%; "
+                f"{row['start_year']}-{row['end_year']})" + ("" if significant else ", not statistically significant"))
+    for _, p in projections.iterrows():
+        status = t(p["status"], lang)
+        text += (f"; target {p['target_year']} ({fmt(p['target'], lang, 0)}): {status}" if lang == "id"
+                 else f"; {p['target_year']} target ({fmt(p['target'], lang, 0)}): {status}")
+    return text + "."
