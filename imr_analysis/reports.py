@@ -132,6 +132,7 @@ class AnnualReport(_Report):
                              summaries.deaths_by_puskesmas_and_cause(self.data, self.year, self.district))
         shown = d.rename(columns={c: t(c, self.lang) for c in summaries.REPORT_CAUSES + ["total"]})
         shown["puskesmas"] = shown["puskesmas"].replace("total", t("total", self.lang))
+        shown.columns.name = None
         return shown.rename(columns={"puskesmas": t("puskesmas", self.lang)})
 
     def deaths_by_cause_figure(self):
