@@ -21,7 +21,10 @@ import pandas as pd
 from .errors import InputError, Location
 from .read.annex import AnnexTable, BodyRow, Column, find_tables
 from .read.grid import SUPPORTED, read_grids
+from .read.flat import FlatTable, detect as detect_flat, read_flat
 from .read.numbers import parse_number
+from .clean_flat import FlatContext, account_linelist, account_monthly
+from .config import NEONATAL_MAX_DAYS
 from .schemas import SCHEMAS
 from .vocab.layout import layout, table_label
 from .vocab.puskesmas import Registry, display_name, kecamatan_key, name_key
@@ -29,7 +32,10 @@ from .vocab.puskesmas import Registry, display_name, kecamatan_key, name_key
 GEO = ["province", "district", "kecamatan", "puskesmas"]
 CELL_COLUMNS = ["file", "sheet", "row", "column", "header", "table", "block", "row_kind", "year",
                 "province", "district", "kecamatan", "puskesmas", "role", "measure", "sex",
-                "age_group", "cause", "denominator_kind", "raw", "value", "decimals", "used"]
+                "age_group", "cause", "denominator_kind", "raw", "value", "decimals", "used", "month", "format"]
+FORMATS = ("annex", "monthly", "linelist")
+#: Which source counts when a district-year has several: the annex tables, then monthly reports, then line lists.
+PRECEDENCE = {"annex": 0, "monthly": 1, "linelist": 2}
 
 
 @dataclass
@@ -45,6 +51,7 @@ class CleanResult:
     proposed_registry: pd.DataFrame | None = None
     skipped_files: list[str] = field(default_factory=list)
     input_errors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["file", "year", "message"]))
+    dropped_columns: list[dict] = field(default_factory=list)   # header names only
 
 
 def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
@@ -72,16 +79,18 @@ def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
 
 
-def read_tables(files: list[Path], engine: str = "calamine", errors: list | None = None) -> list[AnnexTable]:
-    """Every annex table in every file; a file holding none of them is an input error.
+def read_tables(files: list[Path], engine: str = "calamine", errors: list | None = None,
+                fmt: str | None = None) -> list:
+    """Every annex table, monthly report and line list in every file; a file holding none is an input error.
 
     With ``errors`` (a list), a file that cannot be used is recorded there (with the year its
     name suggests) and the other files are still read; without it, the first error is raised.
+    ``fmt`` forces the format ('annex', 'monthly' or 'linelist') instead of recognising it.
     """
     tables = []
     for path in files:
         try:
-            tables.extend(_read_file(path, engine))
+            tables.extend(_read_file(path, engine, fmt))
         except InputError as exc:
             if errors is None:
                 raise
@@ -90,16 +99,31 @@ def read_tables(files: list[Path], engine: str = "calamine", errors: list | None
     return tables
 
 
-def _read_file(path: Path, engine: str) -> list[AnnexTable]:
-    """The annex tables of one file; '(lanj.)' blocks on a sheet of their own join their table."""
-    found = [t for grid in read_grids(path, engine) for t in find_tables(grid)]
+def _read_file(path: Path, engine: str, fmt: str | None = None) -> list:
+    """The tables of one file; '(lanj.)' blocks on a sheet of their own join their table."""
+    found: list = []
+    for grid in read_grids(path, engine):
+        annex = find_tables(grid) if fmt in (None, "annex") else []
+        if annex:
+            found.extend(annex)
+            continue
+        kind = detect_flat(grid) if fmt is None else (fmt if fmt != "annex" else None)
+        if kind:
+            found.append(read_flat(grid, kind))
     if not found:
         titles = "; ".join(spec["label_id"] for spec in layout()["tables"].values())
+        what = {"annex": "no annex table", "monthly": "no monthly report header (BULAN, PUSKESMAS, ...)",
+                "linelist": "no line-list header (TANGGAL KEMATIAN / UMUR, PUSKESMAS, ...)"}.get(fmt or "", "")
         raise InputError(
-            "none of the annex tables was found in this file (tables are found by their title text).",
+            (f"{what} was found in this file." if what else
+             "none of the known formats was found in this file: no annex table (found by its title text), "
+             "no monthly report header (BULAN, PUSKESMAS, ...), no line-list header (TANGGAL KEMATIAN, ...)."),
             Location(file=str(path)),
-            f"check that the title row is present and spelled as in the Profil ({titles}), or remove the file from the input.",
+            f"check the title row of annex tables ({titles}) or the header row of monthly reports and line lists; "
+            "or remove the file from the input.",
         )
+    flat = [t for t in found if isinstance(t, FlatTable)]
+    found = [t for t in found if not isinstance(t, FlatTable)]
     joined: list[AnnexTable] = []
     for table in found:
         previous = next((t for t in reversed(joined) if t.kind == table.kind), None)
@@ -107,11 +131,12 @@ def _read_file(path: Path, engine: str) -> list[AnnexTable]:
             previous.blocks.extend(table.blocks)
         else:
             joined.append(table)
-    return joined
+    return joined + flat
 
 
 def clean(paths: list[Path], year: int | None = None, district: str | None = None,
-          registry: Registry | None = None, engine: str = "calamine", keep_going: bool = False) -> CleanResult:
+          registry: Registry | None = None, engine: str = "calamine", keep_going: bool = False,
+          fmt: str | None = None, neonatal_max_days: int = NEONATAL_MAX_DAYS) -> CleanResult:
     """Read raw files and folders and return the canonical tables with full accounting.
 
     ``keep_going``: a file that cannot be used is recorded in ``input_errors`` instead of
@@ -120,13 +145,33 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
     # Load inputs
     files, skipped = expand_inputs(paths)
     file_errors: list[dict] | None = [] if keep_going else None
-    tables = read_tables(files, engine, file_errors)
+    everything = read_tables(files, engine, file_errors, fmt)
+    tables = [t for t in everything if isinstance(t, AnnexTable)]
+    flats = [t for t in everything if isinstance(t, FlatTable)]
     registry = registry or Registry()
 
     # Process data
     ledger_rows, cell_rows, sources, notes, problems = [], [], [], [], []
     proposals: dict[tuple[str, str], dict] = {}
     seen_tables: dict[tuple, str] = {}
+    dropped: list[dict] = []
+    ctx = FlatContext(registry, year, district, neonatal_max_days, proposals=proposals, problems=problems)
+    for flat in flats:
+        account = account_monthly if flat.kind == "monthly" else account_linelist
+        entries, cells = account(flat, ctx)
+        ledger_rows.extend(entries)
+        cell_rows.extend(cells)
+        dropped += [{"file": flat.file, "sheet": flat.sheet, "header": h, "why": "personal data"} for h in flat.dropped_personal]
+        dropped += [{"file": flat.file, "sheet": flat.sheet, "header": h, "why": "not used"} for h in flat.dropped_other]
+        for col in flat.columns:
+            if col.rule:
+                notes.append({"file": flat.file, "sheet": flat.sheet, "table": flat.kind, "year": flat.title_year,
+                              "column": col.letter, "header": col.header, "note": col.rule})
+        years = sorted({e["year"] for e in entries if e["year"] is not None})
+        for y in years or [None]:
+            sources.append({"table": flat.kind, "year": y, "district": registry.district_name(district or flat.title_district or ""),
+                            "file": flat.file, "sheet": flat.sheet, "title": f"{flat.kind} (header row {flat.header_row})",
+                            "blocks": 1, "used": True})
     for table in tables:
         t_year, t_district = _resolve_period(table, year, district, problems)
         source = f"{Path(table.file).name}" + (f" / {table.sheet}" if table.sheet else "")
@@ -148,7 +193,16 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
                 ledger_rows.append(entry)
                 cell_rows.extend(cells)
     ledger = pd.DataFrame(ledger_rows)
+    if "month" not in ledger:
+        ledger["month"], ledger["format"] = pd.NA, "annex"
+    ledger["month"] = ledger["month"].astype("Int64")
+    ledger["format"] = ledger["format"].fillna("annex")
     cells = pd.DataFrame(cell_rows, columns=CELL_COLUMNS)
+    cells["format"] = cells["format"].fillna("annex")
+    cells["month"] = cells["month"].astype("Int64")
+    cells["used"] = cells["used"].astype(bool)
+    cells["compared"] = False
+    apply_precedence(cells, ledger)
     canonical = build_canonical(cells)
 
     proposed = None
@@ -156,7 +210,36 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
         proposed = pd.DataFrame(proposals.values())[["province", "district", "kecamatan", "puskesmas", "aliases"]]
     # Save outputs: see write_outputs
     errors = pd.DataFrame(file_errors or [], columns=["file", "year", "message"])
-    return CleanResult(canonical, ledger, cells, pd.DataFrame(sources), notes, problems, proposed, skipped, errors)
+    return CleanResult(canonical, ledger, cells, pd.DataFrame(sources), notes, problems, proposed, skipped, errors,
+                       dropped)
+
+
+def apply_precedence(cells: pd.DataFrame, ledger: pd.DataFrame) -> None:
+    """One source counts per district and year: annex tables, else monthly reports, else line lists.
+
+    The data rows of the other sources stay in the ledger as set aside ('compared, not counted')
+    and their cells are kept, unused, for the reconciliation checks. Changes both frames in place.
+    """
+    if cells.empty:
+        return
+    data = cells[cells["row_kind"] == "data"]
+    rank = data.assign(rank=data["format"].map(PRECEDENCE)).groupby(["district", "year"])["rank"].min()
+    cell_rank = cells["format"].map(PRECEDENCE)
+    best = pd.Series(list(zip(cells["district"], cells["year"]))).map(rank).to_numpy()
+    lower = (cell_rank.to_numpy() > best) & (cells["row_kind"] == "data").to_numpy()
+    if not lower.any():
+        return
+    cells.loc[lower, "used"] = False
+    cells.loc[lower, "compared"] = True
+    names = {0: "annex tables", 1: "monthly reports", 2: "line lists"}
+    led_best = pd.Series(list(zip(ledger["district"], ledger["year"]))).map(rank).to_numpy()
+    led_rank = ledger["format"].map(PRECEDENCE).to_numpy()
+    mask = (led_rank > led_best) & (ledger["row_kind"] == "data").to_numpy() & (ledger["state"] != "set_aside").to_numpy()
+    for i in ledger.index[mask]:
+        src = names[int(led_best[ledger.index.get_loc(i)])]
+        ledger.loc[i, "reason"] = (f"the {src} give the counts for {ledger.loc[i, 'district']} {ledger.loc[i, 'year']}; "
+                                   "this row is compared with them (see findings), not counted twice")
+        ledger.loc[i, "state"] = "set_aside"
 
 
 def _resolve_period(table: AnnexTable, year: int | None, district: str | None, problems: list) -> tuple[int, str]:
@@ -184,7 +267,7 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
     entry = {"file": table.file, "sheet": table.sheet, "row": body.row, "table": table.kind,
              "block": "lanj." if block_no else "main", "row_kind": body.kind, "year": year,
              "district": district, "name_as_written": body.label, "puskesmas": "", "state": "",
-             "rules": "", "reason": ""}
+             "rules": "", "reason": "", "month": pd.NA, "format": "annex"}
     rules: list[str] = []
     reasons: list[str] = []
     geo = {"province": registry.province(district_raw), "district": district, "kecamatan": "", "puskesmas": ""}
@@ -268,7 +351,7 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
                       "year": year, **geo, "role": col.role, "measure": col.measure, "sex": col.sex,
                       "age_group": col.age_group, "cause": col.cause, "denominator_kind": col.denominator_kind,
                       "raw": "" if raw is None else str(raw), "value": value, "decimals": _decimals(raw),
-                      "used": True})
+                      "used": True, "month": pd.NA, "format": "annex"})
     rules.extend(_summarise(cell_rules))
     if reasons:
         entry["state"], entry["reason"] = "set_aside", "; ".join(reasons)
@@ -327,21 +410,27 @@ def _data_counts(cells: pd.DataFrame, table: str) -> pd.DataFrame:
 
 
 def _with_source(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    if df.empty:
+        return pd.DataFrame(columns=keys + ["source_file", "source_sheet", "source_row"])
     src = df.groupby(keys, dropna=False)[_SOURCE].first().reset_index()
     return src.rename(columns={"file": "source_file", "sheet": "source_sheet", "row": "source_row"})
 
 
 def build_canonical(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Pivot the parsed count cells into the four canonical tables (validated by pandera)."""
-    keys = GEO + ["year", "sex"]
+    """Aggregate the used count cells into the four canonical tables (validated by pandera).
+
+    Keys are the geography, year, month (monthly data; dropped when no row has one) and sex.
+    """
+    keys = GEO + ["year", "month", "sex"]
     out = {}
 
     b = _data_counts(cells, "births")
-    births = b.pivot_table(index=keys, columns="measure", values="value", aggfunc="sum").reset_index() \
+    births = b.groupby(keys + ["measure"], dropna=False)["value"].sum().unstack("measure").reset_index() \
         if not b.empty else pd.DataFrame(columns=keys)
     for col in ("live_births", "stillbirths"):
         if col not in births:
             births[col] = 0.0
+        births[col] = births[col].fillna(0)
     births = births.merge(_with_source(b, keys), on=keys, how="left")
     out["births"] = births[keys + ["live_births", "stillbirths", "source_file", "source_sheet", "source_row"]]
 
@@ -365,7 +454,11 @@ def build_canonical(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
             continue
         for col in GEO:
             df[col] = df[col].replace("", pd.NA) if col in ("province", "kecamatan") else df[col]
-        df = df.sort_values([k for k in ["district", "year", "puskesmas", "sex", "age_group", "cause", "visit"] if k in df])
+        if df["month"].isna().all():
+            df = df.drop(columns="month")
+        else:
+            df["month"] = df["month"].astype("Int64")
+        df = df.sort_values([k for k in ["district", "year", "month", "puskesmas", "sex", "age_group", "cause", "visit"] if k in df])
         out[name] = SCHEMAS[name].validate(df.reset_index(drop=True))
     return out
 
@@ -377,7 +470,7 @@ def _empty(name: str) -> pd.DataFrame:
     for col, spec in schema.columns.items():
         dtype = str(spec.dtype)
         cols[col] = pd.Series(dtype="int64" if "int" in dtype else "float64" if "float" in dtype else "str")
-    return pd.DataFrame(cols)
+    return pd.DataFrame(cols).drop(columns=["month"], errors="ignore")
 
 
 def _visits(cells: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

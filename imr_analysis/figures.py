@@ -279,6 +279,9 @@ def show(fig) -> None:
 
     from IPython.display import Image, display
 
+    if not isinstance(fig, plt.Figure):  # a note in place of a figure (no data for it)
+        display(fig)
+        return
     buffer = _io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None})
     display(Image(data=buffer.getvalue(), format="png"))

@@ -45,10 +45,21 @@ OUTPUT_COLUMNS = ["indicator", "year", "level", "area", "district", "sex", "age_
                   "multiplier", "method", "flag", "denominator_kind"]
 
 
-def _keys(level: str, by_sex: bool) -> list[str]:
+def _keys(level: str, by_sex: bool, period: str = "year") -> list[str]:
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}; got '{level}'")
-    return LEVELS[level] + ["year"] + (["sex"] if by_sex else [])
+    return LEVELS[level] + ["year"] + (["quarter"] if period == "quarter" else []) + (["sex"] if by_sex else [])
+
+
+def add_quarter(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Tables with a ``quarter`` (triwulan I-IV = 1-4) from their month; needs monthly data."""
+    out = {}
+    for name, df in tables.items():
+        if not df.empty and "month" not in df:
+            raise ValueError(f"the {name} table has no month: quarters need monthly reports or line lists")
+        out[name] = df.assign(quarter=((df["month"] - 1) // 3 + 1).astype("Int64")) if "month" in df else \
+            df.assign(quarter=pd.Series(dtype="Int64"))
+    return out
 
 
 def _sum(df: pd.DataFrame, keys: list[str], value: str) -> pd.Series:
@@ -60,14 +71,20 @@ def _shape(df: pd.DataFrame, indicator: str, level: str, ci: pd.DataFrame) -> pd
     out["indicator"] = indicator
     out["level"] = level
     out["area"] = out[AREA[level]]
+    if "quarter" in df:
+        out["quarter"] = df["quarter"].to_numpy()
     for col in ("sex", "age_group", "cause", "denominator_kind"):
         if col not in out:
             out[col] = "all" if col in ("sex", "age_group", "cause") else ""
-    return out[OUTPUT_COLUMNS]
+    return out[OUTPUT_COLUMNS + (["quarter"] if "quarter" in out else [])]
+
+
+#: Flag of a rate whose live births are missing (a death line list on its own, for example).
+NO_BIRTHS = "no live-birth data was given for this area and period"
 
 
 def mortality(tables: dict[str, pd.DataFrame], level: str = "district", by_sex: bool = False,
-              neonatal_max_days: int = NEONATAL_MAX_DAYS) -> pd.DataFrame:
+              neonatal_max_days: int = NEONATAL_MAX_DAYS, period: str = "year") -> pd.DataFrame:
     """AKB (imr), AKN (nmr), the post-neonatal rate and AKABA (u5mr, where the data have 12-59 months).
 
     Rates per 1,000 live births; deaths and births summed over the group, then divided.
@@ -77,9 +94,9 @@ def mortality(tables: dict[str, pd.DataFrame], level: str = "district", by_sex: 
     if neonatal_max_days != NEONATAL_MAX_DAYS:
         raise ValueError(f"the annex tables split neonatal deaths at {NEONATAL_MAX_DAYS} days; a cut-off of "
                          f"{neonatal_max_days} days needs deaths with age in days (a death line list).")
-    keys = _keys(level, by_sex)
+    keys = _keys(level, by_sex, period)
     births = _sum(tables["births"], keys, "live_births").rename("live_births")
-    deaths = tables["deaths"].pivot_table(index=keys, columns="age_group", values="deaths", aggfunc="sum")
+    deaths = tables["deaths"].groupby(keys + ["age_group"])["deaths"].sum().unstack("age_group")
     frame = pd.concat([births, deaths], axis=1).reset_index()
     defs = {"imr": ["neonatal", "postneonatal"], "nmr": ["neonatal"], "postneonatal_mr": ["postneonatal"],
             "u5mr": ["neonatal", "postneonatal", "child"]}
@@ -88,27 +105,30 @@ def mortality(tables: dict[str, pd.DataFrame], level: str = "district", by_sex: 
         if not set(parts) <= set(frame.columns):
             continue
         numerator = frame[parts].sum(axis=1, min_count=len(parts))
-        ci = rate_ci(numerator, frame["live_births"]).drop(columns=[])
+        ci = rate_ci(numerator, frame["live_births"])
+        ci["flag"] = ci["flag"].replace("denominator missing", NO_BIRTHS)
         out.append(_shape(frame[keys], indicator, level, ci))
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=OUTPUT_COLUMNS)
 
 
-def stillbirth_rate(tables: dict[str, pd.DataFrame], level: str = "district", by_sex: bool = False) -> pd.DataFrame:
+def stillbirth_rate(tables: dict[str, pd.DataFrame], level: str = "district", by_sex: bool = False,
+                    period: str = "year") -> pd.DataFrame:
     """Stillbirths per 1,000 total births (live + still), Byar / exact intervals."""
-    keys = _keys(level, by_sex)
+    keys = _keys(level, by_sex, period)
     b = tables["births"].groupby(keys, dropna=False)[["live_births", "stillbirths"]].sum().reset_index()
     ci = rate_ci(b["stillbirths"], b["live_births"] + b["stillbirths"])
     return _shape(b[keys], "stillbirth_rate", level, ci)
 
 
-def causes(tables: dict[str, pd.DataFrame], level: str = "district", grouping: str = "code") -> pd.DataFrame:
+def causes(tables: dict[str, pd.DataFrame], level: str = "district", grouping: str = "code",
+           period: str = "year") -> pd.DataFrame:
     """Cause-specific death rates per 1,000 live births and cause shares (% of deaths with a cause).
 
     Rows for age_group 'infant' (neonatal + post-neonatal), 'neonatal' and 'postneonatal'.
     ``grouping``: 'code' for each cause code, 'report_group' for the headline causes
     (LBW/prematurity, asphyxia, pneumonia, sepsis/infection), congenital, diarrhoea and other.
     """
-    keys = _keys(level, False)
+    keys = _keys(level, False, period)
     c = tables["deaths_by_cause"]
     c = c[c["age_group"].isin(["neonatal", "postneonatal"])].copy()
     if grouping == "report_group":
@@ -119,16 +139,18 @@ def causes(tables: dict[str, pd.DataFrame], level: str = "district", grouping: s
     totals = counts.groupby(keys + ["age_group"], dropna=False)["deaths"].transform("sum")
     births = _sum(tables["births"], keys, "live_births").rename("live_births").reset_index()
     counts = counts.merge(births, on=keys, how="left")
-    rates = _shape(counts[keys + ["age_group", "cause"]], "cause_rate", level,
-                   rate_ci(counts["deaths"], counts["live_births"]))
+    rate = rate_ci(counts["deaths"], counts["live_births"])
+    rate["flag"] = rate["flag"].replace("denominator missing", NO_BIRTHS)
+    rates = _shape(counts[keys + ["age_group", "cause"]], "cause_rate", level, rate)
     shares = _shape(counts[keys + ["age_group", "cause"]], "cause_share", level,
                     proportion_ci(counts["deaths"], totals))
     return pd.concat([rates, shares], ignore_index=True)
 
 
-def coverage(tables: dict[str, pd.DataFrame], level: str = "district", by_sex: bool = False) -> pd.DataFrame:
+def coverage(tables: dict[str, pd.DataFrame], level: str = "district", by_sex: bool = False,
+             period: str = "year") -> pd.DataFrame:
     """KN1 and KN lengkap coverage (%), Wilson intervals; the denominator kind is carried along."""
-    keys = _keys(level, by_sex)
+    keys = _keys(level, by_sex, period)
     v = tables["neonatal_visits"]
     g = v.groupby(keys + ["visit"], dropna=False).agg(
         visits=("visits", "sum"), denominator=("denominator", "sum"),
@@ -142,11 +164,19 @@ def coverage(tables: dict[str, pd.DataFrame], level: str = "district", by_sex: b
 
 
 def compute_indicators(tables: dict[str, pd.DataFrame], level: str = "district", year: int | None = None,
-                       by_sex: bool = False, cause_grouping: str = "code") -> pd.DataFrame:
-    """Every indicator at one level, with targets joined (``target``, ``meets_target``)."""
-    parts = [mortality(tables, level, by_sex), stillbirth_rate(tables, level, by_sex),
-             causes(tables, level, cause_grouping), coverage(tables, level, by_sex)]
-    out = pd.concat([p for p in parts if not p.empty], ignore_index=True)
+                       by_sex: bool = False, cause_grouping: str = "code", period: str = "year") -> pd.DataFrame:
+    """Every indicator at one level, with targets joined (``target``, ``meets_target``).
+
+    ``period='quarter'`` adds a ``quarter`` column (triwulan, from monthly data) to the keys.
+    """
+    if period == "quarter":
+        tables = add_quarter(tables)
+    parts = [mortality(tables, level, by_sex, period=period), stillbirth_rate(tables, level, by_sex, period),
+             causes(tables, level, cause_grouping, period), coverage(tables, level, by_sex, period)]
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame(columns=OUTPUT_COLUMNS + ["target", "target_source", "meets_target"])
+    out = pd.concat(parts, ignore_index=True)
     if year is not None:
         out = out[out["year"] == year]
     out = join_targets(out.reset_index(drop=True))
@@ -154,5 +184,6 @@ def compute_indicators(tables: dict[str, pd.DataFrame], level: str = "district",
     order = {name: i for i, name in enumerate(["imr", "nmr", "postneonatal_mr", "u5mr", "stillbirth_rate",
                                                 "kn1_coverage", "kn_lengkap_coverage", "cause_rate", "cause_share"])}
     out["_o"] = out["indicator"].map(order)
-    out = out.sort_values(["_o", "district", "area", "year", "sex", "age_group", "cause"], kind="stable")
+    out = out.sort_values(["_o", "district", "area", "year"] + (["quarter"] if "quarter" in out else [])
+                          + ["sex", "age_group", "cause"], kind="stable")
     return out.drop(columns="_o").reset_index(drop=True)

@@ -40,7 +40,8 @@ def findings(result: CleanResult) -> pd.DataFrame:
             coverage_vs_reported_pct(cells),
             coverage_above_100(cells),
         ]
-    parts += [missing_tables(result.sources), header_notes(result.header_notes)]
+        parts += [reconciliation(cells)]
+    parts += [monthly_completeness(result.ledger), missing_tables(result.sources), header_notes(result.header_notes)]
     out = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) \
         else pd.DataFrame(columns=FINDING_COLUMNS)
     out = out[FINDING_COLUMNS]
@@ -161,7 +162,7 @@ def rows_vs_total_row(cells: pd.DataFrame) -> pd.DataFrame:
 
 def _live_births(cells: pd.DataFrame) -> pd.DataFrame:
     b = cells[(cells["table"] == "births") & (cells["row_kind"] == "data") & (cells["measure"] == "live_births")
-              & cells["role"].isin(["count", "check"])]
+              & cells["role"].isin(["count", "check"]) & cells["used"]]
     lb = b.groupby(["year", "district", "sex"])["value"].sum().unstack("sex")
     if "total" not in lb:
         lb["total"] = lb.get("male", 0) + lb.get("female", 0) if {"male", "female"} <= set(lb) else lb.get("unspecified")
@@ -239,6 +240,63 @@ def coverage_above_100(cells: pd.DataFrame) -> pd.DataFrame:
     return _frame(bad.reset_index(drop=True), "info", "coverage_above_100", msg, bad["column"])
 
 
+MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
+#: WHO reporting-completeness threshold.
+COMPLETENESS_THRESHOLD = 0.90
+
+
+def monthly_completeness(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Months received of 12 per Puskesmas and year (monthly reports), against the WHO 90% threshold.
+
+    A missing month is never counted as zero: the year's totals hold only the months received.
+    """
+    if ledger.empty or "format" not in ledger:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    m = ledger[(ledger["format"] == "monthly") & ledger["month"].notna() & (ledger["puskesmas"] != "")]
+    rows = []
+    for (district, pkm, year), g in m.groupby(["district", "puskesmas", "year"]):
+        got = set(int(x) for x in g["month"])
+        missing = [MONTH_NAMES[i - 1] for i in range(1, 13) if i not in got]
+        share = len(got) / 12
+        text = f"{len(got)} of 12 monthly reports received ({100 * share:.0f}%)"
+        if missing:
+            text += f"; missing: {', '.join(missing)}. Missing months are not counted as zero: totals for {year} hold the months received only"
+        rows.append({"severity": "warning" if share < COMPLETENESS_THRESHOLD else "info", "check": "monthly_completeness",
+                     "file": g["file"].iloc[0], "sheet": g["sheet"].iloc[0], "row": None, "column": "", "year": year,
+                     "area": pkm, "message": text + f" (threshold {COMPLETENESS_THRESHOLD:.0%})."})
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+def reconciliation(cells: pd.DataFrame) -> pd.DataFrame:
+    """Infant deaths and live births of a source that was compared (not counted) against the counted source,
+    Puskesmas by Puskesmas (e.g. a line list against the annex tables of the same district and year)."""
+    if "compared" not in cells or not cells["compared"].any():
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    names = {"annex": "the annex tables give", "monthly": "the monthly reports give", "linelist": "the line list gives"}
+    rows = []
+    for table, measures, what in (("deaths", ["neonatal", "postneonatal"], "infant deaths"),
+                                  ("births", ["live_births"], "live births")):
+        sel = cells[(cells["table"] == table) & cells["measure"].isin(measures) & (cells["role"] == "count")
+                    & (cells["row_kind"] == "data")]
+        counted = sel[sel["used"]].groupby(["district", "year", "puskesmas"]).agg(n=("value", "sum"), fmt=("format", "first"))
+        for fmt, other in sel[sel["compared"]].groupby("format"):
+            o = other.groupby(["district", "year", "puskesmas"]).agg(n=("value", "sum"), file=("file", "first"),
+                                                                      sheet=("sheet", "first"))
+            j = o.join(counted, how="outer", rsuffix="_counted")
+            j = j[j.index.get_level_values("year").isin(set(other["year"]))]
+            for (district, year, pkm), r in j.iterrows():
+                a, b = (0 if pd.isna(r["n"]) else r["n"]), (0 if pd.isna(r["n_counted"]) else r["n_counted"])
+                if a != b:
+                    src = names.get(r["fmt"], "the counted source").rsplit(" ", 1)[0] if isinstance(r["fmt"], str) else "the counted source"
+                    rows.append({"severity": "warning", "check": "reconciliation",
+                                 "file": r["file"] if isinstance(r["file"], str) else "",
+                                 "sheet": r["sheet"] if isinstance(r["sheet"], str) else "", "row": None, "column": "",
+                                 "year": year, "area": pkm,
+                                 "message": f"{names[fmt]} give {a:.0f} {what} for {pkm} {year}, {src} {b:.0f}; "
+                                            "check which is complete"})
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
 def missing_tables(sources: pd.DataFrame) -> pd.DataFrame:
     """Which of the annex tables a district-year lacks, and what that stops."""
     if sources.empty:
@@ -248,8 +306,13 @@ def missing_tables(sources: pd.DataFrame) -> pd.DataFrame:
               "causes": ("info", "the cause analysis is not available"),
               "kn": ("info", "KN coverage is not available")}
     rows = []
+    sources = sources[sources["year"].notna()]
     for (district, year), group in sources.groupby(["district", "year"]):
         present = set(group["table"])
+        if present & {"monthly"}:
+            present |= {"births", "deaths", "causes", "kn"}
+        if present & {"linelist"}:
+            present |= {"deaths", "causes"}
         for kind, (severity, effect) in needed.items():
             if kind not in present:
                 rows.append({"severity": severity, "check": "missing_table", "file": "", "sheet": "", "row": None,

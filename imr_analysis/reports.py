@@ -110,6 +110,9 @@ class AnnualReport(_Report):
         if "imr" not in h.index:
             return Markdown("-")
         r = h.loc["imr"]
+        if pd.isna(r["value"]):
+            deaths = "kematian bayi" if self.lang == "id" else "infant deaths"
+            return Markdown(f"**{r['numerator']:.0f} {deaths}** ({self.year}). {t('no_births_note', self.lang)}")
         ci = fmt_ci(r["lower_95"], r["upper_95"], self.lang)
         if self.lang == "id":
             text = (f"AKB {self.year}: **{rate_text(r['value'], 'id')}** ({r['numerator']:.0f} kematian dari "
@@ -147,6 +150,8 @@ class AnnualReport(_Report):
                                                 "ci": ("ci_95", None), "ci998": ("ci_998", None)})
 
     def imr_by_puskesmas_figure(self):
+        if self.tables["imr_by_puskesmas"]["value"].isna().all():
+            return Markdown(t("no_births_note", self.lang))
         return self._keep_fig("imr_by_puskesmas", figures.imr_by_puskesmas_plot(self.tables["imr_by_puskesmas"], self.lang))
 
     def causes_by_age(self) -> pd.DataFrame:
@@ -173,6 +178,8 @@ class AnnualReport(_Report):
                                                 "gap_to_target": ("gap_to_target", 2), "kind": ("denominator_kind", None)})
 
     def coverage_figure(self):
+        if "kn_lengkap_coverage" not in self.tables["coverage"] or self.tables["coverage"]["kn_lengkap_coverage"].isna().all():
+            return Markdown(t("no_kn_note", self.lang))
         return self._keep_fig("coverage", figures.coverage_bar(self.tables["coverage"], self.lang))
 
     def meeting_points(self) -> Markdown:
@@ -194,6 +201,8 @@ class AnnualReport(_Report):
     def funnel_figure(self, pool_years: int = 1, overdispersion: bool = False):
         points, curve, notes = compare.funnel(self._district_data(), self.year, "imr", pool_years, overdispersion)
         self._keep_table("funnel", points)
+        if points.empty:
+            return Markdown(t("no_births_note", self.lang))
         return self._keep_fig("funnel", figures.funnel_plot(points, curve, notes, self.lang))
 
     def funnel_flags(self) -> pd.DataFrame:
@@ -273,6 +282,8 @@ class TrendReport(_Report):
                                                 "meets_target": ("meets_target", None)}, translate=("indicator",))
 
     def trend_figure(self):
+        if self.tables["yearly_rates"]["value"].isna().all():
+            return Markdown(t("no_births_note", self.lang))
         return self._keep_fig("trend", figures.trend_plot(self.tables["yearly_rates"], self.lang))
 
     def causes_by_year(self) -> pd.DataFrame:
@@ -290,6 +301,8 @@ class TrendReport(_Report):
     def heatmap(self):
         h = summaries.imr_heatmap(self.data, self.start, self.end, self.district)
         self._keep_table("imr_heatmap", h.reset_index())
+        if h.empty or h.isna().all().all():
+            return Markdown(t("no_births_note", self.lang))
         return self._keep_fig("imr_heatmap", figures.heatmap(h, self.lang))
 
     def cause_trend_figure(self):
@@ -321,6 +334,8 @@ class TrendReport(_Report):
 
     def fitted_trend_figure(self, indicator: str = "imr"):
         series = trends.fitted_series(self._district_data(), indicator, extend_to=2030)
+        if series["value"].isna().all():
+            return Markdown(t("no_births_note", self.lang))
         self._keep_table(f"fitted_{indicator}", series)
         return self._keep_fig(f"fitted_{indicator}", figures.fitted_trend_plot(series, self.lang))
 

@@ -1,7 +1,7 @@
 """The canonical tidy tables, as pandera schemas.
 
 Every table carries the geography (province, district, kecamatan, puskesmas) and the period
-(year; month is optional and used by monthly reports). Counts are non-negative integers.
+(year; ``month`` 1-12 only when the data are monthly: monthly reports, line lists). Counts are non-negative integers.
 
 births            one row per Puskesmas x year x sex: live_births, stillbirths
 deaths            one row per Puskesmas x year x sex x age_group: deaths
@@ -32,7 +32,16 @@ _geo = {
     "kecamatan": Column(str, nullable=True),
     "puskesmas": Column(str),
     "year": Column(int, Check.in_range(1990, 2100)),
+    "month": Column("Int64", Check.in_range(1, 12), nullable=True, required=False),
 }
+
+
+def _unique(*keys: str) -> Check:
+    """No two rows share the keys (month included when the table has it)."""
+    def check(df):
+        present = [k for k in ("district", "puskesmas", "year", "month", *keys) if k in df]
+        return not df.duplicated(present).any()
+    return Check(check, error=f"duplicate rows for the same Puskesmas, period and {', '.join(keys)}")
 _count = dict(checks=Check.ge(0), coerce=True)
 _source = {
     "source_file": Column(str),
@@ -43,12 +52,12 @@ _source = {
 births = DataFrameSchema(
     {**_geo, "sex": Column(str, Check.isin(SEXES)),
      "live_births": Column(int, **_count), "stillbirths": Column(int, **_count), **_source},
-    unique=["district", "puskesmas", "year", "sex"], strict=False, name="births",
+    checks=_unique("sex"), strict=False, name="births",
 )
 deaths = DataFrameSchema(
     {**_geo, "sex": Column(str, Check.isin(SEXES)), "age_group": Column(str, Check.isin(AGE_GROUPS)),
      "deaths": Column(int, **_count), **_source},
-    unique=["district", "puskesmas", "year", "sex", "age_group"], strict=False, name="deaths",
+    checks=_unique("sex", "age_group"), strict=False, name="deaths",
 )
 
 
@@ -59,14 +68,14 @@ def _cause_codes() -> list[str]:
 deaths_by_cause = DataFrameSchema(
     {**_geo, "sex": Column(str, Check.isin(SEXES)), "age_group": Column(str, Check.isin(AGE_GROUPS)),
      "cause": Column(str, Check.isin(_cause_codes())), "deaths": Column(int, **_count), **_source},
-    unique=["district", "puskesmas", "year", "sex", "age_group", "cause"], strict=False, name="deaths_by_cause",
+    checks=_unique("sex", "age_group", "cause"), strict=False, name="deaths_by_cause",
 )
 neonatal_visits = DataFrameSchema(
     {**_geo, "sex": Column(str, Check.isin(SEXES)), "visit": Column(str, Check.isin(["kn1", "kn_lengkap"])),
      "visits": Column(int, **_count), "denominator": Column(float, Check.ge(0), nullable=True),
      "denominator_kind": Column(str, Check.isin(["live_births", "sasaran"]), nullable=True),
      "reported_pct": Column(float, nullable=True), **_source},
-    unique=["district", "puskesmas", "year", "sex", "visit"], strict=False, name="neonatal_visits",
+    checks=_unique("sex", "visit"), strict=False, name="neonatal_visits",
 )
 
 SCHEMAS = {"births": births, "deaths": deaths, "deaths_by_cause": deaths_by_cause,

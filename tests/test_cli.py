@@ -82,7 +82,7 @@ def test_wrong_file_type(tmp_path):
 
 def test_missing_table(tmp_path):
     path = write_xlsx(tmp_path / "lain.xlsx", {"Tabel 1": [["TABEL 1"], ["LUAS WILAYAH MENURUT KECAMATAN"], ["x"]]})
-    _expect_error(cli("clean", path, "--out", tmp_path / "o"), 2, "lain.xlsx", "none of the annex tables", "title")
+    _expect_error(cli("clean", path, "--out", tmp_path / "o"), 2, "lain.xlsx", "none of the known formats", "title")
 
 
 def test_missing_year(tmp_path):

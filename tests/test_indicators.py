@@ -99,7 +99,7 @@ def test_deaths_without_births_table():
     t["births"] = _empty("births")
     imr = compute_indicators(t)
     row = _get(imr, "imr")
-    assert np.isnan(row["value"]) and row["flag"] == "denominator missing"
+    assert np.isnan(row["value"]) and row["flag"] == "no live-birth data was given for this area and period"
 
 
 def test_by_sex_rows():

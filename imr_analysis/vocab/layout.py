@@ -16,7 +16,9 @@ def layout() -> dict:
 
 
 def table_label(kind: str, lang: str = "en") -> str:
-    return layout()["tables"][kind][f"label_{lang}"]
+    """The label of an annex table kind, or of a flat format (monthly, linelist)."""
+    spec = layout()["tables"].get(kind) or layout()["formats"][kind]
+    return spec[f"label_{lang}"]
 
 
 def lookup(text: str, options: dict[str, list[str]], fuzzy: bool = True) -> tuple[str | None, str]:

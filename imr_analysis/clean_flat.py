@@ -1,0 +1,331 @@
+"""Accounting for monthly Puskesmas reports and AMP-SR death line lists.
+
+Each raw row becomes one ledger entry (kept / mapped / set aside) and a set of parsed cells in
+the same long form as the annex tables, so the canonical tables, checks and indicators treat all
+three formats alike. A monthly row gives births, deaths, causes and KN for one Puskesmas and
+month; a line-list row is one death (age group from the age at death, cause from the text or the
+ICD-10 code). Dates of birth and death are used to compute the age and are not written anywhere.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pandas as pd
+
+from .config import NEONATAL_MAX_DAYS, VOCAB_DIR
+from .privacy import scrub
+from .read.dates import parse_age_days, parse_date, parse_month
+from .read.flat import FlatTable
+from .read.numbers import parse_number
+from .text import norm
+from .vocab.causes import aliases, match_cause
+from .vocab.puskesmas import Registry, display_name, name_key
+
+_ICD = re.compile(r"\b([A-Z])(\d{2})(?:\.\d+)?\b")
+
+
+@dataclass
+class FlatContext:
+    registry: Registry
+    year: int | None
+    district: str | None
+    neonatal_max_days: int = NEONATAL_MAX_DAYS
+    today: dt.date = field(default_factory=dt.date.today)
+    proposals: dict = field(default_factory=dict)
+    problems: list = field(default_factory=list)
+
+
+def _entry(table: FlatTable, row: int, year, district: str, name: str) -> dict:
+    return {"file": table.file, "sheet": table.sheet, "row": row, "table": table.kind, "block": "main",
+            "row_kind": "data", "year": year, "district": district, "name_as_written": name, "puskesmas": "",
+            "state": "", "rules": "", "reason": "", "month": pd.NA, "format": table.kind}
+
+
+def _geo(ctx: FlatContext, district_raw: str, raw_name: str, rules: list, reasons: list, table: FlatTable,
+         row: int, year) -> dict:
+    reg = ctx.registry
+    district = reg.district_name(district_raw)
+    geo = {"province": reg.province(district_raw), "district": district, "kecamatan": "", "puskesmas": ""}
+    if not raw_name:
+        reasons.append("no Puskesmas name in this row; write the name in the PUSKESMAS column")
+    elif reg.knows_district(district_raw):
+        m = reg.match(district_raw, raw_name)
+        if m.found:
+            geo.update(kecamatan=m.kecamatan, puskesmas=m.puskesmas)
+            if m.rule != "exact":
+                rules.append(m.rule)
+        else:
+            hint = f" Nearest registry names: {', '.join(m.suggestions)}." if m.suggestions else ""
+            reasons.append(f"unknown Puskesmas '{raw_name}' for {district}.{hint} If it is one of them, add "
+                           f"'{raw_name}' to its aliases in imr_analysis/vocab/puskesmas.csv; if it is new, add a row.")
+            ctx.problems.append({"severity": "warning", "check": "unknown_puskesmas", "file": table.file,
+                                 "sheet": table.sheet, "row": row, "column": "", "year": year, "area": district,
+                                 "message": reasons[-1] + " The row is set aside."})
+    else:
+        name = display_name(name_key(raw_name))
+        geo["puskesmas"] = name
+        rules.append(f"new district: name '{raw_name}' taken as '{name}'")
+        prop = ctx.proposals.setdefault((district, name), {"province": "", "district": district, "kecamatan": "",
+                                                           "puskesmas": name, "aliases": set()})
+        if raw_name.strip() != name:
+            prop["aliases"].add(raw_name.strip())
+    return geo
+
+
+def _cell(table: FlatTable, row: int, col, kind: str, year, month, geo: dict, measure: str, value: float,
+          sex: str = "unspecified", age_group: str = "", cause: str = "", role: str = "count",
+          denominator_kind: str = "", raw: object = None) -> dict:
+    return {"file": table.file, "sheet": table.sheet, "row": row, "column": col.letter if col else "",
+            "header": col.header if col else "", "table": kind, "block": "main", "row_kind": "data", "year": year,
+            **geo, "role": role, "measure": measure, "sex": sex, "age_group": age_group, "cause": cause,
+            "denominator_kind": denominator_kind, "raw": "" if raw is None else str(raw), "value": value,
+            "decimals": 0, "used": True, "month": month, "format": table.kind}
+
+
+def _district_of(table: FlatTable, ctx: FlatContext, cells: list) -> str | None:
+    col = table.col("district")
+    if col is not None and cells[col.index]:
+        return str(cells[col.index])
+    return table.title_district or ctx.district
+
+
+# --- monthly reports ----------------------------------------------------------------------
+
+MONTHLY_COUNTS = {
+    "live_births_male": ("births", "live_births", "male"),
+    "live_births_female": ("births", "live_births", "female"),
+    "live_births": ("births", "live_births", "unspecified"),
+    "stillbirths": ("births", "stillbirths", "unspecified"),
+    "postneonatal": ("deaths", "postneonatal", "unspecified"),
+    "kn_lengkap": ("kn", "kn_lengkap", "unspecified"),
+    "kn1": ("kn", "kn1", "unspecified"),
+}
+
+
+def account_monthly(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], list[dict]]:
+    """Ledger entries and cells for every row of a monthly report."""
+    ledger, cells_out = [], []
+    has_split = table.col("live_births_male") is not None and table.col("live_births_female") is not None
+    seen: dict[tuple, int] = {}
+    for row, cells in table.rows:
+        rules, reasons = [], []
+        pkm_col = table.col("puskesmas")
+        raw_name = str(cells[pkm_col.index]).strip() if pkm_col is not None and cells[pkm_col.index] else ""
+        year = _year(table, ctx, cells, reasons)
+        month_col = table.col("month")
+        month = parse_month(cells[month_col.index]) if month_col is not None else None
+        if month is None:
+            reasons.append(f"column {month_col.letter if month_col else '?'} (BULAN): the month "
+                           f"'{cells[month_col.index] if month_col else ''}' is not a month name or number 1-12; "
+                           "write it as Januari ... Desember or 1 ... 12")
+        district_raw = _district_of(table, ctx, cells)
+        entry = _entry(table, row, year, ctx.registry.district_name(district_raw or ""), raw_name)
+        if not district_raw:
+            reasons.append("no district: add a KABUPATEN column or title line, or pass --district")
+            district_raw = ""
+        geo = _geo(ctx, district_raw, raw_name, rules, reasons, table, row, year)
+        entry["puskesmas"], entry["month"] = geo["puskesmas"], month if month else pd.NA
+        key = (geo["puskesmas"], year, month)
+        if geo["puskesmas"] and month and not reasons:
+            if key in seen:
+                reasons.append(f"second row for {geo['puskesmas']} {month}/{year} (first at row {seen[key]}); not counted twice")
+            else:
+                seen[key] = row
+        row_cells, cell_rules = [], []
+        neonatal = 0.0
+        neonatal_cols = [c for c in (table.col("neonatal_0_6"), table.col("neonatal_7_28")) if c is not None] \
+            or [c for c in (table.col("neonatal"),) if c is not None]
+        for col in table.columns:
+            if col.field in ("month", "year", "puskesmas", "kecamatan", "district", "sasaran_puskesmas"):
+                continue
+            parsed = parse_number(cells[col.index])
+            header = f"{col.letter} ({col.header})"
+            if parsed.problem:
+                reasons.append(f"column {header}: {scrub(parsed.problem)}")
+                ctx.problems.append({"severity": "error", "check": "text_in_count", "file": table.file,
+                                     "sheet": table.sheet, "row": row, "column": col.letter, "year": year,
+                                     "area": geo["puskesmas"], "message": f"column {header}: {scrub(parsed.problem)}. The row is set aside."})
+                continue
+            value = parsed.value
+            if value < 0 or not float(value).is_integer() or value > 1e7:
+                what = "negative" if value < 0 else ("implausibly large (an ID number?)" if value > 1e7 else "non-integer")
+                reasons.append(f"column {header}: {what} count; correct the cell")
+                ctx.problems.append({"severity": "error", "check": "negative_count" if value < 0 else "non_integer_count",
+                                     "file": table.file, "sheet": table.sheet, "row": row, "column": col.letter,
+                                     "year": year, "area": geo["puskesmas"],
+                                     "message": f"column {header}: {what} count. The row is set aside; correct the cell."})
+                continue
+            if parsed.rule:
+                cell_rules.append(parsed.rule)
+            if col in neonatal_cols:
+                neonatal += value
+                continue
+            if col.field == "cause":
+                row_cells.append(_cell(table, row, col, "causes", year, month, geo, "deaths", value,
+                                       age_group=col.age_group, cause=col.cause, raw=cells[col.index]))
+            elif col.field == "infant":
+                row_cells.append(_cell(table, row, col, "deaths", year, month, geo, "infant", value, role="check"))
+            elif col.field == "sasaran_pusdatin":
+                row_cells.append(_cell(table, row, col, "kn", year, month, geo, "denominator", value,
+                                       denominator_kind="sasaran"))
+            elif col.field == "live_births" and has_split:
+                row_cells.append(_cell(table, row, col, "births", year, month, geo, "live_births", value, sex="total", role="check"))
+            elif col.field in MONTHLY_COUNTS:
+                kind, measure, sex = MONTHLY_COUNTS[col.field]
+                row_cells.append(_cell(table, row, col, kind, year, month, geo, measure, value, sex=sex))
+        if neonatal_cols:
+            row_cells.append(_cell(table, row, neonatal_cols[0], "deaths", year, month, geo, "neonatal", neonatal))
+            if len(neonatal_cols) == 2:
+                rules.append("neonatal deaths = 0-6 days + 7-28 days")
+        rules += _summarise(cell_rules)
+        ledger.append(_finish(entry, rules, reasons))
+        for c in row_cells:
+            c["used"] = not reasons
+        cells_out += row_cells
+    return ledger, cells_out
+
+
+def _year(table: FlatTable, ctx: FlatContext, cells: list, reasons: list):
+    col = table.col("year")
+    if col is not None and cells[col.index] is not None:
+        parsed = parse_number(cells[col.index], blank_is_zero=False)
+        if parsed.value and 1990 <= parsed.value <= 2100:
+            return int(parsed.value)
+        reasons.append(f"column {col.letter} ({col.header}): '{cells[col.index]}' is not a year")
+        return None
+    if table.title_year or ctx.year:
+        return table.title_year or ctx.year
+    reasons.append("no year: add a TAHUN column or title line, or pass --year")
+    return None
+
+
+def _finish(entry: dict, rules: list, reasons: list) -> dict:
+    entry["rules"] = "; ".join(rules)
+    if reasons:
+        entry["state"], entry["reason"] = "set_aside", "; ".join(reasons)
+    else:
+        entry["state"] = "mapped" if rules else "kept"
+    return entry
+
+
+def _summarise(rules: list[str]) -> list[str]:
+    counts: dict[str, int] = {}
+    for rule in rules:
+        key = "Indonesian number format" if rule.startswith("Indonesian number") else rule
+        counts[key] = counts.get(key, 0) + 1
+    return [f"{r} ({n} cell{'s' if n > 1 else ''})" for r, n in counts.items()]
+
+
+# --- line lists ---------------------------------------------------------------------------
+
+_SEX = {"L": "male", "LAKI LAKI": "male", "LAKI": "male", "M": "male", "MALE": "male", "PRIA": "male",
+        "P": "female", "PEREMPUAN": "female", "F": "female", "FEMALE": "female", "WANITA": "female"}
+
+
+@lru_cache(maxsize=1)
+def _icd_ranges() -> pd.DataFrame:
+    return pd.read_csv(VOCAB_DIR / "icd10.csv")
+
+
+def map_cause(text: object) -> tuple[str, str]:
+    """(cause code, rule) from an ICD-10 code or free text in Indonesian or English.
+
+    ICD-10 first (P07 -> lbw_prematurity, P20-P21 -> asphyxia, P36 -> sepsis_infection,
+    J12-J18 -> pneumonia, A00-A09 -> diarrhoea, Q -> congenital; vocab/icd10.csv, first match),
+    then the cause vocabulary (a known term inside the text, or a close spelling). What cannot
+    be mapped is counted as 'other' and the rule keeps the original text (scrubbed).
+    """
+    raw = scrub(text).strip()
+    if not raw:
+        return "unspecified", "no cause given -> unspecified"
+    upper = raw.upper()
+    if m := _ICD.search(upper):
+        code3 = f"{m.group(1)}{m.group(2)}"
+        for _, r in _icd_ranges().iterrows():
+            if r["first"] <= code3 <= r["last"]:
+                return r["code"], f"ICD-10 {code3} -> {r['code']}"
+    key = norm(raw)
+    table = aliases()
+    words = f" {key} "
+    contained = [a for a in table if len(a) >= 3 and f" {a} " in words]
+    if contained:
+        best = max(contained, key=len)
+        return table[best], ("" if best == key else f"cause text '{raw[:60]}' -> {table[best]}")
+    match = match_cause(raw)
+    if match.rule != "unrecognised":
+        return match.code, f"cause text '{raw[:60]}' -> {match.code}"
+    return "other", f"cause text '{raw[:60]}' not in the vocabulary -> other"
+
+
+def account_linelist(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], list[dict]]:
+    """Ledger entries and cells (one death each) for every row of an AMP-SR line list."""
+    ledger, cells_out = [], []
+    c = {name: table.col(name) for name in ("sex", "date_of_birth", "date_of_death", "age_days", "age_months",
+                                            "age", "cause", "icd10", "puskesmas")}
+
+    def val(name, cells):
+        return cells[c[name].index] if c[name] is not None else None
+
+    for row, cells in table.rows:
+        rules, reasons = [], []
+        raw_name = str(val("puskesmas", cells) or "").strip()
+        dob, dod = parse_date(val("date_of_birth", cells)), parse_date(val("date_of_death", cells))
+        year = dod.year if dod else (table.title_year or ctx.year)
+        month = dod.month if dod else None
+        district_raw = _district_of(table, ctx, cells) or ""
+        entry = _entry(table, row, year, ctx.registry.district_name(district_raw), raw_name)
+        if not district_raw:
+            reasons.append("no district: add a KABUPATEN column or title line, or pass --district")
+        geo = _geo(ctx, district_raw, raw_name, rules, reasons, table, row, year)
+        entry["puskesmas"], entry["month"] = geo["puskesmas"], month if month else pd.NA
+        if val("date_of_death", cells) is not None and dod is None:
+            rules.append(f"date of death in column {c['date_of_death'].letter} unreadable; age column used")
+        if dod and dod > ctx.today:
+            reasons.append(f"column {c['date_of_death'].letter}: the date of death is in the future; correct it")
+        age = None
+        if dob and dod:
+            age = (dod - dob).days
+            if age < 0:
+                reasons.append(f"columns {c['date_of_birth'].letter}/{c['date_of_death'].letter}: the date of death "
+                               "is before the date of birth; correct one of them")
+        if age is None:
+            for name, unit in (("age_days", "HARI"), ("age_months", "BULAN"), ("age", "")):
+                if val(name, cells) is not None:
+                    age = parse_age_days(val(name, cells), unit)
+                    if age is None:
+                        reasons.append(f"column {c[name].letter} ({c[name].header}): the age is not readable; "
+                                       "write it as 5 hari / 3 bulan, or give both dates")
+                    else:
+                        rules.append(f"age taken from column {c[name].letter}")
+                    break
+        if age is None and not reasons:
+            reasons.append("no age at death: give the dates of birth and death, or the age in days or months")
+        if year is None and not reasons:
+            reasons.append("no year of death: give the date of death, a TAHUN title line, or --year")
+        age_group = ""
+        if age is not None and age >= 0:
+            if age <= ctx.neonatal_max_days:
+                age_group = "neonatal"
+            elif age < 365.25:
+                age_group = "postneonatal"
+            else:
+                reasons.append(f"age at death {age / 365.25:.1f} years: not an infant death (0-11 months); "
+                               "it belongs in the under-five analysis")
+        sex = _SEX.get(norm(val("sex", cells)), "unspecified")
+        if sex == "unspecified" and val("sex", cells) is not None:
+            rules.append("sex not readable -> unspecified")
+        cause_text = val("icd10", cells) if val("icd10", cells) else val("cause", cells)
+        cause, cause_rule = map_cause(cause_text)
+        if cause_rule:
+            rules.append(cause_rule)
+        ledger.append(_finish(entry, rules, reasons))
+        if reasons:
+            continue
+        cells_out.append(_cell(table, row, c["date_of_death"] or c["age_days"], "deaths", year, month, geo,
+                               age_group, 1.0, sex=sex))
+        cells_out.append(_cell(table, row, c["cause"] or c["icd10"], "causes", year, month, geo, "deaths", 1.0,
+                               sex=sex, age_group=age_group, cause=cause))
+    return ledger, cells_out

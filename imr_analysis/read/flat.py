@@ -1,0 +1,145 @@
+"""Flat tables with one header row: monthly Puskesmas reports and AMP-SR death line lists.
+
+The header row is found among the first rows (title lines may sit above it). Columns are
+matched to fields through vocab/monthly.yaml or vocab/linelist.yaml. Personal-data columns are
+dropped here, as the file is read: only their header names travel on, for the cleaning report.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import yaml
+
+from ..config import VOCAB_DIR
+from ..errors import column_letter
+from ..privacy import personal_columns
+from ..text import norm
+from ..vocab.causes import match_cause
+from ..vocab.layout import lookup
+from .grid import Grid
+
+_YEAR = re.compile(r"\bTAHUN (\d{4})\b")
+_DISTRICT = re.compile(r"\b(?:KABUPATEN KOTA|KABUPATEN|KAB|KOTA) ([A-Z ]+?)(?: TAHUN \d{4})?$")
+
+
+@lru_cache(maxsize=2)
+def vocab(kind: str) -> dict:
+    with open(VOCAB_DIR / f"{kind}.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@dataclass
+class FlatColumn:
+    index: int
+    header: str
+    field: str = ""          # a field of the vocabulary, or 'cause' for monthly cause columns
+    age_group: str = ""      # monthly cause columns
+    cause: str = ""
+    rule: str = ""
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.index)
+
+
+@dataclass
+class FlatTable:
+    kind: str                # monthly | linelist
+    file: str
+    sheet: str
+    header_row: int          # Excel row number of the header
+    columns: list[FlatColumn]
+    rows: list[tuple[int, list[object]]]   # (Excel row, cells), personal-data cells removed
+    dropped_personal: list[str] = field(default_factory=list)
+    dropped_other: list[str] = field(default_factory=list)
+    title_year: int | None = None
+    title_district: str | None = None
+    footer_rows: list[int] = field(default_factory=list)
+
+    def col(self, name: str) -> FlatColumn | None:
+        return next((c for c in self.columns if c.field == name), None)
+
+
+def _score(row: list[object], kind: str) -> int:
+    fields = vocab(kind)["fields"]
+    return sum(1 for c in row if isinstance(c, str) and lookup(c, fields, fuzzy=False)[0])
+
+
+def detect(grid: Grid) -> str | None:
+    """'monthly' or 'linelist' when a header row of that kind is among the first 15 rows."""
+    for row in grid.rows[:15]:
+        texts = {norm(c) for c in row if isinstance(c, str)}
+        if not texts:
+            continue
+        has_pkm = any("PUSKESMAS" in t or t in ("PKM", "FASKES") for t in texts)
+        if any(t in ("BULAN", "MONTH", "BLN") for t in texts) and has_pkm and _score(row, "monthly") >= 4:
+            return "monthly"
+        if _score(row, "linelist") >= 3 and any(("TANGGAL" in t or "TGL" in t or "UMUR" in t or "USIA" in t
+                                                  or "DATE" in t or "AGE" in t) for t in texts):
+            return "linelist"
+    return None
+
+
+def read_flat(grid: Grid, kind: str) -> FlatTable:
+    """The header, field columns and body rows of a monthly report or line list."""
+    fields = vocab(kind)["fields"]
+    header_i = max(range(min(15, len(grid.rows))), key=lambda i: _score(grid.rows[i], kind))
+    header = grid.rows[header_i]
+    title_year = title_district = None
+    for i in range(header_i):
+        text = norm(" ".join(str(c) for c in grid.rows[i] if isinstance(c, str)))
+        if (m := _YEAR.search(text)) and title_year is None:
+            title_year = int(m.group(1))
+        if (m := _DISTRICT.search(text)) and title_district is None:
+            title_district = m.group(1).strip()
+    body = grid.rows[header_i + 1:]
+    drop = set(personal_columns(header, body))
+    columns, dropped_personal, dropped_other, used = [], [], [], set()
+    for j, h in enumerate(header):
+        if h is None or str(h).strip() == "":
+            continue
+        name = str(h).strip()
+        if j in drop:
+            dropped_personal.append(name)
+            continue
+        key, rule = lookup(name, fields)
+        if key and key not in used:
+            used.add(key)
+            columns.append(FlatColumn(j, name, key, rule=rule))
+            continue
+        if kind == "monthly":
+            cause_col = _monthly_cause(j, name)
+            if cause_col is not None:
+                columns.append(cause_col)
+                continue
+        dropped_other.append(name)
+    rows, footer = [], []
+    keep = {c.index for c in columns}
+    for i, row in enumerate(body, start=header_i + 2):
+        cells = [row[j] if (j < len(row) and j in keep) else None for j in range(len(header))]
+        if all(c is None for c in cells):
+            continue
+        first = norm(next((c for c in row if isinstance(c, str)), ""))
+        if first.startswith(("SUMBER", "KETERANGAN", "CATATAN", "SOURCE", "NOTE")):
+            footer.append(i)
+            continue
+        rows.append((i, cells))
+    return FlatTable(kind, str(grid.file), grid.sheet, header_i + 1, columns, rows, dropped_personal,
+                     dropped_other, title_year, title_district, footer)
+
+
+def _monthly_cause(index: int, header: str) -> FlatColumn | None:
+    """'PENYEBAB NEONATAL - BBLR' -> a neonatal cause column for lbw_prematurity."""
+    parts = re.split(r"\s+-\s+|:\s*|/", header, maxsplit=1)
+    if len(parts) != 2:
+        return None
+    section, _ = lookup(parts[0], vocab("monthly")["cause_sections"])
+    if not section:
+        return None
+    match = match_cause(parts[1])
+    rule = "" if match.rule in ("exact", "alias") else match.rule
+    if match.rule == "unrecognised":
+        rule = f"cause '{parts[1]}' is not in the cause vocabulary; counted as 'other' (add an alias to cause_aliases.csv)"
+    return FlatColumn(index, header, "cause", section, match.code, rule)
