@@ -23,11 +23,11 @@ from .read.annex import AnnexTable, BodyRow, Column, find_tables
 from .read.grid import SUPPORTED, read_grids
 from .read.flat import FlatTable, detect as detect_flat, read_flat
 from .read.numbers import parse_number
-from .clean_flat import FlatContext, account_linelist, account_monthly
+from .clean_flat import FlatContext, account_linelist, account_monthly, resolve_puskesmas, summarise_rules
 from .config import NEONATAL_MAX_DAYS
 from .schemas import SCHEMAS
 from .vocab.layout import layout, table_label
-from .vocab.puskesmas import Registry, display_name, kecamatan_key, name_key
+from .vocab.puskesmas import Registry
 
 GEO = ["province", "district", "kecamatan", "puskesmas"]
 CELL_COLUMNS = ["file", "sheet", "row", "column", "header", "table", "block", "row_kind", "year",
@@ -279,32 +279,9 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
         reasons.append("district total row: kept as a reported value and checked against the sum of the Puskesmas rows")
     elif body.kind == "rate":
         reasons.append("reported rate row: kept as a reported value and checked against the recomputed rate")
-    elif not body.label:
-        reasons.append("no Puskesmas name in this row; write the name in the PUSKESMAS column")
-    elif registry.knows_district(district_raw):
-        match = registry.match(district_raw, body.label)
-        if match.found:
-            geo.update(kecamatan=match.kecamatan, puskesmas=match.puskesmas)
-            if match.rule != "exact":
-                rules.append(match.rule)
-        else:
-            hint = f" Nearest registry names: {', '.join(match.suggestions)}." if match.suggestions else ""
-            reasons.append(f"unknown Puskesmas '{body.label}' for {district}.{hint} If it is one of them, add "
-                           f"'{body.label}' to its aliases in imr_analysis/vocab/puskesmas.csv; if it is new, add a row.")
-            problems.append({"severity": "warning", "check": "unknown_puskesmas", "file": table.file,
-                             "sheet": table.sheet, "row": body.row, "column": "", "year": year, "area": district,
-                             "message": reasons[-1] + " The row is set aside."})
     else:
-        key = name_key(body.label)
-        name = display_name(key)
-        kecamatan = display_name(kecamatan_key(body.kecamatan)) if body.kecamatan else ""
-        geo.update(kecamatan=kecamatan, puskesmas=name)
-        rules.append(f"new district: name '{body.label}' taken as '{name}'")
-        prop = proposals.setdefault((district, name), {"province": "", "district": district,
-                                                       "kecamatan": kecamatan, "puskesmas": name, "aliases": set()})
-        if body.label.strip() != name:
-            prop["aliases"].add(body.label.strip())
-        prop["aliases"] = prop["aliases"] if isinstance(prop["aliases"], set) else set()
+        ctx = FlatContext(registry, year, district_raw, proposals=proposals, problems=problems)
+        geo = resolve_puskesmas(ctx, district_raw, body.label, rules, reasons, table, body.row, year, body.kecamatan)
     entry["puskesmas"] = geo["puskesmas"]
 
     if body.kind == "data" and geo["puskesmas"] and not reasons:
@@ -352,7 +329,7 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
                       "age_group": col.age_group, "cause": col.cause, "denominator_kind": col.denominator_kind,
                       "raw": "" if raw is None else str(raw), "value": value, "decimals": _decimals(raw),
                       "used": True, "month": pd.NA, "format": "annex"})
-    rules.extend(_summarise(cell_rules))
+    rules.extend(summarise_rules(cell_rules))
     if reasons:
         entry["state"], entry["reason"] = "set_aside", "; ".join(reasons)
         entry["rules"] = "; ".join(rules)
@@ -371,15 +348,6 @@ def _problem(severity: str, check: str, table: AnnexTable, body: BodyRow, col: C
              geo: dict, message: str) -> dict:
     return {"severity": severity, "check": check, "file": table.file, "sheet": table.sheet, "row": body.row,
             "column": col.letter, "year": year, "area": geo["puskesmas"] or geo["district"], "message": message}
-
-
-def _summarise(rules: list[str]) -> list[str]:
-    """'blank -> 0' x 5 becomes one entry 'blank -> 0 (5 cells)'."""
-    counts: dict[str, int] = {}
-    for rule in rules:
-        key = "Indonesian number format" if rule.startswith("Indonesian number") else rule
-        counts[key] = counts.get(key, 0) + 1
-    return [f"{rule} ({n} cell{'s' if n > 1 else ''})" for rule, n in counts.items()]
 
 
 def _decimals(raw: object) -> int:

@@ -22,7 +22,7 @@ from .read.flat import FlatTable
 from .read.numbers import parse_number
 from .text import norm
 from .vocab.causes import aliases, match_cause
-from .vocab.puskesmas import Registry, display_name, name_key
+from .vocab.puskesmas import Registry, display_name, kecamatan_key, name_key
 
 _ICD = re.compile(r"\b([A-Z])(\d{2})(?:\.\d+)?\b")
 
@@ -44,8 +44,14 @@ def _entry(table: FlatTable, row: int, year, district: str, name: str) -> dict:
             "state": "", "rules": "", "reason": "", "month": pd.NA, "format": table.kind}
 
 
-def _geo(ctx: FlatContext, district_raw: str, raw_name: str, rules: list, reasons: list, table: FlatTable,
-         row: int, year) -> dict:
+def resolve_puskesmas(ctx: FlatContext, district_raw: str, raw_name: str, rules: list, reasons: list, table,
+                      row: int, year, kecamatan_raw: str = "") -> dict:
+    """The geography of a raw row: registry match (known district), or the name as written (new district).
+
+    An unknown name in a known district is never guessed: a reason (with the nearest registry
+    names) is added to ``reasons`` and a finding to ``ctx.problems``. For a new district the
+    name is normalised and proposed for the registry.
+    """
     reg = ctx.registry
     district = reg.district_name(district_raw)
     geo = {"province": reg.province(district_raw), "district": district, "kecamatan": "", "puskesmas": ""}
@@ -66,9 +72,10 @@ def _geo(ctx: FlatContext, district_raw: str, raw_name: str, rules: list, reason
                                  "message": reasons[-1] + " The row is set aside."})
     else:
         name = display_name(name_key(raw_name))
-        geo["puskesmas"] = name
+        kecamatan = display_name(kecamatan_key(kecamatan_raw)) if kecamatan_raw else ""
+        geo.update(kecamatan=kecamatan, puskesmas=name)
         rules.append(f"new district: name '{raw_name}' taken as '{name}'")
-        prop = ctx.proposals.setdefault((district, name), {"province": "", "district": district, "kecamatan": "",
+        prop = ctx.proposals.setdefault((district, name), {"province": "", "district": district, "kecamatan": kecamatan,
                                                            "puskesmas": name, "aliases": set()})
         if raw_name.strip() != name:
             prop["aliases"].add(raw_name.strip())
@@ -126,7 +133,7 @@ def account_monthly(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], lis
         if not district_raw:
             reasons.append("no district: add a KABUPATEN column or title line, or pass --district")
             district_raw = ""
-        geo = _geo(ctx, district_raw, raw_name, rules, reasons, table, row, year)
+        geo = resolve_puskesmas(ctx, district_raw, raw_name, rules, reasons, table, row, year)
         entry["puskesmas"], entry["month"] = geo["puskesmas"], month if month else pd.NA
         key = (geo["puskesmas"], year, month)
         if geo["puskesmas"] and month and not reasons:
@@ -180,7 +187,7 @@ def account_monthly(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], lis
             row_cells.append(_cell(table, row, neonatal_cols[0], "deaths", year, month, geo, "neonatal", neonatal))
             if len(neonatal_cols) == 2:
                 rules.append("neonatal deaths = 0-6 days + 7-28 days")
-        rules += _summarise(cell_rules)
+        rules += summarise_rules(cell_rules)
         ledger.append(_finish(entry, rules, reasons))
         for c in row_cells:
             c["used"] = not reasons
@@ -211,7 +218,8 @@ def _finish(entry: dict, rules: list, reasons: list) -> dict:
     return entry
 
 
-def _summarise(rules: list[str]) -> list[str]:
+def summarise_rules(rules: list[str]) -> list[str]:
+    """'blank -> 0' x 5 becomes one entry 'blank -> 0 (5 cells)'."""
     counts: dict[str, int] = {}
     for rule in rules:
         key = "Indonesian number format" if rule.startswith("Indonesian number") else rule
@@ -279,7 +287,7 @@ def account_linelist(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], li
         entry = _entry(table, row, year, ctx.registry.district_name(district_raw), raw_name)
         if not district_raw:
             reasons.append("no district: add a KABUPATEN column or title line, or pass --district")
-        geo = _geo(ctx, district_raw, raw_name, rules, reasons, table, row, year)
+        geo = resolve_puskesmas(ctx, district_raw, raw_name, rules, reasons, table, row, year)
         entry["puskesmas"], entry["month"] = geo["puskesmas"], month if month else pd.NA
         if val("date_of_death", cells) is not None and dod is None:
             rules.append(f"date of death in column {c['date_of_death'].letter} unreadable; age column used")
