@@ -21,7 +21,7 @@ import pandas as pd
 from .errors import InputError, Location
 from .read.annex import AnnexTable, BodyRow, Column, find_tables
 from .read.grid import SUPPORTED, read_grids
-from .read.flat import FlatTable, detect as detect_flat, read_flat
+from .read.flat import FlatTable, detect as detect_flat, has_header, read_flat
 from .read.numbers import parse_number
 from .clean_flat import FlatContext, account_linelist, account_monthly, resolve_puskesmas, summarise_rules
 from .config import NEONATAL_MAX_DAYS
@@ -107,7 +107,7 @@ def _read_file(path: Path, engine: str, fmt: str | None = None) -> list:
         if annex:
             found.extend(annex)
             continue
-        kind = detect_flat(grid) if fmt is None else (fmt if fmt != "annex" else None)
+        kind = detect_flat(grid) if fmt is None else (fmt if fmt != "annex" and has_header(grid, fmt) else None)
         if kind:
             found.append(read_flat(grid, kind))
     if not found:

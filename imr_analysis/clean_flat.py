@@ -40,7 +40,7 @@ class FlatContext:
 
 def _entry(table: FlatTable, row: int, year, district: str, name: str) -> dict:
     return {"file": table.file, "sheet": table.sheet, "row": row, "table": table.kind, "block": "main",
-            "row_kind": "data", "year": year, "district": district, "name_as_written": name, "puskesmas": "",
+            "row_kind": "data", "year": year, "district": district, "name_as_written": scrub(name), "puskesmas": "",
             "state": "", "rules": "", "reason": "", "month": pd.NA, "format": table.kind}
 
 
@@ -120,7 +120,7 @@ def account_monthly(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], lis
     for row, cells in table.rows:
         rules, reasons = [], []
         pkm_col = table.col("puskesmas")
-        raw_name = str(cells[pkm_col.index]).strip() if pkm_col is not None and cells[pkm_col.index] else ""
+        raw_name = scrub(cells[pkm_col.index]).strip() if pkm_col is not None and cells[pkm_col.index] else ""
         year = _year(table, ctx, cells, reasons)
         month_col = table.col("month")
         month = parse_month(cells[month_col.index]) if month_col is not None else None
@@ -279,7 +279,7 @@ def account_linelist(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], li
 
     for row, cells in table.rows:
         rules, reasons = [], []
-        raw_name = str(val("puskesmas", cells) or "").strip()
+        raw_name = scrub(val("puskesmas", cells) or "").strip()
         dob, dod = parse_date(val("date_of_birth", cells)), parse_date(val("date_of_death", cells))
         year = dod.year if dod else (table.title_year or ctx.year)
         month = dod.month if dod else None

@@ -24,7 +24,7 @@ def _print_clean_summary(run) -> None:
     ledger, found = run.result.ledger, run.findings
     data = ledger[ledger["row_kind"] == "data"]
     years = sorted(set(run.result.sources["year"]))
-    print(f"Read {len(run.result.sources)} tables for {', '.join(sorted(set(run.result.sources['district'])))}, "
+    print(f"Read {len(run.result.sources)} table(s) for {', '.join(sorted(set(run.result.sources['district'])))}, "
           f"years {', '.join(map(str, years))}.")
     print(f"Rows: {len(ledger)} raw body rows = {(ledger['state'] == 'kept').sum()} kept + "
           f"{(ledger['state'] == 'mapped').sum()} mapped + {(ledger['state'] == 'set_aside').sum()} set aside "
@@ -40,6 +40,9 @@ def _print_clean_summary(run) -> None:
                                             f"column {f['column']}" if f["column"] else "") if x)
         print(f"  {f['severity'].upper()} [{f['check']}] {where}: {f['message']}", file=sys.stderr)
     proposed = [p for p in run.written if p.name.startswith("registry_proposed_")]
+    dropped = [d["header"] for d in run.result.dropped_columns if d["why"] == "personal data"]
+    if dropped:
+        print(f"Personal data dropped at read time (columns): {', '.join(sorted(set(dropped)))}.")
     for p in proposed:
         print(f"New district: names were taken as written. Review {p} and copy its rows into "
               f"{config.VOCAB_DIR / 'puskesmas.csv'}.")
@@ -49,7 +52,8 @@ def _print_clean_summary(run) -> None:
 def cmd_clean(args) -> int:
     from .pipeline import run_clean
 
-    run = run_clean(args.raw, args.out, year=args.year, district=args.district, engine=args.engine)
+    run = run_clean(args.raw, args.out, year=args.year, district=args.district, engine=args.engine, fmt=args.format,
+                    neonatal_max_days=args.neonatal_days)
     _print_clean_summary(run)
     aside = (run.result.ledger.query("row_kind == 'data'")["state"] == "set_aside").any()
     errors = (run.findings["severity"] == "error").any() if not run.findings.empty else False
@@ -175,6 +179,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--district", help="district, when a table's title block has none")
     c.add_argument("--engine", choices=["calamine", "openpyxl"], default="calamine", help="Excel reader")
     c.add_argument("--strict", action="store_true", help="exit 3 when rows were set aside or error findings exist")
+    c.add_argument("--format", choices=["annex", "monthly", "linelist"],
+                   help="force the input format (default: recognised from each file's content)")
+    c.add_argument("--neonatal-days", type=int, default=config.NEONATAL_MAX_DAYS,
+                   help="last day of the neonatal period for line lists (default 28, Indonesian; WHO uses 27)")
     c.set_defaults(func=cmd_clean)
 
     i = sub.add_parser("indicators", help="indicators with confidence intervals from a processed folder")

@@ -97,6 +97,8 @@ def mortality(tables: dict[str, pd.DataFrame], level: str = "district", by_sex: 
     keys = _keys(level, by_sex, period)
     births = _sum(tables["births"], keys, "live_births").rename("live_births")
     deaths = tables["deaths"].groupby(keys + ["age_group"])["deaths"].sum().unstack("age_group")
+    for group in ("neonatal", "postneonatal"):  # an area with death records but none at this age had none
+        deaths[group] = deaths[group].fillna(0) if group in deaths else 0.0
     frame = pd.concat([births, deaths], axis=1).reset_index()
     defs = {"imr": ["neonatal", "postneonatal"], "nmr": ["neonatal"], "postneonatal_mr": ["postneonatal"],
             "u5mr": ["neonatal", "postneonatal", "child"]}

@@ -1,11 +1,32 @@
-"""Writing outputs atomically: write to a temporary file beside the target, then rename."""
+"""Writing outputs safely.
+
+* Atomically: each file is written to a temporary file beside the target, then renamed; a set
+  of outputs (a processed folder) is written into a staging folder and moved into place only
+  when all of it is written, so an interrupted run leaves the previous outputs intact.
+* Without formula injection: text cells of CSV and XLSX exports that begin with = + - @ (or a
+  tab / carriage return) are prefixed with an apostrophe, so Excel shows them as text
+  (OWASP, "CSV injection").
+"""
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import pandas as pd
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells cannot be read as formulas by a spreadsheet."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
+    return out
 
 
 def _atomic(path: Path, write) -> Path:
@@ -27,8 +48,9 @@ def write_text(path: Path, text: str) -> Path:
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> Path:
-    """CSV in UTF-8 with BOM so Excel opens it with the right characters."""
-    return _atomic(path, lambda tmp: df.to_csv(tmp, index=False, encoding="utf-8-sig"))
+    """CSV in UTF-8 with BOM so Excel opens it with the right characters; formulas neutralised."""
+    safe = neutralise(df)
+    return _atomic(path, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig"))
 
 
 def write_parquet(df: pd.DataFrame, path: Path) -> Path:
@@ -39,7 +61,7 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
     def write(tmp: Path) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
             for name, df in sheets.items():
-                df.to_excel(writer, sheet_name=name[:31], index=False)
+                neutralise(df).to_excel(writer, sheet_name=name[:31], index=False)
     return _atomic(path, write)
 
 
@@ -47,3 +69,27 @@ def write_table(df: pd.DataFrame, directory: Path, name: str) -> list[Path]:
     """A canonical table as Parquet (for the library) and CSV (for Excel users)."""
     directory = Path(directory)
     return [write_parquet(df, directory / f"{name}.parquet"), write_csv(df, directory / f"{name}.csv")]
+
+
+@contextlib.contextmanager
+def staged(directory: Path):
+    """Write a set of outputs into a staging folder; move them into ``directory`` only if all succeed.
+
+    Yields the staging folder. Stale staging folders of interrupted runs are removed first.
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob(".staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for stale in directory.glob(".*.tmp"):
+        stale.unlink(missing_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=directory))
+    try:
+        yield stage
+        for path in sorted(stage.rglob("*")):
+            if path.is_file():
+                target = directory / path.relative_to(stage)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)

@@ -36,34 +36,38 @@ class CleanRun:
 
 
 def run_clean(paths: list[Path], out: Path, year: int | None = None, district: str | None = None,
-              engine: str = "calamine", keep_going: bool = False) -> CleanRun:
+              engine: str = "calamine", keep_going: bool = False, fmt: str | None = None,
+              neonatal_max_days: int = 28) -> CleanRun:
     """Clean raw files/folders into ``out``; returns the result, the findings and the paths written.
 
     ``keep_going``: files that cannot be used are listed in input_errors.csv instead of stopping.
     """
     # Load inputs and process data
-    result = clean([Path(p) for p in paths], year=year, district=district, engine=engine, keep_going=keep_going)
+    result = clean([Path(p) for p in paths], year=year, district=district, engine=engine, keep_going=keep_going,
+                   fmt=fmt, neonatal_max_days=neonatal_max_days)
     found = findings(result)
 
-    # Save outputs
+    # Save outputs: staged, so an interrupted run leaves the previous outputs intact
     out = Path(out)
-    written: list[Path] = []
-    for name in CANONICAL:
-        written += io.write_table(result.tables[name], out, name)
-    written.append(io.write_csv(result.ledger, out / "ledger.csv"))
-    written.append(io.write_csv(result.ledger[result.ledger["state"] == "set_aside"], out / "set_aside.csv"))
-    written.append(io.write_csv(found, out / "findings.csv"))
-    reported = result.cells[result.cells["row_kind"].isin(["total", "rate"])].drop(columns=["used"])
-    written.append(io.write_csv(reported, out / "reported_values.csv"))
-    written.append(io.write_csv(result.sources, out / "sources.csv"))
-    written.append(io.write_csv(result.input_errors, out / "input_errors.csv"))
-    for old in out.glob("registry_proposed_*.csv"):
-        old.unlink()
-    if result.proposed_registry is not None:
-        for dist, group in result.proposed_registry.groupby("district"):
-            g = group.assign(aliases=group["aliases"].map(lambda a: "|".join(sorted(a))))
-            written.append(io.write_csv(g, out / f"registry_proposed_{dist.replace(' ', '_').lower()}.csv"))
-    written.append(io.write_text(out / "cleaning_report.md", cleaning_report(result, found)))
+    with io.staged(out) as stage:
+        for name in CANONICAL:
+            io.write_table(result.tables[name], stage, name)
+        io.write_csv(result.ledger, stage / "ledger.csv")
+        io.write_csv(result.ledger[result.ledger["state"] == "set_aside"], stage / "set_aside.csv")
+        io.write_csv(found, stage / "findings.csv")
+        reported = result.cells[result.cells["row_kind"].isin(["total", "rate"])].drop(columns=["used"])
+        io.write_csv(reported, stage / "reported_values.csv")
+        io.write_csv(result.sources, stage / "sources.csv")
+        io.write_csv(result.input_errors, stage / "input_errors.csv")
+        if result.proposed_registry is not None:
+            for dist, group in result.proposed_registry.groupby("district"):
+                g = group.assign(aliases=group["aliases"].map(lambda a: "|".join(sorted(a))))
+                io.write_csv(g, stage / f"registry_proposed_{dist.replace(' ', '_').lower()}.csv")
+        io.write_text(stage / "cleaning_report.md", cleaning_report(result, found))
+        written = [out / p.relative_to(stage) for p in sorted(stage.rglob("*")) if p.is_file()]
+    for old in out.glob("registry_proposed_*.csv"):  # proposals of an earlier run that no longer apply
+        if old not in written:
+            old.unlink()
     return CleanRun(result, found, out, written)
 
 

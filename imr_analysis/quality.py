@@ -292,7 +292,7 @@ def reconciliation(cells: pd.DataFrame) -> pd.DataFrame:
                                  "file": r["file"] if isinstance(r["file"], str) else "",
                                  "sheet": r["sheet"] if isinstance(r["sheet"], str) else "", "row": None, "column": "",
                                  "year": year, "area": pkm,
-                                 "message": f"{names[fmt]} give {a:.0f} {what} for {pkm} {year}, {src} {b:.0f}; "
+                                 "message": f"{names[fmt]} {a:.0f} {what} for {pkm} {year}, {src} {b:.0f}; "
                                             "check which is complete"})
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 

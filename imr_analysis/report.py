@@ -53,6 +53,14 @@ def cleaning_report(result: CleanResult, findings: pd.DataFrame) -> str:
     else:
         parts.append(_table(findings.groupby(["severity", "check"]).size().rename("findings").reset_index()))
         parts.append("\nEvery finding, with its location, is in findings.csv.\n")
+    if result.dropped_columns:
+        parts.append("\n## Columns dropped when the files were read\n")
+        parts.append("Personal-data columns are dropped as the file is read and never written anywhere; only their "
+                     "header names are listed here.\n\n")
+        parts.append(_table(pd.DataFrame(result.dropped_columns).assign(file=lambda d: d["file"].map(lambda f: f.split("/")[-1]))))
+    if "format" in ledger:
+        parts.append("\n## Rows by input format\n")
+        parts.append(_table(ledger.groupby(["format", "state"]).size().rename("rows").reset_index()))
     if result.proposed_registry is not None:
         parts.append("\n## New district\n")
         parts.append("The registry does not know this district yet. Names were taken as written (case, spacing and "

@@ -113,3 +113,35 @@ def write_csv(path: Path, rows: list[list], delimiter: str = ";", encoding: str 
         for row in rows:
             w.writerow(["" if v is None else v for v in row])
     return path
+
+
+MONTHLY_HEADER = ["BULAN", "TAHUN", "KECAMATAN", "PUSKESMAS", "LAHIR HIDUP L", "LAHIR HIDUP P", "LAHIR MATI",
+                  "KEMATIAN NEONATAL 0-6 HARI", "KEMATIAN NEONATAL 7-28 HARI", "PENYEBAB NEONATAL - BBLR",
+                  "PENYEBAB NEONATAL - ASFIKSIA", "KEMATIAN POST NEONATAL", "PENYEBAB POST NEONATAL - PNEUMONIA",
+                  "KEMATIAN BAYI", "SASARAN PUSDATIN", "SASARAN PUSKESMAS", "KN LENGKAP"]
+
+
+def monthly_rows(rows: list[list], title: str = "LAPORAN BULANAN KIA KABUPATEN MUSI RAWAS UTARA TAHUN 2023") -> list[list]:
+    """rows: [bulan, tahun, kec, pkm, LH L, LH P, LM, neo 0-6, neo 7-28, BBLR, asf, post, pneu, bayi, sas P, sas PKM, KN]."""
+    return [[title], [], list(MONTHLY_HEADER)] + rows
+
+
+def monthly_row(month, pkm="Pauh", lm=20, lp=19, early=1, late=0, post=0, year=2023, **kw):
+    neo = early + late
+    row = [month, year, "Rawas Ilir", pkm, lm, lp, 0, early, late, neo, 0, post, post, neo + post, 40, 41, 37]
+    for k, v in kw.items():
+        row[MONTHLY_HEADER.index(k)] = v
+    return row
+
+
+LINELIST_HEADER = ["NO", "NAMA BAYI", "NAMA IBU", "NIK IBU", "ALAMAT", "NO HP", "JENIS KELAMIN", "TANGGAL LAHIR",
+                   "TANGGAL MENINGGAL", "UMUR", "PENYEBAB KEMATIAN", "PUSKESMAS"]
+
+
+def linelist_rows(deaths: list[list], title: str = "DAFTAR KEMATIAN BAYI KABUPATEN MUSI RAWAS UTARA TAHUN 2023") -> list[list]:
+    """deaths: [sex, date of birth, date of death, age text, cause, puskesmas]; fake personal data is added."""
+    rows = [[title], list(LINELIST_HEADER)]
+    for i, (sex, dob, dod, age, cause, pkm) in enumerate(deaths, start=1):
+        rows.append([i, f"Bayi Fiktif{i:03d}", f"Ibu Rekaan{i:03d}", f"99{i:014d}", f"Jalan Khayalan {i}",
+                     f"0899{i:08d}", sex, dob, dod, age, cause, pkm])
+    return rows

@@ -14,7 +14,7 @@ import yaml
 
 from ..config import VOCAB_DIR
 from ..errors import column_letter
-from ..privacy import personal_columns
+from ..privacy import is_personal_header, personal_columns
 from ..text import norm
 from ..vocab.causes import match_cause
 from ..vocab.layout import lookup
@@ -82,6 +82,11 @@ def detect(grid: Grid) -> str | None:
     return None
 
 
+def has_header(grid: Grid, kind: str) -> bool:
+    """Whether a header row of this kind (at least 3 known columns) is among the first 15 rows."""
+    return any(_score(row, kind) >= 3 for row in grid.rows[:15])
+
+
 def read_flat(grid: Grid, kind: str) -> FlatTable:
     """The header, field columns and body rows of a monthly report or line list."""
     fields = vocab(kind)["fields"]
@@ -101,7 +106,9 @@ def read_flat(grid: Grid, kind: str) -> FlatTable:
         if h is None or str(h).strip() == "":
             continue
         name = str(h).strip()
-        if j in drop:
+        known, _ = lookup(name, fields, fuzzy=False)
+        if j in drop and (is_personal_header(name) or not known):
+            # a field the tool reads (a cause text, say) is scrubbed when used, not dropped
             dropped_personal.append(name)
             continue
         key, rule = lookup(name, fields)
