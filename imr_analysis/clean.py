@@ -26,7 +26,7 @@ from .read.numbers import parse_number
 from .clean_flat import FlatContext, account_linelist, account_monthly, resolve_puskesmas, summarise_rules
 from .config import NEONATAL_MAX_DAYS
 from .schemas import SCHEMAS
-from .vocab.layout import layout, table_label
+from .vocab.layout import layout
 from .vocab.puskesmas import Registry
 
 GEO = ["province", "district", "kecamatan", "puskesmas"]
@@ -70,6 +70,7 @@ def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
                     skipped.append(str(child))
         else:
             files.append(path)
+    files = sorted(dict.fromkeys(files), key=lambda p: str(p))  # a fixed reading order, whatever the argument order
     if not files:
         raise InputError("no Excel workbook or CSV file was found.", Location(file=", ".join(map(str, paths))),
                          "give the annex workbooks (.xlsx) or CSV exports, or a folder that holds them.")
@@ -153,7 +154,7 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
     # Process data
     ledger_rows, cell_rows, sources, notes, problems = [], [], [], [], []
     proposals: dict[tuple[str, str], dict] = {}
-    seen_tables: dict[tuple, str] = {}
+    seen_rows: dict[tuple, tuple] = {}
     dropped: list[dict] = []
     ctx = FlatContext(registry, year, district, neonatal_max_days, proposals=proposals, problems=problems)
     for flat in flats:
@@ -174,25 +175,25 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
                             "blocks": 1, "used": True})
     for table in tables:
         t_year, t_district = _resolve_period(table, year, district, problems)
-        source = f"{Path(table.file).name}" + (f" / {table.sheet}" if table.sheet else "")
-        key = (table.kind, registry.district_name(t_district), t_year)
-        duplicate_of = seen_tables.get(key)
-        seen_tables.setdefault(key, source)
         sources.append({"table": table.kind, "year": t_year, "district": registry.district_name(t_district),
                         "file": table.file, "sheet": table.sheet, "title": table.title,
-                        "blocks": len(table.blocks), "used": duplicate_of is None})
+                        "blocks": len(table.blocks), "used": True})
         for col in table.columns:
             if col.rule:
                 notes.append({"file": table.file, "sheet": table.sheet, "table": table.kind, "year": t_year,
                               "column": col.letter, "header": col.header, "note": col.rule})
         for b, block in enumerate(table.blocks):
-            seen_rows: dict[str, int] = {}
             for body in block.rows:
                 entry, cells = _account_row(table, b, block.columns, body, t_year, t_district, registry,
-                                            proposals, duplicate_of, seen_rows, problems)
+                                            proposals, seen_rows, problems)
                 ledger_rows.append(entry)
                 cell_rows.extend(cells)
     ledger = pd.DataFrame(ledger_rows)
+    if sources and not ledger.empty:
+        counted = ledger[(ledger["row_kind"] == "data") & (ledger["state"] != "set_aside")]
+        used = set(zip(counted["file"], counted["sheet"], counted["table"]))
+        for src in sources:
+            src["used"] = (src["file"], src["sheet"], src["table"]) in used
     if "month" not in ledger:
         ledger["month"], ledger["format"] = pd.NA, "annex"
     ledger["month"] = ledger["month"].astype("Int64")
@@ -260,8 +261,8 @@ def _resolve_period(table: AnnexTable, year: int | None, district: str | None, p
 
 
 def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: BodyRow, year: int,
-                 district_raw: str, registry: Registry, proposals: dict, duplicate_of: str | None,
-                 seen_rows: dict[str, int], problems: list) -> tuple[dict, list[dict]]:
+                 district_raw: str, registry: Registry, proposals: dict, seen_rows: dict[tuple, tuple],
+                 problems: list) -> tuple[dict, list[dict]]:
     """One ledger entry for a body row, and its parsed cells (none when set aside)."""
     district = registry.district_name(district_raw)
     entry = {"file": table.file, "sheet": table.sheet, "row": body.row, "table": table.kind,
@@ -272,9 +273,6 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
     reasons: list[str] = []
     geo = {"province": registry.province(district_raw), "district": district, "kecamatan": "", "puskesmas": ""}
 
-    if duplicate_of:
-        reasons.append(f"this table ({table_label(table.kind)}, {district} {year}) was already read from "
-                       f"{duplicate_of}; rows are not counted twice")
     if body.kind == "total":
         reasons.append("district total row: kept as a reported value and checked against the sum of the Puskesmas rows")
     elif body.kind == "rate":
@@ -284,12 +282,6 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
         geo = resolve_puskesmas(ctx, district_raw, body.label, rules, reasons, table, body.row, year, body.kecamatan)
     entry["puskesmas"] = geo["puskesmas"]
 
-    if body.kind == "data" and geo["puskesmas"] and not reasons:
-        first = seen_rows.get(geo["puskesmas"])
-        if first is not None:
-            reasons.append(f"second row for {geo['puskesmas']} in this table (first at row {first}); not counted twice")
-        else:
-            seen_rows[geo["puskesmas"]] = body.row
 
     cells = []
     cell_rules: list[str] = []
@@ -317,6 +309,10 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
                 reasons.append(f"column {header}: negative count {value:g}; counts cannot be below 0, correct the cell")
                 problems.append(_problem("error", "negative_count", table, body, col, year, geo,
                                          f"column {header}: negative count {value:g}. The row is set aside; correct the cell."))
+            elif value > 1e7:
+                reasons.append(f"column {header}: implausibly large count (an ID number typed into a count cell?); correct the cell")
+                problems.append(_problem("error", "implausible_count", table, body, col, year, geo,
+                                         f"column {header}: implausibly large count. The row is set aside; correct the cell."))
             elif not float(value).is_integer():
                 reasons.append(f"column {header}: non-integer count {value:g}; counts must be whole numbers, correct the cell")
                 problems.append(_problem("error", "non_integer_count", table, body, col, year, geo,
@@ -330,11 +326,11 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
                       "raw": "" if raw is None else str(raw), "value": value, "decimals": _decimals(raw),
                       "used": True, "month": pd.NA, "format": "annex"})
     rules.extend(summarise_rules(cell_rules))
+    if body.kind == "data" and geo["puskesmas"] and not reasons:
+        _check_duplicate(table, columns, body, cells, district, year, geo, seen_rows, reasons, problems)
     if reasons:
         entry["state"], entry["reason"] = "set_aside", "; ".join(reasons)
         entry["rules"] = "; ".join(rules)
-        if duplicate_of:
-            return entry, []
         if body.kind == "data":  # kept for the table-total checks only, never counted
             for cell in cells:
                 cell["used"] = False
@@ -342,6 +338,31 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
     entry["state"] = "mapped" if rules else "kept"
     entry["rules"] = "; ".join(rules)
     return entry, cells
+
+
+def _check_duplicate(table: AnnexTable, columns: list[Column], body: BodyRow, cells: list[dict], district: str,
+                     year: int, geo: dict, seen: dict, reasons: list, problems: list) -> None:
+    """The same Puskesmas, year and columns read twice (same table or another file): the second is set aside.
+
+    When its numbers differ from the first, a 'conflicting_duplicate' warning asks which is right.
+    """
+    signature = tuple(sorted((c.measure, c.sex, c.age_group, c.cause, c.role) for c in columns if c.role != "ignored"))
+    key = (table.kind, district, year, geo["puskesmas"], signature)
+    values = tuple(c["value"] for c in sorted(cells, key=lambda c: c["column"]))
+    first = seen.get(key)
+    if first is None:
+        seen[key] = (table.file, table.sheet, body.row, values)
+        return
+    f_file, f_sheet, f_row, f_values = first
+    where = f"row {f_row}" if (f_file, f_sheet) == (table.file, table.sheet) else \
+        f"{Path(f_file).name}" + (f", sheet '{f_sheet}'" if f_sheet else "") + f", row {f_row}"
+    same = "the same numbers" if f_values == values else "DIFFERENT numbers"
+    reasons.append(f"second row for {geo['puskesmas']} {year} in this table (first at {where}, {same}); not counted twice")
+    if f_values != values:
+        problems.append({"severity": "warning", "check": "conflicting_duplicate", "file": table.file, "sheet": table.sheet,
+                         "row": body.row, "column": "", "year": year, "area": geo["puskesmas"],
+                         "message": f"{geo['puskesmas']} {year} appears twice with different numbers (first at {where}); "
+                                    "the first is counted: check which is right and remove the other."})
 
 
 def _problem(severity: str, check: str, table: AnnexTable, body: BodyRow, col: Column, year: int,

@@ -116,7 +116,27 @@ def find_tables(grid: Grid) -> list[AnnexTable]:
         tables.append(AnnexTable(kind, str(grid.file), grid.sheet, title, year, district, [block]))
     for table in tables:
         _assign_roles(table)
+        _check_required(table)
     return tables
+
+
+REQUIRED = {"births": [("live_births",)], "deaths": [("neonatal", "infant"), ("postneonatal", "infant")],
+            "causes": [("deaths",)], "child_causes": [("deaths",)], "kn": [("denominator",), ("kn1", "kn_lengkap")]}
+REQUIRED_WORDS = {"births": "HIDUP (live births)", "deaths": "NEONATAL and POST NEONATAL",
+                  "causes": "cause columns under PENYEBAB KEMATIAN NEONATAL / POST NEONATAL",
+                  "child_causes": "cause columns", "kn": "JUMLAH LAHIR HIDUP or SASARAN, and KN1 or KN LENGKAP"}
+
+
+def _check_required(table: AnnexTable) -> None:
+    """A table must have the columns its indicators need, or the user is told which are missing."""
+    measures = {c.measure for c in table.columns if c.role in ("count", "check", "pct")}
+    for options in REQUIRED[table.kind]:
+        if not measures & set(options):
+            raise InputError(
+                f"the table '{table.title[:80]}' has no {REQUIRED_WORDS[table.kind]} column under its header.",
+                table.location(table.blocks[0].title_row),
+                "check the header rows: the column titles must be as in the Profil (a typo too far from the usual "
+                "wording is not recognised); see imr_analysis/vocab/tables.yaml.")
 
 
 def _is_continuation(grid: Grid, title_index: int) -> bool:
@@ -364,6 +384,16 @@ def _assign_roles(table: AnnexTable) -> None:
     by_measure: dict[tuple[str, str], set[str]] = {}
     for col in counts:
         by_measure.setdefault((col.measure, col.role), set()).add(col.sex)
+    if table.kind in ("births", "deaths", "kn"):
+        for col in counts:
+            sexes = by_measure[(col.measure, col.role)]
+            if col.sex == "" and sexes & {"male", "female", "total"}:
+                block = next(b for b in table.blocks if col in b.columns)
+                raise InputError(
+                    f"column {col.letter} ('{col.header}') has no LAKI-LAKI / PEREMPUAN label above it while the other "
+                    f"'{col.measure}' columns do: the merged header looks shifted by one column.",
+                    table.location(block.title_row, col.letter),
+                    "in Excel, check that each sex label (LAKI-LAKI, PEREMPUAN, L+P) spans exactly the columns under it.")
     for col in counts:
         sexes = by_measure[(col.measure, col.role)]
         split = {"male", "female"} <= sexes
