@@ -8,6 +8,7 @@ Outputs in the processed folder (written atomically):
 * findings.csv        data-quality findings (severity, check, file, sheet, row, column, year, area, message)
 * reported_values.csv totals and rates as printed in the tables, for traceability
 * sources.csv         which table was read from which file and sheet
+* dropped_columns.csv columns not read (personal data, or not used), by header name only
 * cleaning_report.md  what was read, what changed and why, with counts
 * registry_proposed_<district>.csv  for a district the registry does not know yet
 """
@@ -59,6 +60,8 @@ def run_clean(paths: list[Path], out: Path, year: int | None = None, district: s
         io.write_csv(reported, stage / "reported_values.csv")
         io.write_csv(result.sources, stage / "sources.csv")
         io.write_csv(result.input_errors, stage / "input_errors.csv")
+        dropped = pd.DataFrame(result.dropped_columns, columns=["file", "sheet", "header", "why"])
+        io.write_csv(dropped, stage / "dropped_columns.csv")
         if result.proposed_registry is not None:
             for dist, group in result.proposed_registry.groupby("district"):
                 g = group.assign(aliases=group["aliases"].map(lambda a: "|".join(sorted(a))))

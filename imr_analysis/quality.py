@@ -282,7 +282,7 @@ def reconciliation(cells: pd.DataFrame) -> pd.DataFrame:
         for fmt, other in sel[sel["compared"]].groupby("format"):
             o = other.groupby(["district", "year", "puskesmas"]).agg(n=("value", "sum"), file=("file", "first"),
                                                                       sheet=("sheet", "first"))
-            j = o.join(counted, how="outer", rsuffix="_counted")
+            j = o.merge(counted, left_index=True, right_index=True, how="outer", suffixes=("", "_counted"))
             j = j[j.index.get_level_values("year").isin(set(other["year"]))]
             for (district, year, pkm), r in j.iterrows():
                 a, b = (0 if pd.isna(r["n"]) else r["n"]), (0 if pd.isna(r["n_counted"]) else r["n_counted"])

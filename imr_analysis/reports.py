@@ -435,6 +435,16 @@ class DataQualityReport(_Report):
         return f[cols].rename(columns={c: t(c, self.lang) for c in ("severity", "check", "file", "sheet", "row", "column",
                                                                    "year", "area", "message")}).reset_index(drop=True)
 
+    def dropped_columns(self) -> pd.DataFrame:
+        """Columns not read, by header name only: personal data (dropped at read time) and unused columns."""
+        path = self.processed / "dropped_columns.csv"
+        d = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False) if path.exists() else pd.DataFrame()
+        if d.empty:
+            return pd.DataFrame({t("message", self.lang): ["-"]})
+        d = d.assign(file=d["file"].map(lambda f: Path(f).name))
+        return d.rename(columns={"file": t("file", self.lang), "sheet": t("sheet", self.lang),
+                                 "header": t("column", self.lang), "why": t("reason", self.lang)})
+
     def tables_received(self) -> pd.DataFrame:
         """Which tables each Puskesmas has, per year: the number of rows used (0 = not received)."""
         led = self._ledger()
