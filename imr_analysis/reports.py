@@ -325,7 +325,7 @@ class TrendReport(_Report):
     def puskesmas_trends(self) -> pd.DataFrame:
         """AKB trend per Puskesmas (few deaths each: most are not significant)."""
         tt = trends.trend_table(self._district_data(), "puskesmas")
-        tt = self._keep_table("puskesmas_trends", tt[(tt["indicator"] == "imr")])
+        tt = self._keep_table("puskesmas_trends", tt[(tt["indicator"] == "imr")].sort_values("area"))
         tt = tt.assign(ci=[fmt_ci(lo, hi, self.lang) for lo, hi in zip(tt["apc_lower_95"], tt["apc_upper_95"])])
         return summaries.present(tt, self.lang, {"area": ("puskesmas", None), "apc": ("apc", 1), "ci": ("ci_95", None),
                                                  "p_value": ("p_value", 3), "model": ("model", None),

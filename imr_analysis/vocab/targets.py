@@ -22,23 +22,29 @@ def join_targets(indicators: pd.DataFrame) -> pd.DataFrame:
 
     A target applies to a data year between ``applies_from`` and ``applies_to`` (blank = open).
     ``meets_target`` is value <= target for mortality ('at_most') and value >= target for
-    coverage ('at_least'); missing where the value or the target is missing.
+    coverage ('at_least'); missing where the value or the target is missing. Vectorised (numpy).
     """
     t = targets()
     out = indicators.copy()
-    out["target"] = np.nan
-    out["target_source"] = pd.Series(pd.NA, index=out.index, dtype="string")
-    out["meets_target"] = pd.Series(pd.NA, index=out.index, dtype="boolean")
+    ind = out["indicator"].to_numpy()
+    years = out["year"].to_numpy(dtype=float)
+    values = out["value"].to_numpy(dtype=float)
+    target = np.full(len(out), np.nan)
+    source = np.full(len(out), None, dtype=object)
+    at_most = np.zeros(len(out), dtype=bool)
     for _, row in t.iterrows():
-        years = out["year"]
-        applies = out["indicator"].eq(row["indicator"])
+        applies = ind == row["indicator"]
         if pd.notna(row["applies_from"]):
             applies &= years >= row["applies_from"]
         if pd.notna(row["applies_to"]):
             applies &= years <= row["applies_to"]
-        out.loc[applies, "target"] = float(row["target"])
-        out.loc[applies, "target_source"] = row["source"]
-        values = out.loc[applies, "value"]
-        meets = values <= row["target"] if row["comparison"] == "at_most" else values >= row["target"]
-        out.loc[applies, "meets_target"] = meets.where(values.notna()).astype("boolean")
+        target[applies] = float(row["target"])
+        source[applies] = row["source"]
+        at_most[applies] = row["comparison"] == "at_most"
+    meets = np.where(at_most, values <= target, values >= target)
+    known = np.isfinite(values) & np.isfinite(target)
+    out["target"] = target
+    out["target_source"] = pd.array(source, dtype="string")
+    out["meets_target"] = pd.array(np.where(known, meets, False), dtype="boolean")
+    out.loc[~known, "meets_target"] = pd.NA
     return out
