@@ -4,6 +4,7 @@
     python3 dev.py run      # set up, then run the main job on the bundled sample data
     python3 dev.py test     # set up, then run every test (library tests and nbval)
     python3 dev.py regen    # set up, then regenerate the stored notebook outputs (nbval baseline)
+    python3 dev.py bench    # set up, then run the benchmarks (they print figures; not tests)
     python3 dev.py setup    # only set up the environment
 
 Needs nothing but Python 3.11 or newer. The environment is installed from
@@ -63,7 +64,7 @@ def _run(args: list[str]) -> int:
 
 def main(argv: list[str]) -> int:
     command, extra = (argv[0], argv[1:]) if argv else ("", [])
-    if command not in {"run", "test", "regen", "setup"}:
+    if command not in {"run", "test", "regen", "setup", "bench"}:
         print(__doc__)
         return 2
     setup()
@@ -71,6 +72,8 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "run":
         return _run([str(BIN / "imr-analysis"), "run", *extra])
+    if command == "bench":
+        return _run([str(PY), str(ROOT / "benchmarks" / "run.py"), *extra])
     if command == "regen":
         return _run([str(PY), str(ROOT / "scripts" / "regenerate_notebooks.py"), *extra])
     return _run([str(PY), "-m", "pytest", *extra])

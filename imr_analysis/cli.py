@@ -150,6 +150,23 @@ def cmd_funnel(args) -> int:
     return 0
 
 
+def cmd_synth(args) -> int:
+    """Seeded synthetic data at national scale (canonical Parquet tables, or annex workbooks)."""
+    from . import synth
+    from .batch import parse_years
+
+    years = parse_years(args.years) or list(range(2015, 2025))
+    tables = synth.canonical(args.districts, args.puskesmas, years, args.monthly, args.seed)
+    if args.format == "canonical":
+        paths = synth.write_canonical(tables, args.out)
+    else:
+        paths = synth.write_annex(tables, args.out, args.max_workbooks)
+    rows = len(tables["births"]) // 2
+    print(f"{args.districts} districts, {args.puskesmas} Puskesmas, {years[0]}-{years[-1]}: {rows:,} Puskesmas-"
+          f"{'months' if args.monthly else 'years'}; {len(paths)} files written to {args.out}")
+    return 0
+
+
 def cmd_run(args) -> int:
     """The main job: clean the raw data, then run the report notebooks for every year with papermill."""
     from .batch import parse_years, run_batch, summary_table
@@ -211,6 +228,17 @@ def build_parser() -> argparse.ArgumentParser:
     fu.add_argument("--overdispersion", action="store_true", help="random-effects limits (DerSimonian-Laird tau^2)")
     fu.add_argument("--out", help="write to FILE.csv or FILE.xlsx instead of printing")
     fu.set_defaults(func=cmd_funnel)
+
+    sy = sub.add_parser("synth", help="seeded synthetic data at national scale, for benchmarks")
+    sy.add_argument("--districts", type=int, default=514)
+    sy.add_argument("--puskesmas", type=int, default=10000)
+    sy.add_argument("--years", default="2015-2024")
+    sy.add_argument("--monthly", action="store_true", help="one row per Puskesmas and month")
+    sy.add_argument("--out", type=Path, required=True)
+    sy.add_argument("--format", choices=["canonical", "annex"], default="canonical")
+    sy.add_argument("--max-workbooks", type=int, help="annex format: stop after this many workbooks")
+    sy.add_argument("--seed", type=int, default=1)
+    sy.set_defaults(func=cmd_synth)
 
     r = sub.add_parser("run", help="the main job: clean the raw data and run the yearly report notebooks")
     r.add_argument("--years", help="e.g. 2019-2024 or 2021,2023 (default: every year with data)")

@@ -18,19 +18,20 @@ def targets() -> pd.DataFrame:
 
 
 def join_targets(indicators: pd.DataFrame) -> pd.DataFrame:
-    """Add ``target``, ``target_source`` and ``meets_target`` to an indicator table.
+    """Add ``target``, ``target_source`` and ``meets_target`` to an indicator table (in place, returned).
 
     A target applies to a data year between ``applies_from`` and ``applies_to`` (blank = open).
     ``meets_target`` is value <= target for mortality ('at_most') and value >= target for
     coverage ('at_least'); missing where the value or the target is missing. Vectorised (numpy).
     """
     t = targets()
-    out = indicators.copy()
+    out = indicators
     ind = out["indicator"].to_numpy()
     years = out["year"].to_numpy(dtype=float)
     values = out["value"].to_numpy(dtype=float)
     target = np.full(len(out), np.nan)
-    source = np.full(len(out), None, dtype=object)
+    source = np.full(len(out), -1, dtype=np.int64)
+    sources = list(dict.fromkeys(t["source"]))
     at_most = np.zeros(len(out), dtype=bool)
     for _, row in t.iterrows():
         applies = ind == row["indicator"]
@@ -39,12 +40,11 @@ def join_targets(indicators: pd.DataFrame) -> pd.DataFrame:
         if pd.notna(row["applies_to"]):
             applies &= years <= row["applies_to"]
         target[applies] = float(row["target"])
-        source[applies] = row["source"]
+        source[applies] = sources.index(row["source"])
         at_most[applies] = row["comparison"] == "at_most"
     meets = np.where(at_most, values <= target, values >= target)
     known = np.isfinite(values) & np.isfinite(target)
     out["target"] = target
-    out["target_source"] = pd.array(source, dtype="string")
-    out["meets_target"] = pd.array(np.where(known, meets, False), dtype="boolean")
-    out.loc[~known, "meets_target"] = pd.NA
+    out["target_source"] = pd.Categorical.from_codes(source, categories=sources)
+    out["meets_target"] = pd.arrays.BooleanArray(np.where(known, meets, False), ~known)
     return out

@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Benchmarks: they print figures and play no part in test pass/fail.
+
+    python3 dev.py bench              # all of them
+    python3 dev.py bench a b          # some: a indicators, b ingestion, c batch
+
+(a) Indicators with CIs for every Puskesmas x year and every district x year from 1.2 million
+    synthetic Puskesmas-months, against a floor: a plain pandas groupby-sum of the same numerators
+    and denominators, in the same process. Targets: <= 3x the floor and under 10 s; peak memory < 3 GB.
+(b) Ingestion: synthetic annex workbooks cleaned per second, python-calamine against openpyxl
+    (the default engine is the faster one that reads the same values).
+(c) The batch on the sample data: serial against --jobs 2. Target: --jobs 2 <= 0.65x serial.
+(d) Peak memory (resident set) of each, measured in its own process.
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def bench_indicators() -> dict:
+    import pandas as pd
+
+    from imr_analysis import synth
+    from imr_analysis.indicators import LEVELS, indicators_for_levels
+
+    t0 = time.perf_counter()
+    tables = synth.canonical(514, 10000, range(2015, 2025), monthly=True, seed=1)
+    generate = time.perf_counter() - t0
+    rows = len(tables["births"]) // 2
+
+    def floor():
+        for level in ("puskesmas", "district"):
+            keys = LEVELS[level] + ["year"]
+            tables["births"].groupby(keys, observed=True)[["live_births", "stillbirths"]].sum()
+            tables["deaths"].groupby(keys + ["age_group"], observed=True)["deaths"].sum()
+            tables["deaths_by_cause"].groupby(keys + ["age_group", "cause"], observed=True)["deaths"].sum()
+            tables["neonatal_visits"].groupby(keys + ["visit"], observed=True)[["visits", "denominator"]].sum()
+
+    def full():
+        return list(indicators_for_levels(tables, ("puskesmas", "district"), cause_grouping="report_group").values())
+
+    floor_s = min(_timed(floor) for _ in range(2))
+    full_s, out = None, None
+    for _ in range(2):
+        t = time.perf_counter()
+        out = full()
+        elapsed = time.perf_counter() - t
+        full_s = elapsed if full_s is None else min(full_s, elapsed)
+    return {"rows": rows, "generate_s": generate, "floor_s": floor_s, "indicators_s": full_s,
+            "ratio": full_s / floor_s, "output_rows": sum(len(o) for o in out), "peak_mb": _peak_mb()}
+
+
+def _timed(fn) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def bench_ingestion(workbooks: int = 30) -> dict:
+    import pandas as pd
+
+    from imr_analysis import synth
+    from imr_analysis.clean import clean
+
+    tmp = Path(tempfile.mkdtemp(prefix="imr-bench-annex-"))
+    tables = synth.canonical(514, 10000, [2023], monthly=False, seed=2)
+    paths = synth.write_annex(tables, tmp, max_workbooks=workbooks)
+    result = {}
+    frames = {}
+    for engine in ("calamine", "openpyxl"):
+        t = time.perf_counter()
+        r = clean([tmp], engine=engine)
+        elapsed = time.perf_counter() - t
+        result[engine] = {"seconds": elapsed, "workbooks_per_s": len(paths) / elapsed}
+        frames[engine] = r.tables
+    same = all(frames["calamine"][n].drop(columns=["source_file", "source_sheet", "source_row"]).equals(
+        frames["openpyxl"][n].drop(columns=["source_file", "source_sheet", "source_row"])) for n in frames["calamine"])
+    result.update({"workbooks": len(paths), "puskesmas_rows": int(len(frames["calamine"]["births"]) // 2),
+                   "same_values": same, "speedup_calamine": result["openpyxl"]["seconds"] / result["calamine"]["seconds"],
+                   "peak_mb": _peak_mb()})
+    return result
+
+
+def bench_batch() -> dict:
+    out = {}
+    for jobs in (1, 2):
+        tmp = Path(tempfile.mkdtemp(prefix=f"imr-bench-batch{jobs}-"))
+        t = time.perf_counter()
+        proc = subprocess.run([PY, "-m", "imr_analysis", "run", "--out", str(tmp / "reports"), "--processed",
+                               str(tmp / "processed"), "--jobs", str(jobs)], capture_output=True, text=True)
+        elapsed = time.perf_counter() - t
+        if proc.returncode != 0:
+            raise SystemExit(f"batch with --jobs {jobs} failed:\n{proc.stderr[-2000:]}")
+        out[f"jobs{jobs}_s"] = elapsed
+    out["ratio"] = out["jobs2_s"] / out["jobs1_s"]
+    out["speedup"] = out["jobs1_s"] / out["jobs2_s"]
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return out
+
+
+BENCHES = {"a": bench_indicators, "b": bench_ingestion, "c": bench_batch}
+
+
+def main(args: list[str]) -> int:
+    if args and args[0] == "--child":
+        print(json.dumps(BENCHES[args[1]]()))
+        return 0
+    chosen = [a for a in args if a in BENCHES] or list(BENCHES)
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {sys.platform}")
+    results = {}
+    for key in chosen:
+        proc = subprocess.run([PY, __file__, "--child", key], capture_output=True, text=True, cwd=ROOT)
+        if proc.returncode != 0:
+            print(f"({key}) failed:\n{proc.stderr[-3000:]}")
+            return 1
+        results[key] = json.loads(proc.stdout.strip().splitlines()[-1])
+        report(key, results[key])
+    return 0
+
+
+def report(key: str, r: dict) -> None:
+    if key == "a":
+        ok = r["ratio"] <= 3 and r["indicators_s"] < 10
+        print(f"(a) indicators, {r['rows']:,} Puskesmas-months -> {r['output_rows']:,} indicator rows "
+              f"(Puskesmas x year and district x year, with CIs and targets)")
+        print(f"    floor (groupby-sum) {r['floor_s']:.2f} s; indicators {r['indicators_s']:.2f} s; "
+              f"ratio {r['ratio']:.2f}x (target <= 3x and < 10 s: {'met' if ok else 'MISSED'})")
+        print(f"(d) peak memory of (a): {r['peak_mb']:.0f} MB (target < 3,000 MB: {'met' if r['peak_mb'] < 3000 else 'MISSED'}); "
+              f"data generation {r['generate_s']:.1f} s")
+    elif key == "b":
+        print(f"(b) ingestion of {r['workbooks']} annex workbooks ({r['puskesmas_rows']} Puskesmas rows): "
+              f"calamine {r['calamine']['workbooks_per_s']:.1f} workbooks/s ({r['calamine']['seconds']:.2f} s), "
+              f"openpyxl {r['openpyxl']['workbooks_per_s']:.1f} workbooks/s ({r['openpyxl']['seconds']:.2f} s); "
+              f"calamine {r['speedup_calamine']:.2f}x faster; same values: {r['same_values']}")
+        print(f"(d) peak memory of (b): {r['peak_mb']:.0f} MB")
+    elif key == "c":
+        ok = r["ratio"] <= 0.65
+        print(f"(c) batch on the sample (8 notebooks): serial {r['jobs1_s']:.1f} s, --jobs 2 {r['jobs2_s']:.1f} s; "
+              f"ratio {r['ratio']:.2f} (speed-up {r['speedup']:.2f}x; target <= 0.65: {'met' if ok else 'MISSED'})")
+        print(f"(d) peak memory of (c): {r['peak_mb']:.0f} MB (largest single process: batch runner or a notebook kernel)")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
