@@ -108,11 +108,22 @@ def _execute(job: Job, show_code: bool, retries: int = 2) -> JobResult:
         except PapermillExecutionError as exc:
             status, error = "failed", f"{exc.ename}: {str(exc.evalue).splitlines()[0] if exc.evalue else ''}"
             break
-        except (RuntimeError, TimeoutError, OSError) as exc:  # kernel did not start (port race, timeout)
-            status, error = "failed", f"the notebook kernel could not start ({type(exc).__name__}: {exc})"
+        except Exception as exc:  # the kernel did not start: ZMQ port race, start timeout, dead kernel
+            if not _kernel_start_problem(exc):
+                raise
+            status, error = "failed", (f"the notebook kernel could not start after {attempt + 1} tries "
+                                       f"({type(exc).__name__}: {exc}); check that ipykernel is installed in this environment")
             time.sleep(1 + attempt)
     html_path = _to_html(job.output, show_code) if job.output.exists() else None
     return JobResult(job.name, status, time.perf_counter() - start, job.output, html_path, error)
+
+
+def _kernel_start_problem(exc: Exception) -> bool:
+    """Errors worth a retry: ZMQ address in use, kernel start timeouts, a kernel that died at start."""
+    name = type(exc).__name__
+    text = str(exc).lower()
+    return (name in ("ZMQError", "TimeoutError", "DeadKernelError", "RuntimeError") or "kernel" in text
+            or "address already in use" in text or isinstance(exc, (OSError, TimeoutError)))
 
 
 def _to_html(notebook: Path, show_code: bool) -> Path:
@@ -126,11 +137,19 @@ def _to_html(notebook: Path, show_code: bool) -> Path:
     return path
 
 
+def _slug(name: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in name.lower()).strip("_")
+
+
 def plan(years: list[int] | None, raw: list[Path], district: str | None, out: Path, lang: str,
-         processed: Path, report=None) -> tuple[list[Job], str, list[int]]:
-    """Clean, check every parameter, and list the notebook runs, before any notebook starts."""
+         processed: Path, report=None, districts: list[str] | None = None) -> tuple[list[Job], list[str], list[int]]:
+    """Clean, check every parameter, and list the notebook runs, before any notebook starts.
+
+    One district (``district``, or the only one in the data): reports/<year>/... . Several
+    (``districts``: names, or ['all']): reports/<district>/<year>/... for every district x year.
+    """
     from .pipeline import run_clean
-    from .summaries import resolve_district, years as data_years
+    from .summaries import districts as data_districts, resolve_district, years as data_years
 
     check_lang(lang)
     run = run_clean(raw, processed, keep_going=True)
@@ -143,42 +162,58 @@ def plan(years: list[int] | None, raw: list[Path], district: str | None, out: Pa
     if all(t.empty for t in tables.values()):
         raise InputError("no usable annex table was found in the raw data.", fix="see the input errors above.")
     try:
-        district = resolve_district(tables, district)
+        if districts:
+            chosen_districts = data_districts(tables) if districts == ["all"] else \
+                [resolve_district(tables, d) for d in districts]
+        else:
+            chosen_districts = [resolve_district(tables, district)]
     except ValueError as exc:
-        raise InputError(str(exc), fix="pass --district with one of those names.") from None
-    available = sorted(set(data_years(tables, district)) | {int(y) for y in errors["year"].dropna()})
-    chosen = years or available
-    unknown = [y for y in chosen if y not in available]
-    if unknown:
-        raise InputError(f"no data for {', '.join(map(str, unknown))} in {district} (years with data or files: "
-                         f"{', '.join(map(str, available))}).", fix="choose years from that list with --years.")
-    common = {"district": district, "lang": lang, "processed_dir": str(processed)}
+        raise InputError(str(exc), fix="pass --district / --districts with names from that list.") from None
+    nested = bool(districts)
     jobs = [Job("data_quality", NOTEBOOKS["quality"], out / "data_quality" / "data_quality.ipynb",
                 {"processed_dir": str(processed), "lang": lang, "run_cleaning": False})]
-    for year in chosen:
-        jobs.append(Job(str(year), NOTEBOOKS["annual"], out / str(year) / "annual_report.ipynb",
-                        {**common, "year": year, "output_dir": str(out / str(year))}))
-    jobs.append(Job("trends", NOTEBOOKS["trends"], out / "trends" / "trends.ipynb",
-                    {**common, "start_year": min(chosen), "end_year": max(chosen), "output_dir": str(out / "trends")}))
-    return jobs, district, chosen
+    all_years: set[int] = set()
+    for name in chosen_districts:
+        available = sorted(set(data_years(tables, name)) | {int(y) for y in errors["year"].dropna()})
+        chosen = years or available
+        unknown = [y for y in chosen if y not in available]
+        if unknown:
+            raise InputError(f"no data for {', '.join(map(str, unknown))} in {name} (years with data or files: "
+                             f"{', '.join(map(str, available))}).", fix="choose years from that list with --years.")
+        base = out / _slug(name) if nested else out
+        label = f"{name} " if nested else ""
+        common = {"district": name, "lang": lang, "processed_dir": str(processed)}
+        for year in chosen:
+            jobs.append(Job(f"{label}{year}", NOTEBOOKS["annual"], base / str(year) / "annual_report.ipynb",
+                            {**common, "year": year, "output_dir": str(base / str(year))}))
+        jobs.append(Job(f"{label}trends", NOTEBOOKS["trends"], base / "trends" / "trends.ipynb",
+                        {**common, "start_year": min(chosen), "end_year": max(chosen), "output_dir": str(base / "trends")}))
+        all_years |= set(chosen)
+    return jobs, chosen_districts, sorted(all_years)
 
 
 def run_batch(years: list[int] | None = None, raw: list[Path] | None = None, district: str | None = None,
               out: Path | None = None, lang: str = "id", jobs: int = 1, processed: Path | None = None,
-              show_code: bool = False, report_cleaning=None) -> BatchResult:
+              show_code: bool = False, report_cleaning=None, districts: list[str] | None = None,
+              scheduler: str | None = None) -> BatchResult:
     """The main job. Returns every notebook's status; the caller decides the exit code.
 
     ``report_cleaning`` is called with the cleaning run before any notebook starts (the CLI prints it).
+    ``jobs``: notebooks run at once in separate processes on this machine. ``scheduler``: the address
+    of a Dask distributed scheduler (tcp://host:port) whose workers run the notebooks instead; they
+    must see the same project folder and output folder (a shared drive) and have imr-analysis installed.
     """
     started = time.perf_counter()
     out = Path(out or config.REPORTS_DIR).resolve()
     processed = Path(processed or config.PROCESSED_DIR).resolve()
     raw = [Path(p) for p in (raw or [config.RAW_DIR])]
-    planned, district, chosen = plan(years, raw, district, out, lang, processed, report_cleaning)
+    planned, chosen_districts, chosen = plan(years, raw, district, out, lang, processed, report_cleaning, districts)
     _kernel_dir(out)
     result = BatchResult(out)
     bar = tqdm(total=len(planned), desc="notebooks", unit="nb", file=sys.stderr, disable=None)
-    if jobs <= 1:
+    if scheduler:
+        result.results = _run_on_dask(scheduler, planned, show_code, bar)
+    elif jobs <= 1:
         for job in planned:
             result.results.append(_execute(job, show_code))
             bar.update()
@@ -191,9 +226,34 @@ def run_batch(years: list[int] | None = None, raw: list[Path] | None = None, dis
     bar.close()
     order = {j.name: i for i, j in enumerate(planned)}
     result.results.sort(key=lambda r: order[r.name])
-    result.index = write_index(result, district, chosen, processed)
+    label = ", ".join(chosen_districts) if len(chosen_districts) <= 3 else f"{len(chosen_districts)} districts"
+    result.index = write_index(result, label, chosen, processed)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _run_on_dask(address: str, planned: list[Job], show_code: bool, bar) -> list[JobResult]:
+    """Send every notebook run to the workers of a Dask distributed cluster and collect the results."""
+    try:
+        from distributed import Client, as_completed as dask_completed
+    except ImportError:
+        raise InputError("--scheduler needs Dask distributed, an optional extra.",
+                         fix="install it with: pip install 'imr-analysis[distributed]'") from None
+    try:
+        client = Client(address, timeout="20s")
+    except OSError as exc:
+        raise InputError(f"no Dask scheduler answered at {address} ({exc}).",
+                         fix="start one (dask scheduler; dask worker tcp://HOST:8786) or check the address.") from None
+    results = []
+    try:
+        futures = [client.submit(_execute, job, show_code, pure=False, key=f"imr-{i}-{job.name}")
+                   for i, job in enumerate(planned)]
+        for future in dask_completed(futures):
+            results.append(future.result())
+            bar.update()
+    finally:
+        client.close()
+    return results
 
 
 def write_index(result: BatchResult, district: str, years: list[int], processed: Path) -> Path:
@@ -224,6 +284,7 @@ def write_index(result: BatchResult, district: str, years: list[int], processed:
 </head>
 <body>
 <h1>Kematian bayi / Infant mortality: {html.escape(district)}, {min(years)}&ndash;{max(years)}</h1>
+<p>{len(result.results)} reports, {len(result.failed)} failed.</p>
 <table>
 <thead><tr><th>report</th><th>status</th><th>duration</th><th>outputs</th></tr></thead>
 <tbody>
@@ -241,9 +302,10 @@ def write_index(result: BatchResult, district: str, years: list[int], processed:
 
 
 def summary_table(result: BatchResult) -> str:
-    lines = [f"{'report':<14}{'status':<9}{'seconds':>8}  output"]
+    width = max([14] + [len(r.name) + 2 for r in result.results])
+    lines = [f"{'report':<{width}}{'status':<9}{'seconds':>8}  output"]
     for r in result.results:
-        lines.append(f"{r.name:<14}{r.status:<9}{r.seconds:>8.1f}  {r.html or r.output}")
+        lines.append(f"{r.name:<{width}}{r.status:<9}{r.seconds:>8.1f}  {r.html or r.output}")
         if r.error:
-            lines.append(f"{'':<14}  error: {r.error}")
+            lines.append(f"{'':<{width}}  error: {r.error}")
     return "\n".join(lines)

@@ -171,9 +171,10 @@ def cmd_run(args) -> int:
     """The main job: clean the raw data, then run the report notebooks for every year with papermill."""
     from .batch import parse_years, run_batch, summary_table
 
+    districts = [d.strip() for d in args.districts.split(",")] if args.districts else None
     result = run_batch(years=parse_years(args.years), raw=args.raw, district=args.district, out=args.out,
                        lang=args.lang, jobs=args.jobs, processed=args.processed, show_code=args.show_code,
-                       report_cleaning=_print_clean_summary)
+                       report_cleaning=_print_clean_summary, districts=districts, scheduler=args.scheduler)
     print(summary_table(result))
     print(f"\n{len(result.results) - len(result.failed)} of {len(result.results)} notebooks ran in {result.seconds:.1f} s "
           f"(--jobs {args.jobs}).")
@@ -244,6 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--years", help="e.g. 2019-2024 or 2021,2023 (default: every year with data)")
     r.add_argument("--raw", nargs="+", type=Path, default=[config.RAW_DIR], help="raw files or folders (default data/raw)")
     r.add_argument("--district", help="default: the only district in the data")
+    r.add_argument("--districts", help="'all' or NAME,NAME: every district x year, in reports/<district>/<year>/")
+    r.add_argument("--scheduler", help="tcp://host:port of a Dask scheduler to run the notebooks on (optional extra)")
     r.add_argument("--out", type=Path, default=config.REPORTS_DIR, help="reports folder (default reports/)")
     r.add_argument("--lang", choices=["id", "en"], default="id")
     r.add_argument("--jobs", type=int, default=1, help="notebooks run at once, in separate processes")

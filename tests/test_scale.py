@@ -1,0 +1,86 @@
+"""Scale: the seeded generator, many districts in one batch, and the Dask scale-out."""
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT
+from imr_analysis import synth
+from imr_analysis.clean import clean
+from imr_analysis.indicators import compute_indicators, indicators_for_levels
+
+
+def test_synthetic_data_are_seeded_and_realistic():
+    a = synth.canonical(20, 300, range(2020, 2023), monthly=True, seed=7)
+    b = synth.canonical(20, 300, range(2020, 2023), monthly=True, seed=7)
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name])
+    assert len(a["births"]) == 300 * 3 * 12 * 2 and a["births"]["puskesmas"].nunique() == 300
+    assert a["births"]["district"].nunique() == 20
+    imr = compute_indicators(a, level="district")
+    imr = imr[imr["indicator"] == "imr"]
+    assert 8 < imr["numerator"].sum() / imr["denominator"].sum() * 1000 < 30      # around 17 per 1,000
+    c = synth.canonical(20, 300, range(2020, 2023), monthly=True, seed=8)
+    assert not a["births"]["live_births"].equals(c["births"]["live_births"])
+
+
+def test_levels_from_one_aggregation_equal_direct_computation():
+    t = synth.canonical(6, 40, range(2021, 2024), monthly=True, seed=3)
+    direct = compute_indicators(t, level="kecamatan")
+    via = indicators_for_levels(t, ("kecamatan",))["kecamatan"]
+    keys = ["indicator", "year", "area", "sex", "age_group", "cause"]
+    m = direct.merge(via, on=keys, suffixes=("", "_v"))
+    assert len(m) == len(direct) == len(via)
+    assert (m["numerator"] == m["numerator_v"]).all() and ((m["value"] - m["value_v"]).abs().fillna(0) < 1e-9).all()
+
+
+def test_annex_workbooks_clean_back_to_the_generated_counts(tmp_path):
+    t = synth.canonical(3, 12, [2023], monthly=False, seed=5)
+    paths = synth.write_annex(t, tmp_path)
+    assert len(paths) == 3
+    result = clean([tmp_path])
+    assert (result.ledger.loc[result.ledger["row_kind"] == "data", "state"] != "set_aside").all()
+    assert result.tables["deaths"]["deaths"].sum() == t["deaths"]["deaths"].sum()
+    assert result.tables["births"]["live_births"].sum() == t["births"]["live_births"].sum()
+    assert result.tables["deaths_by_cause"]["deaths"].sum() == t["deaths_by_cause"]["deaths"].sum()
+
+
+def _run(*args):
+    return subprocess.run([sys.executable, "-m", "imr_analysis", *map(str, args)], capture_output=True, text=True)
+
+
+def test_synth_command(tmp_path):
+    r = _run("synth", "--districts", "3", "--puskesmas", "30", "--years", "2022-2023", "--monthly", "--out", tmp_path / "c")
+    assert r.returncode == 0 and "720 Puskesmas-months" in r.stdout  # 30 x 2 years x 12 months
+    assert pd.read_parquet(tmp_path / "c" / "births.parquet")["month"].max() == 12
+
+
+def test_every_district_in_one_batch(tmp_path):
+    raw = tmp_path / "raw"
+    synth.write_annex(synth.canonical(2, 8, [2023], seed=11), raw)
+    r = _run("run", "--raw", raw, "--districts", "all", "--out", tmp_path / "rep", "--processed", tmp_path / "p", "--jobs", "2")
+    assert r.returncode == 0, r.stdout + r.stderr
+    for d in ("sintetis_001", "sintetis_002"):
+        assert (tmp_path / "rep" / d / "2023" / "annual_report.html").exists()
+        assert (tmp_path / "rep" / d / "trends" / "trends.html").exists()
+    index = (tmp_path / "rep" / "index.html").read_text()
+    assert "sintetis_001/2023/annual_report.html" in index and "sintetis_002/2023/annual_report.html" in index
+    bad = _run("run", "--raw", raw, "--districts", "Sintetis 001,Nowhere", "--out", tmp_path / "r2", "--processed", tmp_path / "p2")
+    assert bad.returncode == 2 and "Nowhere" in bad.stderr
+
+
+def test_batch_on_a_dask_cluster(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        r = _run("run", "--years", "2023", "--scheduler", cluster.scheduler_address, "--out", tmp_path / "rep",
+                 "--processed", tmp_path / "p")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (tmp_path / "rep" / "2023" / "annual_report.html").exists()
+    assert (tmp_path / "rep" / "trends" / "trends.html").exists()
+    assert "3 of 3 notebooks ran" in r.stdout
+
+
+def test_unreachable_scheduler_is_a_clear_error(tmp_path):
+    r = _run("run", "--years", "2023", "--scheduler", "tcp://127.0.0.1:9", "--out", tmp_path / "rep", "--processed", tmp_path / "p")
+    assert r.returncode == 2 and "no Dask scheduler answered" in r.stderr and "Traceback" not in r.stderr
