@@ -218,8 +218,10 @@ def run_batch(years: list[int] | None = None, raw: list[Path] | None = None, dis
             result.results.append(_execute(job, show_code))
             bar.update()
     else:
+        # the trend reports take longest: start them first so no worker waits alone at the end
+        queue = sorted(planned, key=lambda j: j.notebook != NOTEBOOKS["trends"])
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(_execute, job, show_code): job for job in planned}
+            futures = {pool.submit(_execute, job, show_code): job for job in queue}
             for future in as_completed(futures):
                 result.results.append(future.result())
                 bar.update()
