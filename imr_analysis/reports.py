@@ -113,21 +113,16 @@ class AnnualReport(_Report):
         if pd.isna(r["value"]):
             deaths = "kematian bayi" if self.lang == "id" else "infant deaths"
             return Markdown(f"**{r['numerator']:.0f} {deaths}** ({self.year}). {t('no_births_note', self.lang)}")
-        ci = fmt_ci(r["lower_95"], r["upper_95"], self.lang)
-        if self.lang == "id":
-            text = (f"AKB {self.year}: **{rate_text(r['value'], 'id')}** ({r['numerator']:.0f} kematian dari "
-                    f"{fmt(r['denominator'], 'id', 0)} lahir hidup; IK 95% {ci}). ")
-            if pd.notna(r["target"]):
-                text += ("Sudah di bawah target " if r["meets_target"] else "Belum mencapai target ") + f"{fmt(r['target'], 'id', 0)}. "
-            if pd.notna(r["previous_value"]):
-                text += f"Tahun sebelumnya {fmt(r['previous_value'], 'id')}."
-        else:
-            text = (f"IMR {self.year}: **{rate_text(r['value'], 'en')}** ({r['numerator']:.0f} deaths among "
-                    f"{fmt(r['denominator'], 'en', 0)} live births; 95% CI {ci}). ")
-            if pd.notna(r["target"]):
-                text += ("Below the target of " if r["meets_target"] else "Not yet at the target of ") + f"{fmt(r['target'], 'en', 0)}. "
-            if pd.notna(r["previous_value"]):
-                text += f"Previous year {fmt(r['previous_value'], 'en')}."
+        lang = self.lang
+        parts = [t("headline_sentence", lang).format(
+            year=self.year, rate=rate_text(r["value"], lang), deaths=f"{r['numerator']:.0f}",
+            births=fmt(r["denominator"], lang, 0), ci=fmt_ci(r["lower_95"], r["upper_95"], lang))]
+        if pd.notna(r["target"]):
+            key = "target_met_sentence" if r["meets_target"] else "target_not_met_sentence"
+            parts.append(t(key, lang).format(target=fmt(r["target"], lang, 0)))
+        if pd.notna(r["previous_value"]):
+            parts.append(t("previous_year_sentence", lang).format(value=fmt(r["previous_value"], lang)))
+        text = " ".join(parts)
         return Markdown(text)
 
     def deaths_by_cause(self) -> pd.DataFrame:
