@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, Location
+from .privacy import scrub
 from .read.annex import AnnexTable, BodyRow, Column, find_tables
 from .read.grid import SUPPORTED, read_grids
 from .read.flat import FlatTable, detect as detect_flat, has_header, read_flat
@@ -293,6 +294,7 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
         parsed = parse_number(raw, blank_is_zero=col.role in ("count", "check") and body.kind != "rate")
         header = f"{col.letter} ({col.header})"
         if parsed.problem:
+            parsed = type(parsed)(parsed.value, parsed.rule, scrub(parsed.problem))  # never echo a NIK or phone number
             if counts_here:
                 reasons.append(f"column {header}: {parsed.problem}")
                 problems.append(_problem("error", "text_in_count", table, body, col, year, geo,
