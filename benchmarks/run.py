@@ -32,7 +32,6 @@ def _peak_mb() -> float:
 
 
 def bench_indicators() -> dict:
-    import pandas as pd
 
     from imr_analysis import synth
     from imr_analysis.indicators import LEVELS, indicators_for_levels
@@ -71,7 +70,6 @@ def _timed(fn) -> float:
 
 
 def bench_ingestion(workbooks: int = 30) -> dict:
-    import pandas as pd
 
     from imr_analysis import synth
     from imr_analysis.clean import clean

@@ -18,7 +18,6 @@ are two tables, and data-quality checks compare their totals.
 """
 from __future__ import annotations
 
-import pandera.pandas as pa
 from pandera.pandas import Check, Column, DataFrameSchema
 
 from .vocab.causes import causes

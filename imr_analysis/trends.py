@@ -21,7 +21,6 @@ from scipy.stats import norm
 from statsmodels.stats.rates import confint_poisson_2indep, test_poisson_2indep
 
 from .indicators import compute_indicators
-from .stats import rate_ci
 from .vocab.indicators import polarity
 from .vocab.targets import targets
 

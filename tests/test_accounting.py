@@ -1,12 +1,9 @@
 """Every raw row is accounted for, and totals are conserved from the raw files to the canonical tables."""
 import importlib.util
 
-import pandas as pd
-import pytest
-from openpyxl import load_workbook
 
 from conftest import ROOT, SAMPLE_RAW
-from helpers import births_table, deaths_table, write_xlsx
+from helpers import deaths_table, write_xlsx
 from imr_analysis.clean import clean
 from imr_analysis.read.grid import read_grids
 

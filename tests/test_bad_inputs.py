@@ -1,14 +1,12 @@
 """The bad-input catalogue: each case has a fixture, a clear message (file, sheet, row, column, what to fix),
 the right exit code, no traceback, and nothing lost silently (every raw row is in the ledger)."""
 import datetime as dt
-import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from helpers import (births_table, causes_table, deaths_table, kn_table, linelist_rows, monthly_row, monthly_rows,
+from helpers import (births_table, causes_table, deaths_table, linelist_rows, monthly_row, monthly_rows,
                      write_csv, write_xlsx)
 from imr_analysis.cli import main
 

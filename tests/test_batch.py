@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import nbformat
 import pytest
 
-from conftest import ROOT, SAMPLE_RAW
+from conftest import SAMPLE_RAW
 
 
 def run(*args, cwd=None):

@@ -5,7 +5,7 @@ import sys
 import pandas as pd
 import pytest
 
-from conftest import ROOT, SAMPLE_RAW
+from conftest import SAMPLE_RAW
 from helpers import births_table, deaths_table, write_xlsx
 
 

@@ -5,7 +5,6 @@ import sys
 import pandas as pd
 import pytest
 
-from conftest import ROOT
 from imr_analysis import synth
 from imr_analysis.clean import clean
 from imr_analysis.indicators import compute_indicators, indicators_for_levels
