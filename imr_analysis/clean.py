@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .cells import CELL_COLUMNS, CellBuilder
 from .errors import InputError, Location
 from .privacy import scrub
 from .read.annex import AnnexTable, BodyRow, Column, find_tables
@@ -30,9 +31,6 @@ from .vocab.layout import layout
 from .vocab.puskesmas import Registry
 
 GEO = ["province", "district", "kecamatan", "puskesmas"]
-CELL_COLUMNS = ["file", "sheet", "row", "column", "header", "table", "block", "row_kind", "year",
-                "province", "district", "kecamatan", "puskesmas", "role", "measure", "sex",
-                "age_group", "cause", "denominator_kind", "raw", "value", "decimals", "used", "month", "format"]
 FORMATS = ("annex", "monthly", "linelist")
 #: Which source counts when a district-year has several: the annex tables, then monthly reports, then line lists.
 PRECEDENCE = {"annex": 0, "monthly": 1, "linelist": 2}
@@ -152,16 +150,16 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
     registry = registry or Registry()
 
     # Process data
-    ledger_rows, cell_rows, sources, notes, problems = [], [], [], [], []
+    ledger_rows, sources, notes, problems = [], [], [], []
+    cell_rows = CellBuilder()
     proposals: dict[tuple[str, str], dict] = {}
     seen_rows: dict[tuple, tuple] = {}
     dropped: list[dict] = []
     ctx = FlatContext(registry, year, district, neonatal_max_days, proposals=proposals, problems=problems)
     for flat in flats:
         account = account_monthly if flat.kind == "monthly" else account_linelist
-        entries, cells = account(flat, ctx)
+        entries = account(flat, ctx, cell_rows)
         ledger_rows.extend(entries)
-        cell_rows.extend(cells)
         dropped += [{"file": flat.file, "sheet": flat.sheet, "header": h, "why": "personal data"} for h in flat.dropped_personal]
         dropped += [{"file": flat.file, "sheet": flat.sheet, "header": h, "why": "not used"} for h in flat.dropped_other]
         for col in flat.columns:
@@ -182,12 +180,11 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
             if col.rule:
                 notes.append({"file": table.file, "sheet": table.sheet, "table": table.kind, "year": t_year,
                               "column": col.letter, "header": col.header, "note": col.rule})
+        table_ctx = FlatContext(registry, t_year, t_district, proposals=proposals, problems=problems)
         for b, block in enumerate(table.blocks):
+            plan = _BlockPlan(table, block.columns, cell_rows)
             for body in block.rows:
-                entry, cells = _account_row(table, b, block.columns, body, t_year, t_district, registry,
-                                            proposals, seen_rows, problems)
-                ledger_rows.append(entry)
-                cell_rows.extend(cells)
+                ledger_rows.append(_account_row(table, b, plan, body, t_year, t_district, table_ctx, cell_rows, seen_rows))
     ledger = pd.DataFrame(ledger_rows)
     if sources and not ledger.empty:
         counted = ledger[(ledger["row_kind"] == "data") & (ledger["state"] != "set_aside")]
@@ -198,7 +195,7 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
         ledger["month"], ledger["format"] = pd.NA, "annex"
     ledger["month"] = ledger["month"].astype("Int64")
     ledger["format"] = ledger["format"].fillna("annex")
-    cells = pd.DataFrame(cell_rows, columns=CELL_COLUMNS)
+    cells = cell_rows.frame()
     cells["format"] = cells["format"].fillna("annex")
     cells["month"] = cells["month"].astype("Int64")
     cells["used"] = cells["used"].astype(bool)
@@ -236,11 +233,11 @@ def apply_precedence(cells: pd.DataFrame, ledger: pd.DataFrame) -> None:
     led_best = pd.Series(list(zip(ledger["district"], ledger["year"]))).map(rank).to_numpy()
     led_rank = ledger["format"].map(PRECEDENCE).to_numpy()
     mask = (led_rank > led_best) & (ledger["row_kind"] == "data").to_numpy() & (ledger["state"] != "set_aside").to_numpy()
-    for i in ledger.index[mask]:
-        src = names[int(led_best[ledger.index.get_loc(i)])]
-        ledger.loc[i, "reason"] = (f"the {src} give the counts for {ledger.loc[i, 'district']} {ledger.loc[i, 'year']}; "
-                                   "this row is compared with them (see findings), not counted twice")
-        ledger.loc[i, "state"] = "set_aside"
+    ledger.loc[mask, "reason"] = [
+        f"the {names[int(best_rank)]} give the counts for {district} {year}; "
+        "this row is compared with them (see findings), not counted twice"
+        for best_rank, district, year in zip(led_best[mask], ledger.loc[mask, "district"], ledger.loc[mask, "year"])]
+    ledger.loc[mask, "state"] = "set_aside"
 
 
 def _resolve_period(table: AnnexTable, year: int | None, district: str | None, problems: list) -> tuple[int, str]:
@@ -260,10 +257,21 @@ def _resolve_period(table: AnnexTable, year: int | None, district: str | None, p
     return t_year, t_district
 
 
-def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: BodyRow, year: int,
-                 district_raw: str, registry: Registry, proposals: dict, seen_rows: dict[tuple, tuple],
-                 problems: list) -> tuple[dict, list[dict]]:
-    """One ledger entry for a body row, and its parsed cells (none when set aside)."""
+class _BlockPlan:
+    """What every row of a block shares: its columns (letter, header text, cell-column id) and their signature."""
+
+    def __init__(self, table: AnnexTable, columns: list[Column], builder: CellBuilder):
+        read = [c for c in columns if c.role != "ignored"]
+        self.columns = [(col, col.letter, f"{col.letter} ({col.header})",
+                         builder.column(col.letter, col.header, table.kind, col.role, col.measure, col.sex,
+                                        col.age_group, col.cause, col.denominator_kind)) for col in read]
+        self.signature = tuple(sorted((c.measure, c.sex, c.age_group, c.cause, c.role) for c in read))
+
+
+def _account_row(table: AnnexTable, block_no: int, plan: _BlockPlan, body: BodyRow, year: int,
+                 district_raw: str, ctx: FlatContext, builder: CellBuilder, seen_rows: dict[tuple, tuple]) -> dict:
+    """The ledger entry for a body row; its parsed cells go to ``builder`` (not counted when set aside)."""
+    registry, problems = ctx.registry, ctx.problems
     district = registry.district_name(district_raw)
     entry = {"file": table.file, "sheet": table.sheet, "row": body.row, "table": table.kind,
              "block": "lanj." if block_no else "main", "row_kind": body.kind, "year": year,
@@ -278,20 +286,16 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
     elif body.kind == "rate":
         reasons.append("reported rate row: kept as a reported value and checked against the recomputed rate")
     else:
-        ctx = FlatContext(registry, year, district_raw, proposals=proposals, problems=problems)
         geo = resolve_puskesmas(ctx, district_raw, body.label, rules, reasons, table, body.row, year, body.kecamatan)
     entry["puskesmas"] = geo["puskesmas"]
+    row_id = builder.row(table.file, table.sheet, body.row, entry["block"], body.kind, year, geo, pd.NA, "annex")
 
-
-    cells = []
+    values: list[tuple[str, float | None]] = []   # (column letter, value) for the duplicate check
     cell_rules: list[str] = []
-    for col in columns:
-        if col.role == "ignored":
-            continue
+    for col, letter, header, column_id in plan.columns:
         raw = body.cells.get(col.index)
         counts_here = col.role == "count" and body.kind == "data"
         parsed = parse_number(raw, blank_is_zero=col.role in ("count", "check") and body.kind != "rate")
-        header = f"{col.letter} ({col.header})"
         if parsed.problem:
             parsed = type(parsed)(parsed.value, parsed.rule, scrub(parsed.problem))  # never echo a NIK or phone number
             if counts_here:
@@ -300,7 +304,7 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
                                          f"column {header}: {parsed.problem}. The row is set aside."))
             else:
                 problems.append({"severity": "warning", "check": "unreadable_value", "file": table.file,
-                                 "sheet": table.sheet, "row": body.row, "column": col.letter, "year": year,
+                                 "sheet": table.sheet, "row": body.row, "column": letter, "year": year,
                                  "area": geo["puskesmas"] or district,
                                  "message": f"column {header}: {parsed.problem}; the value is left out of the checks."})
             continue
@@ -320,36 +324,31 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
                                          f"column {header}: non-integer count {value:g}. The row is set aside; correct the cell."))
         if parsed.rule and body.kind == "data":
             cell_rules.append(parsed.rule)
-        cells.append({"file": table.file, "sheet": table.sheet, "row": body.row, "column": col.letter,
-                      "header": col.header, "table": table.kind, "block": entry["block"], "row_kind": body.kind,
-                      "year": year, **geo, "role": col.role, "measure": col.measure, "sex": col.sex,
-                      "age_group": col.age_group, "cause": col.cause, "denominator_kind": col.denominator_kind,
-                      "raw": "" if raw is None else str(raw), "value": value, "decimals": _decimals(raw),
-                      "used": True, "month": pd.NA, "format": "annex"})
+        builder.add(row_id, column_id, raw, value, _decimals(raw))
+        values.append((letter, value))
     rules.extend(summarise_rules(cell_rules))
     if body.kind == "data" and geo["puskesmas"] and not reasons:
-        _check_duplicate(table, columns, body, cells, district, year, geo, seen_rows, reasons, problems)
+        _check_duplicate(table, plan.signature, body, values, district, year, geo, seen_rows, reasons, problems)
     if reasons:
         entry["state"], entry["reason"] = "set_aside", "; ".join(reasons)
         entry["rules"] = "; ".join(rules)
         if body.kind == "data":  # kept for the table-total checks only, never counted
-            for cell in cells:
-                cell["used"] = False
-        return entry, cells
+            builder.set_used(row_id, False)
+        return entry
     entry["state"] = "mapped" if rules else "kept"
     entry["rules"] = "; ".join(rules)
-    return entry, cells
+    return entry
 
 
-def _check_duplicate(table: AnnexTable, columns: list[Column], body: BodyRow, cells: list[dict], district: str,
-                     year: int, geo: dict, seen: dict, reasons: list, problems: list) -> None:
+def _check_duplicate(table: AnnexTable, signature: tuple, body: BodyRow, cells: list[tuple[str, float | None]],
+                     district: str, year: int, geo: dict, seen: dict, reasons: list, problems: list) -> None:
     """The same Puskesmas, year and columns read twice (same table or another file): the second is set aside.
 
+    ``signature`` says which columns the row has; ``cells`` are its (column letter, value) pairs.
     When its numbers differ from the first, a 'conflicting_duplicate' warning asks which is right.
     """
-    signature = tuple(sorted((c.measure, c.sex, c.age_group, c.cause, c.role) for c in columns if c.role != "ignored"))
     key = (table.kind, district, year, geo["puskesmas"], signature)
-    values = tuple(c["value"] for c in sorted(cells, key=lambda c: c["column"]))
+    values = tuple(v for _, v in sorted(cells, key=lambda c: c[0]))
     first = seen.get(key)
     if first is None:
         seen[key] = (table.file, table.sheet, body.row, values)
