@@ -14,6 +14,9 @@ and small. ``frame()`` returns the long table with ``CELL_COLUMNS``.
 """
 from __future__ import annotations
 
+import math
+from array import array
+
 import numpy as np
 import pandas as pd
 
@@ -23,6 +26,8 @@ CELL_COLUMNS = ["file", "sheet", "row", "column", "header", "table", "block", "r
 ROW_FIELDS = ["file", "sheet", "row", "block", "row_kind", "year", "province", "district", "kecamatan",
               "puskesmas", "month", "format"]
 COLUMN_FIELDS = ["column", "header", "table", "role", "measure", "sex", "age_group", "cause", "denominator_kind"]
+#: Text columns of the cell table: pandas' str dtype holding references to Python strings (not copies).
+SHARED_TEXT = pd.StringDtype("python", na_value=np.nan)
 
 
 class CellBuilder:
@@ -32,7 +37,13 @@ class CellBuilder:
         self._rows: list[tuple] = []
         self._used: list[bool] = []
         self._columns: dict[tuple, int] = {}
-        self._cells: list[tuple] = []   # (row id, column id, raw, value, decimals)
+        # one entry per cell, in parallel arrays (numbers unboxed)
+        self._row = array("q")
+        self._column = array("q")
+        self._raw: list[str] = []
+        self._value = array("d")
+        self._decimals = array("q")
+        self._any_value = False
 
     def row(self, file: str, sheet: str, row: int, block: str, row_kind: str, year, geo: dict, month,
             fmt: str) -> int:
@@ -52,29 +63,54 @@ class CellBuilder:
         return found
 
     def add(self, row: int, column: int, raw: object, value: float | None, decimals: int = 0) -> None:
-        """One cell: ``raw`` as written (None for an empty cell), ``value`` as read."""
-        self._cells.append((row, column, "" if raw is None else str(raw), value, decimals))
+        """One cell: ``raw`` as written (None for an empty cell), ``value`` as read (None: no value)."""
+        self._row.append(row)
+        self._column.append(column)
+        self._raw.append("" if raw is None else str(raw))
+        if value is None:
+            self._value.append(math.nan)
+        else:
+            self._value.append(value)
+            self._any_value = True
+        self._decimals.append(decimals)
 
     def set_used(self, row: int, used: bool) -> None:
         self._used[row] = used
 
     def __len__(self) -> int:
-        return len(self._cells)
+        return len(self._raw)
 
     def frame(self) -> pd.DataFrame:
-        """The long table of every cell, one row per cell, columns ``CELL_COLUMNS`` in the order added."""
-        if not self._cells:
+        """The long table of every cell, one row per cell in the order added, columns ``CELL_COLUMNS``.
+
+        Dtypes are those pandas infers from one record per cell: text as str, numbers as int64 or
+        float64 (a value that was None is NaN; all None gives an object column).
+        """
+        if not self._raw:
             return pd.DataFrame(columns=CELL_COLUMNS)
-        row_ix, col_ix, raw, value, decimals = (list(x) for x in zip(*self._cells))
-        parts = [_take(self._rows, ROW_FIELDS, np.asarray(row_ix)), _take(list(self._columns), COLUMN_FIELDS, np.asarray(col_ix)),
-                 pd.DataFrame({"raw": raw, "value": value, "decimals": decimals,
-                               "used": np.asarray(self._used)[row_ix]})]
-        return pd.concat(parts, axis=1)[CELL_COLUMNS]
+        row = np.frombuffer(self._row, dtype=np.int64)
+        column = np.frombuffer(self._column, dtype=np.int64)
+        data = _take(self._rows, ROW_FIELDS, row) | _take(list(self._columns), COLUMN_FIELDS, column)
+        data["raw"] = pd.Series(self._raw).array
+        value = np.array(self._value, dtype=np.float64)
+        data["value"] = value if self._any_value else np.full(len(value), None, dtype=object)
+        data["decimals"] = np.array(self._decimals, dtype=np.int64)
+        data["used"] = np.asarray(self._used, dtype=bool)[row]
+        return pd.DataFrame({name: data[name] for name in CELL_COLUMNS}, copy=False)
 
 
-def _take(records: list[tuple], fields: list[str], index: np.ndarray) -> pd.DataFrame:
-    """``records[index]`` as a frame; dtypes are inferred from the records referenced, as pandas would
-    infer them from one record per cell."""
+def _take(records: list[tuple], fields: list[str], index: np.ndarray) -> dict:
+    """Columns of ``records[index]``; dtypes are inferred from the records referenced, as pandas would
+    infer them from one record per cell. Text is held as references to the records' strings
+    (``SHARED_TEXT``), so a file name repeated on a million cells is stored once."""
     referenced = np.unique(index)
     table = pd.DataFrame([records[i] for i in referenced], columns=fields)
-    return table.take(np.searchsorted(referenced, index)).reset_index(drop=True)
+    positions = np.searchsorted(referenced, index)
+    out = {}
+    for name in fields:
+        column = table[name]
+        if isinstance(column.dtype, pd.StringDtype):
+            out[name] = pd.array(column.to_numpy(dtype=object)[positions], dtype=SHARED_TEXT)
+        else:
+            out[name] = column.array.take(positions)
+    return out

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from .cells import CELL_COLUMNS, CellBuilder
+from .cells import CELL_COLUMNS, SHARED_TEXT, CellBuilder
 from .errors import InputError, Location
 from .privacy import scrub
 from .read.annex import AnnexTable, BodyRow, Column, find_tables
@@ -185,7 +186,10 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
             plan = _BlockPlan(table, block.columns, cell_rows)
             for body in block.rows:
                 ledger_rows.append(_account_row(table, b, plan, body, t_year, t_district, table_ctx, cell_rows, seen_rows))
+    # the raw rows are accounted for: free them before the frames are built
+    everything = tables = flats = flat = table = block = body = None
     ledger = pd.DataFrame(ledger_rows)
+    del ledger_rows
     if sources and not ledger.empty:
         counted = ledger[(ledger["row_kind"] == "data") & (ledger["state"] != "set_aside")]
         used = set(zip(counted["file"], counted["sheet"], counted["table"]))
@@ -196,6 +200,7 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
     ledger["month"] = ledger["month"].astype("Int64")
     ledger["format"] = ledger["format"].fillna("annex")
     cells = cell_rows.frame()
+    del cell_rows
     cells["format"] = cells["format"].fillna("annex")
     cells["month"] = cells["month"].astype("Int64")
     cells["used"] = cells["used"].astype(bool)
@@ -218,19 +223,19 @@ def apply_precedence(cells: pd.DataFrame, ledger: pd.DataFrame) -> None:
     The data rows of the other sources stay in the ledger as set aside ('compared, not counted')
     and their cells are kept, unused, for the reconciliation checks. Changes both frames in place.
     """
-    if cells.empty:
-        return
+    if cells.empty or (cells["format"].nunique() < 2 and ledger["format"].nunique() < 2):
+        return  # one format: nothing to compare
     data = cells[cells["row_kind"] == "data"]
     rank = data.assign(rank=data["format"].map(PRECEDENCE)).groupby(["district", "year"])["rank"].min()
     cell_rank = cells["format"].map(PRECEDENCE)
-    best = pd.Series(list(zip(cells["district"], cells["year"]))).map(rank).to_numpy()
+    best = rank.reindex(pd.MultiIndex.from_arrays([cells["district"], cells["year"]])).to_numpy()
     lower = (cell_rank.to_numpy() > best) & (cells["row_kind"] == "data").to_numpy()
     if not lower.any():
         return
     cells.loc[lower, "used"] = False
     cells.loc[lower, "compared"] = True
     names = {0: "annex tables", 1: "monthly reports", 2: "line lists"}
-    led_best = pd.Series(list(zip(ledger["district"], ledger["year"]))).map(rank).to_numpy()
+    led_best = rank.reindex(pd.MultiIndex.from_arrays([ledger["district"], ledger["year"]])).to_numpy()
     led_rank = ledger["format"].map(PRECEDENCE).to_numpy()
     mask = (led_rank > led_best) & (ledger["row_kind"] == "data").to_numpy() & (ledger["state"] != "set_aside").to_numpy()
     ledger.loc[mask, "reason"] = [
@@ -348,7 +353,7 @@ def _check_duplicate(table: AnnexTable, signature: tuple, body: BodyRow, cells: 
     When its numbers differ from the first, a 'conflicting_duplicate' warning asks which is right.
     """
     key = (table.kind, district, year, geo["puskesmas"], signature)
-    values = tuple(v for _, v in sorted(cells, key=lambda c: c[0]))
+    values = tuple(v for _, v in sorted(cells))   # by column letter (one cell per column)
     first = seen.get(key)
     if first is None:
         seen[key] = (table.file, table.sheet, body.row, values)
@@ -371,6 +376,7 @@ def _problem(severity: str, check: str, table: AnnexTable, body: BodyRow, col: C
             "column": col.letter, "year": year, "area": geo["puskesmas"] or geo["district"], "message": message}
 
 
+@lru_cache(maxsize=65536, typed=True)   # tables repeat the same few hundred cell texts
 def _decimals(raw: object) -> int:
     """Decimals shown in a reported value ('96,23' -> 2); floats from Excel count up to 2."""
     if raw is None:
@@ -448,8 +454,14 @@ def build_canonical(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
         else:
             df["month"] = df["month"].astype("Int64")
         df = df.sort_values([k for k in ["district", "year", "month", "puskesmas", "sex", "age_group", "cause", "visit"] if k in df])
-        out[name] = SCHEMAS[name].validate(df.reset_index(drop=True))
+        out[name] = SCHEMAS[name].validate(_default_text(df).reset_index(drop=True))
     return out
+
+
+def _default_text(df: pd.DataFrame) -> pd.DataFrame:
+    """Text columns in pandas' default str storage (the cell table shares its strings: see cells.py)."""
+    shared = [c for c in df.columns if df[c].dtype == SHARED_TEXT]
+    return df.astype({c: "str" for c in shared}) if shared else df
 
 
 def _empty(name: str) -> pd.DataFrame:

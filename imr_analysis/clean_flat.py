@@ -239,6 +239,14 @@ def _icd_ranges() -> pd.DataFrame:
     return pd.read_csv(VOCAB_DIR / "icd10.csv")
 
 
+@lru_cache(maxsize=1)
+def _icd_range_list() -> list[tuple[str, str, str]]:
+    """(first, last, code) of each ICD-10 range, in the file's order (the first match counts)."""
+    r = _icd_ranges()
+    return list(zip(r["first"], r["last"], r["code"]))
+
+
+@lru_cache(maxsize=16384, typed=True)   # a line list repeats the same cause texts
 def map_cause(text: object) -> tuple[str, str]:
     """(cause code, rule) from an ICD-10 code or free text in Indonesian or English.
 
@@ -253,9 +261,9 @@ def map_cause(text: object) -> tuple[str, str]:
     upper = raw.upper()
     if m := _ICD.search(upper):
         code3 = f"{m.group(1)}{m.group(2)}"
-        for _, r in _icd_ranges().iterrows():
-            if r["first"] <= code3 <= r["last"]:
-                return r["code"], f"ICD-10 {code3} -> {r['code']}"
+        for first, last, code in _icd_range_list():
+            if first <= code3 <= last:
+                return code, f"ICD-10 {code3} -> {code}"
     key = norm(raw)
     table = aliases()
     words = f" {key} "

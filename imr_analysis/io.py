@@ -15,6 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -22,11 +23,24 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     """A copy whose text cells cannot be read as formulas by a spreadsheet."""
-    out = df.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
-    return out
+    changed = {}
+    for col in df.columns:
+        values = df[col]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            at = np.flatnonzero(_starts_like_formula(values).to_numpy())
+            if len(at):
+                fixed = values.copy()
+                fixed.iloc[at] = ("'" + values.iloc[at]).to_numpy()
+                changed[col] = fixed
+    return df.assign(**changed) if changed else df.copy()
+
+
+def _starts_like_formula(values: pd.Series) -> pd.Series:
+    """True where a cell is text that begins with = + - @ (or a tab / carriage return)."""
+    try:
+        return values.str.startswith(_FORMULA_START, na=False).astype(bool)
+    except AttributeError:  # an object column that holds no text
+        return values.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START)).astype(bool)
 
 
 def _atomic(path: Path, write) -> Path:

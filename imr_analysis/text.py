@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import difflib
-import re
 
-_PUNCT = re.compile(r"[.,;:/\\()\[\]\-_'\"`]+")
-_SPACES = re.compile(r"\s+")
+#: '+' and '&' become ' + '; punctuation .,;:/\()[]-_'"` becomes a space (runs of spaces are collapsed after).
+_TRANSLATE = str.maketrans({"+": " + ", "&": " + ", **{c: " " for c in ".,;:/\\()[]-_'\"`"}})
 
 
 def norm(text: object) -> str:
@@ -15,10 +14,7 @@ def norm(text: object) -> str:
     """
     if text is None:
         return ""
-    s = str(text).upper().replace("\n", " ")
-    s = s.replace("+", " + ").replace("&", " + ")
-    s = _PUNCT.sub(" ", s)
-    return _SPACES.sub(" ", s).strip()
+    return " ".join(str(text).upper().translate(_TRANSLATE).split())
 
 
 def closest(word: str, choices: list[str], cutoff: float = 0.85) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _INT = re.compile(r"^[+-]?\d+$")
 _THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
@@ -25,6 +26,7 @@ class Parsed:
     problem: str = ""   # why the cell cannot be read; '' when fine
 
 
+@lru_cache(maxsize=65536, typed=True)   # tables repeat the same few hundred cell texts
 def parse_number(cell: object, blank_is_zero: bool = True) -> Parsed:
     """Read one cell. Counts: blank or '-' -> 0. Reported percentages: blank -> missing."""
     if cell is None or (isinstance(cell, float) and math.isnan(cell)):

@@ -37,6 +37,7 @@ def kecamatan_key(name: object) -> str:
     return _KECAMATAN_PREFIX.sub("", norm(name)).strip()
 
 
+@lru_cache(maxsize=4096)
 def district_key(name: object) -> str:
     """'KABUPATEN MUSI RAWAS UTARA' / 'Kab. Musi Rawas Utara' -> 'MUSI RAWAS UTARA'."""
     return _DISTRICT_PREFIX.sub("", norm(name)).strip()
@@ -73,8 +74,10 @@ class Registry:
 
     def __init__(self, path: Path = REGISTRY_FILE):
         self.table = registry(path)
-        self._by_district: dict[str, dict[str, pd.Series]] = {}
-        for _, row in self.table.iterrows():
+        self._by_district: dict[str, dict[str, dict]] = {}
+        self._matches: dict[tuple[str, str], PuskesmasMatch] = {}   # each name is looked up once per run
+        self._district_names: dict[str, str] = {}
+        for row in self.table.to_dict("records"):
             names = self._by_district.setdefault(district_key(row["district"]), {})
             names[name_key(row["puskesmas"])] = row
             for alias in filter(None, (a.strip() for a in row["aliases"].split("|"))):
@@ -85,16 +88,24 @@ class Registry:
 
     def district_name(self, district: str) -> str:
         """The registry's spelling of a known district, else a readable form of the name."""
-        names = self._by_district.get(district_key(district))
-        if names:
-            return next(iter(names.values()))["district"]
-        return display_name(district_key(district))
+        found = self._district_names.get(district)
+        if found is None:
+            names = self._by_district.get(district_key(district))
+            found = next(iter(names.values()))["district"] if names else display_name(district_key(district))
+            self._district_names[district] = found
+        return found
 
     def province(self, district: str) -> str:
         names = self._by_district.get(district_key(district))
         return next(iter(names.values()))["province"] if names else ""
 
     def match(self, district: str, raw_name: str) -> PuskesmasMatch:
+        found = self._matches.get((district, raw_name))
+        if found is None:
+            found = self._matches[(district, raw_name)] = self._match(district, raw_name)
+        return found
+
+    def _match(self, district: str, raw_name: str) -> PuskesmasMatch:
         names = self._by_district.get(district_key(district), {})
         key = name_key(raw_name)
         row = names.get(key)
