@@ -41,6 +41,7 @@ class CellBuilder:
         self._row = array("q")
         self._column = array("q")
         self._raw: list[str] = []
+        self._texts: dict[str, str] = {}   # each distinct raw text held once
         self._value = array("d")
         self._decimals = array("q")
         self._any_value = False
@@ -66,13 +67,27 @@ class CellBuilder:
         """One cell: ``raw`` as written (None for an empty cell), ``value`` as read (None: no value)."""
         self._row.append(row)
         self._column.append(column)
-        self._raw.append("" if raw is None else str(raw))
+        text = "" if raw is None else str(raw)
+        self._raw.append(self._texts.setdefault(text, text))
         if value is None:
             self._value.append(math.nan)
         else:
             self._value.append(value)
             self._any_value = True
         self._decimals.append(decimals)
+
+    def add_cells(self, row: int, columns: list[int], raws: list, values: list, decimals: list[int]) -> None:
+        """The cells of one row at once (the lists run in parallel), as ``add`` would add them one by one."""
+        self._row.extend([row] * len(columns))
+        self._column.extend(columns)
+        texts = self._texts
+        self._raw.extend([texts.setdefault(t, t) for t in ("" if raw is None else str(raw) for raw in raws)])
+        if None in values:
+            values = [math.nan if v is None else v for v in values]
+        if any(v == v for v in values):
+            self._any_value = True
+        self._value.extend(values)
+        self._decimals.extend(decimals)
 
     def set_used(self, row: int, used: bool) -> None:
         self._used[row] = used
@@ -91,7 +106,7 @@ class CellBuilder:
         row = np.frombuffer(self._row, dtype=np.int64)
         column = np.frombuffer(self._column, dtype=np.int64)
         data = _take(self._rows, ROW_FIELDS, row) | _take(list(self._columns), COLUMN_FIELDS, column)
-        data["raw"] = pd.Series(self._raw).array
+        data["raw"] = pd.array(self._raw, dtype=SHARED_TEXT)
         value = np.array(self._value, dtype=np.float64)
         data["value"] = value if self._any_value else np.full(len(value), None, dtype=object)
         data["decimals"] = np.array(self._decimals, dtype=np.int64)

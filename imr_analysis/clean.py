@@ -11,6 +11,8 @@ Each body row of every table ends in exactly one ledger state:
 """
 from __future__ import annotations
 
+import gc
+import operator
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,7 +26,7 @@ from .privacy import scrub
 from .read.annex import AnnexTable, BodyRow, Column, find_tables
 from .read.grid import SUPPORTED, read_grids
 from .read.flat import FlatTable, detect as detect_flat, has_header, read_flat
-from .read.numbers import parse_number
+from .read.numbers import Parsed, parse_number
 from .clean_flat import FlatContext, account_linelist, account_monthly, resolve_puskesmas, summarise_rules
 from .config import NEONATAL_MAX_DAYS
 from .schemas import SCHEMAS
@@ -32,6 +34,10 @@ from .vocab.layout import layout
 from .vocab.puskesmas import Registry
 
 GEO = ["province", "district", "kecamatan", "puskesmas"]
+LEDGER_COLUMNS = ["file", "sheet", "row", "table", "block", "row_kind", "year", "district", "name_as_written",
+                  "puskesmas", "state", "rules", "reason", "month", "format"]
+#: A ledger entry (a dict) as a compact record in LEDGER_COLUMNS order, kept until the ledger frame is built.
+_ledger_record = operator.itemgetter(*LEDGER_COLUMNS)
 FORMATS = ("annex", "monthly", "linelist")
 #: Which source counts when a district-year has several: the annex tables, then monthly reports, then line lists.
 PRECEDENCE = {"annex": 0, "monthly": 1, "linelist": 2}
@@ -160,7 +166,7 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
     for flat in flats:
         account = account_monthly if flat.kind == "monthly" else account_linelist
         entries = account(flat, ctx, cell_rows)
-        ledger_rows.extend(entries)
+        ledger_rows.extend(map(_ledger_record, entries))
         dropped += [{"file": flat.file, "sheet": flat.sheet, "header": h, "why": "personal data"} for h in flat.dropped_personal]
         dropped += [{"file": flat.file, "sheet": flat.sheet, "header": h, "why": "not used"} for h in flat.dropped_other]
         for col in flat.columns:
@@ -184,11 +190,12 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
         table_ctx = FlatContext(registry, t_year, t_district, proposals=proposals, problems=problems)
         for b, block in enumerate(table.blocks):
             plan = _BlockPlan(table, block.columns, cell_rows)
-            for body in block.rows:
-                ledger_rows.append(_account_row(table, b, plan, body, t_year, t_district, table_ctx, cell_rows, seen_rows))
+            for body in _consume(block.rows):
+                entry = _account_row(table, b, plan, body, t_year, t_district, table_ctx, cell_rows, seen_rows)
+                ledger_rows.append(_ledger_record(entry))
     # the raw rows are accounted for: free them before the frames are built
-    everything = tables = flats = flat = table = block = body = None
-    ledger = pd.DataFrame(ledger_rows)
+    everything = tables = flats = flat = table = block = body = entry = entries = None
+    ledger = pd.DataFrame(ledger_rows, columns=LEDGER_COLUMNS) if ledger_rows else pd.DataFrame()
     del ledger_rows
     if sources and not ledger.empty:
         counted = ledger[(ledger["row_kind"] == "data") & (ledger["state"] != "set_aside")]
@@ -215,6 +222,13 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
     errors = pd.DataFrame(file_errors or [], columns=["file", "year", "message"])
     return CleanResult(canonical, ledger, cells, pd.DataFrame(sources), notes, problems, proposed, skipped, errors,
                        dropped)
+
+
+def _consume(rows: list):
+    """The items of ``rows`` in order, each taken out of the list as it is used (so it is freed once accounted for)."""
+    rows.reverse()
+    while rows:
+        yield rows.pop()
 
 
 def apply_precedence(cells: pd.DataFrame, ledger: pd.DataFrame) -> None:
@@ -269,7 +283,8 @@ class _BlockPlan:
         read = [c for c in columns if c.role != "ignored"]
         self.columns = [(col, col.letter, f"{col.letter} ({col.header})",
                          builder.column(col.letter, col.header, table.kind, col.role, col.measure, col.sex,
-                                        col.age_group, col.cause, col.denominator_kind)) for col in read]
+                                        col.age_group, col.cause, col.denominator_kind),
+                         col.role == "count", col.role in ("count", "check")) for col in read]
         self.signature = tuple(sorted((c.measure, c.sex, c.age_group, c.cause, c.role) for c in read))
 
 
@@ -297,10 +312,12 @@ def _account_row(table: AnnexTable, block_no: int, plan: _BlockPlan, body: BodyR
 
     values: list[tuple[str, float | None]] = []   # (column letter, value) for the duplicate check
     cell_rules: list[str] = []
-    for col, letter, header, column_id in plan.columns:
+    data, rate = body.kind == "data", body.kind == "rate"
+    column_ids, raws, numbers, decimals = [], [], [], []
+    for col, letter, header, column_id, is_count, blank_is_zero in plan.columns:
         raw = body.cells.get(col.index)
-        counts_here = col.role == "count" and body.kind == "data"
-        parsed = parse_number(raw, blank_is_zero=col.role in ("count", "check") and body.kind != "rate")
+        counts_here = is_count and data
+        parsed, shown, odd = _read_cell(raw, blank_is_zero and not rate)
         if parsed.problem:
             parsed = type(parsed)(parsed.value, parsed.rule, scrub(parsed.problem))  # never echo a NIK or phone number
             if counts_here:
@@ -314,7 +331,7 @@ def _account_row(table: AnnexTable, block_no: int, plan: _BlockPlan, body: BodyR
                                  "message": f"column {header}: {parsed.problem}; the value is left out of the checks."})
             continue
         value = parsed.value
-        if counts_here and value is not None:
+        if counts_here and odd:
             if value < 0:
                 reasons.append(f"column {header}: negative count {value:g}; counts cannot be below 0, correct the cell")
                 problems.append(_problem("error", "negative_count", table, body, col, year, geo,
@@ -327,10 +344,14 @@ def _account_row(table: AnnexTable, block_no: int, plan: _BlockPlan, body: BodyR
                 reasons.append(f"column {header}: non-integer count {value:g}; counts must be whole numbers, correct the cell")
                 problems.append(_problem("error", "non_integer_count", table, body, col, year, geo,
                                          f"column {header}: non-integer count {value:g}. The row is set aside; correct the cell."))
-        if parsed.rule and body.kind == "data":
+        if parsed.rule and data:
             cell_rules.append(parsed.rule)
-        builder.add(row_id, column_id, raw, value, _decimals(raw))
+        column_ids.append(column_id)
+        raws.append(raw)
+        numbers.append(value)
+        decimals.append(shown)
         values.append((letter, value))
+    builder.add_cells(row_id, column_ids, raws, numbers, decimals)
     rules.extend(summarise_rules(cell_rules))
     if body.kind == "data" and geo["puskesmas"] and not reasons:
         _check_duplicate(table, plan.signature, body, values, district, year, geo, seen_rows, reasons, problems)
@@ -377,6 +398,15 @@ def _problem(severity: str, check: str, table: AnnexTable, body: BodyRow, col: C
 
 
 @lru_cache(maxsize=65536, typed=True)   # tables repeat the same few hundred cell texts
+def _read_cell(raw: object, blank_is_zero: bool) -> tuple[Parsed, int, bool]:
+    """A cell read once per distinct text: its value, the decimals shown, and whether the value is an
+    odd count (negative, implausibly large or not whole)."""
+    parsed = parse_number(raw, blank_is_zero=blank_is_zero)
+    value = parsed.value
+    odd = value is not None and (value < 0 or value > 1e7 or not float(value).is_integer())
+    return parsed, _decimals(raw), odd
+
+
 def _decimals(raw: object) -> int:
     """Decimals shown in a reported value ('96,23' -> 2); floats from Excel count up to 2."""
     if raw is None:
@@ -397,10 +427,14 @@ def _decimals(raw: object) -> int:
 # --- canonical tables -----------------------------------------------------------------
 
 _SOURCE = ["file", "sheet", "row"]
+#: The cell columns the canonical tables are built from (a narrow copy is cheaper than the whole cell table).
+_CANONICAL_FROM = GEO + ["year", "month", "sex", "role", "measure", "age_group", "cause", "denominator_kind",
+                         "value"] + _SOURCE
 
 
 def _data_counts(cells: pd.DataFrame, table: str) -> pd.DataFrame:
-    sel = cells[(cells["table"] == table) & (cells["row_kind"] == "data") & (cells["role"] == "count") & cells["used"]]
+    mask = (cells["table"] == table) & (cells["row_kind"] == "data") & (cells["role"] == "count") & cells["used"]
+    sel = cells.loc[mask, _CANONICAL_FROM]
     return sel.assign(value=sel["value"].astype(float))
 
 
@@ -475,7 +509,7 @@ def _empty(name: str) -> pd.DataFrame:
 
 
 def _visits(cells: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    k = cells[(cells["table"] == "kn") & (cells["row_kind"] == "data") & cells["used"]]
+    k = cells.loc[(cells["table"] == "kn") & (cells["row_kind"] == "data") & cells["used"], _CANONICAL_FROM]
     counts = k[(k["role"] == "count") & k["measure"].isin(["kn1", "kn_lengkap"])]
     denom = k[(k["role"] == "count") & (k["measure"] == "denominator")]
     pct = k[(k["role"] == "pct") & k["measure"].isin(["kn1", "kn_lengkap"])]
