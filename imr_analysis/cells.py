@@ -10,7 +10,9 @@ come at three levels, and each level is stored once:
 
 A province's line list or annex table has hundreds of thousands of cells; holding them as
 references to shared row and column records, not as one dictionary each, keeps cleaning fast
-and small. ``frame()`` returns the long table with ``CELL_COLUMNS``.
+and small. ``frame()`` returns the long table with ``CELL_COLUMNS``: its text columns are
+categorical (codes into the distinct values); the canonical tables and the files written hold
+plain text.
 """
 from __future__ import annotations
 
@@ -26,8 +28,6 @@ CELL_COLUMNS = ["file", "sheet", "row", "column", "header", "table", "block", "r
 ROW_FIELDS = ["file", "sheet", "row", "block", "row_kind", "year", "province", "district", "kecamatan",
               "puskesmas", "month", "format"]
 COLUMN_FIELDS = ["column", "header", "table", "role", "measure", "sex", "age_group", "cause", "denominator_kind"]
-#: Text columns of the cell table: pandas' str dtype holding references to Python strings (not copies).
-SHARED_TEXT = pd.StringDtype("python", na_value=np.nan)
 
 
 class CellBuilder:
@@ -38,12 +38,12 @@ class CellBuilder:
         self._used: list[bool] = []
         self._columns: dict[tuple, int] = {}
         # one entry per cell, in parallel arrays (numbers unboxed)
-        self._row = array("q")
-        self._column = array("q")
+        self._row = array("i")
+        self._column = array("i")
         self._raw: list[str] = []
         self._texts: dict[str, str] = {}   # each distinct raw text held once
         self._value = array("d")
-        self._decimals = array("q")
+        self._decimals = array("i")
         self._any_value = False
 
     def row(self, file: str, sheet: str, row: int, block: str, row_kind: str, year, geo: dict, month,
@@ -103,10 +103,10 @@ class CellBuilder:
         """
         if not self._raw:
             return pd.DataFrame(columns=CELL_COLUMNS)
-        row = np.frombuffer(self._row, dtype=np.int64)
-        column = np.frombuffer(self._column, dtype=np.int64)
+        row = np.frombuffer(self._row, dtype=np.intc)
+        column = np.frombuffer(self._column, dtype=np.intc)
         data = _take(self._rows, ROW_FIELDS, row) | _take(list(self._columns), COLUMN_FIELDS, column)
-        data["raw"] = pd.array(self._raw, dtype=SHARED_TEXT)
+        data["raw"] = pd.Categorical(self._raw)
         value = np.array(self._value, dtype=np.float64)
         data["value"] = value if self._any_value else np.full(len(value), None, dtype=object)
         data["decimals"] = np.array(self._decimals, dtype=np.int64)
@@ -116,16 +116,17 @@ class CellBuilder:
 
 def _take(records: list[tuple], fields: list[str], index: np.ndarray) -> dict:
     """Columns of ``records[index]``; dtypes are inferred from the records referenced, as pandas would
-    infer them from one record per cell. Text is held as references to the records' strings
-    (``SHARED_TEXT``), so a file name repeated on a million cells is stored once."""
+    infer them from one record per cell. Text is categorical, so a file name repeated on a million
+    cells is stored once."""
     referenced = np.unique(index)
     table = pd.DataFrame([records[i] for i in referenced], columns=fields)
     positions = np.searchsorted(referenced, index)
     out = {}
     for name in fields:
         column = table[name]
-        if isinstance(column.dtype, pd.StringDtype):
-            out[name] = pd.array(column.to_numpy(dtype=object)[positions], dtype=SHARED_TEXT)
-        else:
+        if not isinstance(column.dtype, pd.StringDtype):
             out[name] = column.array.take(positions)
+        else:
+            per_record = pd.Categorical(column)
+            out[name] = pd.Categorical.from_codes(per_record.codes[positions], dtype=per_record.dtype)
     return out

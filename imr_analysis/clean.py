@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from .cells import CELL_COLUMNS, SHARED_TEXT, CellBuilder
+from .cells import CELL_COLUMNS, CellBuilder
 from .errors import InputError, Location
 from .privacy import scrub
 from .read.annex import AnnexTable, BodyRow, Column, find_tables
@@ -240,23 +241,28 @@ def apply_precedence(cells: pd.DataFrame, ledger: pd.DataFrame) -> None:
     if cells.empty or (cells["format"].nunique() < 2 and ledger["format"].nunique() < 2):
         return  # one format: nothing to compare
     data = cells[cells["row_kind"] == "data"]
-    rank = data.assign(rank=data["format"].map(PRECEDENCE)).groupby(["district", "year"])["rank"].min()
-    cell_rank = cells["format"].map(PRECEDENCE)
+    rank = data.assign(rank=_rank(data["format"])).groupby(["district", "year"])["rank"].min()
+    cell_rank = _rank(cells["format"])
     best = rank.reindex(pd.MultiIndex.from_arrays([cells["district"], cells["year"]])).to_numpy()
-    lower = (cell_rank.to_numpy() > best) & (cells["row_kind"] == "data").to_numpy()
+    lower = (cell_rank > best) & (cells["row_kind"] == "data").to_numpy()
     if not lower.any():
         return
     cells.loc[lower, "used"] = False
     cells.loc[lower, "compared"] = True
     names = {0: "annex tables", 1: "monthly reports", 2: "line lists"}
     led_best = rank.reindex(pd.MultiIndex.from_arrays([ledger["district"], ledger["year"]])).to_numpy()
-    led_rank = ledger["format"].map(PRECEDENCE).to_numpy()
+    led_rank = _rank(ledger["format"])
     mask = (led_rank > led_best) & (ledger["row_kind"] == "data").to_numpy() & (ledger["state"] != "set_aside").to_numpy()
     ledger.loc[mask, "reason"] = [
         f"the {names[int(best_rank)]} give the counts for {district} {year}; "
         "this row is compared with them (see findings), not counted twice"
         for best_rank, district, year in zip(led_best[mask], ledger.loc[mask, "district"], ledger.loc[mask, "year"])]
     ledger.loc[mask, "state"] = "set_aside"
+
+
+def _rank(formats: pd.Series) -> np.ndarray:
+    """PRECEDENCE of each format (0 counts first)."""
+    return formats.map(PRECEDENCE).to_numpy(dtype=float)
 
 
 def _resolve_period(table: AnnexTable, year: int | None, district: str | None, problems: list) -> tuple[int, str]:
@@ -445,6 +451,12 @@ def _with_source(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return src.rename(columns={"file": "source_file", "sheet": "source_sheet", "row": "source_row"})
 
 
+def _sum_with_source(df: pd.DataFrame, keys: list[str], name: str) -> pd.DataFrame:
+    """The sum of ``value`` per ``keys`` as ``name``, with the first source cell of each group, in one pass."""
+    return df.groupby(keys, dropna=False).agg(**{name: ("value", "sum")}, source_file=("file", "first"),
+                                              source_sheet=("sheet", "first"), source_row=("row", "first")).reset_index()
+
+
 def build_canonical(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Aggregate the used count cells into the four canonical tables (validated by pandera).
 
@@ -467,13 +479,11 @@ def build_canonical(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
     d["age_group"] = d["age_group_"]
     d = d[d["age_group"].isin(["neonatal", "postneonatal", "child"])]
     dk = keys + ["age_group"]
-    deaths = d.groupby(dk, dropna=False)["value"].sum().rename("deaths").reset_index()
-    out["deaths"] = deaths.merge(_with_source(d, dk), on=dk, how="left")
+    out["deaths"] = _sum_with_source(d, dk, "deaths")
 
     c = pd.concat([_data_counts(cells, "causes"), _data_counts(cells, "child_causes")])
     ck = keys + ["age_group", "cause"]
-    by_cause = c.groupby(ck, dropna=False)["value"].sum().rename("deaths").reset_index()
-    out["deaths_by_cause"] = by_cause.merge(_with_source(c, ck), on=ck, how="left")
+    out["deaths_by_cause"] = _sum_with_source(c, ck, "deaths")
 
     out["neonatal_visits"] = _visits(cells, keys)
 
@@ -481,6 +491,7 @@ def build_canonical(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
         if df.empty:
             out[name] = _empty(name)
             continue
+        df = _default_text(df)
         for col in GEO:
             df[col] = df[col].replace("", pd.NA) if col in ("province", "kecamatan") else df[col]
         if df["month"].isna().all():
@@ -488,14 +499,14 @@ def build_canonical(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
         else:
             df["month"] = df["month"].astype("Int64")
         df = df.sort_values([k for k in ["district", "year", "month", "puskesmas", "sex", "age_group", "cause", "visit"] if k in df])
-        out[name] = SCHEMAS[name].validate(_default_text(df).reset_index(drop=True))
+        out[name] = SCHEMAS[name].validate(df.reset_index(drop=True))
     return out
 
 
 def _default_text(df: pd.DataFrame) -> pd.DataFrame:
-    """Text columns in pandas' default str storage (the cell table shares its strings: see cells.py)."""
-    shared = [c for c in df.columns if df[c].dtype == SHARED_TEXT]
-    return df.astype({c: "str" for c in shared}) if shared else df
+    """Text columns as plain str (the cell table holds text as categories: see cells.py)."""
+    coded = [c for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)]
+    return df.astype({c: "str" for c in coded}) if coded else df
 
 
 def _empty(name: str) -> pd.DataFrame:

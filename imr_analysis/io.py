@@ -26,6 +26,8 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     changed = {}
     for col in df.columns:
         values = df[col]
+        if isinstance(values.dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(values.cat.categories):
+            values = changed[col] = values.astype(values.cat.categories.dtype)
         if values.dtype == object or pd.api.types.is_string_dtype(values):
             at = np.flatnonzero(_starts_like_formula(values).to_numpy())
             if len(at):

@@ -77,7 +77,15 @@ def deaths_exceed_births(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def _area(df: pd.DataFrame) -> pd.Series:
-    return df["puskesmas"].where(df["row_kind"].eq("data"), df["district"] + " (total row)")
+    return df["puskesmas"].astype(str).where(df["row_kind"].eq("data"), df["district"].astype(str) + " (total row)")
+
+
+def _text_where(values: pd.Series, keep: pd.Series, text: str) -> pd.Series:
+    """``values`` where ``keep``, else ``text``; categorical values (the cell table's) gain ``text`` as a category,
+    in sorted order so that grouping sorts as it does for plain text."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.cat.set_categories(sorted({*values.cat.categories, text}))
+    return values.where(keep, text)
 
 
 def parts_vs_reported_sum(cells: pd.DataFrame) -> pd.DataFrame:
@@ -108,7 +116,7 @@ def sex_parts_vs_total(cells: pd.DataFrame) -> pd.DataFrame:
     idx = ["file", "sheet", "table", "year", "district", "puskesmas", "row_kind", "measure", "age_group", "cause"]
     c = cells.loc[cells["role"].isin(["count", "check"]) & cells["sex"].isin(["male", "female", "total"])
                   & cells["row_kind"].isin(["data", "total"]), idx + ["sex", "value", "row"]]
-    c = c.assign(puskesmas=c["puskesmas"].where(c["row_kind"].eq("data"), "(total row)"))
+    c = c.assign(puskesmas=_text_where(c["puskesmas"], c["row_kind"].eq("data"), "(total row)"))
     first_row = c[c["sex"] != "total"].groupby(idx)["row"].first()
     wide = c.pivot_table(index=idx, columns="sex", values="value", aggfunc="sum")
     if not {"male", "female", "total"} <= set(wide.columns):
@@ -118,7 +126,8 @@ def sex_parts_vs_total(cells: pd.DataFrame) -> pd.DataFrame:
     if bad.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     bad["row"] = first_row.reindex(pd.MultiIndex.from_frame(bad[idx])).to_numpy()
-    bad["area"] = bad["puskesmas"].where(bad["puskesmas"] != "(total row)", bad["district"] + " (total row)")
+    bad["area"] = bad["puskesmas"].astype(str).where(bad["puskesmas"] != "(total row)",
+                                                     bad["district"].astype(str) + " (total row)")
     msg = pd.Series([f"{m}: male {a:.0f} + female {b:.0f} = {a + b:.0f}, but L+P says {t:.0f}" for m, a, b, t in
                      zip(bad["measure"], bad["male"], bad["female"], bad["total"])])
     return _frame(bad, "warning", "sex_sum", msg)
@@ -154,7 +163,7 @@ def rows_vs_total_row(cells: pd.DataFrame) -> pd.DataFrame:
                                                            header=("header", "first"))
     j = total.join(data.rename("rows_sum"), how="left").reset_index()
     j["rows_sum"] = j["rows_sum"].fillna(0)
-    bad = j[(j["reported"] - j["rows_sum"]).abs() > 0.5].assign(area=lambda x: x["district"] + " (total row)")
+    bad = j[(j["reported"] - j["rows_sum"]).abs() > 0.5].assign(area=lambda x: x["district"].astype(str) + " (total row)")
     msg = pd.Series([f"column {col} ({h}): the Puskesmas rows add up to {_fmt(s)}, the total row says {_fmt(r)}"
                      for col, h, s, r in zip(bad["column"], bad["header"], bad["rows_sum"], bad["reported"])])
     return _frame(bad.reset_index(drop=True), "warning", "total_row", msg, bad["column"])
