@@ -11,7 +11,6 @@ Each body row of every table ends in exactly one ledger state:
 """
 from __future__ import annotations
 
-import gc
 import operator
 import re
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .cells import CELL_COLUMNS, CellBuilder
+from .cells import CellBuilder
 from .errors import InputError, Location
 from .privacy import scrub
 from .read.annex import AnnexTable, BodyRow, Column, find_tables
