@@ -67,8 +67,7 @@ class CellBuilder:
         """One cell: ``raw`` as written (None for an empty cell), ``value`` as read (None: no value)."""
         self._row.append(row)
         self._column.append(column)
-        text = "" if raw is None else str(raw)
-        self._raw.append(self._texts.setdefault(text, text))
+        self._raw.append(self._text(raw))
         if value is None:
             self._value.append(math.nan)
         else:
@@ -80,14 +79,19 @@ class CellBuilder:
         """The cells of one row at once (the lists run in parallel), as ``add`` would add them one by one."""
         self._row.extend([row] * len(columns))
         self._column.extend(columns)
-        texts = self._texts
-        self._raw.extend([texts.setdefault(t, t) for t in ("" if raw is None else str(raw) for raw in raws)])
+        held = self._texts.setdefault
+        self._raw.extend([held(raw, raw) if raw.__class__ is str else self._text(raw) for raw in raws])
         if None in values:
             values = [math.nan if v is None else v for v in values]
         if any(v == v for v in values):
             self._any_value = True
         self._value.extend(values)
         self._decimals.extend(decimals)
+
+    def _text(self, raw: object) -> str:
+        """``raw`` as text ('' for an empty cell), each distinct text held once."""
+        text = "" if raw is None else str(raw)
+        return self._texts.setdefault(text, text)
 
     def set_used(self, row: int, used: bool) -> None:
         self._used[row] = used

@@ -11,6 +11,7 @@ Each body row of every table ends in exactly one ledger state:
 """
 from __future__ import annotations
 
+import gc
 import operator
 import re
 from dataclasses import dataclass, field
@@ -45,9 +46,13 @@ PRECEDENCE = {"annex": 0, "monthly": 1, "linelist": 2}
 
 @dataclass
 class CleanResult:
-    """Everything cleaning produces: canonical tables, the ledger, cell values and notes."""
+    """Everything cleaning produces: canonical tables, the ledger, cell values and notes.
 
-    tables: dict[str, pd.DataFrame]
+    ``tables`` (the canonical tables) are aggregated from ``cells`` when first used, so that the
+    checks on the cells can run before them and a province's data is not held twice at once.
+    """
+
+    _tables: dict[str, pd.DataFrame] | None
     ledger: pd.DataFrame
     cells: pd.DataFrame
     sources: pd.DataFrame
@@ -57,6 +62,12 @@ class CleanResult:
     skipped_files: list[str] = field(default_factory=list)
     input_errors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["file", "year", "message"]))
     dropped_columns: list[dict] = field(default_factory=list)   # header names only
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        if self._tables is None:
+            self._tables = build_canonical(self.cells)
+        return self._tables
 
 
 def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
@@ -152,6 +163,8 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
     files, skipped = expand_inputs(paths)
     file_errors: list[dict] | None = [] if keep_going else None
     everything = read_tables(files, engine, file_errors, fmt)
+    gc.freeze()  # what exists now (the raw tables) stays out of the collector's passes while the accounting
+    #              makes millions of small objects (none in reference cycles); unfrozen once the frames are built
     tables = [t for t in everything if isinstance(t, AnnexTable)]
     flats = [t for t in everything if isinstance(t, FlatTable)]
     registry = registry or Registry()
@@ -213,14 +226,14 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
     cells["used"] = cells["used"].astype(bool)
     cells["compared"] = False
     apply_precedence(cells, ledger)
-    canonical = build_canonical(cells)
+    gc.unfreeze()
 
     proposed = None
     if proposals:
         proposed = pd.DataFrame(proposals.values())[["province", "district", "kecamatan", "puskesmas", "aliases"]]
     # Save outputs: see write_outputs
     errors = pd.DataFrame(file_errors or [], columns=["file", "year", "message"])
-    return CleanResult(canonical, ledger, cells, pd.DataFrame(sources), notes, problems, proposed, skipped, errors,
+    return CleanResult(None, ledger, cells, pd.DataFrame(sources), notes, problems, proposed, skipped, errors,
                        dropped)
 
 

@@ -66,7 +66,12 @@ def write_text(path: Path, text: str) -> Path:
 def write_csv(df: pd.DataFrame, path: Path) -> Path:
     """CSV in UTF-8 with BOM so Excel opens it with the right characters; formulas neutralised."""
     safe = neutralise(df)
-    return _atomic(path, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig"))
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            fh.write("\ufeff")  # the BOM, written once ('utf-8-sig' would run its Python encoder on every row)
+            safe.to_csv(fh, index=False)
+    return _atomic(path, write)
 
 
 def write_parquet(df: pd.DataFrame, path: Path) -> Path:

@@ -30,17 +30,17 @@ def findings(result: CleanResult) -> pd.DataFrame:
     cells = result.cells
     parts = [pd.DataFrame(result.problems, columns=FINDING_COLUMNS)]
     if not cells.empty:
-        parts += [
-            deaths_exceed_births(result.tables),
+        parts += [  # the checks on the cells first: the canonical tables are built when first used
             parts_vs_reported_sum(cells),
             sex_parts_vs_total(cells),
-            causes_vs_deaths(result.tables),
             rows_vs_total_row(cells),
             reported_rates(cells),
             coverage_vs_reported_pct(cells),
             coverage_above_100(cells),
+            reconciliation(cells),
+            deaths_exceed_births(result.tables),
+            causes_vs_deaths(result.tables),
         ]
-        parts += [reconciliation(cells)]
     parts += [monthly_completeness(result.ledger), missing_tables(result.sources), header_notes(result.header_notes)]
     out = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) \
         else pd.DataFrame(columns=FINDING_COLUMNS)
@@ -117,7 +117,6 @@ def sex_parts_vs_total(cells: pd.DataFrame) -> pd.DataFrame:
     c = cells.loc[cells["role"].isin(["count", "check"]) & cells["sex"].isin(["male", "female", "total"])
                   & cells["row_kind"].isin(["data", "total"]), idx + ["sex", "value", "row"]]
     c = c.assign(puskesmas=_text_where(c["puskesmas"], c["row_kind"].eq("data"), "(total row)"))
-    first_row = c[c["sex"] != "total"].groupby(idx)["row"].first()
     wide = c.pivot_table(index=idx, columns="sex", values="value", aggfunc="sum")
     if not {"male", "female", "total"} <= set(wide.columns):
         return pd.DataFrame(columns=FINDING_COLUMNS)
@@ -125,6 +124,7 @@ def sex_parts_vs_total(cells: pd.DataFrame) -> pd.DataFrame:
     bad = wide[(wide["male"] + wide["female"]) != wide["total"]].reset_index()
     if bad.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
+    first_row = c[c["sex"] != "total"].groupby(idx)["row"].first()
     bad["row"] = first_row.reindex(pd.MultiIndex.from_frame(bad[idx])).to_numpy()
     bad["area"] = bad["puskesmas"].astype(str).where(bad["puskesmas"] != "(total row)",
                                                      bad["district"].astype(str) + " (total row)")
