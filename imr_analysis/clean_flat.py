@@ -75,7 +75,7 @@ def resolve_puskesmas(ctx: FlatContext, district_raw: str, raw_name: str, rules:
         kecamatan = display_name(kecamatan_key(kecamatan_raw)) if kecamatan_raw else ""
         geo.update(kecamatan=kecamatan, puskesmas=name)
         rules.append(f"new district: name '{raw_name}' taken as '{name}'")
-        prop = ctx.proposals.setdefault((district, name), {"province": "", "district": district, "kecamatan": kecamatan,
+        prop = ctx.proposals.setdefault((district, name), {"province": geo["province"], "district": district, "kecamatan": kecamatan,
                                                            "puskesmas": name, "aliases": set()})
         if raw_name.strip() != name:
             prop["aliases"].add(raw_name.strip())

@@ -239,8 +239,8 @@ def _flag_incomplete(out: pd.DataFrame, full: pd.DataFrame, inc: pd.DataFrame, l
     """Flag values built without set-aside rows; at Puskesmas level, list those Puskesmas as not computed."""
     if inc.empty or out.empty and full.empty:
         return out
-    keys = LEVELS[level] + ["year"] + (["quarter"] if period == "quarter" and "quarter" in out else [])
-    inc = inc.copy()
+    keys = ["district", "area", "year"] + (["quarter"] if period == "quarter" and "quarter" in out else [])
+    inc = inc.assign(area=inc[AREA[level]])
     if "quarter" in keys:
         inc["quarter"] = ((inc["month"] - 1) // 3 + 1).astype("Int64") if "month" in inc else pd.NA
     counts = inc.groupby(keys, dropna=False).size().rename("_n").reset_index()
