@@ -33,6 +33,8 @@ GEO = ["province", "district", "kecamatan", "puskesmas"]
 CELL_COLUMNS = ["file", "sheet", "row", "column", "header", "table", "block", "row_kind", "year",
                 "province", "district", "kecamatan", "puskesmas", "role", "measure", "sex",
                 "age_group", "cause", "denominator_kind", "raw", "value", "decimals", "used", "month", "format"]
+LEDGER_COLUMNS = ["file", "sheet", "row", "table", "block", "row_kind", "year", "district", "name_as_written",
+                  "puskesmas", "state", "rules", "reason", "month", "format"]
 FORMATS = ("annex", "monthly", "linelist")
 #: Which source counts when a district-year has several: the annex tables, then monthly reports, then line lists.
 PRECEDENCE = {"annex": 0, "monthly": 1, "linelist": 2}
@@ -188,7 +190,7 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
                                             proposals, seen_rows, problems)
                 ledger_rows.append(entry)
                 cell_rows.extend(cells)
-    ledger = pd.DataFrame(ledger_rows)
+    ledger = pd.DataFrame(ledger_rows, columns=LEDGER_COLUMNS)
     if sources and not ledger.empty:
         counted = ledger[(ledger["row_kind"] == "data") & (ledger["state"] != "set_aside")]
         used = set(zip(counted["file"], counted["sheet"], counted["table"]))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ..errors import InputError, Location, column_letter
 from ..text import norm
 from ..vocab.causes import match_cause
-from ..vocab.layout import layout, lookup
+from ..vocab.layout import is_footer_text, layout, lookup
 from .grid import Grid
 
 _YEAR = re.compile(r"\bTAHUN (\d{4})\b")
@@ -263,13 +263,14 @@ def _read_body(grid: Grid, block: Block, labels: dict[str, int], start: int, end
         if all(c is None for c in row):
             block.blank_rows += 1
             continue
-        texts = [norm(c) for c in row[: max(name_cols, default=2) + 2] if isinstance(c, str)]
+        label_area = row[: max(name_cols, default=2) + 2]
+        texts = [norm(c) for c in label_area if isinstance(c, str)]
         first = texts[0] if texts else ""
-        if footer or any(t.split(" ")[0] in lay["footer_prefix"] for t in texts if t):
-            footer = True
+        cells = {j: (row[j] if j < len(row) else None) for j in value_cols}
+        if all(v is None for v in cells.values()) and (footer or any(is_footer_text(c) for c in label_area)):
+            footer = True  # the lines under a footer are footer too, as long as they hold no counts
             block.footer_rows.append(i + 1)
             continue
-        cells = {j: (row[j] if j < len(row) else None) for j in value_cols}
         name = row[labels["puskesmas"]] if "puskesmas" in labels and labels["puskesmas"] < len(row) else None
         kec = row[labels["kecamatan"]] if "kecamatan" in labels and labels["kecamatan"] < len(row) else None
         if any(t.split(" ")[0] in lay["rate_row_prefix"] for t in texts):

@@ -1,6 +1,7 @@
 """The annex-table layout vocabulary (tables.yaml), loaded once."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import yaml
@@ -38,3 +39,18 @@ def lookup(text: str, options: dict[str, list[str]], fuzzy: bool = True) -> tupl
         if near is not None:
             return table[near], f"header typo '{text}' read as '{near}'"
     return None, ""
+
+
+def is_footer_text(text: object) -> bool:
+    """Whether a cell's text has the form of a footer line: 'Sumber: ...', 'Keterangan :', 'Sumber data ...'.
+
+    Only the form counts ('SUMBER' followed by ':' or '.', or alone in its cell; or a footer phrase):
+    a Puskesmas or kecamatan named 'Sumber Harta' is not a footer.
+    """
+    if not isinstance(text, str):
+        return False
+    raw = text.strip().upper()
+    key = norm(raw)
+    if any(re.match(rf"{re.escape(word)}\s*[:.]", raw) or key == word for word in layout()["footer_prefix"]):
+        return True
+    return any(key == phrase or key.startswith(phrase + " ") for phrase in layout()["footer_phrase"])

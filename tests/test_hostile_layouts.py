@@ -1,0 +1,91 @@
+"""Hand-made hostile workbooks: layouts real districts send that once gave a silently different number.
+
+Each test builds its workbook, cleans it through the command line as a user runs it, and checks
+the right number (hand-computed here) or a finding that names the file, sheet, row and column;
+and that every raw body row is in the ledger.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import births_table, monthly_row, monthly_rows, write_csv, write_xlsx
+from imr_analysis.cli import main
+
+
+@dataclass
+class Cleaned:
+    code: int
+    text: str
+    out: Path
+
+    def csv(self, name: str) -> pd.DataFrame:
+        return pd.read_csv(self.out / f"{name}.csv", encoding="utf-8-sig", keep_default_na=False)
+
+    def table(self, name: str) -> pd.DataFrame:
+        return pd.read_parquet(self.out / f"{name}.parquet")
+
+    @property
+    def ledger(self) -> pd.DataFrame:
+        return self.csv("ledger")
+
+    @property
+    def findings(self) -> pd.DataFrame:
+        return self.csv("findings")
+
+
+def clean_cli(tmp_path: Path, paths: list[Path], *args: str, capsys=None) -> Cleaned:
+    """`imr-analysis clean PATHS --out DIR ARGS`, in process."""
+    out = tmp_path / "processed"
+    code = main(["clean", *map(str, paths), "--out", str(out), *args])
+    text = ""
+    if capsys is not None:
+        captured = capsys.readouterr()
+        text = captured.out + captured.err
+    assert "Traceback" not in text
+    return Cleaned(code, text, out)
+
+
+def births_by_puskesmas(run: Cleaned) -> dict[str, int]:
+    b = run.table("births")
+    return {k: int(v) for k, v in b.groupby("puskesmas")["live_births"].sum().items()}
+
+
+# --- 1. 'Sumber ...' is a name; only 'Sumber: ...' is a footer ------------------------------------
+
+SUMBER_BODY = [[1, "Sumber Harta", "Sumber Harta", 10, 0, 10, 9, 0, 9, 19, 0, 19],
+               [2, "Sumber Harta", "PKM Sumber Harta Baru", 5, 1, 6, 5, 0, 5, 10, 1, 11],
+               [3, "Karya Makmur", "Karya Makmur", 7, 0, 7, 8, 0, 8, 15, 0, 15]]
+SUMBER_TOTAL = [None, "JUMLAH KAB.", None, 22, 1, 23, 22, 0, 22, 44, 1, 45]
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_puskesmas_named_sumber_is_data_and_the_footer_is_still_a_footer(tmp_path, suffix, capsys):
+    rows = births_table(SUMBER_BODY, total=SUMBER_TOTAL, district="KABUPATEN SUMBER JAYA")
+    rows += [["Sumber data: Seksi Kesga"], ["Keterangan :"]]  # footers by their form, with no counts
+    path = write_xlsx(tmp_path / "b.xlsx", {"Lampiran": rows}) if suffix == "xlsx" else write_csv(tmp_path / "b.csv", rows)
+    run = clean_cli(tmp_path, [path], capsys=capsys)
+    assert run.code == 0, run.text
+    assert births_by_puskesmas(run) == {"Sumber Harta": 19, "Sumber Harta Baru": 10, "Karya Makmur": 15}
+    ledger = run.ledger
+    assert list(ledger["row"]) == [10, 11, 12, 13]          # three Puskesmas rows and the total row
+    assert list(ledger["row_kind"]) == ["data", "data", "data", "total"]
+    assert (ledger.loc[ledger["row_kind"] == "data", "state"] != "set_aside").all()
+    # the total row is read and agrees with the three rows: no 'rows vs total' finding
+    assert not run.findings["check"].str.contains("total").any(), run.findings
+
+
+def test_monthly_rows_of_a_puskesmas_named_sumber_are_counted(tmp_path, capsys):
+    rows = [monthly_row(m, pkm="Sumber Harta") for m in (1, 2, 3)] + [monthly_row(m, pkm="Karya Makmur") for m in (1, 2, 3)]
+    for r in rows[:3]:
+        r[2] = "Sumber Harta"  # the kecamatan too, written before the Puskesmas
+    data = monthly_rows(rows, title="LAPORAN BULANAN KIA KABUPATEN SUMBER JAYA TAHUN 2023")
+    data += [["Sumber: laporan LB3 KIA"], ["Sumber data Puskesmas"]]
+    run = clean_cli(tmp_path, [write_xlsx(tmp_path / "m.xlsx", {"LB3": data})], capsys=capsys)
+    assert run.code == 0, run.text
+    assert births_by_puskesmas(run) == {"Sumber Harta": 3 * (20 + 19), "Karya Makmur": 3 * (20 + 19)}
+    assert list(run.ledger["row"]) == [4, 5, 6, 7, 8, 9]     # the two footer lines are not data rows
+    assert set(run.ledger["state"]) == {"mapped"}
