@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputError, Location
+from .errors import InputError, Location, column_letter
 from .privacy import scrub
 from .read.annex import AnnexTable, BodyRow, Column, find_tables
 from .read.grid import SUPPORTED, read_grids
@@ -185,6 +185,8 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
                 notes.append({"file": table.file, "sheet": table.sheet, "table": table.kind, "year": t_year,
                               "column": col.letter, "header": col.header, "note": col.rule})
         for b, block in enumerate(table.blocks):
+            if block.outside:
+                problems.append(_outside_finding(table, block, t_year))
             for body in block.rows:
                 entry, cells = _account_row(table, b, block.columns, body, t_year, t_district, registry,
                                             proposals, seen_rows, problems)
@@ -366,6 +368,19 @@ def _check_duplicate(table: AnnexTable, columns: list[Column], body: BodyRow, ce
                          "row": body.row, "column": "", "year": year, "area": geo["puskesmas"],
                          "message": f"{geo['puskesmas']} {year} appears twice with different numbers (first at {where}); "
                                     "the first is counted: check which is right and remove the other."})
+
+
+def _outside_finding(table: AnnexTable, block, year: int) -> dict:
+    """One finding for the values beside a block, right of its last column (scratch sums, notes, junk)."""
+    refs = [f"{column_letter(j)}{r}" for r, j in block.outside]
+    rows, cols = [r for r, _ in block.outside], [j for _, j in block.outside]
+    span = f"{column_letter(min(cols))}{min(rows)}:{column_letter(max(cols))}{max(rows)}"
+    shown = ", ".join(refs[:10]) + (f" and {len(refs) - 10} more" if len(refs) > 10 else "")
+    return {"severity": "warning", "check": "outside_table", "file": table.file, "sheet": table.sheet,
+            "row": min(rows), "column": column_letter(min(cols)), "year": year, "area": "",
+            "message": f"{len(refs)} cell{'s' if len(refs) > 1 else ''} right of the table's last column "
+                       f"{column_letter(block.edge - 1)} ({span}: {shown}) are outside the table and were not read. "
+                       "If they belong to the table, give them a header label; otherwise move them off the table's rows."}
 
 
 def _problem(severity: str, check: str, table: AnnexTable, body: BodyRow, col: Column, year: int,

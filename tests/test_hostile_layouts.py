@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import births_table, monthly_row, monthly_rows, write_csv, write_xlsx
+from helpers import births_table, causes_table, monthly_row, monthly_rows, write_csv, write_xlsx
 from imr_analysis.cli import main
 
 
@@ -89,3 +89,25 @@ def test_monthly_rows_of_a_puskesmas_named_sumber_are_counted(tmp_path, capsys):
     assert births_by_puskesmas(run) == {"Sumber Harta": 3 * (20 + 19), "Karya Makmur": 3 * (20 + 19)}
     assert list(run.ledger["row"]) == [4, 5, 6, 7, 8, 9]     # the two footer lines are not data rows
     assert set(run.ledger["state"]) == {"mapped"}
+
+
+# --- 2. an analyst's scratch column beside a table is not part of it ----------------------------------
+
+def test_unlabelled_numbers_right_of_a_table_are_not_counted_and_get_one_finding(tmp_path, capsys):
+    body = [[1, "Rupit", "Muara Rupit", 2, 1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 0, 0, 0, 0, 0, 2],
+            [2, "Nibung", "Nibung", 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]]
+    rows = causes_table(body, total=[None, "JUMLAH KAB.", None, 2, 1, 0, 2, 1, 0, 0, 1, 0, 1, 1, 0, 0, 0, 0, 0, 3])
+    for r in rows[8:11]:          # rows 9-11: a blank column U, then the analyst's sum in V
+        r += [None, sum(x for x in r[3:] if isinstance(x, int))]
+    run = clean_cli(tmp_path, [write_xlsx(tmp_path / "c.xlsx", {"Tabel 28": rows})], capsys=capsys)
+    assert run.code == 0, run.text
+    c = run.table("deaths_by_cause").groupby(["puskesmas", "age_group", "cause"])["deaths"].sum()
+    assert c[("Muara Rupit", "postneonatal", "other")] == 2       # not 2 + the scratch sum 10
+    assert c[("Nibung", "postneonatal", "other")] == 1            # not 1 + 3
+    assert c.sum() == 10 + 2                                      # the two rows as written
+    outside = run.findings[run.findings["check"] == "outside_table"]
+    assert len(outside) == 1
+    f = outside.iloc[0]
+    assert (f["file"].endswith("c.xlsx"), f["sheet"], int(f["row"]), f["column"]) == (True, "Tabel 28", 9, "V")
+    assert "V9, V10, V11" in f["message"] and "last column T" in f["message"]
+    assert list(run.ledger["row"]) == [9, 10, 11]

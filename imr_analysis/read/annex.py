@@ -57,6 +57,8 @@ class Block:
     rows: list[BodyRow]
     footer_rows: list[int] = field(default_factory=list)
     blank_rows: int = 0
+    edge: int = 0             # the table's columns are 0 .. edge-1
+    outside: list[tuple[int, int]] = field(default_factory=list)  # (Excel row, column index) of values beyond edge
 
 
 @dataclass
@@ -164,7 +166,8 @@ def _read_block(grid: Grid, kind: str, start: int, end: int, continuation: bool)
         )
     number_row = _number_row(grid, header_start, end)
     header_end = number_row if number_row is not None else _first_data_row(grid, header_start, end)
-    paths = _header_paths(grid, header_start, header_end)
+    edge = _right_edge(grid, header_start, header_end, number_row)
+    paths = _header_paths(grid, header_start, header_end)[:edge]
     labels = _label_columns_from_paths(paths)
     columns = [
         _interpret(kind, j, path)
@@ -172,7 +175,7 @@ def _read_block(grid: Grid, kind: str, start: int, end: int, continuation: bool)
         if j not in labels.values() and any(path)
     ]
     body_start = (number_row + 1) if number_row is not None else header_end
-    block = Block(start + 1, continuation, columns, [])
+    block = Block(start + 1, continuation, columns, [], edge=edge)
     _read_body(grid, block, labels, body_start, end)
     return block, year, district
 
@@ -210,6 +213,30 @@ def _number_row(grid: Grid, header_start: int, end: int) -> int | None:
         if len(nums) == len(values) >= 3 and nums[:3] == [1, 2, 3]:
             return i
     return None
+
+
+def _right_edge(grid: Grid, header_start: int, header_end: int, number_row: int | None) -> int:
+    """One past the table's last column: its last header label, or the last of the column numbers 1, 2, 3 ...
+
+    A merged label is carried to the right only within these columns, so an unlabelled scratch
+    column or sum beside the table is never read as part of it.
+    """
+    last = -1
+    for i in range(header_start, header_end):
+        last = max([last] + [j for j, c in enumerate(grid.rows[i]) if c is not None])
+    if number_row is not None:
+        expected = 1
+        for j, c in enumerate(grid.rows[number_row]):
+            if c is None:
+                continue
+            try:
+                number = int(float(str(c).strip("() ")))
+            except ValueError:
+                break
+            if number != expected:
+                break
+            last, expected = max(last, j), expected + 1
+    return last + 1
 
 
 def _first_data_row(grid: Grid, header_start: int, end: int) -> int:
@@ -260,7 +287,8 @@ def _read_body(grid: Grid, block: Block, labels: dict[str, int], start: int, end
     name_cols = [labels[k] for k in ("no", "kecamatan", "puskesmas") if k in labels]
     for i in range(start, end):
         row = grid.rows[i]
-        if all(c is None for c in row):
+        block.outside += [(i + 1, j) for j in range(block.edge, len(row)) if row[j] is not None]
+        if all(c is None for c in row[: block.edge]):
             block.blank_rows += 1
             continue
         label_area = row[: max(name_cols, default=2) + 2]
