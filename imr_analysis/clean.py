@@ -12,7 +12,7 @@ Each body row of every table ends in exactly one ledger state:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -297,13 +297,13 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
         parsed = parse_number(raw, blank_is_zero=col.role in ("count", "check") and body.kind != "rate")
         header = f"{col.letter} ({col.header})"
         if parsed.problem:
-            parsed = type(parsed)(parsed.value, parsed.rule, scrub(parsed.problem))  # never echo a NIK or phone number
+            parsed = replace(parsed, problem=scrub(parsed.problem))  # never echo a NIK or phone number
             if counts_here:
                 reasons.append(f"column {header}: {parsed.problem}")
-                problems.append(_problem("error", "text_in_count", table, body, col, year, geo,
+                problems.append(_problem("error", parsed.check or "text_in_count", table, body, col, year, geo,
                                          f"column {header}: {parsed.problem}. The row is set aside."))
             else:
-                problems.append({"severity": "warning", "check": "unreadable_value", "file": table.file,
+                problems.append({"severity": "warning", "check": parsed.check or "unreadable_value", "file": table.file,
                                  "sheet": table.sheet, "row": body.row, "column": col.letter, "year": year,
                                  "area": geo["puskesmas"] or district,
                                  "message": f"column {header}: {parsed.problem}; the value is left out of the checks."})

@@ -152,7 +152,7 @@ def account_monthly(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], lis
             header = f"{col.letter} ({col.header})"
             if parsed.problem:
                 reasons.append(f"column {header}: {scrub(parsed.problem)}")
-                ctx.problems.append({"severity": "error", "check": "text_in_count", "file": table.file,
+                ctx.problems.append({"severity": "error", "check": parsed.check or "text_in_count", "file": table.file,
                                      "sheet": table.sheet, "row": row, "column": col.letter, "year": year,
                                      "area": geo["puskesmas"], "message": f"column {header}: {scrub(parsed.problem)}. The row is set aside."})
                 continue

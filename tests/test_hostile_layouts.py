@@ -6,6 +6,7 @@ and that every raw body row is in the ledger.
 """
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,3 +112,50 @@ def test_unlabelled_numbers_right_of_a_table_are_not_counted_and_get_one_finding
     assert (f["file"].endswith("c.xlsx"), f["sheet"], int(f["row"]), f["column"]) == (True, "Tabel 28", 9, "V")
     assert "V9, V10, V11" in f["message"] and "last column T" in f["message"]
     assert list(run.ledger["row"]) == [9, 10, 11]
+
+
+# --- 3. formula cells without a saved result ------------------------------------------------------
+
+def _save_result(path: Path, formula: str, value: int) -> None:
+    """Give one formula the saved result Excel would have written (openpyxl writes none)."""
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    name = "xl/worksheets/sheet1.xml"
+    old = f"<f>{formula}</f><v />".encode()
+    assert old in parts[name]
+    parts[name] = parts[name].replace(old, f"<f>{formula}</f><v>{value}</v>".encode())
+    with zipfile.ZipFile(path, "w") as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+
+
+@pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
+def test_formula_without_saved_result_sets_the_row_aside_never_zero(tmp_path, engine, capsys):
+    body = [[1, "Rupit", "Muara Rupit", 300, 2, "=D10+E10", 290, 1, 291, 590, 3, 593],   # F10: a check column
+            [2, "Nibung", "Nibung", "=100+5", 0, 105, 99, 0, 99, 204, 0, 204],          # D11: a count
+            [3, "Pauh", "Pauh", "=40+2", 0, 42, 40, 0, 40, 82, 0, 82]]                  # D12: saved result 42
+    path = write_xlsx(tmp_path / "script.xlsx", {"Lampiran 26": births_table(body)})
+    _save_result(path, "40+2", 42)
+    run = clean_cli(tmp_path, [path], "--engine", engine, capsys=capsys)
+    assert run.code == 0, run.text
+    # Nibung is set aside whole (both its sexes), never read as 0 live births; Pauh's saved result counts
+    assert births_by_puskesmas(run) == {"Muara Rupit": 590, "Pauh": 82}
+    ledger = run.ledger.set_index("row")
+    assert ledger.loc[11, "state"] == "set_aside" and "'=100+5' has no saved result" in ledger.loc[11, "reason"]
+    assert ledger.loc[10, "state"] == "kept" and "blank" not in ledger.loc[10, "rules"]
+    assert ledger.loc[12, "state"] == "kept"
+    f = run.findings[run.findings["check"] == "formula_without_value"]
+    assert sorted(zip(f["severity"], f["row"].astype(int), f["column"])) == [("error", 11, "D"), ("warning", 10, "F")]
+    assert (f["sheet"] == "Lampiran 26").all() and f["file"].str.endswith("script.xlsx").all()
+
+
+def test_monthly_formula_without_saved_result_sets_the_month_aside(tmp_path, capsys):
+    rows = [monthly_row(m) for m in (1, 2)]
+    rows[1][4] = "=10+10"                                  # LAHIR HIDUP L of February, never computed
+    run = clean_cli(tmp_path, [write_xlsx(tmp_path / "m.xlsx", {"LB3": monthly_rows(rows)})], capsys=capsys)
+    assert run.code == 0, run.text
+    assert births_by_puskesmas(run) == {"Pauh": 20 + 19}  # January only
+    ledger = run.ledger.set_index("row")
+    assert ledger.loc[5, "state"] == "set_aside" and "'=10+10' has no saved result" in ledger.loc[5, "reason"]
+    f = run.findings[run.findings["check"] == "formula_without_value"]
+    assert list(zip(f["row"].astype(int), f["column"])) == [(5, "E")]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +35,17 @@ class Grid:
     @property
     def width(self) -> int:
         return max((len(r) for r in self.rows), default=0)
+
+
+@dataclass(frozen=True)
+class UncomputedFormula:
+    """A formula cell whose result is not saved in the workbook (written by a program, or never opened
+    in Excel): its value is unknown, never blank or 0."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
 
 
 def _clean(value: object) -> object:
@@ -84,6 +97,7 @@ def _read_excel(path: Path, engine: str) -> list[Grid]:
             sheet = book.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
             grids.append(Grid(path, name, [[_clean(v) for v in row] for row in rows]))
+        _mark_uncomputed_formulas(path, grids)
         return grids
     except InputError:
         raise
@@ -101,7 +115,45 @@ def _read_openpyxl(path: Path) -> list[Grid]:
         rows = [[_clean(v) for v in row] for row in ws.iter_rows(values_only=True)]
         grids.append(Grid(path, ws.title, rows))
     book.close()
+    _mark_uncomputed_formulas(path, grids)
     return grids
+
+
+# a formula element followed by no value, or an empty one, before the cell closes
+_FORMULA_WITHOUT_VALUE = re.compile(rb"(?:</f>|<f[^>]*/>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+
+
+def _mark_uncomputed_formulas(path: Path, grids: list[Grid]) -> None:
+    """Put an UncomputedFormula where a formula cell of an .xlsx/.xlsm has no saved result.
+
+    Both engines read the saved result of a formula; a workbook written by a program (or never
+    opened in Excel) has none, and the cell would read as blank, i.e. 0. openpyxl (formulas
+    kept) says which blank cells hold a formula; it runs only when a sheet's XML holds a formula
+    without a value, so ordinary workbooks are not read twice.
+    """
+    if path.suffix.lower() not in {".xlsx", ".xlsm"}:
+        return
+    with zipfile.ZipFile(path) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        if not any(_FORMULA_WITHOUT_VALUE.search(archive.read(n)) for n in sheets):
+            return
+    import openpyxl
+
+    by_name = {g.sheet: g for g in grids}
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        for ws in book.worksheets:
+            grid = by_name.get(ws.title)
+            if grid is None:
+                continue
+            for i, row in enumerate(ws.iter_rows(values_only=True)):
+                for j, value in enumerate(row):
+                    text = getattr(value, "text", value)  # an array formula keeps its text in .text
+                    if isinstance(text, str) and text.startswith("=") and i < len(grid.rows) and grid.cell(i, j) is None:
+                        grid.rows[i] += [None] * (j + 1 - len(grid.rows[i]))
+                        grid.rows[i][j] = UncomputedFormula(text)
+    finally:
+        book.close()
 
 
 def _decode(raw: bytes) -> str:
