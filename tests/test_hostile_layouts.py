@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 
-from helpers import births_table, causes_table, monthly_row, monthly_rows, write_csv, write_xlsx
+from helpers import births_table, causes_table, kn_table, monthly_row, monthly_rows, write_csv, write_xlsx
 from imr_analysis.cli import main
 
 
@@ -159,3 +160,53 @@ def test_monthly_formula_without_saved_result_sets_the_month_aside(tmp_path, cap
     assert ledger.loc[5, "state"] == "set_aside" and "'=10+10' has no saved result" in ledger.loc[5, "reason"]
     f = run.findings[run.findings["check"] == "formula_without_value"]
     assert list(zip(f["row"].astype(int), f["column"])) == [(5, "E")]
+
+
+# --- 4. a percentage in a count cell ------------------------------------------------------------
+
+PERCENT_BODY = [[1, "Rupit", "Muara Rupit", 300, 2, 302, 290, 1, 291, 590, 3, 593],
+                [2, "Nibung", "Nibung", "100%", 0, 100, 99, 0, 99, 199, 0, 199]]
+
+
+def _percent_formatted(path: Path, cells: dict[str, float], fmt: str = "0%") -> Path:
+    """Type numbers with a percent format, as Excel stores '100%' (the value 1, shown 100%)."""
+    book = load_workbook(path)
+    ws = book.worksheets[0]
+    for ref, value in cells.items():
+        ws[ref] = value
+        ws[ref].number_format = fmt
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_percent_in_a_count_cell_is_a_finding_not_100(tmp_path, suffix, capsys):
+    rows = births_table(PERCENT_BODY)
+    if suffix == "csv":
+        path = write_csv(tmp_path / "b.csv", rows)             # the text '100%'
+    else:
+        path = _percent_formatted(write_xlsx(tmp_path / "b.xlsx", {"Lampiran": rows}), {"D11": 1})  # stored 1, shown 100%
+    run = clean_cli(tmp_path, [path], capsys=capsys)
+    assert run.code == 0, run.text
+    assert births_by_puskesmas(run) == {"Muara Rupit": 590}    # Nibung neither 100 nor 1 live births
+    ledger = run.ledger.set_index("row")
+    assert ledger.loc[11, "state"] == "set_aside" and "percentage '100%' in a count cell" in ledger.loc[11, "reason"]
+    f = run.findings[run.findings["check"] == "percent_in_count"]
+    assert list(zip(f["severity"], f["row"].astype(int), f["column"])) == [("error", 11, "D")]
+    assert f["file"].iloc[0].endswith(f"b.{suffix}")
+
+
+def test_percent_formatted_coverage_columns_keep_their_scale(tmp_path, capsys):
+    # KN1 190 of 200 = 95% (L), 180 of 190 = 94.74% (P): typed as percentages in Excel (0.95, 0.9474)
+    body = [[1, "Rupit", "Muara Rupit", 200, 190, 390, 190, None, 180, None, 370, None,
+             185, None, 176, None, 361, None]]
+    path = write_xlsx(tmp_path / "kn.xlsx", {"Tabel 37": kn_table(body)})
+    _percent_formatted(path, {"H10": 0.95, "J10": 0.9474, "L10": 0.9487, "N10": 0.925, "P10": 0.9263,
+                              "R10": 0.9256}, fmt="0.00%")
+    run = clean_cli(tmp_path, [path], capsys=capsys)
+    assert run.code == 0, run.text
+    v = run.table("neonatal_visits").set_index(["sex", "visit"])
+    assert v.loc[("male", "kn1"), "reported_pct"] == pytest.approx(95.0)
+    assert v.loc[("female", "kn_lengkap"), "reported_pct"] == pytest.approx(92.63)
+    assert v.loc[("female", "kn_lengkap"), "visits"] == 176
+    assert not run.findings["check"].isin(["coverage_pct", "percent_in_count"]).any(), run.findings

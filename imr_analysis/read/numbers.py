@@ -29,7 +29,7 @@ class Parsed:
 
 
 def parse_number(cell: object, blank_is_zero: bool = True) -> Parsed:
-    """Read one cell. Counts: blank or '-' -> 0. Reported percentages: blank -> missing."""
+    """Read one cell. Counts: blank or '-' -> 0, a percentage is a problem. Reported percentages: blank -> missing."""
     if cell is None or (isinstance(cell, float) and math.isnan(cell)):
         return Parsed(0.0, "blank -> 0") if blank_is_zero else Parsed(None)
     if isinstance(cell, UncomputedFormula):
@@ -45,6 +45,9 @@ def parse_number(cell: object, blank_is_zero: bool = True) -> Parsed:
         return Parsed(0.0, "blank -> 0") if blank_is_zero else Parsed(None)
     if text in _DASHES:
         return Parsed(0.0, f"'{text}' -> 0") if blank_is_zero else Parsed(None)
+    if blank_is_zero and text.endswith("%"):
+        return Parsed(None, problem=f"a percentage '{text}' in a count cell; enter the count (the number of births, "
+                                    "deaths or visits), not a percentage", check="percent_in_count")
     compact = text.replace(" ", "").rstrip("%")
     if _INT.match(compact):
         return Parsed(float(compact))
