@@ -19,7 +19,7 @@ import pandas as pd
 
 from .errors import InputError, Location, column_letter
 from .privacy import scrub
-from .read.annex import AnnexTable, BodyRow, Column, find_tables
+from .read.annex import AnnexTable, BodyRow, Column, find_tables, finish_table, join_continuations
 from .read.grid import SUPPORTED, read_grids
 from .read.flat import FlatTable, detect as detect_flat, has_header, read_flat
 from .read.numbers import parse_number
@@ -106,7 +106,7 @@ def _read_file(path: Path, engine: str, fmt: str | None = None) -> list:
     """The tables of one file; '(lanj.)' blocks on a sheet of their own join their table."""
     found: list = []
     for grid in read_grids(path, engine):
-        annex = find_tables(grid) if fmt in (None, "annex") else []
+        annex = find_tables(grid, finish=False) if fmt in (None, "annex") else []
         if annex:
             found.extend(annex)
             continue
@@ -126,14 +126,9 @@ def _read_file(path: Path, engine: str, fmt: str | None = None) -> list:
             "or remove the file from the input.",
         )
     flat = [t for t in found if isinstance(t, FlatTable)]
-    found = [t for t in found if not isinstance(t, FlatTable)]
-    joined: list[AnnexTable] = []
-    for table in found:
-        previous = next((t for t in reversed(joined) if t.kind == table.kind), None)
-        if table.blocks[0].continuation and previous is not None:
-            previous.blocks.extend(table.blocks)
-        else:
-            joined.append(table)
+    joined = join_continuations([t for t in found if not isinstance(t, FlatTable)])
+    for table in joined:
+        finish_table(table)
     return joined + flat
 
 
@@ -180,15 +175,16 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
         sources.append({"table": table.kind, "year": t_year, "district": registry.district_name(t_district),
                         "file": table.file, "sheet": table.sheet, "title": table.title,
                         "blocks": len(table.blocks), "used": True})
-        for col in table.columns:
-            if col.rule:
-                notes.append({"file": table.file, "sheet": table.sheet, "table": table.kind, "year": t_year,
-                              "column": col.letter, "header": col.header, "note": col.rule})
         for b, block in enumerate(table.blocks):
+            on_sheet = replace(table, sheet=block.sheet or table.sheet)  # a '(lanj.)' block may be on another sheet
+            for col in block.columns:
+                if col.rule:
+                    notes.append({"file": table.file, "sheet": on_sheet.sheet, "table": table.kind, "year": t_year,
+                                  "column": col.letter, "header": col.header, "note": col.rule})
             if block.outside:
-                problems.append(_outside_finding(table, block, t_year))
+                problems.append(_outside_finding(on_sheet, block, t_year))
             for body in block.rows:
-                entry, cells = _account_row(table, b, block.columns, body, t_year, t_district, registry,
+                entry, cells = _account_row(on_sheet, b, block.columns, body, t_year, t_district, registry,
                                             proposals, seen_rows, problems)
                 ledger_rows.append(entry)
                 cell_rows.extend(cells)

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from helpers import births_table, causes_table, kn_table, monthly_row, monthly_rows, write_csv, write_xlsx
+from helpers import births_table, causes_table, deaths_table, kn_table, monthly_row, monthly_rows, write_csv, write_xlsx
 from imr_analysis.cli import main
 
 
@@ -210,3 +210,48 @@ def test_percent_formatted_coverage_columns_keep_their_scale(tmp_path, capsys):
     assert v.loc[("female", "kn_lengkap"), "reported_pct"] == pytest.approx(92.63)
     assert v.loc[("female", "kn_lengkap"), "visits"] == 176
     assert not run.findings["check"].isin(["coverage_pct", "percent_in_count"]).any(), run.findings
+
+
+# --- 6. a table split over two sheets ---------------------------------------------------------------
+
+@pytest.mark.parametrize("lanj_first", [False, True], ids=["main-sheet-first", "lanj-sheet-first"])
+def test_lanj_block_on_another_sheet_keeps_its_sheet_and_is_a_check_not_a_count(tmp_path, lanj_first, capsys):
+    main = deaths_table([[1, "Rupit", "Muara Rupit", 3, 1, 4, 0, 4, 2, None, 2, 1, 3],
+                         [2, "Nibung", "Nibung", None, None, None, None, None, 1, 1, 2, 0, 2]],
+                        total=[None, "JUMLAH (KAB/KOTA)", None, 3, 1, 4, 0, 4, 3, 1, 4, 1, 5])
+    lanj = deaths_table([[1, "Rupit", "Muara Rupit", 5, 1, 6, 1, 7], [2, "Nibung", "Nibung", 1, 1, 2, 0, 2]],
+                        total=[None, "JUMLAH (KAB/KOTA)", None, 6, 2, 8, 1, 9],
+                        sexes=("LAKI-LAKI + PEREMPUAN",), continuation=True)
+    sheets = {"Tabel 27": main, "Tabel 27 lanj": [[], [], []] + lanj}   # the (lanj.) block three rows lower
+    if lanj_first:
+        sheets = dict(reversed(sheets.items()))
+    run = clean_cli(tmp_path, [write_xlsx(tmp_path / "d.xlsx", sheets)], capsys=capsys)
+    assert run.code == 0, run.text
+    d = run.table("deaths").groupby(["sex", "age_group"])["deaths"].sum()
+    # the L+P block checks the L and P columns; it is not counted again as 'unspecified'
+    assert d.to_dict() == {("female", "child"): 1, ("female", "neonatal"): 3, ("female", "postneonatal"): 1,
+                           ("male", "child"): 0, ("male", "neonatal"): 3, ("male", "postneonatal"): 1}
+    ledger = run.ledger
+    assert list(zip(ledger["sheet"], ledger["row"], ledger["block"], ledger["row_kind"])) == [
+        ("Tabel 27", 11, "main", "data"), ("Tabel 27", 12, "main", "data"), ("Tabel 27", 13, "main", "total"),
+        ("Tabel 27 lanj", 14, "lanj.", "data"), ("Tabel 27 lanj", 15, "lanj.", "data"),
+        ("Tabel 27 lanj", 16, "lanj.", "total")]
+    checks = set(run.findings["check"])
+    assert not checks & {"total_row", "sex_sum", "infant_sum", "under5_sum"}, run.findings
+
+
+def test_kn_table_whose_lanj_sheet_holds_only_kn_lengkap(tmp_path, capsys):
+    full = kn_table([[1, "Rupit", "Muara Rupit", 200, 190, 390, 190, 95.0, 180, 94.74, 370, 94.87,
+                      185, 92.5, 176, 92.63, 361, 92.56]])
+    header_end = 9  # title block (5 rows), 3 header rows, the column numbers
+    main = [r[:12] for r in full[:header_end]] + [r[:12] for r in full[header_end:header_end + 1]]
+    lanj = [["TABEL 37 (lanj.)"]] + full[1:5] + [["NO", "KECAMATAN", "PUSKESMAS", "KUNJUNGAN NEONATAL 3 KALI (KN LENGKAP)"],
+                                                 [None] * 3 + full[6][12:], [None] * 3 + full[7][12:],
+                                                 list(range(1, 10)), full[header_end][:3] + full[header_end][12:]]
+    run = clean_cli(tmp_path, [write_xlsx(tmp_path / "kn.xlsx", {"Tabel 37": main, "Tabel 37 lanj": lanj})], capsys=capsys)
+    assert run.code == 0, run.text
+    v = run.table("neonatal_visits").set_index(["sex", "visit"])
+    assert v.loc[("female", "kn_lengkap"), "visits"] == 176
+    assert v.loc[("female", "kn_lengkap"), "denominator"] == 190      # the denominator from the first sheet
+    assert v.loc[("male", "kn1"), "visits"] == 190
+    assert list(zip(run.ledger["sheet"], run.ledger["row"])) == [("Tabel 37", 10), ("Tabel 37 lanj", 10)]

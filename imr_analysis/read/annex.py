@@ -57,6 +57,7 @@ class Block:
     rows: list[BodyRow]
     footer_rows: list[int] = field(default_factory=list)
     blank_rows: int = 0
+    sheet: str = ""           # a '(lanj.)' block may sit on another sheet than its table's first block
     edge: int = 0             # the table's columns are 0 .. edge-1
     outside: list[tuple[int, int]] = field(default_factory=list)  # (Excel row, column index) of values beyond edge
 
@@ -91,8 +92,12 @@ def _title_kind(text: str) -> str | None:
     return None
 
 
-def find_tables(grid: Grid) -> list[AnnexTable]:
-    """Every annex table in a grid, continuation blocks joined to their table."""
+def find_tables(grid: Grid, finish: bool = True) -> list[AnnexTable]:
+    """Every annex table in a grid, continuation blocks joined to their table.
+
+    ``finish=False`` leaves the column roles undecided, for a caller that first joins '(lanj.)'
+    blocks found on other sheets (then calls ``finish_table``).
+    """
     titles: list[tuple[int, str, str]] = []
     for i, row in enumerate(grid.rows):
         strings = [c for c in row if isinstance(c, str)]
@@ -109,17 +114,38 @@ def find_tables(grid: Grid) -> list[AnnexTable]:
         end = titles[n + 1][0] if n + 1 < len(titles) else len(grid.rows)
         continuation = _is_continuation(grid, i)
         block, year, district = _read_block(grid, kind, i, end, continuation)
-        previous = next((t for t in reversed(tables) if t.kind == kind), None)
-        if continuation and previous is not None:
-            previous.blocks.append(block)
-            previous.year = previous.year or year
-            previous.district = previous.district or district
-            continue
         tables.append(AnnexTable(kind, str(grid.file), grid.sheet, title, year, district, [block]))
-    for table in tables:
-        _assign_roles(table)
-        _check_required(table)
+    tables = join_continuations(tables)
+    if finish:
+        for table in tables:
+            finish_table(table)
     return tables
+
+
+def finish_table(table: AnnexTable) -> None:
+    """Decide the column roles over all blocks of a table, and check it has the columns its indicators need."""
+    _assign_roles(table)
+    _check_required(table)
+
+
+def join_continuations(tables: list[AnnexTable]) -> list[AnnexTable]:
+    """Join '(lanj.)' tables of a file to their table: the nearest one of the same kind before them,
+    else the first one after them (a continuation sheet placed before the main sheet)."""
+    mains = [t for t in tables if not t.blocks[0].continuation]
+    joined = []
+    for n, table in enumerate(tables):
+        if table in mains:
+            joined.append(table)
+            continue
+        before = [m for m in tables[:n] if m in mains and m.kind == table.kind]
+        target = before[-1] if before else next((m for m in tables[n:] if m in mains and m.kind == table.kind), None)
+        if target is None:
+            joined.append(table)
+            continue
+        target.blocks.extend(table.blocks)
+        target.year = target.year or table.year
+        target.district = target.district or table.district
+    return joined
 
 
 REQUIRED = {"births": [("live_births",)], "deaths": [("neonatal", "infant"), ("postneonatal", "infant")],
@@ -175,7 +201,7 @@ def _read_block(grid: Grid, kind: str, start: int, end: int, continuation: bool)
         if j not in labels.values() and any(path)
     ]
     body_start = (number_row + 1) if number_row is not None else header_end
-    block = Block(start + 1, continuation, columns, [], edge=edge)
+    block = Block(start + 1, continuation, columns, [], sheet=grid.sheet, edge=edge)
     _read_body(grid, block, labels, body_start, end)
     return block, year, district
 
@@ -421,7 +447,7 @@ def _assign_roles(table: AnnexTable) -> None:
                 raise InputError(
                     f"column {col.letter} ('{col.header}') has no LAKI-LAKI / PEREMPUAN label above it while the other "
                     f"'{col.measure}' columns do: the merged header looks shifted by one column.",
-                    table.location(block.title_row, col.letter),
+                    Location(table.file, block.sheet, block.title_row, col.letter),
                     "in Excel, check that each sex label (LAKI-LAKI, PEREMPUAN, L+P) spans exactly the columns under it.")
     for col in counts:
         sexes = by_measure[(col.measure, col.role)]
