@@ -177,10 +177,7 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
                         "blocks": len(table.blocks), "used": True})
         for b, block in enumerate(table.blocks):
             on_sheet = replace(table, sheet=block.sheet or table.sheet)  # a '(lanj.)' block may be on another sheet
-            for col in block.columns:
-                if col.rule:
-                    notes.append({"file": table.file, "sheet": on_sheet.sheet, "table": table.kind, "year": t_year,
-                                  "column": col.letter, "header": col.header, "note": col.rule})
+            notes += _column_notes(on_sheet, block.columns, t_year)
             if block.outside:
                 problems.append(_outside_finding(on_sheet, block, t_year))
             for body in block.rows:
@@ -364,6 +361,27 @@ def _check_duplicate(table: AnnexTable, columns: list[Column], body: BodyRow, ce
                          "row": body.row, "column": "", "year": year, "area": geo["puskesmas"],
                          "message": f"{geo['puskesmas']} {year} appears twice with different numbers (first at {where}); "
                                     "the first is counted: check which is right and remove the other."})
+
+
+def _column_notes(table: AnnexTable, columns: list[Column], year: int) -> list[dict]:
+    """A note for each column read under a rule (a typo fixed, an unknown cause, not used); neighbouring
+    columns with the same note (a block of unrecognised columns) share one note."""
+    runs: list[list[Column]] = []
+    for col in (c for c in columns if c.rule):
+        if runs and runs[-1][-1].rule == col.rule and runs[-1][-1].index == col.index - 1:
+            runs[-1].append(col)
+        else:
+            runs.append([col])
+    notes = []
+    for run in runs:
+        first, last = run[0], run[-1]
+        header, note = first.header, first.rule
+        if len(run) > 1:
+            header = f"{first.header} … {last.header}"
+            note = f"{first.rule} ({len(run)} neighbouring columns, {first.letter} to {last.letter})"
+        notes.append({"file": table.file, "sheet": table.sheet, "table": table.kind, "year": year,
+                      "column": first.letter, "header": header, "note": note})
+    return notes
 
 
 def _outside_finding(table: AnnexTable, block, year: int) -> dict:

@@ -16,6 +16,8 @@ from openpyxl import load_workbook
 
 from helpers import births_table, causes_table, deaths_table, kn_table, monthly_row, monthly_rows, write_csv, write_xlsx
 from imr_analysis.cli import main
+from imr_analysis.read.annex import find_tables
+from imr_analysis.read.grid import read_grids
 
 
 @dataclass
@@ -255,3 +257,48 @@ def test_kn_table_whose_lanj_sheet_holds_only_kn_lengkap(tmp_path, capsys):
     assert v.loc[("female", "kn_lengkap"), "denominator"] == 190      # the denominator from the first sheet
     assert v.loc[("male", "kn1"), "visits"] == 190
     assert list(zip(run.ledger["sheet"], run.ledger["row"])) == [("Tabel 37", 10), ("Tabel 37 lanj", 10)]
+
+
+# --- 7. a block of 3,000 junk columns beside a table ------------------------------------------------
+
+JUNK = 3000
+JUNK_BODY = [[1, "Rupit", "Muara Rupit", 300, 2, 302, 290, 1, 291, 590, 3, 593],
+             [2, "Nibung", "Nibung", 1005, 0, 1005, 990, 3, 993, 1995, 3, 1998]]
+JUNK_TOTAL = [None, "JUMLAH KAB.", None, 1305, 2, 1307, 1280, 4, 1284, 2585, 6, 2591]
+
+
+def _junk_workbook(path: Path, labelled: bool, numbered: bool) -> Path:
+    rows = births_table(JUNK_BODY, total=JUNK_TOTAL)
+    for i in (9, 10, 11):                      # the two Puskesmas rows and the total row: junk from column M on
+        rows[i] = rows[i] + [(k * 7 + i) % 13 for k in range(JUNK)]
+    if labelled:                               # the first header row: a label over every junk column
+        rows[5] = rows[5] + [None] * (12 - len(rows[5])) + [f"KOLOM {k}" for k in range(JUNK)]
+    if not numbered:
+        del rows[8]                            # no row of column numbers
+    return write_xlsx(path, {"Lampiran": rows})
+
+
+@pytest.mark.parametrize("labelled, numbered, check", [(False, True, "outside_table"), (True, True, "outside_table"),
+                                                       (False, False, "outside_table"), (True, False, "header")],
+                         ids=["unlabelled", "labelled-with-column-numbers", "unlabelled-no-numbers",
+                              "labelled-no-numbers"])
+def test_junk_columns_beside_a_table_give_one_finding(tmp_path, labelled, numbered, check, capsys):
+    path = _junk_workbook(tmp_path / "junk.xlsx", labelled, numbered)
+    run = clean_cli(tmp_path, [path], capsys=capsys)
+    assert run.code == 0, run.text
+    assert births_by_puskesmas(run) == {"Muara Rupit": 590, "Nibung": 1995}
+    findings = run.findings[run.findings["check"] != "missing_table"]
+    assert len(findings) == 1, findings                       # one finding for the block, not 3,000
+    f = findings.iloc[0]
+    assert (f["check"], f["column"]) == (check, "M")
+    top, bottom = (6 if labelled else 10 if numbered else 9), (12 if numbered else 11)
+    if check == "outside_table":
+        cells = 3 * JUNK + (JUNK if labelled else 0)
+        assert f"{cells} cells right of the table's last column L (M{top}:DKV{bottom}: " in f["message"]
+        assert int(f["row"]) == top
+    else:                                      # without column numbers the labels are the table's: one note
+        assert f"({JUNK} neighbouring columns, M to DKV)" in f["message"]
+    assert len(run.ledger) == 3 and (run.ledger["state"][:2] != "set_aside").all()
+    # the junk is never interpreted as columns of the table (what made wide sheets slow)
+    [table] = find_tables(read_grids(path)[0])
+    assert len(table.columns) == 9 + (JUNK if check == "header" else 0)

@@ -202,6 +202,8 @@ def _read_block(grid: Grid, kind: str, start: int, end: int, continuation: bool)
     ]
     body_start = (number_row + 1) if number_row is not None else header_end
     block = Block(start + 1, continuation, columns, [], sheet=grid.sheet, edge=edge)
+    block.outside = [(i + 1, j) for i in range(header_start, body_start)
+                     for j in range(edge, len(grid.rows[i])) if grid.rows[i][j] is not None]
     _read_body(grid, block, labels, body_start, end)
     return block, year, district
 
@@ -229,39 +231,41 @@ def _label_columns_from_paths(paths: list[list[str]]) -> dict[str, int]:
 def _number_row(grid: Grid, header_start: int, end: int) -> int | None:
     """The row of column numbers (1, 2, 3, ...) under the header, if any."""
     for i in range(header_start + 1, min(end, header_start + 7)):
-        values = [c for c in grid.rows[i] if c is not None]
-        nums = []
-        for c in values:
-            try:
-                nums.append(int(float(str(c).strip("() "))))
-            except ValueError:
-                break
-        if len(nums) == len(values) >= 3 and nums[:3] == [1, 2, 3]:
+        if _number_run(grid.rows[i]) is not None:
             return i
     return None
 
 
-def _right_edge(grid: Grid, header_start: int, header_end: int, number_row: int | None) -> int:
-    """One past the table's last column: its last header label, or the last of the column numbers 1, 2, 3 ...
+def _number_run(row: list[object]) -> int | None:
+    """The column of the last number when a row's cells start 1, 2, 3, ... (at least three), else None.
 
-    A merged label is carried to the right only within these columns, so an unlabelled scratch
-    column or sum beside the table is never read as part of it.
+    Cells after the run (a junk block beside the table) do not stop the row being the column numbers.
     """
+    expected, last = 1, None
+    for j, c in enumerate(row):
+        if c is None:
+            continue
+        try:
+            number = float(str(c).strip("() "))
+        except ValueError:
+            break
+        if number != expected:
+            break
+        last, expected = j, expected + 1
+    return last if expected > 3 else None
+
+
+def _right_edge(grid: Grid, header_start: int, header_end: int, number_row: int | None) -> int:
+    """One past the table's last column: the last of its column numbers 1, 2, 3 ..., else its last header label.
+
+    A merged label is carried to the right only within these columns, so a scratch column, a
+    sum or a block of junk beside the table is never read as part of it.
+    """
+    if number_row is not None:
+        return _number_run(grid.rows[number_row]) + 1
     last = -1
     for i in range(header_start, header_end):
         last = max([last] + [j for j, c in enumerate(grid.rows[i]) if c is not None])
-    if number_row is not None:
-        expected = 1
-        for j, c in enumerate(grid.rows[number_row]):
-            if c is None:
-                continue
-            try:
-                number = int(float(str(c).strip("() ")))
-            except ValueError:
-                break
-            if number != expected:
-                break
-            last, expected = max(last, j), expected + 1
     return last + 1
 
 

@@ -31,7 +31,7 @@ def lookup(text: str, options: dict[str, list[str]], fuzzy: bool = True) -> tupl
     key = norm(text)
     if not key:
         return None, ""
-    table = {norm(v): k for k, values in options.items() for v in values}
+    table = _normalised(tuple((k, tuple(values)) for k, values in options.items()))
     if key in table:
         return table[key], ""
     if fuzzy and len(key) >= 5:
@@ -39,6 +39,12 @@ def lookup(text: str, options: dict[str, list[str]], fuzzy: bool = True) -> tupl
         if near is not None:
             return table[near], f"header typo '{text}' read as '{near}'"
     return None, ""
+
+
+@lru_cache(maxsize=64)
+def _normalised(options: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, str]:
+    """normalised label -> key, built once per vocabulary (a wide sheet looks up thousands of headers)."""
+    return {norm(v): k for k, values in options for v in values}
 
 
 def is_footer_text(text: object) -> bool:
