@@ -20,7 +20,7 @@ from .privacy import scrub
 from .read.dates import parse_age_days, parse_date, parse_month
 from .read.flat import FlatTable
 from .read.numbers import parse_number
-from .text import norm
+from .text import invisible_changes, norm, visible
 from .vocab.causes import aliases, match_cause
 from .vocab.puskesmas import Registry, display_name, kecamatan_key, name_key
 
@@ -55,6 +55,9 @@ def resolve_puskesmas(ctx: FlatContext, district_raw: str, raw_name: str, rules:
     reg = ctx.registry
     district = reg.district_name(district_raw)
     geo = {"province": reg.province(district_raw), "district": district, "kecamatan": "", "puskesmas": ""}
+    for what, text in (("Puskesmas", raw_name), ("kecamatan", kecamatan_raw)):
+        if hidden := invisible_changes(text):
+            rules.append(f"{what} name read without its invisible or non-standard characters ({', '.join(hidden)})")
     if not raw_name:
         reasons.append("no Puskesmas name in this row; write the name in the PUSKESMAS column")
     elif reg.knows_district(district_raw):
@@ -77,8 +80,8 @@ def resolve_puskesmas(ctx: FlatContext, district_raw: str, raw_name: str, rules:
         rules.append(f"new district: name '{raw_name}' taken as '{name}'")
         prop = ctx.proposals.setdefault((district, name), {"province": "", "district": district, "kecamatan": kecamatan,
                                                            "puskesmas": name, "aliases": set()})
-        if raw_name.strip() != name:
-            prop["aliases"].add(raw_name.strip())
+        if visible(raw_name).strip() != name:
+            prop["aliases"].add(visible(raw_name).strip())
     return geo
 
 

@@ -302,3 +302,42 @@ def test_junk_columns_beside_a_table_give_one_finding(tmp_path, labelled, number
     # the junk is never interpreted as columns of the table (what made wide sheets slow)
     [table] = find_tables(read_grids(path)[0])
     assert len(table.columns) == 9 + (JUNK if check == "header" else 0)
+
+
+# --- 8. invisible characters in names ----------------------------------------------------------------
+
+def test_invisible_characters_do_not_make_two_puskesmas_of_one(tmp_path, capsys):
+    births = births_table([[1, "Sungai Raya", "Sungai\u200b Raya", 10, 0, 10, 9, 0, 9, 19, 0, 19],       # zero-width space
+                           [2, "Sungai\u00a0Raya", "PKM Kuala\u00a0Dua", 5, 0, 5, 5, 0, 5, 10, 0, 10]],  # no-break spaces
+                          district="KABUPATEN KUBU RAYA BARU")
+    deaths = deaths_table([[1, "Sungai Raya", "Sungai Raya\ufeff", 1, 0, 1, 0, 1, 0, 0, 0, 0, 0],       # byte-order mark
+                           [2, "Sungai Raya", "Kuala Dua\u200d", 0, 0, 0, 0, 0, 1, 0, 1, 0, 1],           # zero-width joiner
+                           [3, "Sungai Raya", "ＳＵＮＧＡＩ ＲＡＹＡ", None, None, None, None, None, None, None, None, None, None]],
+                          district="KABUPATEN KUBU RAYA BARU")
+    run = clean_cli(tmp_path, [write_xlsx(tmp_path / "kr.xlsx", {"Lampiran 26": births, "Lampiran 27": deaths})],
+                    capsys=capsys)
+    assert run.code == 0, run.text
+    assert births_by_puskesmas(run) == {"Sungai Raya": 19, "Kuala Dua": 10}
+    assert set(run.table("deaths")["puskesmas"]) == {"Sungai Raya", "Kuala Dua"}
+    assert set(run.table("births")["kecamatan"]) == {"Sungai Raya"}
+    ledger = run.ledger.set_index(["sheet", "row"])
+    assert "Puskesmas name read without its invisible or non-standard characters (ZERO WIDTH SPACE)" in \
+        ledger.loc[("Lampiran 26", 10), "rules"]
+    assert "(NO-BREAK SPACE)" in ledger.loc[("Lampiran 26", 11), "rules"]
+    assert "kecamatan name read without" in ledger.loc[("Lampiran 26", 11), "rules"]
+    assert "(ZERO WIDTH NO-BREAK SPACE)" in ledger.loc[("Lampiran 27", 11), "rules"]
+    assert "(ZERO WIDTH JOINER)" in ledger.loc[("Lampiran 27", 12), "rules"]
+    assert "FULLWIDTH LATIN CAPITAL LETTER A" in ledger.loc[("Lampiran 27", 13), "rules"]
+    # the third deaths row is the same Puskesmas as the first: not counted twice
+    assert ledger.loc[("Lampiran 27", 13), "state"] == "set_aside" and "second row for Sungai Raya" in \
+        ledger.loc[("Lampiran 27", 13), "reason"]
+    proposed = pd.read_csv(run.out / "registry_proposed_kubu_raya_baru.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert sorted(proposed["puskesmas"]) == ["Kuala Dua", "Sungai Raya"]
+    assert proposed["aliases"].map(str.isascii).all()
+    # one Puskesmas: its deaths and its births carry the same keys, so the rate can be built from them
+    keys = ["district", "kecamatan", "puskesmas", "year"]
+    d = run.table("deaths").groupby(keys)["deaths"].sum()
+    b = run.table("births").groupby(keys)["live_births"].sum()
+    joined = pd.concat([d, b], axis=1, join="inner")
+    assert joined.loc[("Kubu Raya Baru", "Sungai Raya", "Sungai Raya", 2023)].tolist() == [1, 19]
+    assert joined.loc[("Kubu Raya Baru", "Sungai Raya", "Kuala Dua", 2023)].tolist() == [1, 10]
