@@ -27,7 +27,7 @@ from .clean_flat import FlatContext, account_linelist, account_monthly, resolve_
 from .config import NEONATAL_MAX_DAYS
 from .schemas import SCHEMAS
 from .vocab.layout import layout
-from .vocab.puskesmas import Registry
+from .vocab.puskesmas import Registry, district_key
 
 GEO = ["province", "district", "kecamatan", "puskesmas"]
 CELL_COLUMNS = ["file", "sheet", "row", "column", "header", "table", "block", "row_kind", "year",
@@ -155,6 +155,9 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
     dropped: list[dict] = []
     ctx = FlatContext(registry, year, district, neonatal_max_days, proposals=proposals, problems=problems)
     for flat in flats:
+        if flat.title_district and district:
+            _check_title_district(flat.file, flat.sheet, flat.title_district_cell, flat.title_district, district,
+                                  flat.title_year, problems)
         account = account_monthly if flat.kind == "monthly" else account_linelist
         entries, cells = account(flat, ctx)
         ledger_rows.extend(entries)
@@ -251,10 +254,26 @@ def _resolve_period(table: AnnexTable, year: int | None, district: str | None, p
                          "row": where.row, "column": "", "year": table.year, "area": "",
                          "message": f"the title says {table.year} but --year {year} was given; the title's year is used."})
     t_district = table.district or district
+    if table.district and district:
+        block = next(b for b in table.blocks if b.district_cell)
+        _check_title_district(table.file, block.sheet or table.sheet, block.district_cell, table.district, district,
+                              t_year, problems)
     if not t_district:
         raise InputError("the table's title block has no district (KABUPATEN/KOTA ...) and no --district was given.",
                          where, "add the district to the title block, or pass --district.")
     return t_year, t_district
+
+
+def _check_title_district(file: str, sheet: str, cell: tuple[int, int], title: str, district: str, year,
+                          problems: list) -> None:
+    """A warning naming the title cell when it names another district than --district (the title is used)."""
+    if district_key(title) == district_key(district):
+        return
+    row, col = cell
+    problems.append({"severity": "warning", "check": "district_mismatch", "file": file, "sheet": sheet, "row": row,
+                     "column": column_letter(col), "year": year, "area": title,
+                     "message": f"the title names {title} but --district {district} was given; the title's district is "
+                                "used (as for the year). If the title is wrong, correct that cell."})
 
 
 def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: BodyRow, year: int,

@@ -341,3 +341,24 @@ def test_invisible_characters_do_not_make_two_puskesmas_of_one(tmp_path, capsys)
     joined = pd.concat([d, b], axis=1, join="inner")
     assert joined.loc[("Kubu Raya Baru", "Sungai Raya", "Sungai Raya", 2023)].tolist() == [1, 19]
     assert joined.loc[("Kubu Raya Baru", "Sungai Raya", "Kuala Dua", 2023)].tolist() == [1, 10]
+
+
+# --- 9. a title that names another district than --district ------------------------------------------
+
+@pytest.mark.parametrize("given, warned", [("Kubu Raya", True), ("Kab. Musi Rawas Utara", False)])
+def test_title_naming_another_district_than_the_argument_is_a_warning_and_the_title_wins(tmp_path, given, warned,
+                                                                                         capsys):
+    annex = write_xlsx(tmp_path / "b.xlsx", {"Lampiran": births_table(PERCENT_BODY[:1])})  # KABUPATEN MUSI RAWAS UTARA
+    monthly = write_xlsx(tmp_path / "m.xlsx", {"LB3": monthly_rows(
+        [monthly_row(1, pkm="Karya Makmur")], title="LAPORAN BULANAN KIA KABUPATEN SUMBER JAYA TAHUN 2023")})
+    run = clean_cli(tmp_path, [annex, monthly], "--district", given, capsys=capsys)
+    assert run.code == 0, run.text
+    assert set(run.table("births")["district"]) == {"Musi Rawas Utara", "Sumber Jaya"}   # each title's district
+    f = run.findings[run.findings["check"] == "district_mismatch"]
+    # the monthly title (Sumber Jaya) differs from both; the annex title only from Kubu Raya
+    expected = ([("b.xlsx", "Lampiran", 3, "A")] if warned else []) + [("m.xlsx", "LB3", 1, "A")]
+    assert sorted(zip(f["file"].map(lambda p: Path(p).name), f["sheet"], f["row"].astype(int), f["column"])) == expected
+    assert (f["severity"] == "warning").all()
+    assert f"the title names SUMBER JAYA but --district {given} was given; the title's district is used" in \
+        " ".join(f["message"])
+    assert ("the title names MUSI RAWAS UTARA" in " ".join(f["message"])) == warned

@@ -60,6 +60,7 @@ class Block:
     sheet: str = ""           # a '(lanj.)' block may sit on another sheet than its table's first block
     edge: int = 0             # the table's columns are 0 .. edge-1
     outside: list[tuple[int, int]] = field(default_factory=list)  # (Excel row, column index) of values beyond edge
+    district_cell: tuple[int, int] | None = None  # (Excel row, column index) of the title's KABUPATEN ... line
 
 
 @dataclass
@@ -173,7 +174,7 @@ def _is_continuation(grid: Grid, title_index: int) -> bool:
 
 
 def _read_block(grid: Grid, kind: str, start: int, end: int, continuation: bool):
-    year = district = None
+    year = district = district_cell = None
     header_start = None
     for i in range(start, min(end, start + 12)):
         text = _row_text(grid.rows[i])
@@ -181,6 +182,7 @@ def _read_block(grid: Grid, kind: str, start: int, end: int, continuation: bool)
             year = int(m.group(1))
         if i > start and (m := _DISTRICT.match(text)) and district is None and not _TABLE_NO.match(text):
             district = m.group(1)
+            district_cell = (i + 1, next(j for j, c in enumerate(grid.rows[i]) if isinstance(c, str)))
         if i > start and _label_columns(grid.rows[i]):
             header_start = i
             break
@@ -201,7 +203,7 @@ def _read_block(grid: Grid, kind: str, start: int, end: int, continuation: bool)
         if j not in labels.values() and any(path)
     ]
     body_start = (number_row + 1) if number_row is not None else header_end
-    block = Block(start + 1, continuation, columns, [], sheet=grid.sheet, edge=edge)
+    block = Block(start + 1, continuation, columns, [], sheet=grid.sheet, edge=edge, district_cell=district_cell)
     block.outside = [(i + 1, j) for i in range(header_start, body_start)
                      for j in range(edge, len(grid.rows[i])) if grid.rows[i][j] is not None]
     _read_body(grid, block, labels, body_start, end)
