@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from helpers import births_table, causes_table, deaths_table, kn_table, monthly_row, monthly_rows, write_csv, write_xlsx
+from helpers import (births_table, causes_table, deaths_table, kn_table, linelist_rows, monthly_row, monthly_rows,
+                     write_csv, write_xlsx)
 from imr_analysis.cli import main
 from imr_analysis.read.annex import find_tables
 from imr_analysis.read.grid import read_grids
@@ -362,3 +363,61 @@ def test_title_naming_another_district_than_the_argument_is_a_warning_and_the_ti
     assert f"the title names SUMBER JAYA but --district {given} was given; the title's district is used" in \
         " ".join(f["message"])
     assert ("the title names MUSI RAWAS UTARA" in " ".join(f["message"])) == warned
+
+
+# --- 10. ambiguous numeric dates in line lists -------------------------------------------------------
+
+def _linelist_run(tmp_path, deaths, capsys) -> Cleaned:
+    run = clean_cli(tmp_path, [write_xlsx(tmp_path / "ll.xlsx", {"AMP": linelist_rows(deaths)})], capsys=capsys)
+    assert run.code == 0, run.text
+    return run
+
+
+def _age_groups(run: Cleaned) -> dict[str, int]:
+    return {k: int(v) for k, v in run.table("deaths").groupby("age_group")["deaths"].sum().items()}
+
+
+def test_a_month_first_column_is_read_month_first(tmp_path, capsys):
+    run = _linelist_run(tmp_path, [
+        ("L", "03/01/2023", "03/04/2023", None, "BBLR", "Pauh"),      # 1 to 4 March: 3 days (day first: 90 days)
+        ("P", "01/15/2023", "02/20/2023", None, "Asfiksia", "Pauh"),  # 15 Jan to 20 Feb: only month first reads it
+    ], capsys)
+    assert _age_groups(run) == {"neonatal": 1, "postneonatal": 1}
+    f = run.findings[run.findings["check"] == "date_order"]
+    assert list(zip(f["severity"], f["row"].astype(int), f["column"])) == [("info", 3, "H"), ("info", 3, "I")]
+    assert "read month first, as row 4 shows" in f["message"].iloc[1]
+    assert "read month first, as the column's dates" in run.ledger.set_index("row").loc[3, "rules"]
+
+
+def test_a_day_first_column_is_read_day_first_without_a_word(tmp_path, capsys):
+    run = _linelist_run(tmp_path, [
+        ("L", "01/03/2023", "04/03/2023", None, "BBLR", "Pauh"),      # 1 to 4 March: 3 days
+        ("P", "15/01/2023", "20/02/2023", None, "Asfiksia", "Pauh"),  # 36 days: shows the order
+    ], capsys)
+    assert _age_groups(run) == {"neonatal": 1, "postneonatal": 1}
+    assert not (run.findings["check"] == "date_order").any()
+
+
+def test_dates_that_show_no_order_are_read_day_first_with_a_note(tmp_path, capsys):
+    run = _linelist_run(tmp_path, [("L", "01/03/2023", "04/03/2023", None, "BBLR", "Pauh")], capsys)
+    assert _age_groups(run) == {"neonatal": 1}                      # 1 to 4 March (Indonesian usage)
+    f = run.findings[run.findings["check"] == "date_order"]
+    assert list(f["column"]) == ["H", "I"] and (f["severity"] == "info").all()
+    assert "read day first, as Indonesian dates are written" in f["message"].iloc[0]
+
+
+def test_a_column_with_both_orders_is_flagged_and_its_ambiguous_dates_not_read(tmp_path, capsys):
+    run = _linelist_run(tmp_path, [
+        ("L", "2023-01-10", "20/02/2023", None, "BBLR", "Pauh"),      # day first
+        ("P", "2023-01-10", "02/21/2023", None, "BBLR", "Pauh"),      # month first
+        ("L", "2023-03-01", "03/04/2023", None, "BBLR", "Pauh"),      # 3 April or 4 March: cannot say
+        ("P", "2023-03-01", "03/05/2023", "4 hari", "BBLR", "Pauh"),  # cannot say, but the age is given
+    ], capsys)
+    assert _age_groups(run) == {"postneonatal": 2, "neonatal": 1}
+    ledger = run.ledger.set_index("row")
+    assert ledger.loc[5, "state"] == "set_aside"
+    assert "column I: the date reads day first or month first" in ledger.loc[5, "reason"]
+    assert ledger.loc[6, "state"] == "mapped" and "age taken from column J" in ledger.loc[6, "rules"]
+    f = run.findings[run.findings["check"] == "date_order"]
+    assert list(zip(f["severity"], f["row"].astype(int), f["column"])) == [("warning", 5, "I")]
+    assert "day first (row 3) and month first (row 4)" in f["message"].iloc[0] and "rows 5, 6" in f["message"].iloc[0]
