@@ -194,7 +194,8 @@ def account_monthly(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], lis
         ledger.append(_finish(entry, rules, reasons))
         for c in row_cells:
             c["used"] = not reasons
-        cells_out += row_cells
+        if year is not None:  # a row without a year is in the ledger only: its cells cannot be compared with anything
+            cells_out += row_cells
     return ledger, cells_out
 
 
@@ -202,8 +203,11 @@ def _year(table: FlatTable, ctx: FlatContext, cells: list, reasons: list):
     col = table.col("year")
     if col is not None and cells[col.index] is not None:
         parsed = parse_number(cells[col.index], blank_is_zero=False)
-        if parsed.value and 1990 <= parsed.value <= 2100:
+        if parsed.value and 1990 <= parsed.value <= ctx.today.year:
             return int(parsed.value)
+        if parsed.value and float(parsed.value).is_integer() and ctx.today.year < parsed.value <= 2100:
+            reasons.append(f"column {col.letter} ({col.header}): the year {parsed.value:.0f} is in the future; correct it")
+            return None
         reasons.append(f"column {col.letter} ({col.header}): '{cells[col.index]}' is not a year")
         return None
     if table.title_year or ctx.year:
@@ -325,8 +329,9 @@ def account_linelist(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], li
         undecided = [c[n].letter for n, o in orders.items() if row in o.ambiguous_rows and o.order is None]
         rules += [f"ambiguous date in column {c[n].letter} read {'month' if o.order == 'mdy' else 'day'} first, "
                   "as the column's dates" for n, o in orders.items() if row in o.ambiguous_rows and o.order]
-        year = dod.year if dod else (table.title_year or ctx.year)
-        month = dod.month if dod else None
+        future = dod is not None and dod > ctx.today  # set aside below; its year is no year with data
+        year = dod.year if dod and not future else (table.title_year or ctx.year)
+        month = dod.month if dod and not future else None
         district_raw = _district_of(table, ctx, cells) or ""
         entry = _entry(table, row, year, ctx.registry.district_name(district_raw), raw_name)
         if not district_raw:
@@ -335,7 +340,7 @@ def account_linelist(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], li
         entry["puskesmas"], entry["month"] = geo["puskesmas"], month if month else pd.NA
         if val("date_of_death", cells) is not None and dod is None:
             rules.append(f"date of death in column {c['date_of_death'].letter} unreadable; age column used")
-        if dod and dod > ctx.today:
+        if future:
             reasons.append(f"column {c['date_of_death'].letter}: the date of death is in the future; correct it")
         age = None
         if dob and dod:

@@ -6,6 +6,7 @@ and that every raw body row is in the ledger.
 """
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,9 @@ from helpers import (births_table, causes_table, deaths_table, kn_table, linelis
                      write_csv, write_xlsx)
 from imr_analysis.cli import main
 from imr_analysis.read.annex import find_tables
+from imr_analysis.pipeline import load_processed
 from imr_analysis.read.grid import read_grids
+from imr_analysis.summaries import years
 
 
 @dataclass
@@ -421,3 +424,27 @@ def test_a_column_with_both_orders_is_flagged_and_its_ambiguous_dates_not_read(t
     f = run.findings[run.findings["check"] == "date_order"]
     assert list(zip(f["severity"], f["row"].astype(int), f["column"])) == [("warning", 5, "I")]
     assert "day first (row 3) and month first (row 4)" in f["message"].iloc[0] and "rows 5, 6" in f["message"].iloc[0]
+
+
+# --- 11. a date of death in the future ----------------------------------------------------------------
+
+def test_a_future_date_of_death_adds_no_year(tmp_path, capsys):
+    deaths = [("L", dt.date(2023, 3, 1), dt.date(2023, 3, 4), None, "BBLR", "Pauh"),
+              ("P", dt.date(2099, 1, 1), dt.date(2099, 1, 5), None, "Asfiksia", "Pauh"),   # typed 2099 for 2023
+              ("P", None, "2099-01-05", "4 hari", "Asfiksia", "Pauh")]
+    monthly = [monthly_row(1), monthly_row(2, year=2099)]                                # TAHUN 2099 for 2023
+    run = clean_cli(tmp_path, [write_xlsx(tmp_path / "ll.xlsx", {"AMP": linelist_rows(deaths)}),
+                               write_xlsx(tmp_path / "m.xlsx", {"LB3": monthly_rows(monthly)})], capsys=capsys)
+    assert run.code == 0, run.text
+    ledger = run.ledger
+    aside = ledger[ledger["state"] == "set_aside"].set_index(["table", "row"])
+    assert aside.loc[("linelist", 4), "reason"] == "column I: the date of death is in the future; correct it"
+    assert aside.loc[("linelist", 5), "reason"] == "column I: the date of death is in the future; correct it"
+    assert "the year 2099 is in the future" in aside.loc[("monthly", 5), "reason"]
+    # the rows stay in the ledger (under the title's year, or none), and 2099 is nowhere a year with data
+    assert "2099" not in set(ledger["year"].astype(str))
+    assert set(run.csv("sources")["year"].astype(str)) == {"2023"}
+    assert "2099" not in (run.out / "findings.csv").read_text(encoding="utf-8-sig")
+    assert years(load_processed(run.out)) == [2023]
+    code = main(["indicators", "--processed", str(run.out), "--year", "2099"])
+    assert code == 2 and "2099" in capsys.readouterr().err
