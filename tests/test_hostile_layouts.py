@@ -86,6 +86,21 @@ def test_puskesmas_named_sumber_is_data_and_the_footer_is_still_a_footer(tmp_pat
     assert not run.findings["check"].str.contains("total").any(), run.findings
 
 
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_a_puskesmas_named_sumber_without_deaths_is_a_row_of_zeros_not_a_footer(tmp_path, suffix, capsys):
+    body = [[1, "Sumber", "Sumber", None, None, None, None, None, None, None, None, None, None],   # no deaths: blanks
+            [2, "Sumber", "Sumber Harta", 1, 0, 1, 0, 1, 0, 0, 0, 0, 0]]
+    rows = deaths_table(body, total=[None, "JUMLAH KAB.", None, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0],
+                        district="KABUPATEN SUMBER JAYA")
+    path = write_xlsx(tmp_path / "d.xlsx", {"Lampiran": rows}) if suffix == "xlsx" else write_csv(tmp_path / "d.csv", rows)
+    run = clean_cli(tmp_path, [path], capsys=capsys)
+    assert run.code == 0, run.text
+    d = run.table("deaths").groupby("puskesmas")["deaths"].sum()
+    assert d.to_dict() == {"Sumber": 0, "Sumber Harta": 1}
+    assert list(zip(run.ledger["row"], run.ledger["row_kind"])) == [(11, "data"), (12, "data"), (13, "total")]
+    assert "blank -> 0 (10 cells)" in run.ledger["rules"].iloc[0]
+
+
 def test_monthly_rows_of_a_puskesmas_named_sumber_are_counted(tmp_path, capsys):
     rows = [monthly_row(m, pkm="Sumber Harta") for m in (1, 2, 3)] + [monthly_row(m, pkm="Karya Makmur") for m in (1, 2, 3)]
     for r in rows[:3]:

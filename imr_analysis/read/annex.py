@@ -327,7 +327,9 @@ def _read_body(grid: Grid, block: Block, labels: dict[str, int], start: int, end
         texts = [norm(c) for c in label_area if isinstance(c, str)]
         first = texts[0] if texts else ""
         cells = {j: (row[j] if j < len(row) else None) for j in value_cols}
-        if all(v is None for v in cells.values()) and (footer or any(is_footer_text(c) for c in label_area)):
+        number = row[labels["no"]] if "no" in labels and labels["no"] < len(row) else None
+        if all(v is None for v in cells.values()) and not str(number or "").strip().isdigit() and \
+                (footer or any(is_footer_text(c) for c in label_area)):
             footer = True  # the lines under a footer are footer too, as long as they hold no counts
             block.footer_rows.append(i + 1)
             continue

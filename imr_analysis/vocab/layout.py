@@ -50,13 +50,13 @@ def _normalised(options: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, s
 def is_footer_text(text: object) -> bool:
     """Whether a cell's text has the form of a footer line: 'Sumber: ...', 'Keterangan :', 'Sumber data ...'.
 
-    Only the form counts ('SUMBER' followed by ':' or '.', or alone in its cell; or a footer phrase):
-    a Puskesmas or kecamatan named 'Sumber Harta' is not a footer.
+    Only the form counts ('SUMBER' followed by ':' or '.', or a footer phrase): a Puskesmas or
+    kecamatan named 'Sumber' or 'Sumber Harta' is not a footer.
     """
     if not isinstance(text, str):
         return False
     raw = text.strip().upper()
-    key = norm(raw)
-    if any(re.match(rf"{re.escape(word)}\s*[:.]", raw) or key == word for word in layout()["footer_prefix"]):
+    if any(re.match(rf"{re.escape(word)}\s*[:.]", raw) for word in layout()["footer_prefix"]):
         return True
+    key = norm(raw)
     return any(key == phrase or key.startswith(phrase + " ") for phrase in layout()["footer_phrase"])
