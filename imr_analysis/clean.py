@@ -13,14 +13,14 @@ Each body row of every table ends in exactly one ledger state:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputError, Location
+from .errors import InputError, Location, column_letter
 from .privacy import scrub
-from .read.annex import AnnexTable, BodyRow, Column, find_tables
+from .read.annex import AnnexTable, BodyRow, Column, find_tables, finish_table, join_continuations
 from .read.grid import SUPPORTED, read_grids
 from .read.flat import FlatTable, detect as detect_flat, has_header, read_flat
 from .read.numbers import parse_number
@@ -28,12 +28,14 @@ from .clean_flat import FlatContext, account_linelist, account_monthly, resolve_
 from .config import NEONATAL_MAX_DAYS
 from .schemas import GEOGRAPHY, SCHEMAS, UNKNOWN
 from .vocab.layout import layout
-from .vocab.puskesmas import Registry
+from .vocab.puskesmas import Registry, district_key
 
 GEO = GEOGRAPHY
 CELL_COLUMNS = ["file", "sheet", "row", "column", "header", "table", "block", "row_kind", "year",
                 "province", "district", "kecamatan", "puskesmas", "role", "measure", "sex",
                 "age_group", "cause", "denominator_kind", "raw", "value", "decimals", "used", "month", "format"]
+LEDGER_COLUMNS = ["file", "sheet", "row", "table", "block", "row_kind", "year", "district", "name_as_written",
+                  "puskesmas", "state", "rules", "reason", "month", "format"]
 FORMATS = ("annex", "monthly", "linelist")
 #: Which source counts when a district-year has several: the annex tables, then monthly reports, then line lists.
 PRECEDENCE = {"annex": 0, "monthly": 1, "linelist": 2}
@@ -105,7 +107,7 @@ def _read_file(path: Path, engine: str, fmt: str | None = None) -> list:
     """The tables of one file; '(lanj.)' blocks on a sheet of their own join their table."""
     found: list = []
     for grid in read_grids(path, engine):
-        annex = find_tables(grid) if fmt in (None, "annex") else []
+        annex = find_tables(grid, finish=False) if fmt in (None, "annex") else []
         if annex:
             found.extend(annex)
             continue
@@ -125,14 +127,9 @@ def _read_file(path: Path, engine: str, fmt: str | None = None) -> list:
             "or remove the file from the input.",
         )
     flat = [t for t in found if isinstance(t, FlatTable)]
-    found = [t for t in found if not isinstance(t, FlatTable)]
-    joined: list[AnnexTable] = []
-    for table in found:
-        previous = next((t for t in reversed(joined) if t.kind == table.kind), None)
-        if table.blocks[0].continuation and previous is not None:
-            previous.blocks.extend(table.blocks)
-        else:
-            joined.append(table)
+    joined = join_continuations([t for t in found if not isinstance(t, FlatTable)])
+    for table in joined:
+        finish_table(table)
     return joined + flat
 
 
@@ -159,6 +156,9 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
     dropped: list[dict] = []
     ctx = FlatContext(registry, year, district, neonatal_max_days, proposals=proposals, problems=problems)
     for flat in flats:
+        if flat.title_district and district:
+            _check_title_district(flat.file, flat.sheet, flat.title_district_cell, flat.title_district, district,
+                                  flat.title_year, problems)
         account = account_monthly if flat.kind == "monthly" else account_linelist
         entries, cells = account(flat, ctx)
         ledger_rows.extend(entries)
@@ -179,17 +179,17 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
         sources.append({"table": table.kind, "year": t_year, "district": registry.district_name(t_district),
                         "file": table.file, "sheet": table.sheet, "title": table.title,
                         "blocks": len(table.blocks), "used": True})
-        for col in table.columns:
-            if col.rule:
-                notes.append({"file": table.file, "sheet": table.sheet, "table": table.kind, "year": t_year,
-                              "column": col.letter, "header": col.header, "note": col.rule})
         for b, block in enumerate(table.blocks):
+            on_sheet = replace(table, sheet=block.sheet or table.sheet)  # a '(lanj.)' block may be on another sheet
+            notes += _column_notes(on_sheet, block.columns, t_year)
+            if block.outside:
+                problems.append(_outside_finding(on_sheet, block, t_year))
             for body in block.rows:
-                entry, cells = _account_row(table, b, block.columns, body, t_year, t_district, registry,
+                entry, cells = _account_row(on_sheet, b, block.columns, body, t_year, t_district, registry,
                                             proposals, seen_rows, problems)
                 ledger_rows.append(entry)
                 cell_rows.extend(cells)
-    ledger = pd.DataFrame(ledger_rows)
+    ledger = pd.DataFrame(ledger_rows, columns=LEDGER_COLUMNS)
     if sources and not ledger.empty:
         counted = ledger[(ledger["row_kind"] == "data") & (ledger["state"] != "set_aside")]
         used = set(zip(counted["file"], counted["sheet"], counted["table"]))
@@ -257,10 +257,26 @@ def _resolve_period(table: AnnexTable, year: int | None, district: str | None, p
                          "row": where.row, "column": "", "year": table.year, "area": "",
                          "message": f"the title says {table.year} but --year {year} was given; the title's year is used."})
     t_district = table.district or district
+    if table.district and district:
+        block = next(b for b in table.blocks if b.district_cell)
+        _check_title_district(table.file, block.sheet or table.sheet, block.district_cell, table.district, district,
+                              t_year, problems)
     if not t_district:
         raise InputError("the table's title block has no district (KABUPATEN/KOTA ...) and no --district was given.",
                          where, "add the district to the title block, or pass --district.")
     return t_year, t_district
+
+
+def _check_title_district(file: str, sheet: str, cell: tuple[int, int], title: str, district: str, year,
+                          problems: list) -> None:
+    """A warning naming the title cell when it names another district than --district (the title is used)."""
+    if district_key(title) == district_key(district):
+        return
+    row, col = cell
+    problems.append({"severity": "warning", "check": "district_mismatch", "file": file, "sheet": sheet, "row": row,
+                     "column": column_letter(col), "year": year, "area": title,
+                     "message": f"the title names {title} but --district {district} was given; the title's district is "
+                                "used (as for the year). If the title is wrong, correct that cell."})
 
 
 def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: BodyRow, year: int,
@@ -296,13 +312,13 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
         parsed = parse_number(raw, blank_is_zero=col.role in ("count", "check") and body.kind != "rate")
         header = f"{col.letter} ({col.header})"
         if parsed.problem:
-            parsed = type(parsed)(parsed.value, parsed.rule, scrub(parsed.problem))  # never echo a NIK or phone number
+            parsed = replace(parsed, problem=scrub(parsed.problem))  # never echo a NIK or phone number
             if counts_here:
                 reasons.append(f"column {header}: {parsed.problem}")
-                problems.append(_problem("error", "text_in_count", table, body, col, year, geo,
+                problems.append(_problem("error", parsed.check or "text_in_count", table, body, col, year, geo,
                                          f"column {header}: {parsed.problem}. The row is set aside."))
             else:
-                problems.append({"severity": "warning", "check": "unreadable_value", "file": table.file,
+                problems.append({"severity": "warning", "check": parsed.check or "unreadable_value", "file": table.file,
                                  "sheet": table.sheet, "row": body.row, "column": col.letter, "year": year,
                                  "area": geo["puskesmas"] or district,
                                  "message": f"column {header}: {parsed.problem}; the value is left out of the checks."})
@@ -375,6 +391,40 @@ def _check_duplicate(table: AnnexTable, columns: list[Column], body: BodyRow, ce
                          "row": body.row, "column": "", "year": year, "area": geo["puskesmas"],
                          "message": f"{geo['puskesmas']} {year} appears twice with different numbers (first at {where}); "
                                     "the first is counted: check which is right and remove the other."})
+
+
+def _column_notes(table: AnnexTable, columns: list[Column], year: int) -> list[dict]:
+    """A note for each column read under a rule (a typo fixed, an unknown cause, not used); neighbouring
+    columns with the same note (a block of unrecognised columns) share one note."""
+    runs: list[list[Column]] = []
+    for col in (c for c in columns if c.rule):
+        if runs and runs[-1][-1].rule == col.rule and runs[-1][-1].index == col.index - 1:
+            runs[-1].append(col)
+        else:
+            runs.append([col])
+    notes = []
+    for run in runs:
+        first, last = run[0], run[-1]
+        header, note = first.header, first.rule
+        if len(run) > 1:
+            header = f"{first.header} … {last.header}"
+            note = f"{first.rule} ({len(run)} neighbouring columns, {first.letter} to {last.letter})"
+        notes.append({"file": table.file, "sheet": table.sheet, "table": table.kind, "year": year,
+                      "column": first.letter, "header": header, "note": note})
+    return notes
+
+
+def _outside_finding(table: AnnexTable, block, year: int) -> dict:
+    """One finding for the values beside a block, right of its last column (scratch sums, notes, junk)."""
+    refs = [f"{column_letter(j)}{r}" for r, j in block.outside]
+    rows, cols = [r for r, _ in block.outside], [j for _, j in block.outside]
+    span = f"{column_letter(min(cols))}{min(rows)}:{column_letter(max(cols))}{max(rows)}"
+    shown = ", ".join(refs[:10]) + (f" and {len(refs) - 10} more" if len(refs) > 10 else "")
+    return {"severity": "warning", "check": "outside_table", "file": table.file, "sheet": table.sheet,
+            "row": min(rows), "column": column_letter(min(cols)), "year": year, "area": "",
+            "message": f"{len(refs)} cell{'s' if len(refs) > 1 else ''} right of the table's last column "
+                       f"{column_letter(block.edge - 1)} ({span}: {shown}) are outside the table and were not read. "
+                       "If they belong to the table, give them a header label; otherwise move them off the table's rows."}
 
 
 def _problem(severity: str, check: str, table: AnnexTable, body: BodyRow, col: Column, year: int,

@@ -202,8 +202,8 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("clean", help="clean raw annex tables into canonical tables, a ledger and findings")
     c.add_argument("raw", nargs="+", type=Path, help="raw files or folders (.xlsx workbooks, .csv exports)")
     c.add_argument("--out", type=Path, required=True, help="processed folder to write")
-    c.add_argument("--year", type=int, help="year, when a table's title block has none")
-    c.add_argument("--district", help="district, when a table's title block has none")
+    c.add_argument("--year", type=int, help="year, when a table's title block has none (a title's year wins)")
+    c.add_argument("--district", help="district, when a table's title block has none (a title's district wins)")
     c.add_argument("--engine", choices=["calamine", "openpyxl"], default="calamine", help="Excel reader")
     c.add_argument("--strict", action="store_true",
                    help="exit 3 when any row was set aside or an error finding exists (reported total and rate rows "

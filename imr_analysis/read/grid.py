@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +35,17 @@ class Grid:
     @property
     def width(self) -> int:
         return max((len(r) for r in self.rows), default=0)
+
+
+@dataclass(frozen=True)
+class UncomputedFormula:
+    """A formula cell whose result is not saved in the workbook (written by a program, or never opened
+    in Excel): its value is unknown, never blank or 0."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
 
 
 def _clean(value: object) -> object:
@@ -84,6 +97,7 @@ def _read_excel(path: Path, engine: str) -> list[Grid]:
             sheet = book.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
             grids.append(Grid(path, name, [[_clean(v) for v in row] for row in rows]))
+        _mark_what_excel_shows(path, grids)
         return grids
     except InputError:
         raise
@@ -101,7 +115,73 @@ def _read_openpyxl(path: Path) -> list[Grid]:
         rows = [[_clean(v) for v in row] for row in ws.iter_rows(values_only=True)]
         grids.append(Grid(path, ws.title, rows))
     book.close()
+    _mark_what_excel_shows(path, grids)
     return grids
+
+
+# a formula element followed by no value, or an empty one, before the cell closes
+_FORMULA_WITHOUT_VALUE = re.compile(rb"(?:</f>|<f[^>]*/>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+_NUM_FMT = re.compile(rb"<numFmt\b[^>]*>")
+_CELL_XFS = re.compile(rb"<cellXfs\b.*?</cellXfs>", re.S)
+_FMT_ID = re.compile(rb'numFmtId="(\d+)"')
+_PERCENT_BUILTIN = {9, 10}  # 0% and 0.00%
+
+
+def _uses_percent_format(styles: bytes) -> bool:
+    """Whether any cell style of the workbook shows numbers as percentages."""
+    percent = set(_PERCENT_BUILTIN)
+    for element in _NUM_FMT.findall(styles):
+        if (m := _FMT_ID.search(element)) and b"%" in element.split(b"formatCode=", 1)[-1]:
+            percent.add(int(m.group(1)))
+    xfs = _CELL_XFS.search(styles)
+    return bool(xfs) and any(int(i) in percent for i in _FMT_ID.findall(xfs.group(0)))
+
+
+def _percent_text(value: float) -> str:
+    """A number shown with a percent format, as Excel shows it: 1 -> '100%', 0.9596 -> '95,96%'."""
+    return f"{round(float(value) * 100, 10):.10g}".replace(".", ",") + "%"
+
+
+def _mark_what_excel_shows(path: Path, grids: list[Grid]) -> None:
+    """Cells of an .xlsx/.xlsm whose value alone says something else than Excel shows.
+
+    * A formula without a saved result (a workbook written by a program, or never opened in
+      Excel) reads as blank, i.e. 0: it becomes an UncomputedFormula.
+    * A number with a percent format (typed '100%', stored 1) becomes the text Excel shows
+      ('100%'), so a percentage in a count cell is found and a coverage column keeps its scale.
+
+    openpyxl (formulas and formats kept) runs only when the workbook's XML holds a formula
+    without a value or a percent format, so ordinary workbooks are not read twice.
+    """
+    if path.suffix.lower() not in {".xlsx", ".xlsm"}:
+        return
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        sheets = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        formulas = any(_FORMULA_WITHOUT_VALUE.search(archive.read(n)) for n in sheets)
+        percents = "xl/styles.xml" in names and _uses_percent_format(archive.read("xl/styles.xml"))
+    if not (formulas or percents):
+        return
+    import openpyxl
+
+    by_name = {g.sheet: g for g in grids}
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        for ws in book.worksheets:
+            grid = by_name.get(ws.title)
+            if grid is None:
+                continue
+            for i, row in enumerate(ws.iter_rows(max_row=len(grid.rows))):
+                for j, cell in enumerate(row):
+                    value, shown = getattr(cell.value, "text", cell.value), grid.cell(i, j)  # array formulas: .text
+                    if formulas and shown is None and isinstance(value, str) and value.startswith("="):
+                        grid.rows[i] += [None] * (j + 1 - len(grid.rows[i]))
+                        grid.rows[i][j] = UncomputedFormula(value)
+                    elif (percents and isinstance(shown, (int, float)) and not isinstance(shown, bool)
+                          and "%" in (getattr(cell, "number_format", None) or "")):
+                        grid.rows[i][j] = _percent_text(shown)
+    finally:
+        book.close()
 
 
 def _decode(raw: bytes) -> str:
