@@ -501,9 +501,11 @@ def incomplete_rows(ledger: pd.DataFrame, canonical: dict[str, pd.DataFrame], re
     rows = ledger[ledger["counts_missing"] & ledger["year"].notna()]
     if rows.empty:
         return empty_table("incomplete")
-    places = pd.concat([t[GEO] for t in canonical.values() if not t.empty and set(GEO) <= set(t)]).drop_duplicates(["district", "puskesmas"])
+    frames = [t[GEO] for t in canonical.values() if not t.empty and set(GEO) <= set(t)]
+    places = pd.concat(frames).drop_duplicates(["district", "puskesmas"]) if frames else pd.DataFrame(columns=GEO)
     out = rows.rename(columns={"file": "source_file", "sheet": "source_sheet", "row": "source_row"})
-    out = out.assign(puskesmas=out["puskesmas"].replace("", UNKNOWN).fillna(UNKNOWN))
+    out = out.assign(puskesmas=out["puskesmas"].replace("", UNKNOWN).fillna(UNKNOWN),
+                     district=out["district"].replace("", UNKNOWN).fillna(UNKNOWN))
     out = out.drop(columns=[c for c in ("province", "kecamatan") if c in out]).merge(
         places, on=["district", "puskesmas"], how="left")
     out["province"] = out["province"].fillna(out["district"].map(registry.province))

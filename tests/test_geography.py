@@ -207,3 +207,22 @@ def test_trend_table_explains_an_apc_beside_no_significant_marker():
         assert row["note"] == "apc_vs_marker"
     else:
         assert row["note"] == ""
+
+
+def test_run_a_line_list_without_district_from_another_folder(tmp_path):
+    """run --district names the district of files that give none; outputs go under the current folder."""
+    from helpers import linelist_rows
+    deaths = [["L", "2023-01-02", "2023-01-05", None, "asfiksia", "Alam"],
+              ["P", "2023-02-01", "2023-04-20", None, "pneumonia", "Alam"],
+              ["P", "2023-03-01", "2023-03-02", None, "BBLR", "Bukit"]]
+    raw = write_xlsx(tmp_path / "amp.xlsx", {"AMP": linelist_rows(deaths, title="DAFTAR KEMATIAN BAYI TAHUN 2023")})
+    work = tmp_path / "work"
+    work.mkdir()
+    r = cli("run", "--raw", raw, "--district", "Tanah Baru", cwd=work)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (work / "data" / "processed" / "deaths.parquet").exists()
+    assert (work / "reports" / "index.html").exists() and (work / "reports" / "2023" / "annual_report.html").exists()
+    deaths_table_ = pd.read_parquet(work / "data" / "processed" / "deaths.parquet")
+    assert set(deaths_table_["district"]) == {"Tanah Baru"} and deaths_table_["deaths"].sum() == 3
+    r = cli("run", cwd=work / "reports")
+    assert r.returncode == 2 and "--raw" in r.stderr
