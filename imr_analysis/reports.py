@@ -1,6 +1,7 @@
 """The annual, trend and data-quality reports as objects a notebook drives: load, call, show, save.
 
-Each method returns what the notebook shows (a display table, a figure, or Markdown) and keeps
+Each method returns what the notebook shows (a display table, a figure, Markdown, or HTML from
+``markup`` when it shows text from the input: names, files) and keeps
 the underlying table or figure so that ``save()`` writes them all: tables as CSV and as one XLSX
 workbook, figures as PNG.
 """
@@ -62,7 +63,8 @@ class _Report:
     unread: list[str] = field(default_factory=list)   # raw files that may hold this report's data but could not be read
 
     def _heading(self, title: str):
-        """The report's title, and a warning naming the raw files whose data are missing from it."""
+        """The report's title (HTML: input text in it escaped with ``markup.text``), and a warning naming
+        the raw files whose data are missing from it."""
         blocks = [f"<h1>{title}</h1>"]
         if self.unread:
             blocks.append(f"<p><b>{t('unread_files_note', self.lang)}</b> "
