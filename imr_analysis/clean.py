@@ -88,19 +88,30 @@ def read_tables(files: list[Path], engine: str = "calamine", errors: list | None
     """Every annex table, monthly report and line list in every file; a file holding none is an input error.
 
     With ``errors`` (a list), a file that cannot be used is recorded there (with the year its
-    name suggests) and the other files are still read; without it, the first error is raised.
+    name suggests) and the other files are still read, even when reading it failed in an
+    unexpected way; without it, the first error is raised.
     ``fmt`` forces the format ('annex', 'monthly' or 'linelist') instead of recognising it.
     """
     tables = []
     for path in files:
         try:
             tables.extend(_read_file(path, engine, fmt))
-        except InputError as exc:
+        except Exception as exc:
             if errors is None:
                 raise
-            m = _YEAR_IN_NAME.search(path.name)
-            errors.append({"file": str(path), "year": int(m.group(1)) if m else None, "message": str(exc)})
+            if not isinstance(exc, InputError):
+                exc = InputError(f"the file could not be read (unexpected {type(exc).__name__}).", Location(file=str(path)),
+                                 f"run 'imr-analysis --debug clean \"{path}\" --out DIR' and report what it prints to the "
+                                 "imr-analysis maintainers, or remove the file from the input.")
+            errors.append(_file_error(path, exc))
     return tables
+
+
+def _file_error(path: Path | str, exc: InputError, year: int | None = None) -> dict:
+    """An input_errors row: the file, the year it belongs to (given, else the one its name suggests), the message."""
+    if year is None and (m := _YEAR_IN_NAME.search(Path(path).name)):
+        year = int(m.group(1))
+    return {"file": str(path), "year": year, "message": str(exc)}
 
 
 def _read_file(path: Path, engine: str, fmt: str | None = None) -> list:
@@ -175,7 +186,13 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
                             "file": flat.file, "sheet": flat.sheet, "title": f"{flat.kind} (header row {flat.header_row})",
                             "blocks": 1, "used": True})
     for table in tables:
-        t_year, t_district = _resolve_period(table, year, district, problems)
+        try:
+            t_year, t_district = _resolve_period(table, year, district, problems)
+        except InputError as exc:  # no year or district for this table: only its own rows are lost
+            if file_errors is None:
+                raise
+            file_errors.append(_file_error(table.file, exc, table.year))
+            continue
         sources.append({"table": table.kind, "year": t_year, "district": registry.district_name(t_district),
                         "file": table.file, "sheet": table.sheet, "title": table.title,
                         "blocks": len(table.blocks), "used": True})

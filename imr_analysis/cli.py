@@ -34,7 +34,8 @@ def _print_clean_summary(run) -> None:
     counts = found["severity"].value_counts() if not found.empty else {}
     print(f"Findings: {counts.get('error', 0)} errors, {counts.get('warning', 0)} warnings, {counts.get('info', 0)} info "
           f"(see findings.csv).")
-    for _, f in found[found["severity"].isin(["error", "warning"])].head(15).iterrows():
+    shown = found[found["severity"].isin(["error", "warning"]) & (found["check"] != "unreadable_file")]  # printed by run
+    for _, f in shown.head(15).iterrows():
         where = ", ".join(str(x) for x in (f["file"], f"sheet '{f['sheet']}'" if f["sheet"] else "",
                                             f"row {f['row']}" if pd.notna(f["row"]) else "",
                                             f"column {f['column']}" if f["column"] else "") if x)

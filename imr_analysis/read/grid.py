@@ -1,8 +1,8 @@
 """Loading raw files into grids of cell values, one per sheet, with Excel row numbers kept.
 
 Excel workbooks (.xlsx, .xlsm, .xls, .ods) are read with python-calamine by default, or openpyxl
-(``engine="openpyxl"``). CSV exports are read with their separator (';' or ',') and encoding
-(UTF-8, UTF-8 with BOM, or Latin-1) detected.
+(``engine="openpyxl"``). CSV exports are read with their separator (';', ',' or tab) and encoding
+(UTF-8, UTF-8 with BOM, UTF-16 with BOM, or Latin-1) detected, whatever their line ends.
 """
 from __future__ import annotations
 
@@ -185,6 +185,12 @@ def _mark_what_excel_shows(path: Path, grids: list[Grid]) -> None:
 
 
 def _decode(raw: bytes) -> str:
+    """Bytes to text: UTF-16 with its byte-order mark (Excel's 'Unicode Text'), UTF-8, else Windows-1252/Latin-1."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
             return raw.decode(encoding)
@@ -193,16 +199,52 @@ def _decode(raw: bytes) -> str:
     return raw.decode("latin-1", errors="replace")
 
 
+#: Control characters that never occur in a text export (tab, line ends and form feed do).
+_CONTROL = {chr(c) for c in range(32) if chr(c) not in "\t\n\r\x0c"} | {"\x7f"}
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
+def _check_text(raw: bytes, text: str, where: Location) -> None:
+    """Refuse a '.csv' that is not text: a workbook under a CSV name, NUL bytes, or binary data."""
+    if raw.startswith(_WORKBOOK_MAGIC):
+        raise InputError("the file is an Excel workbook saved under a .csv name.", where,
+                         "rename it to .xlsx (or .xls), or export the table again as CSV.")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputError(f"the file holds NUL bytes (the first on line {line}): it is not a plain-text CSV export, "
+                         "or it is damaged.", where,
+                         "open it in Excel and save it again as 'CSV UTF-8', or remove it from the input.")
+    control = sum(text.count(c) for c in _CONTROL)
+    if control > max(2, len(text) // 100):
+        raise InputError(f"the file is not text: {control} of its {len(text)} characters are control characters "
+                         "(binary data, or a damaged export).", where,
+                         "export the table again from Excel as CSV, or remove the file from the input.")
+
+
 def _read_csv(path: Path) -> Grid:
-    text = _decode(path.read_bytes())
+    """The one table of a CSV export. Any line ends (CR, LF, CRLF) and fields of any length are read;
+    a file that is not text is refused with an InputError naming it."""
+    where = Location(file=str(path))
+    raw = path.read_bytes()
+    text = _decode(raw)
     if not text.strip():
-        raise InputError("the file is empty.", Location(file=str(path)),
+        raise InputError("the file is empty.", where,
                          "export the table again from Excel, or remove the file from the input.")
+    _check_text(raw, text, where)
     sample = text[:20000]
     semicolons, commas = sample.count(";"), sample.count(",")
     delimiter = ";" if semicolons >= commas else ","
     if "\t" in sample and sample.count("\t") > max(semicolons, commas):
         delimiter = "\t"
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows = [[_clean(v) for v in row] for row in reader]
+    # newline="": the csv module sees every line end as written (also CR only, old Mac exports)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))  # no field is longer than the file
+    try:
+        rows = [[_clean(v) for v in row] for row in reader]
+    except csv.Error as exc:
+        raise InputError(f"the CSV cannot be read at line {reader.line_num} ({exc}).", where,
+                         "open it in Excel and save it again as 'CSV UTF-8', or remove it from the input.") from None
+    finally:
+        csv.field_size_limit(limit)
     return Grid(path, "", rows)
