@@ -20,7 +20,7 @@ Writes under DIR:
 * ``districts.csv``         each district's format, folder, title line and layout choices.
 
 The counts come from ``synth.canonical`` (the seeded national model); in the first district one
-Puskesmas has about four times its deaths in the year before the last, a point a funnel plot must flag.
+Puskesmas has 30 or more extra deaths in the year before the last, a point a funnel plot must flag.
 The place names and layout variants are data: ``vocab/synthetic.yaml``.
 """
 from __future__ import annotations
@@ -152,13 +152,13 @@ def _district(tables: dict[str, pd.DataFrame], district: str) -> dict[str, pd.Da
 
 
 def _plant_outlier(tables: dict[str, pd.DataFrame], year: int) -> str:
-    """Give the first Puskesmas of the first district max(20, 3 x its deaths) more neonatal deaths
+    """Give the first Puskesmas of the first district max(30, 5 x its deaths) more neonatal deaths
     (male, asphyxia) in ``year``; returns 'Puskesmas year'."""
     deaths, causes = tables["deaths"], tables["deaths_by_cause"]
     district = tables["births"]["district"].iloc[0]
     puskesmas = tables["births"]["puskesmas"].iloc[0]
     at = (deaths["district"] == district) & (deaths["puskesmas"] == puskesmas) & (deaths["year"] == year)
-    extra = max(20, 3 * int(deaths.loc[at, "deaths"].sum()))
+    extra = max(30, 5 * int(deaths.loc[at, "deaths"].sum()))
     deaths.loc[at & (deaths["sex"] == "male") & (deaths["age_group"] == "neonatal"), "deaths"] += extra
     cell = (causes["district"] == district) & (causes["puskesmas"] == puskesmas) & (causes["year"] == year) \
         & (causes["age_group"] == "neonatal") & (causes["cause"] == "asphyxia")

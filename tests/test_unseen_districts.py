@@ -75,7 +75,7 @@ def _flat(corpus, tmp_path_factory, fmt: str) -> dict:
     row = corpus.districts[corpus.districts["format"] == fmt].iloc[0]
     out = tmp_path_factory.mktemp(f"unseen_{fmt}")
     result = ok(cli("clean", corpus.root / row["folder"], "--district", row["district"], "--out", out / "processed"))
-    return {"district": row["district"], "folder": corpus.root / row["folder"], "processed": out / "processed",
+    return {"name": row["district"], "folder": corpus.root / row["folder"], "processed": out / "processed",
             "clean": result, **{level: indicators(out / "processed", level, out / f"{level}.csv") for level in LEVELS}}
 
 
@@ -402,7 +402,7 @@ def test_run_reports_show_the_true_akb(corpus, first_district, run_reports):
         deaths = int(counts.loc[year, ["neonatal", "postneonatal"]].sum())
         births = int(counts.loc[year, "live_births"])
         sentence = (f"AKB {year}: **{_id_rate(deaths / births * 1000)}** ({deaths} kematian dari "
-                    f"{births:,} lahir hidup".replace(",", "."))
+                    + f"{births:,} lahir hidup".replace(",", "."))
         folder = out / "reports" / str(year)
         assert sentence in _outputs(folder / "annual_report.ipynb"), sentence
         assert _id_rate(deaths / births * 1000) in (folder / "annual_report.html").read_text(encoding="utf-8")
@@ -458,7 +458,7 @@ def test_flat_files_without_a_district_need_district(monthly, tmp_path):
 
 @pytest.mark.parametrize("level", LEVELS)
 def test_monthly_indicators_equal_the_truth(corpus, monthly, level):
-    truth = corpus.truth[corpus.truth["district"] == monthly["district"]]
+    truth = corpus.truth[corpus.truth["district"] == monthly["name"]]
     assert (truth["format"] == "monthly").all() and truth["month"].notna().all()
     labels = area_labels(truth, monthly["processed"]) if level == "kecamatan" else None
     counts = expected_counts(truth, level, labels)
@@ -469,7 +469,7 @@ def test_monthly_indicators_equal_the_truth(corpus, monthly, level):
 
 @pytest.mark.parametrize("level", LEVELS)
 def test_line_list_gives_counts_and_says_there_are_no_births(corpus, linelist, level):
-    truth = corpus.truth[corpus.truth["district"] == linelist["district"]]
+    truth = corpus.truth[corpus.truth["district"] == linelist["name"]]
     assert not truth["measure"].isin(["live_births", "kn1"]).any()
     labels = area_labels(truth, linelist["processed"]) if level == "kecamatan" else None
     counts = expected_counts(truth, level, labels)
