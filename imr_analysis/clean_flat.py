@@ -75,7 +75,7 @@ def resolve_puskesmas(ctx: FlatContext, district_raw: str, raw_name: str, rules:
         kecamatan = display_name(kecamatan_key(kecamatan_raw)) if kecamatan_raw else ""
         geo.update(kecamatan=kecamatan, puskesmas=name)
         rules.append(f"new district: name '{raw_name}' taken as '{name}'")
-        prop = ctx.proposals.setdefault((district, name), {"province": "", "district": district, "kecamatan": kecamatan,
+        prop = ctx.proposals.setdefault((district, name), {"province": geo["province"], "district": district, "kecamatan": kecamatan,
                                                            "puskesmas": name, "aliases": set()})
         if raw_name.strip() != name:
             prop["aliases"].add(raw_name.strip())
@@ -139,6 +139,7 @@ def account_monthly(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], lis
         if geo["puskesmas"] and month and not reasons:
             if key in seen:
                 reasons.append(f"second row for {geo['puskesmas']} {month}/{year} (first at row {seen[key]}); not counted twice")
+                entry["counts_missing"] = False  # the first row is counted
             else:
                 seen[key] = row
         row_cells, cell_rules = [], []
@@ -210,7 +211,9 @@ def _year(table: FlatTable, ctx: FlatContext, cells: list, reasons: list):
 
 
 def _finish(entry: dict, rules: list, reasons: list) -> dict:
+    """Close a ledger entry; a row set aside (not as a duplicate or out of scope) has its counts missing."""
     entry["rules"] = "; ".join(rules)
+    entry["counts_missing"] = bool(reasons) and entry.get("counts_missing", True)
     if reasons:
         entry["state"], entry["reason"] = "set_aside", "; ".join(reasons)
     else:
@@ -320,6 +323,7 @@ def account_linelist(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], li
             elif age < 365.25:
                 age_group = "postneonatal"
             else:
+                entry["counts_missing"] = False  # out of scope, not missing
                 reasons.append(f"age at death {age / 365.25:.1f} years: not an infant death (0-11 months); "
                                "it belongs in the under-five analysis")
         sex = _SEX.get(norm(val("sex", cells)), "unspecified")

@@ -186,12 +186,12 @@ def write_annex(tables: dict[str, pd.DataFrame], out: Path, max_workbooks: int |
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    b = tables["births"].groupby(["district", "year", "kecamatan", "puskesmas", "sex"], observed=True)[["live_births", "stillbirths"]].sum()
-    d = tables["deaths"].groupby(["district", "year", "puskesmas", "sex", "age_group"], observed=True)["deaths"].sum()
-    c = tables["deaths_by_cause"].groupby(["district", "year", "puskesmas", "age_group", "cause"], observed=True)["deaths"].sum()
-    v = tables["neonatal_visits"].groupby(["district", "year", "puskesmas", "visit"], observed=True)[["visits", "denominator"]].sum()
+    b = tables["births"].groupby(["district", "year", "kecamatan", "puskesmas", "sex"], observed=True, dropna=False)[["live_births", "stillbirths"]].sum()
+    d = tables["deaths"].groupby(["district", "year", "puskesmas", "sex", "age_group"], observed=True, dropna=False)["deaths"].sum()
+    c = tables["deaths_by_cause"].groupby(["district", "year", "puskesmas", "age_group", "cause"], observed=True, dropna=False)["deaths"].sum()
+    v = tables["neonatal_visits"].groupby(["district", "year", "puskesmas", "visit"], observed=True, dropna=False)[["visits", "denominator"]].sum()
     paths = []
-    for (district, year), bg in b.groupby(level=["district", "year"], observed=True):
+    for (district, year), bg in b.groupby(level=["district", "year"], observed=True, dropna=False):
         if max_workbooks is not None and len(paths) >= max_workbooks:
             break
         pk = bg.reset_index()
@@ -483,13 +483,13 @@ def write_monthly(tables: dict[str, pd.DataFrame], out: Path, layout=None, manif
               + [f"PENYEBAB POST NEONATAL - {cause_label(x).upper()}" for x in post]
               + ["KEMATIAN BAYI", "SASARAN PUSDATIN", "SASARAN PUSKESMAS", "KN1", "KN LENGKAP"])
     keys = ["district", "year", "puskesmas", "month"]
-    b = tables["births"].groupby(keys + ["sex"], observed=True)[["live_births", "stillbirths"]].sum()
-    d = tables["deaths"].groupby(keys + ["age_group"], observed=True)["deaths"].sum()
-    c = tables["deaths_by_cause"].groupby(keys + ["age_group", "cause"], observed=True)["deaths"].sum()
-    v = tables["neonatal_visits"].groupby(keys + ["visit"], observed=True)[["visits", "denominator"]].sum()
+    b = tables["births"].groupby(keys + ["sex"], observed=True, dropna=False)[["live_births", "stillbirths"]].sum()
+    d = tables["deaths"].groupby(keys + ["age_group"], observed=True, dropna=False)["deaths"].sum()
+    c = tables["deaths_by_cause"].groupby(keys + ["age_group", "cause"], observed=True, dropna=False)["deaths"].sum()
+    v = tables["neonatal_visits"].groupby(keys + ["visit"], observed=True, dropna=False)[["visits", "denominator"]].sum()
     geo = tables["births"].drop_duplicates("puskesmas").set_index("puskesmas")["kecamatan"]
     paths = []
-    for (district, year), _ in b.groupby(level=["district", "year"], observed=True):
+    for (district, year), _ in b.groupby(level=["district", "year"], observed=True, dropna=False):
         lay = layout(district, year) if layout else FlatLayout()
         months = [_month_names(style) for style in lay.months]
         births, deaths, causes, visits = (_lookup(x, district, year) for x in (b, d, c, v))
@@ -542,15 +542,15 @@ def write_linelist(tables: dict[str, pd.DataFrame], out: Path, layout=None, mani
     header = ["NO", "NAMA BAYI", "NAMA IBU", "NIK IBU", "ALAMAT", "NO HP", "JENIS KELAMIN", "TANGGAL LAHIR",
               "TANGGAL MENINGGAL", "UMUR", "TEMPAT KEMATIAN", "PENYEBAB KEMATIAN", "PUSKESMAS", "KECAMATAN"]
     keys = ["district", "year", "puskesmas", "month", "age_group"]
-    d = tables["deaths"].groupby(keys + ["sex"], observed=True)["deaths"].sum()
-    c = tables["deaths_by_cause"].groupby(keys + ["cause"], observed=True)["deaths"].sum()
+    d = tables["deaths"].groupby(keys + ["sex"], observed=True, dropna=False)["deaths"].sum()
+    c = tables["deaths_by_cause"].groupby(keys + ["cause"], observed=True, dropna=False)["deaths"].sum()
     geo = tables["births"].drop_duplicates("puskesmas").set_index("puskesmas")["kecamatan"]
     paths = []
-    for (district, year), _ in d.groupby(level=["district", "year"], observed=True):
+    for (district, year), _ in d.groupby(level=["district", "year"], observed=True, dropna=False):
         lay = layout(district, year) if layout else FlatLayout(title="DAFTAR KEMATIAN BAYI (AMP-SR) TAHUN {year}")
         deaths, causes = _lookup(d, district, year), _lookup(c, district, year)
         body = []
-        for (p, m, age_group), group in pd.Series(causes).groupby(level=[0, 1, 2], sort=True):
+        for (p, m, age_group), group in pd.Series(causes).groupby(level=[0, 1, 2], sort=True, dropna=False):
             cause_list = [cause for (*_, cause), n in group.items() for _ in range(int(n))]
             sexes = [s for s in ("male", "female") for _ in range(int(deaths.get((p, m, age_group, s), 0)))]
             rng.shuffle(cause_list)

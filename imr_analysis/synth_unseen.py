@@ -135,7 +135,7 @@ def _renamed(tables: dict[str, pd.DataFrame], districts: list[str], pool) -> dic
     maps = {"district": dict(zip(births["district"].cat.categories, districts))}
     for col in ("kecamatan", "puskesmas"):
         maps[col] = {old: next(pool) for old in births[col].cat.categories}
-    last = births.groupby("district", observed=True)["puskesmas"].last()
+    last = births.groupby("district", observed=True, dropna=False)["puskesmas"].last()
     for first, second in zip(last.iloc[0::2], last.iloc[1::2]):
         maps["puskesmas"][second] = maps["puskesmas"][first]
     out = {}
