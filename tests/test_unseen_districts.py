@@ -335,41 +335,27 @@ def poisson_apc(years: np.ndarray, deaths: np.ndarray, births: np.ndarray) -> fl
     return (np.exp(beta[1]) - 1) * 100
 
 
-def test_puskesmas_trends_keep_namesakes_in_different_districts_apart(corpus, annex, tmp_path):
-    ok(cli("trends", "--processed", annex["processed"], "--level", "puskesmas", "--out", tmp_path / "t.csv"))
-    trends = read(tmp_path / "t.csv")
-    imr = trends[(trends["indicator"] == "imr") & (trends["cause"] == "")]
-    pairs = corpus.truth[corpus.truth["format"] == "annex"].drop_duplicates(["district", "puskesmas"])
-    assert len(imr) == len(pairs), f"{len(imr)} Puskesmas series for {len(pairs)} Puskesmas"
-    assert (imr["n_years"].astype(int) == len(YEARS)).all()
-
-
-# --- one district: funnel, `run`, and the registry ------------------------------------------
+# --- two districts: namesakes, and the registry; one district: `run` and the funnel ----------
 
 @pytest.fixture(scope="session")
-def first_processed(corpus, first_district, tmp_path_factory):
-    out = tmp_path_factory.mktemp("unseen_first") / "processed"
-    ok(cli("clean", corpus.root / first_district["folder"], "--out", out))
-    return out
+def pair(corpus, tmp_path_factory):
+    """The first two annex districts cleaned together as new districts (they share a Puskesmas name)."""
+    chosen = corpus.districts[corpus.districts["format"] == "annex"].iloc[:2]
+    out = tmp_path_factory.mktemp("unseen_pair")
+    folders = [corpus.root / f for f in chosen["folder"]]
+    return {"districts": chosen, "folders": folders, "processed": out / "unknown",
+            "clean": ok(cli("clean", *folders, "--out", out / "unknown"))}
 
 
-def test_funnel_places_every_puskesmas_and_flags_the_outlier(corpus, first_district, first_processed, tmp_path):
-    puskesmas, year = first_district["outlier"].rsplit(" ", 1)
-    year = int(year)
-    r = ok(cli("funnel", "--processed", first_processed, "--year", year, "--out", tmp_path / "f.csv"))
-    truth = corpus.truth[(corpus.truth["district"] == first_district["district"]) & (corpus.truth["year"] == year)]
-    counts = expected_counts(truth, "puskesmas").droplevel(["district", "year"])
-    deaths = counts[RATES["imr"]].to_numpy(dtype=float).sum(axis=1)
-    births = counts["live_births"].to_numpy(dtype=float)
-    theta = deaths.sum() / births.sum()
-    assert f"district {theta * 1000:.2f} per 1,000" in r.stdout
-    points = read(tmp_path / "f.csv").set_index("area").loc[counts.index]
-    assert_columns_equal(points.assign(**{c: number(points[c]) for c in ("numerator", "denominator", "value")}),
-                         {"numerator": deaths, "denominator": births, "value": deaths / births * 1000}, "funnel")
-    assert points.loc[puskesmas, "flag"] == "above 99.8%"
-    n = births[list(counts.index).index(puskesmas)]
-    assert deaths[list(counts.index).index(puskesmas)] > stats.poisson.ppf(0.999, theta * n)
-    assert (points["flag"] == "within").any()
+def test_puskesmas_trends_keep_namesakes_in_different_districts_apart(corpus, pair, tmp_path):
+    ok(cli("trends", "--processed", pair["processed"], "--level", "puskesmas", "--out", tmp_path / "t.csv"))
+    trends = read(tmp_path / "t.csv")
+    imr = trends[(trends["indicator"] == "imr") & (trends["cause"] == "")]
+    truth = corpus.truth[corpus.truth["district"].isin(pair["districts"]["district"])]
+    pkm = truth.drop_duplicates(["district", "puskesmas"])
+    assert pkm["puskesmas"].duplicated().any(), "the two districts should share a Puskesmas name"
+    assert len(imr) == len(pkm), f"{len(imr)} Puskesmas series for {len(pkm)} Puskesmas"
+    assert (imr["n_years"].astype(int) == len(YEARS)).all()
 
 
 def _id_rate(value: float) -> str:
@@ -397,6 +383,26 @@ def _outputs(notebook: Path) -> str:
     return "\n".join(texts)
 
 
+def test_funnel_places_every_puskesmas_and_flags_the_outlier(corpus, first_district, run_reports, tmp_path):
+    """On the processed folder `run` wrote for the first district."""
+    puskesmas, year = first_district["outlier"].rsplit(" ", 1)
+    year = int(year)
+    r = ok(cli("funnel", "--processed", run_reports[0] / "processed", "--year", year, "--out", tmp_path / "f.csv"))
+    truth = corpus.truth[(corpus.truth["district"] == first_district["district"]) & (corpus.truth["year"] == year)]
+    counts = expected_counts(truth, "puskesmas").droplevel(["district", "year"])
+    deaths = counts[RATES["imr"]].to_numpy(dtype=float).sum(axis=1)
+    births = counts["live_births"].to_numpy(dtype=float)
+    theta = deaths.sum() / births.sum()
+    assert f"district {theta * 1000:.2f} per 1,000" in r.stdout
+    points = read(tmp_path / "f.csv").set_index("area").loc[counts.index]
+    assert_columns_equal(points.assign(**{c: number(points[c]) for c in ("numerator", "denominator", "value")}),
+                         {"numerator": deaths, "denominator": births, "value": deaths / births * 1000}, "funnel")
+    assert points.loc[puskesmas, "flag"] == "above 99.8%"
+    n = births[list(counts.index).index(puskesmas)]
+    assert deaths[list(counts.index).index(puskesmas)] > stats.poisson.ppf(0.999, theta * n)
+    assert (points["flag"] == "within").any()
+
+
 def test_run_reports_show_the_true_akb(corpus, first_district, run_reports):
     out, _ = run_reports
     truth = corpus.truth[corpus.truth["district"] == first_district["district"]]
@@ -422,24 +428,23 @@ def test_run_trend_report_gives_the_apc(run_reports, tmp_path):
     assert sentence in (out / "reports" / "trends" / "trends.html").read_text(encoding="utf-8")
 
 
-def test_same_numbers_whether_or_not_the_registry_knows_the_district(corpus, tmp_path):
-    """Clean two districts as new, put the registry rows `clean` proposed (plus a province) into a
-    registry file, clean again with IMR_ANALYSIS_REGISTRY pointing at it: the same indicators."""
+def test_same_numbers_whether_or_not_the_registry_knows_the_district(pair, tmp_path):
+    """Put the registry rows `clean` proposed for two new districts (plus a province) into a
+    registry file, clean the same files again with IMR_ANALYSIS_REGISTRY pointing at it: the
+    same indicators at every level."""
     from imr_analysis.vocab.puskesmas import REGISTRY_FILE
 
-    chosen = corpus.districts[corpus.districts["format"] == "annex"].iloc[:2]
-    folders = [corpus.root / f for f in chosen["folder"]]
-    unknown = ok(cli("clean", *folders, "--out", tmp_path / "unknown"))
-    assert unknown.stdout.count("New district") == 2
-    proposed = pd.concat([read(p) for p in sorted((tmp_path / "unknown").glob("registry_proposed_*.csv"))])
-    assert set(proposed["district"]) == set(chosen["district"])
+    assert pair["clean"].stdout.count("New district") == 2
+    proposed = pd.concat([read(p) for p in sorted(pair["processed"].glob("registry_proposed_*.csv"))])
+    assert set(proposed["district"]) == set(pair["districts"]["district"])
     registry = pd.concat([read(REGISTRY_FILE), proposed.assign(province="Provinsi Contoh")])
     registry.to_csv(tmp_path / "registry.csv", index=False)
-    known = ok(cli("clean", *folders, "--out", tmp_path / "known", env={"IMR_ANALYSIS_REGISTRY": tmp_path / "registry.csv"}))
+    known = ok(cli("clean", *pair["folders"], "--out", tmp_path / "known",
+                   env={"IMR_ANALYSIS_REGISTRY": tmp_path / "registry.csv"}))
     assert "New district" not in known.stdout and not list((tmp_path / "known").glob("registry_proposed_*"))
     assert set(read(tmp_path / "known" / "births.csv")["province"]) == {"Provinsi Contoh"}
     for level in LEVELS:
-        a = indicators(tmp_path / "unknown", level, tmp_path / f"unknown_{level}.csv")
+        a = indicators(pair["processed"], level, tmp_path / f"unknown_{level}.csv")
         b = indicators(tmp_path / "known", level, tmp_path / f"known_{level}.csv")
         assert len(a) > 0
         pd.testing.assert_frame_equal(a, b, obj=f"indicators at {level} level")

@@ -93,6 +93,7 @@ class Registry:
     def __init__(self, path: Path | None = None):
         self.table = registry(Path(path) if path else registry_file())
         self._by_district: dict[str, dict[str, pd.Series]] = {}
+        self._provinces: dict[str, str] = {}  # district vocabulary look-ups, once per name (not per row)
         for _, row in self.table.iterrows():
             names = self._by_district.setdefault(district_key(row["district"]), {})
             names[name_key(row["puskesmas"])] = row
@@ -117,7 +118,9 @@ class Registry:
         names = self._by_district.get(district_key(district))
         if names:
             return next(iter(names.values()))["province"]
-        return resolve_district(district).province
+        if district not in self._provinces:
+            self._provinces[district] = resolve_district(district).province
+        return self._provinces[district]
 
     def match(self, district: str, raw_name: str) -> PuskesmasMatch:
         names = self._by_district.get(district_key(district), {})
