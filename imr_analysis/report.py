@@ -40,10 +40,10 @@ def cleaning_report(result: CleanResult, findings: pd.DataFrame) -> str:
     rules = rules.where(~rules.str.startswith("name "), "Puskesmas name normalised or alias applied")
     parts.append(_table(rules.value_counts().rename_axis("rule").reset_index(name="rows")))
     parts.append("\n## Puskesmas names mapped\n")
-    names = data[data["name_as_written"] != data["puskesmas"]][["name_as_written", "puskesmas"]].drop_duplicates()
+    names = data[data["name_matched"] != data["puskesmas"]][["name_matched", "puskesmas"]].drop_duplicates()
     parts.append(_table(names[names["puskesmas"] != ""].sort_values("puskesmas")))
     parts.append("\n## Rows set aside (Puskesmas rows)\n")
-    aside = data[data["state"] == "set_aside"][["file", "sheet", "row", "name_as_written", "reason"]]
+    aside = data[data["state"] == "set_aside"][["file", "sheet", "row", "name_hash", "reason"]]
     parts.append(_table(aside))
     parts.append("\n## Header mappings and columns not used\n")
     parts.append(_table(pd.DataFrame(result.header_notes)))

@@ -22,11 +22,15 @@ def test_indonesian_numbers(cell, value, rule):
     assert parsed.problem == ""
 
 
-@pytest.mark.parametrize("cell, words", [("tad", "no data"), ("lima", "text 'lima'"), ("1,905,300", "thousands separator")])
+@pytest.mark.parametrize("cell, words", [("tad", "'tad' (no data)"), ("lima", "text in a number cell (text of 4 characters, #"),
+                                         ("1,905,300", "'1,905,300' uses a comma as thousands separator; write 1.905.300"),
+                                         ("1,605,011,234,560,001", "text of 21 characters, #")])
 def test_text_in_number_cells_is_a_problem(cell, words):
     parsed = parse_number(cell)
     assert parsed.value is None
     assert words in parsed.problem
+    if cell not in ("tad", "1,905,300"):  # free text and long digit strings are never repeated
+        assert cell not in parsed.problem
 
 
 def test_blank_percentage_is_missing_not_zero():

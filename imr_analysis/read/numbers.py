@@ -1,13 +1,16 @@
 """Reading numbers as Indonesian tables write them.
 
 '1.905' is one thousand nine hundred and five; '8,92' is eight point nine two; a blank cell
-or '-' means zero in a count column. Anything else in a number cell is a problem to report.
+or '-' means zero in a count column. Anything else in a number cell is a problem to report; the
+report never repeats the cell's text (it may be personal data), only its length and hash.
 """
 from __future__ import annotations
 
 import math
 import re
 from dataclasses import dataclass
+
+from ..privacy import describe_text
 
 _INT = re.compile(r"^[+-]?\d+$")
 _THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
@@ -48,7 +51,9 @@ def parse_number(cell: object, blank_is_zero: bool = True) -> Parsed:
     if _DECIMAL_POINT.match(compact):
         return Parsed(float(compact))
     if _ENGLISH_GROUPED.match(compact):
-        return Parsed(None, problem=f"'{text}' uses a comma as thousands separator; write {compact.replace(',', '.')} or {compact.replace(',', '')}")
+        if sum(ch.isdigit() for ch in compact) <= 7:  # a count, never a NIK or a phone number: shown as written
+            return Parsed(None, problem=f"'{text}' uses a comma as thousands separator; write {compact.replace(',', '.')} or {compact.replace(',', '')}")
+        return Parsed(None, problem=f"{describe_text(text)} uses a comma as thousands separator; write it with dots or without separators")
     if text.upper() in _NO_DATA:
         return Parsed(None, problem=f"'{text}' (no data) in a number cell; enter the count, or 0 if there were none")
-    return Parsed(None, problem=f"text '{text}' in a number cell; enter a number (blank or '-' mean 0)")
+    return Parsed(None, problem=f"text in a number cell ({describe_text(text)}); enter a number (blank or '-' mean 0)")
