@@ -152,7 +152,7 @@ def plan(years: list[int] | None, raw: list[Path], district: str | None, out: Pa
     from .summaries import districts as data_districts, resolve_district, years as data_years
 
     check_lang(lang)
-    run = run_clean(raw, processed, keep_going=True)
+    run = run_clean(raw, processed, keep_going=True, district=district)
     if report is not None:
         report(run)
     errors = run.result.input_errors
@@ -192,6 +192,23 @@ def plan(years: list[int] | None, raw: list[Path], district: str | None, out: Pa
     return jobs, chosen_districts, sorted(all_years)
 
 
+def working_paths(out: Path | None, processed: Path | None, raw: list[Path] | None) -> tuple[Path, Path, list[Path]]:
+    """The batch's folders: as given, else under the current folder (reports/, data/processed/, data/raw/).
+
+    Never the package's own folder: run from anywhere, the batch writes where the user is.
+    """
+    here = Path.cwd()
+    out = Path(out or here / "reports").resolve()
+    processed = Path(processed or here / "data" / "processed").resolve()
+    if not raw:
+        if not (here / "data" / "raw").is_dir():
+            raise InputError(f"no raw data was given and {here / 'data' / 'raw'} does not exist.",
+                             fix="pass the raw files or folders with --raw, or run the command in a folder that "
+                                 "holds data/raw/.")
+        raw = [here / "data" / "raw"]
+    return out, processed, [Path(p) for p in raw]
+
+
 def run_batch(years: list[int] | None = None, raw: list[Path] | None = None, district: str | None = None,
               out: Path | None = None, lang: str = "id", jobs: int = 1, processed: Path | None = None,
               show_code: bool = False, report_cleaning=None, districts: list[str] | None = None,
@@ -204,9 +221,7 @@ def run_batch(years: list[int] | None = None, raw: list[Path] | None = None, dis
     must see the same project folder and output folder (a shared drive) and have imr-analysis installed.
     """
     started = time.perf_counter()
-    out = Path(out or config.REPORTS_DIR).resolve()
-    processed = Path(processed or config.PROCESSED_DIR).resolve()
-    raw = [Path(p) for p in (raw or [config.RAW_DIR])]
+    out, processed, raw = working_paths(out, processed, raw)
     planned, chosen_districts, chosen = plan(years, raw, district, out, lang, processed, report_cleaning, districts)
     _kernel_dir(out)
     result = BatchResult(out)

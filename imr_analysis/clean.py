@@ -6,8 +6,9 @@ Each body row of every table ends in exactly one ledger state:
 * ``mapped``    read after a rule: a Puskesmas alias, blank/'-' -> 0, an Indonesian number,
                 a new district's name taken as written;
 * ``set_aside`` not used, with a reason the user can act on (unknown Puskesmas, text or a
-                negative number in a count cell, a duplicate, a total or rate row, which is
-                kept as a *reported* value and checked instead).
+                negative number in a count cell, a duplicate);
+* ``reported``  a total or rate row (JUMLAH KAB., ANGKA ... (DILAPORKAN)): kept as a reported
+                value and checked against the data, never counted.
 
 Free text of the input is never copied into the ledger, findings or notes (privacy.py): names
 and cells are given by their column, length and salted hash, columns by what they were
@@ -30,11 +31,11 @@ from .read.numbers import parse_number
 from .clean_flat import (FlatContext, account_linelist, account_monthly, checked_district, name_hash, resolve_puskesmas,
                          summarise_rules)
 from .config import NEONATAL_MAX_DAYS
-from .schemas import SCHEMAS
+from .schemas import GEOGRAPHY, SCHEMAS, UNKNOWN
 from .vocab.layout import layout, table_label
 from .vocab.puskesmas import Registry
 
-GEO = ["province", "district", "kecamatan", "puskesmas"]
+GEO = GEOGRAPHY
 CELL_COLUMNS = ["file", "sheet", "row", "column", "header", "table", "block", "row_kind", "year",
                 "province", "district", "kecamatan", "puskesmas", "role", "measure", "sex",
                 "age_group", "cause", "denominator_kind", "raw", "value", "decimals", "used", "month", "format"]
@@ -206,6 +207,7 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
         ledger["month"], ledger["format"] = pd.NA, "annex"
     ledger["month"] = ledger["month"].astype("Int64")
     ledger["format"] = ledger["format"].fillna("annex")
+    ledger["counts_missing"] = ledger.get("counts_missing", pd.Series(False, index=ledger.index)).fillna(False).astype(bool)
     cells = pd.DataFrame(cell_rows, columns=CELL_COLUMNS)
     cells["format"] = cells["format"].fillna("annex")
     cells["month"] = cells["month"].astype("Int64")
@@ -213,6 +215,7 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
     cells["compared"] = False
     apply_precedence(cells, ledger)
     canonical = build_canonical(cells)
+    canonical["incomplete"] = incomplete_rows(ledger, canonical, registry)
 
     proposed = None
     if proposals:
@@ -232,7 +235,7 @@ def apply_precedence(cells: pd.DataFrame, ledger: pd.DataFrame) -> None:
     if cells.empty:
         return
     data = cells[cells["row_kind"] == "data"]
-    rank = data.assign(rank=data["format"].map(PRECEDENCE)).groupby(["district", "year"])["rank"].min()
+    rank = data.assign(rank=data["format"].map(PRECEDENCE)).groupby(["district", "year"], dropna=False)["rank"].min()
     cell_rank = cells["format"].map(PRECEDENCE)
     best = pd.Series(list(zip(cells["district"], cells["year"]))).map(rank).to_numpy()
     lower = (cell_rank.to_numpy() > best) & (cells["row_kind"] == "data").to_numpy()
@@ -344,8 +347,16 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
                       "raw": "" if raw is None else str(raw), "value": value, "decimals": _decimals(raw),
                       "used": True, "month": pd.NA, "format": "annex"})
     rules.extend(summarise_rules(cell_rules))
+    duplicate = False
     if body.kind == "data" and geo["puskesmas"] and not reasons:
         _check_duplicate(table, columns, body, cells, district, year, geo, seen_rows, reasons, problems)
+        duplicate = bool(reasons)
+    # A data row set aside for anything but being a duplicate leaves its counts out of the data.
+    entry["counts_missing"] = bool(reasons) and body.kind == "data" and not duplicate
+    if body.kind in ("total", "rate"):  # a reported value: checked against the data, never counted
+        entry["state"], entry["reason"] = "reported", "; ".join(reasons)
+        entry["rules"] = "; ".join(rules)
+        return entry, cells
     if reasons:
         entry["state"], entry["reason"] = "set_aside", "; ".join(reasons)
         entry["rules"] = "; ".join(rules)
@@ -457,10 +468,9 @@ def build_canonical(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
     for name, df in out.items():
         if df.empty:
-            out[name] = _empty(name)
+            out[name] = empty_table(name)
             continue
-        for col in GEO:
-            df[col] = df[col].replace("", pd.NA) if col in ("province", "kecamatan") else df[col]
+        df = with_known_geography(df)
         df["year"] = df["year"].astype("int64")  # rows without a year are set aside, but their cells made the column float
         if df["month"].isna().all():
             df = df.drop(columns="month")
@@ -471,7 +481,45 @@ def build_canonical(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return out
 
 
-def _empty(name: str) -> pd.DataFrame:
+def with_known_geography(df: pd.DataFrame) -> pd.DataFrame:
+    """The geography rule (schemas.py): an empty or missing province or kecamatan becomes 'unknown'."""
+    for col in ("province", "kecamatan"):
+        df[col] = df[col].astype(object).where(df[col].notna() & (df[col].astype(str).str.strip() != ""), UNKNOWN)
+    return df
+
+
+def incomplete_rows(ledger: pd.DataFrame, canonical: dict[str, pd.DataFrame], registry: Registry) -> pd.DataFrame:
+    """The data rows whose counts are missing from the canonical tables (set aside for a problem).
+
+    One row per such raw row: its geography (the Puskesmas once resolved, else 'unknown'),
+    year, month (monthly data) and table. Indicators leave these Puskesmas-periods out of both
+    numerator and denominator and flag the areas above them as built from incomplete rows.
+    Duplicates (the first row is counted) and sources compared but not counted are not listed.
+    """
+    cols = GEO + ["year", "month", "table", "source_file", "source_sheet", "source_row"]
+    if ledger.empty or "counts_missing" not in ledger:
+        return empty_table("incomplete")
+    rows = ledger[ledger["counts_missing"] & ledger["year"].notna()]
+    if rows.empty:
+        return empty_table("incomplete")
+    frames = [t[GEO] for t in canonical.values() if not t.empty and set(GEO) <= set(t)]
+    places = pd.concat(frames).drop_duplicates(["district", "puskesmas"]) if frames else pd.DataFrame(columns=GEO)
+    out = rows.rename(columns={"file": "source_file", "sheet": "source_sheet", "row": "source_row"})
+    out = out.assign(puskesmas=out["puskesmas"].replace("", UNKNOWN).fillna(UNKNOWN),
+                     district=out["district"].replace("", UNKNOWN).fillna(UNKNOWN))
+    out = out.drop(columns=[c for c in ("province", "kecamatan") if c in out]).merge(
+        places, on=["district", "puskesmas"], how="left")
+    out["province"] = out["province"].fillna(out["district"].map(registry.province))
+    out = with_known_geography(out)
+    out["year"] = out["year"].astype(int)
+    out["source_sheet"] = out["source_sheet"].fillna("")
+    out = out[cols].reset_index(drop=True)
+    if out["month"].isna().all():
+        out = out.drop(columns="month")
+    return SCHEMAS["incomplete"].validate(out)
+
+
+def empty_table(name: str) -> pd.DataFrame:
     """An empty canonical table with the schema's columns and dtypes (a table absent from the input)."""
     schema = SCHEMAS[name]
     cols = {}

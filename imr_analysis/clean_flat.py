@@ -109,7 +109,7 @@ def resolve_puskesmas(ctx: FlatContext, district_raw: str, raw_name: object, rul
         geo.update(kecamatan=kecamatan, puskesmas=name)
         entry["name_matched"] = name
         rules.append(f"new district: name taken as written -> '{name}'")
-        prop = ctx.proposals.setdefault((district, name), {"province": "", "district": district, "kecamatan": kecamatan,
+        prop = ctx.proposals.setdefault((district, name), {"province": geo["province"], "district": district, "kecamatan": kecamatan,
                                                            "puskesmas": name, "aliases": set()})
         if raw != name:
             prop["aliases"].add(raw)
@@ -121,7 +121,7 @@ def _cell(table: FlatTable, row: int, col, kind: str, year, month, geo: dict, me
           sex: str = "unspecified", age_group: str = "", cause: str = "", role: str = "count",
           denominator_kind: str = "", raw: object = None) -> dict:
     return {"file": table.file, "sheet": table.sheet, "row": row, "column": col.letter if col else "",
-            "header": col.header if col else "", "table": kind, "block": "main", "row_kind": "data", "year": year,
+            "header": col.label if col else "", "table": kind, "block": "main", "row_kind": "data", "year": year,
             **geo, "role": role, "measure": measure, "sex": sex, "age_group": age_group, "cause": cause,
             "denominator_kind": denominator_kind, "raw": "" if raw is None else str(raw), "value": value,
             "decimals": 0, "used": True, "month": month, "format": table.kind}
@@ -184,6 +184,7 @@ def account_monthly(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], lis
         if geo["puskesmas"] and month and not reasons:
             if key in seen:
                 reasons.append(f"second row for {geo['puskesmas']} {month}/{year} (first at row {seen[key]}); not counted twice")
+                entry["counts_missing"] = False  # the first row is counted
             else:
                 seen[key] = row
         row_cells, cell_rules = [], []
@@ -256,7 +257,9 @@ def _year(table: FlatTable, ctx: FlatContext, cells: list, reasons: list):
 
 
 def _finish(entry: dict, rules: list, reasons: list) -> dict:
+    """Close a ledger entry; a row set aside (not as a duplicate or out of scope) has its counts missing."""
     entry["rules"] = "; ".join(rules)
+    entry["counts_missing"] = bool(reasons) and entry.get("counts_missing", True)
     if reasons:
         entry["state"], entry["reason"] = "set_aside", "; ".join(reasons)
     else:
@@ -366,6 +369,7 @@ def account_linelist(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], li
             elif age < 365.25:
                 age_group = "postneonatal"
             elif age < 365.25 * 120:
+                entry["counts_missing"] = False  # out of scope, not missing
                 reasons.append(f"age at death {age / 365.25:.1f} years: not an infant death (0-11 months); "
                                "it belongs in the under-five analysis")
             else:

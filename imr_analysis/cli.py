@@ -28,8 +28,8 @@ def _print_clean_summary(run) -> None:
     print(f"Read {len(run.result.sources)} table(s) for {', '.join(sorted(set(run.result.sources['district'])))}, "
           f"years {', '.join(map(str, years))}.")
     print(f"Rows: {len(ledger)} raw body rows = {(ledger['state'] == 'kept').sum()} kept + "
-          f"{(ledger['state'] == 'mapped').sum()} mapped + {(ledger['state'] == 'set_aside').sum()} set aside "
-          f"({(data['state'] == 'set_aside').sum()} Puskesmas rows set aside; total and rate rows are kept as reported values).")
+          f"{(ledger['state'] == 'mapped').sum()} mapped + {(ledger['state'] == 'set_aside').sum()} set aside + "
+          f"{(ledger['state'] == 'reported').sum()} reported values (total and rate rows, checked, not counted).")
     for _, row in data[data["state"] == "set_aside"].head(20).iterrows():
         print(f"  SET ASIDE {row['file']}, sheet '{row['sheet']}', row {row['row']}: {row['reason']}", file=sys.stderr)
     counts = found["severity"].value_counts() if not found.empty else {}
@@ -70,7 +70,7 @@ def cmd_clean(args) -> int:
     run = run_clean(args.raw, args.out, year=args.year, district=args.district, engine=args.engine, fmt=args.format,
                     neonatal_max_days=args.neonatal_days)
     _print_clean_summary(run)
-    aside = (run.result.ledger.query("row_kind == 'data'")["state"] == "set_aside").any()
+    aside = (run.result.ledger["state"] == "set_aside").any()
     errors = (run.findings["severity"] == "error").any() if not run.findings.empty else False
     return EXIT_STRICT if args.strict and (aside or errors) else 0
 
@@ -101,15 +101,24 @@ def cmd_indicators(args) -> int:
     from .pipeline import load_processed
     from . import io
 
+    from .summaries import years as data_years
+    from .vocab.indicators import indicators as indicator_vocab
+
+    wanted = [w.strip() for w in args.indicator.split(",") if w.strip()] if args.indicator else []
+    valid = list(indicator_vocab().index)
+    unknown = [w for w in wanted if w not in valid]
+    if unknown:
+        raise InputError(f"unknown indicator name(s): {', '.join(unknown)}.",
+                         fix=f"use one or more of: {', '.join(valid)} (comma-separated).")
     tables = load_processed(args.processed)
-    years = sorted(set(tables["births"]["year"]) | set(tables["deaths"]["year"]))
+    years = data_years(tables)
     if args.year is not None and args.year not in years:
         raise InputError(f"there are no data for {args.year} in the processed folder (years: "
-                         f"{', '.join(map(str, years))}).", fix="choose one of those years, or clean that year's files first.")
+                         f"{', '.join(map(str, years)) or 'none'}).",
+                         fix="choose one of those years, or clean that year's files first.")
     out = compute_indicators(tables, level=args.level, year=args.year, by_sex=args.by_sex,
                              cause_grouping=args.cause_grouping)
-    if args.indicator:
-        wanted = [w.strip() for w in args.indicator.split(",")]
+    if wanted:
         out = out[out["indicator"].isin(wanted)]
     if args.out:
         path = Path(args.out)
@@ -211,7 +220,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--year", type=int, help="year, when a table's title block has none")
     c.add_argument("--district", help="district, when a table's title block has none")
     c.add_argument("--engine", choices=["calamine", "openpyxl"], default="calamine", help="Excel reader")
-    c.add_argument("--strict", action="store_true", help="exit 3 when rows were set aside or error findings exist")
+    c.add_argument("--strict", action="store_true",
+                   help="exit 3 when any row was set aside or an error finding exists (reported total and rate rows "
+                        "do not count)")
     c.add_argument("--format", choices=["annex", "monthly", "linelist"],
                    help="force the input format (default: recognised from each file's content)")
     c.add_argument("--neonatal-days", type=int, default=config.NEONATAL_MAX_DAYS,
@@ -227,7 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--processed", type=Path, required=True)
     i.add_argument("--year", type=int)
     i.add_argument("--level", choices=["puskesmas", "kecamatan", "district"], default="district")
-    i.add_argument("--indicator", help="comma-separated names, e.g. imr,nmr,cause_share")
+    i.add_argument("--indicator", help="comma-separated names: imr, nmr, postneonatal_mr, u5mr, stillbirth_rate, "
+                                       "cause_rate, cause_share, kn1_coverage, kn_lengkap_coverage (default: all)")
     i.add_argument("--by-sex", action="store_true", help="add rows for male and female")
     i.add_argument("--cause-grouping", choices=["code", "report_group"], default="code")
     i.add_argument("--out", help="write to FILE.csv or FILE.xlsx instead of printing")
@@ -263,14 +275,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("run", help="the main job: clean the raw data and run the yearly report notebooks")
     r.add_argument("--years", help="e.g. 2019-2024 or 2021,2023 (default: every year with data)")
-    r.add_argument("--raw", nargs="+", type=Path, default=[config.RAW_DIR], help="raw files or folders (default data/raw)")
-    r.add_argument("--district", help="default: the only district in the data")
+    r.add_argument("--raw", nargs="+", type=Path,
+                   help="raw files or folders (default: data/raw under the current folder)")
+    r.add_argument("--district", help="the district to report on (default: the only one in the data); also the "
+                                      "district of raw files that name none, as in 'clean --district'")
     r.add_argument("--districts", help="'all' or NAME,NAME: every district x year, in reports/<district>/<year>/")
     r.add_argument("--scheduler", help="tcp://host:port of a Dask scheduler to run the notebooks on (optional extra)")
-    r.add_argument("--out", type=Path, default=config.REPORTS_DIR, help="reports folder (default reports/)")
+    r.add_argument("--out", type=Path, help="reports folder (default: reports/ under the current folder)")
     r.add_argument("--lang", choices=["id", "en"], default="id")
     r.add_argument("--jobs", type=int, default=1, help="notebooks run at once, in separate processes")
-    r.add_argument("--processed", type=Path, default=config.PROCESSED_DIR)
+    r.add_argument("--processed", type=Path,
+                   help="processed folder to write (default: data/processed/ under the current folder)")
     r.add_argument("--show-code", action="store_true", help="keep the code cells in the HTML reports")
     r.set_defaults(func=cmd_run)
     return p

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from pandera.errors import SchemaError
 
 from . import io, privacy
 from .clean import CleanResult, clean
@@ -31,6 +32,8 @@ from .report import cleaning_report
 from .schemas import SCHEMAS
 
 CANONICAL = list(SCHEMAS)
+#: Canonical tables a processed folder may lack (an empty table is then used).
+OPTIONAL = {"incomplete"}
 
 
 @dataclass
@@ -72,7 +75,7 @@ def run_clean(paths: list[Path], out: Path, year: int | None = None, district: s
         dropped = pd.DataFrame(result.dropped_columns, columns=["file", "sheet", "header", "why"])
         io.write_csv(dropped, stage / "dropped_columns.csv")
         if result.proposed_registry is not None:
-            for dist, group in result.proposed_registry.groupby("district"):
+            for dist, group in result.proposed_registry.groupby("district", dropna=False):
                 g = group.assign(aliases=group["aliases"].map(lambda a: "|".join(sorted(a))))
                 io.write_csv(g, stage / f"registry_proposed_{dist.replace(' ', '_').lower()}.csv")
         io.write_text(stage / "cleaning_report.md", privacy.scrub(cleaning_report(result, found)))
@@ -111,10 +114,28 @@ def check_year(tables: dict[str, pd.DataFrame], directory: Path, year: int, dist
 def load_processed(directory: Path) -> dict[str, pd.DataFrame]:
     """The canonical tables from a processed folder, validated against their schemas."""
     directory = Path(directory)
-    missing = [n for n in CANONICAL if not (directory / f"{n}.parquet").exists()]
+    missing = [n for n in CANONICAL if n not in OPTIONAL and not (directory / f"{n}.parquet").exists()]
     if missing:
         from .errors import InputError, Location
         raise InputError(f"the processed folder lacks {', '.join(m + '.parquet' for m in missing)}.",
                          Location(file=str(directory)),
                          "run 'imr-analysis clean RAW --out DIR' first, and pass that DIR as --processed.")
-    return {n: SCHEMAS[n].validate(pd.read_parquet(directory / f"{n}.parquet")) for n in CANONICAL}
+    tables = {}
+    for name in CANONICAL:
+        path = directory / f"{name}.parquet"
+        if not path.exists():  # an optional table (data written by 'synth', say): none of its rows
+            from .clean import empty_table
+            tables[name] = empty_table(name)
+            continue
+        df = pd.read_parquet(path)
+        for col in df.columns[df.dtypes == "category"]:  # e.g. written by 'imr-analysis synth --format canonical'
+            df[col] = df[col].astype(str)
+        try:
+            tables[name] = SCHEMAS[name].validate(df)
+        except SchemaError as exc:
+            from .errors import InputError, Location
+            raise InputError(f"the {name} table does not follow the canonical schema: {str(exc).splitlines()[0]}",
+                             Location(file=str(directory / f"{name}.parquet")),
+                             "write the processed folder again with 'imr-analysis clean RAW --out DIR' "
+                             "(a folder written by an older version, or edited by hand, can fail this check).") from None
+    return tables

@@ -25,8 +25,8 @@ def cleaning_report(result: CleanResult, findings: pd.DataFrame) -> str:
         f"Raw body rows read: **{len(ledger)}** ({len(data)} Puskesmas rows, "
         f"{(ledger['row_kind'] == 'total').sum()} total rows, {(ledger['row_kind'] == 'rate').sum()} rate rows).\n\n"
         f"Kept as written: **{(ledger['state'] == 'kept').sum()}**; mapped by a rule: "
-        f"**{(ledger['state'] == 'mapped').sum()}**; set aside: **{(ledger['state'] == 'set_aside').sum()}** "
-        f"(of which Puskesmas rows: {(data['state'] == 'set_aside').sum()}).\n")
+        f"**{(ledger['state'] == 'mapped').sum()}**; set aside: **{(ledger['state'] == 'set_aside').sum()}**; "
+        f"reported values (total and rate rows, checked, not counted): **{(ledger['state'] == 'reported').sum()}**.\n")
     parts.append("\n## Tables found\n")
     src = result.sources.assign(table=lambda d: d["table"].map(lambda k: table_label(k, "id")))
     parts.append(_table(src[["district", "year", "table", "file", "sheet", "blocks", "used"]]))
@@ -51,7 +51,7 @@ def cleaning_report(result: CleanResult, findings: pd.DataFrame) -> str:
     if findings.empty:
         parts.append("_none_\n")
     else:
-        parts.append(_table(findings.groupby(["severity", "check"]).size().rename("findings").reset_index()))
+        parts.append(_table(findings.groupby(["severity", "check"], dropna=False).size().rename("findings").reset_index()))
         parts.append("\nEvery finding, with its location, is in findings.csv.\n")
     if result.dropped_columns:
         parts.append("\n## Columns dropped when the files were read\n")
@@ -60,7 +60,7 @@ def cleaning_report(result: CleanResult, findings: pd.DataFrame) -> str:
         parts.append(_table(pd.DataFrame(result.dropped_columns).assign(file=lambda d: d["file"].map(lambda f: f.split("/")[-1]))))
     if "format" in ledger:
         parts.append("\n## Rows by input format\n")
-        parts.append(_table(ledger.groupby(["format", "state"]).size().rename("rows").reset_index()))
+        parts.append(_table(ledger.groupby(["format", "state"], dropna=False).size().rename("rows").reset_index()))
     if result.proposed_registry is not None:
         parts.append("\n## New district\n")
         parts.append("The registry does not know this district yet. Names were taken as written (case, spacing and "

@@ -314,8 +314,9 @@ class TrendReport(_Report):
                        ci=[fmt_ci(lo, hi, self.lang) for lo, hi in zip(tt["apc_lower_95"], tt["apc_upper_95"])])
         return summaries.present(tt, self.lang, {"name": ("indicator", None), "n_years": ("n_years", None),
                                                  "apc": ("apc", 1), "ci": ("ci_95", None), "p_value": ("p_value", 3),
-                                                 "model": ("model", None), "trend_marker": ("trend_marker", None)},
-                                 translate=("model", "trend_marker"))
+                                                 "model": ("model", None), "trend_marker": ("trend_marker", None),
+                                                 **({"note": ("note", None)} if tt["note"].ne("").any() else {})},
+                                 translate=("model", "trend_marker", "note"))
 
     def puskesmas_trends(self) -> pd.DataFrame:
         """AKB trend per Puskesmas (few deaths each: most are not significant)."""
@@ -324,8 +325,9 @@ class TrendReport(_Report):
         tt = tt.assign(ci=[fmt_ci(lo, hi, self.lang) for lo, hi in zip(tt["apc_lower_95"], tt["apc_upper_95"])])
         return summaries.present(tt, self.lang, {"area": ("puskesmas", None), "apc": ("apc", 1), "ci": ("ci_95", None),
                                                  "p_value": ("p_value", 3), "model": ("model", None),
-                                                 "trend_marker": ("trend_marker", None)},
-                                 translate=("model", "trend_marker"))
+                                                 "trend_marker": ("trend_marker", None),
+                                                 **({"note": ("note", None)} if tt["note"].ne("").any() else {})},
+                                 translate=("model", "trend_marker", "note"))
 
     def fitted_trend_figure(self, indicator: str = "imr"):
         series = trends.fitted_series(self._district_data(), indicator, extend_to=2030)
@@ -384,10 +386,12 @@ class DataQualityReport(_Report):
         n = led["state"].value_counts()
         if self.lang == "id":
             text = (f"Baris mentah dibaca: **{len(led)}** = {n.get('kept', 0)} dipakai apa adanya + "
-                    f"{n.get('mapped', 0)} dipetakan dengan aturan + {n.get('set_aside', 0)} disisihkan.")
+                    f"{n.get('mapped', 0)} dipetakan dengan aturan + {n.get('set_aside', 0)} disisihkan + "
+                    f"{n.get('reported', 0)} nilai yang dilaporkan (baris jumlah dan angka, diperiksa, tidak dihitung).")
         else:
             text = (f"Raw rows read: **{len(led)}** = {n.get('kept', 0)} kept as written + "
-                    f"{n.get('mapped', 0)} mapped by a rule + {n.get('set_aside', 0)} set aside.")
+                    f"{n.get('mapped', 0)} mapped by a rule + {n.get('set_aside', 0)} set aside + "
+                    f"{n.get('reported', 0)} reported values (total and rate rows, checked, not counted).")
         errors = input_errors(self.processed)
         if not errors.empty:
             text += "\n\n" + ("Berkas yang tidak dapat dibaca: " if self.lang == "id" else "Files that could not be read: ") + \
@@ -399,7 +403,7 @@ class DataQualityReport(_Report):
         table = led.pivot_table(index=["year", "table", "row_kind"], columns="state", values="row", aggfunc="count",
                                 fill_value=0).reset_index()
         table["table"] = table["table"].map(lambda k: t("deaths_table" if k == "deaths" else k, self.lang) if k in ("births", "deaths", "causes", "kn") else k)
-        return table.rename(columns={c: t(c, self.lang) for c in ("year", "table", "kept", "mapped", "set_aside") if c in table})
+        return table.rename(columns={c: t(c, self.lang) for c in ("year", "table", "kept", "mapped", "set_aside", "reported") if c in table})
 
     def rules(self) -> pd.DataFrame:
         led = self._ledger()
@@ -412,7 +416,7 @@ class DataQualityReport(_Report):
         led = self._ledger()
         aside = led[led["state"] == "set_aside"]
         aside = aside.assign(file=aside["file"].map(lambda f: Path(f).name))
-        grouped = aside.groupby(["row_kind", "reason"]).size().rename(t("rows", self.lang)).reset_index()
+        grouped = aside.groupby(["row_kind", "reason"], dropna=False).size().rename(t("rows", self.lang)).reset_index()
         grouped["reason"] = grouped["reason"].str.slice(0, 160)
         return grouped.rename(columns={"reason": t("reason", self.lang)})
 
@@ -420,7 +424,7 @@ class DataQualityReport(_Report):
         f = self._findings()
         if f.empty:
             return pd.DataFrame()
-        return f.groupby(["severity", "check"]).size().rename(t("findings", self.lang)).reset_index() \
+        return f.groupby(["severity", "check"], dropna=False).size().rename(t("findings", self.lang)).reset_index() \
             .rename(columns={"severity": t("severity", self.lang), "check": t("check", self.lang)})
 
     def findings(self, severities=("error", "warning")) -> pd.DataFrame:

@@ -124,12 +124,12 @@ def write_annex(tables: dict[str, pd.DataFrame], out: Path, max_workbooks: int |
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    b = tables["births"].groupby(["district", "year", "kecamatan", "puskesmas", "sex"], observed=True)[["live_births", "stillbirths"]].sum()
-    d = tables["deaths"].groupby(["district", "year", "kecamatan", "puskesmas", "sex", "age_group"], observed=True)["deaths"].sum()
-    c = tables["deaths_by_cause"].groupby(["district", "year", "puskesmas", "age_group", "cause"], observed=True)["deaths"].sum()
-    v = tables["neonatal_visits"].groupby(["district", "year", "puskesmas", "visit"], observed=True)[["visits", "denominator"]].sum()
+    b = tables["births"].groupby(["district", "year", "kecamatan", "puskesmas", "sex"], observed=True, dropna=False)[["live_births", "stillbirths"]].sum()
+    d = tables["deaths"].groupby(["district", "year", "kecamatan", "puskesmas", "sex", "age_group"], observed=True, dropna=False)["deaths"].sum()
+    c = tables["deaths_by_cause"].groupby(["district", "year", "puskesmas", "age_group", "cause"], observed=True, dropna=False)["deaths"].sum()
+    v = tables["neonatal_visits"].groupby(["district", "year", "puskesmas", "visit"], observed=True, dropna=False)[["visits", "denominator"]].sum()
     paths = []
-    for (district, year), bg in b.groupby(level=["district", "year"]):
+    for (district, year), bg in b.groupby(level=["district", "year"], dropna=False):
         if max_workbooks is not None and len(paths) >= max_workbooks:
             break
         wb = Workbook()

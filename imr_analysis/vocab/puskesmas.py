@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..config import VOCAB_DIR
 from ..text import norm, suggestions
+from .districts import resolve_district
 
 REGISTRY_FILE = VOCAB_DIR / "puskesmas.csv"
 _PREFIX = re.compile(r"^(UPTD|UPT|UPTD PUSKESMAS|UPT PUSKESMAS|PUSKESMAS|PKM|PUSK)\b\s*")
@@ -94,8 +95,14 @@ class Registry:
         return display_name(district_key(district))
 
     def province(self, district: str) -> str:
+        """The province: from the registry, else from the district vocabulary (districts.csv), else ''.
+
+        '' is written as 'unknown' in the canonical tables (the geography rule, schemas.py).
+        """
         names = self._by_district.get(district_key(district))
-        return next(iter(names.values()))["province"] if names else ""
+        if names:
+            return next(iter(names.values()))["province"]
+        return resolve_district(district).province
 
     def match(self, district: str, raw_name: str) -> PuskesmasMatch:
         names = self._by_district.get(district_key(district), {})
