@@ -177,6 +177,7 @@ def describe_cell(value: object) -> str:
     return f"'{text}'" if _SHORT_NUMBER.match(text) else describe_text(text)
 
 
+@lru_cache(maxsize=65536)  # the same few names repeat on every row
 def looks_like_place_name(text: object) -> bool:
     """A name that may be written as taken from the input: a place name, not a person, an address or a number.
 
