@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import pandas as pd
 
 from .config import NEONATAL_MAX_DAYS, VOCAB_DIR
 from .privacy import cell_text, describe_cell, describe_text, looks_like_place_name, text_hash
-from .read.dates import parse_age_days, parse_date, parse_month
+from .read.dates import DateOrder, date_order, parse_age_days, parse_date, parse_month
 from .read.flat import FlatTable
 from .read.numbers import parse_number
-from .text import norm
+from .text import invisible_changes, norm, visible
 from .vocab.causes import aliases, match_cause
 from .vocab.puskesmas import Registry, display_name, kecamatan_key, name_key
 
@@ -73,6 +73,9 @@ def resolve_puskesmas(ctx: FlatContext, district_raw: str, raw_name: object, rul
     geo = {"province": reg.province(district_raw), "district": district, "kecamatan": "", "puskesmas": ""}
     raw = cell_text(raw_name)
     where = f"column {column} ({describe_text(raw)})" if column else f"({describe_text(raw)})"
+    for what, text in (("Puskesmas", raw), ("kecamatan", cell_text(kecamatan_raw))):
+        if hidden := invisible_changes(text):
+            rules.append(f"{what} name read without its invisible or non-standard characters ({', '.join(hidden)})")
     if not raw:
         reasons.append("no Puskesmas name in this row; write the name in the PUSKESMAS column")
     elif not district_raw:  # the reason is given where the district was looked for
@@ -92,7 +95,7 @@ def resolve_puskesmas(ctx: FlatContext, district_raw: str, raw_name: object, rul
             ctx.problems.append({"severity": "warning", "check": "unknown_puskesmas", "file": table.file,
                                  "sheet": table.sheet, "row": entry["row"], "column": column, "year": entry["year"],
                                  "area": district, "message": reasons[-1] + ". The row is set aside."})
-    elif not looks_like_place_name(raw):
+    elif not looks_like_place_name(visible(raw)):
         reasons.append(f"the Puskesmas cell {where} does not look like a place name (it holds digits like an ID or "
                        "phone number, an e-mail, an address or a personal name): write the Puskesmas name only")
         ctx.problems.append({"severity": "warning", "check": "not_a_place_name", "file": table.file,
@@ -101,7 +104,7 @@ def resolve_puskesmas(ctx: FlatContext, district_raw: str, raw_name: object, rul
     else:
         name = display_name(name_key(raw))
         kecamatan = ""
-        if cell_text(kecamatan_raw) and looks_like_place_name(kecamatan_raw):
+        if cell_text(kecamatan_raw) and looks_like_place_name(visible(cell_text(kecamatan_raw))):
             kecamatan = display_name(kecamatan_key(kecamatan_raw))
         elif cell_text(kecamatan_raw):
             rules.append(f"kecamatan in column {kecamatan_column or '?'} ({describe_text(kecamatan_raw)}) does not "
@@ -111,8 +114,8 @@ def resolve_puskesmas(ctx: FlatContext, district_raw: str, raw_name: object, rul
         rules.append(f"new district: name taken as written -> '{name}'")
         prop = ctx.proposals.setdefault((district, name), {"province": geo["province"], "district": district, "kecamatan": kecamatan,
                                                            "puskesmas": name, "aliases": set()})
-        if raw != name:
-            prop["aliases"].add(raw)
+        if visible(raw).strip() != name:
+            prop["aliases"].add(visible(raw).strip())
     entry["puskesmas"] = geo["puskesmas"]
     return geo
 
@@ -198,7 +201,7 @@ def account_monthly(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], lis
             header = f"{col.letter} ({col.label})"
             if parsed.problem:
                 reasons.append(f"column {header}: {parsed.problem}")
-                ctx.problems.append({"severity": "error", "check": "text_in_count", "file": table.file,
+                ctx.problems.append({"severity": "error", "check": parsed.check or "text_in_count", "file": table.file,
                                      "sheet": table.sheet, "row": row, "column": col.letter, "year": year,
                                      "area": geo["puskesmas"], "message": f"column {header}: {parsed.problem}. The row is set aside."})
                 continue
@@ -238,7 +241,8 @@ def account_monthly(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], lis
         ledger.append(_finish(entry, rules, reasons))
         for c in row_cells:
             c["used"] = not reasons
-        cells_out += row_cells
+        if year is not None:  # a row without a year is in the ledger only: its cells cannot be compared with anything
+            cells_out += row_cells
     return ledger, cells_out
 
 
@@ -246,8 +250,11 @@ def _year(table: FlatTable, ctx: FlatContext, cells: list, reasons: list):
     col = table.col("year")
     if col is not None and cells[col.index] is not None:
         parsed = parse_number(cells[col.index], blank_is_zero=False)
-        if parsed.value and 1990 <= parsed.value <= 2100:
+        if parsed.value and 1990 <= parsed.value <= ctx.today.year:
             return int(parsed.value)
+        if parsed.value and float(parsed.value).is_integer() and ctx.today.year < parsed.value <= 2100:
+            reasons.append(f"column {col.letter} ({col.label}): the year {parsed.value:.0f} is in the future; correct it")
+            return None
         reasons.append(f"column {col.letter} ({col.label}): {describe_cell(cells[col.index])} is not a year")
         return None
     if table.title_year or ctx.year:
@@ -318,6 +325,42 @@ def map_cause(text: object) -> tuple[str, str]:
     return "other", f"cause text not in the vocabulary ({describe_text(text)}) -> other"
 
 
+def _date_orders(table: FlatTable, columns: dict, ctx: FlatContext) -> dict[str, DateOrder]:
+    """How each date column writes numeric dates (day or month first), decided by the whole column.
+
+    A column whose own dates do not show the order takes the order the other date column shows,
+    else the Indonesian day first. A finding names the column when the order mattered (some
+    dates read both ways): read month first, read day first with nothing to show it, or not
+    decidable (the column holds both orders; those dates are not read).
+    """
+    own = {n: date_order([(row, cells[col.index]) for row, cells in table.rows]) for n, col in columns.items()}
+    shown = {o.order for o in own.values() if o.evidence and o.order}
+    orders = {}
+    for name, order in own.items():
+        if not order.evidence and len(shown) == 1:
+            order = replace(order, order=next(iter(shown)))
+        orders[name] = order
+        col = columns[name]
+        rows = ", ".join(map(str, order.ambiguous_rows[:10])) + (" ..." if len(order.ambiguous_rows) > 10 else "")
+        where = {"file": table.file, "sheet": table.sheet, "column": col.letter, "year": table.title_year, "area": ""}
+        if order.order is None:
+            ctx.problems.append({**where, "severity": "warning", "check": "date_order",
+                                 "row": (order.ambiguous_rows or order.day_first_rows)[0],
+                                 "message": f"column {col.letter} ({col.header}) writes dates day first (row "
+                                            f"{order.day_first_rows[0]}) and month first (row {order.month_first_rows[0]}); "
+                                            f"dates that read both ways are not read (rows {rows or 'none'}): write "
+                                            "them as yyyy-mm-dd."})
+        elif order.ambiguous_rows and (order.order == "mdy" or not shown):
+            because = (f"as row {order.month_first_rows[0]} shows (its second part is above 12)" if order.month_first_rows
+                       else "as the other date column shows" if shown
+                       else "as Indonesian dates are written: no date in the list shows the order")
+            ctx.problems.append({**where, "severity": "info", "check": "date_order", "row": order.ambiguous_rows[0],
+                                 "message": f"column {col.letter} ({col.header}): dates such as 03/04/2023 read "
+                                            f"{'month' if order.order == 'mdy' else 'day'} first, {because}; "
+                                            f"rows {rows}."})
+    return orders
+
+
 def account_linelist(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], list[dict]]:
     """Ledger entries and cells (one death each) for every row of an AMP-SR line list."""
     ledger, cells_out = [], []
@@ -327,12 +370,18 @@ def account_linelist(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], li
     def val(name, cells):
         return cells[c[name].index] if c[name] is not None else None
 
+    orders = _date_orders(table, {n: c[n] for n in ("date_of_birth", "date_of_death") if c[n] is not None}, ctx)
     for row, cells in table.rows:
         rules, reasons = [], []
         raw_name = val("puskesmas", cells)
-        dob, dod = parse_date(val("date_of_birth", cells)), parse_date(val("date_of_death", cells))
-        year = dod.year if dod else (table.title_year or ctx.year)
-        month = dod.month if dod else None
+        dob, dod = (parse_date(val(n, cells), orders[n].order if n in orders else "dmy")
+                    for n in ("date_of_birth", "date_of_death"))
+        undecided = [c[n].letter for n, o in orders.items() if row in o.ambiguous_rows and o.order is None]
+        rules += [f"ambiguous date in column {c[n].letter} read {'month' if o.order == 'mdy' else 'day'} first, "
+                  "as the column's dates" for n, o in orders.items() if row in o.ambiguous_rows and o.order]
+        future = dod is not None and dod > ctx.today  # set aside below; its year is no year with data
+        year = dod.year if dod and not future else (table.title_year or ctx.year)
+        month = dod.month if dod and not future else None
         district_raw = _district_of(table, ctx, cells, reasons)
         entry = _entry(table, row, year, ctx.registry.district_name(district_raw), raw_name)
         geo = resolve_puskesmas(ctx, district_raw, raw_name, rules, reasons, table, entry,
@@ -340,7 +389,7 @@ def account_linelist(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], li
         entry["month"] = month if month else pd.NA
         if val("date_of_death", cells) is not None and dod is None:
             rules.append(f"date of death in column {c['date_of_death'].letter} unreadable; age column used")
-        if dod and dod > ctx.today:
+        if future:
             reasons.append(f"column {c['date_of_death'].letter}: the date of death is in the future; correct it")
         age = None
         if dob and dod:
@@ -358,6 +407,9 @@ def account_linelist(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], li
                     else:
                         rules.append(f"age taken from column {c[name].letter}")
                     break
+        if age is None and undecided and not reasons:
+            reasons.append(f"column {', '.join(undecided)}: the date reads day first or month first, and the column "
+                           "holds dates of both orders; write it as yyyy-mm-dd (2023-04-03)")
         if age is None and not reasons:
             reasons.append("no age at death: give the dates of birth and death, or the age in days or months")
         if year is None and not reasons:

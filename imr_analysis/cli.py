@@ -35,7 +35,8 @@ def _print_clean_summary(run) -> None:
     counts = found["severity"].value_counts() if not found.empty else {}
     print(f"Findings: {counts.get('error', 0)} errors, {counts.get('warning', 0)} warnings, {counts.get('info', 0)} info "
           f"(see findings.csv).")
-    for _, f in found[found["severity"].isin(["error", "warning"])].head(15).iterrows():
+    shown = found[found["severity"].isin(["error", "warning"]) & (found["check"] != "unreadable_file")]  # printed by run
+    for _, f in shown.head(15).iterrows():
         where = ", ".join(str(x) for x in (f["file"], f"sheet '{f['sheet']}'" if f["sheet"] else "",
                                             f"row {f['row']}" if pd.notna(f["row"]) else "",
                                             f"column {f['column']}" if f["column"] else "") if x)
@@ -217,8 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("clean", help="clean raw annex tables into canonical tables, a ledger and findings")
     c.add_argument("raw", nargs="+", type=Path, help="raw files or folders (.xlsx workbooks, .csv exports)")
     c.add_argument("--out", type=Path, required=True, help="processed folder to write")
-    c.add_argument("--year", type=int, help="year, when a table's title block has none")
-    c.add_argument("--district", help="district, when a table's title block has none")
+    c.add_argument("--year", type=int, help="year, when a table's title block has none (a title's year wins)")
+    c.add_argument("--district", help="district, when a table's title block has none (a title's district wins)")
     c.add_argument("--engine", choices=["calamine", "openpyxl"], default="calamine", help="Excel reader")
     c.add_argument("--strict", action="store_true",
                    help="exit 3 when any row was set aside or an error finding exists (reported total and rate rows "

@@ -95,20 +95,34 @@ def input_errors(directory: Path) -> pd.DataFrame:
     return pd.read_csv(path, encoding="utf-8-sig")
 
 
+def unread_inputs(directory: Path, years=None) -> pd.DataFrame:
+    """Files (or tables) the last cleaning could not use that may hold data for ``years``: those of
+    these years and those whose year is unknown (all of them when ``years`` is None)."""
+    errors = input_errors(directory)
+    if years is None:
+        return errors
+    return errors[errors["year"].isin(list(years)) | errors["year"].isna()]
+
+
 def check_year(tables: dict[str, pd.DataFrame], directory: Path, year: int, district: str) -> None:
-    """Stop with a clear message when a year's raw file could not be read, or the year has no data."""
+    """Stop with a clear message when a year has no data: its raw files could not be read, or there are none.
+
+    A year that has data from other files is reported even when one of its files could not be read;
+    the report and the data-quality report name that file (``unread_inputs``).
+    """
     from .errors import InputError, Location
     from .summaries import years
 
+    if year in years(tables, district):
+        return
     errors = input_errors(directory)
     broken = errors[errors["year"] == year]
     if not broken.empty:
         raise InputError(f"the raw data for {year} could not be read, so there is no report for {year}:\n"
                          + "\n".join(broken["message"]), Location(file=Path(broken.iloc[0]["file"]).name),
                          "fix or replace that file and run the batch again.")
-    if year not in years(tables, district):
-        raise InputError(f"there are no data for {district} {year} (years with data: "
-                         f"{', '.join(map(str, years(tables, district)))}).", fix="choose a year with data.")
+    raise InputError(f"there are no data for {district} {year} (years with data: "
+                     f"{', '.join(map(str, years(tables, district)))}).", fix="choose a year with data.")
 
 
 def load_processed(directory: Path) -> dict[str, pd.DataFrame]:

@@ -3,19 +3,37 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 
 _PUNCT = re.compile(r"[.,;:/\\()\[\]\-_'\"`]+")
 _SPACES = re.compile(r"\s+")
 
 
-def norm(text: object) -> str:
-    """Upper-case, '+'/'&' kept as ' + ', other punctuation as spaces, spaces collapsed.
+def visible(text: str) -> str:
+    """The text as it reads: Unicode NFKC (no-break and other spaces -> ' ', full-width letters -> ASCII)
+    without invisible format characters (zero-width space and joiners, byte-order mark, soft hyphen,
+    direction marks: Unicode category Cf)."""
+    if text.isascii():
+        return text
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf")
 
-    'Laki - laki' -> 'LAKI LAKI'; 'LAKI-LAKI+PEREMPUAN' -> 'LAKI LAKI + PEREMPUAN'.
+
+def invisible_changes(text: str) -> list[str]:
+    """The Unicode names of the characters ``visible`` removes or replaces, e.g. ['ZERO WIDTH SPACE']."""
+    if text.isascii() or visible(text) == unicodedata.normalize("NFC", text):
+        return []
+    return sorted({unicodedata.name(ch, f"U+{ord(ch):04X}") for ch in text
+                   if unicodedata.category(ch) == "Cf" or unicodedata.normalize("NFKC", ch) != ch})
+
+
+def norm(text: object) -> str:
+    """Upper-case, '+'/'&' kept as ' + ', other punctuation as spaces, spaces collapsed; read as ``visible``.
+
+    'Laki - laki' -> 'LAKI LAKI'; 'LAKI-LAKI+PEREMPUAN' -> 'LAKI LAKI + PEREMPUAN'; 'Sungai\u200b Raya' -> 'SUNGAI RAYA'.
     """
     if text is None:
         return ""
-    s = str(text).upper().replace("\n", " ")
+    s = visible(str(text)).upper().replace("\n", " ")
     s = s.replace("+", " + ").replace("&", " + ")
     s = _PUNCT.sub(" ", s)
     return _SPACES.sub(" ", s).strip()

@@ -19,8 +19,9 @@ from ..errors import column_letter
 from ..privacy import describe_text, personal_header_term, personal_columns
 from ..text import norm
 from ..vocab.causes import match_cause
-from ..vocab.layout import lookup
+from ..vocab.layout import is_footer_text, lookup
 from .grid import Grid
+from .numbers import parse_number
 
 _YEAR = re.compile(r"\bTAHUN (\d{4})\b")
 _DISTRICT = re.compile(r"\b(?:KABUPATEN KOTA|KABUPATEN|KAB|KOTA) ([A-Z ]+?)(?: TAHUN \d{4})?$")
@@ -64,6 +65,7 @@ class FlatTable:
     title_year: int | None = None
     title_district: str | None = None
     footer_rows: list[int] = field(default_factory=list)
+    title_district_cell: tuple[int, int] | None = None   # (Excel row, column index) of the title's district
 
     def col(self, name: str) -> FlatColumn | None:
         return next((c for c in self.columns if c.field == name), None)
@@ -99,13 +101,14 @@ def read_flat(grid: Grid, kind: str) -> FlatTable:
     fields = vocab(kind)["fields"]
     header_i = max(range(min(15, len(grid.rows))), key=lambda i: _score(grid.rows[i], kind))
     header = grid.rows[header_i]
-    title_year = title_district = None
+    title_year = title_district = district_cell = None
     for i in range(header_i):
         text = norm(" ".join(str(c) for c in grid.rows[i] if isinstance(c, str)))
         if (m := _YEAR.search(text)) and title_year is None:
             title_year = int(m.group(1))
         if (m := _DISTRICT.search(text)) and title_district is None:
             title_district = m.group(1).strip()
+            district_cell = (i + 1, next(j for j, c in enumerate(grid.rows[i]) if isinstance(c, str)))
     body = grid.rows[header_i + 1:]
     drop = set(personal_columns(header, body))
     columns, dropped_personal, dropped_other, used = [], [], [], set()
@@ -136,13 +139,17 @@ def read_flat(grid: Grid, kind: str) -> FlatTable:
         cells = [row[j] if (j < len(row) and j in keep) else None for j in range(len(header))]
         if all(c is None for c in cells):
             continue
-        first = norm(next((c for c in row if isinstance(c, str)), ""))
-        if first.startswith(("SUMBER", "KETERANGAN", "CATATAN", "SOURCE", "NOTE")):
-            footer.append(i)
+        if is_footer_text(next((c for c in row if isinstance(c, str)), None)) and not _has_numbers(cells):
+            footer.append(i)  # 'Sumber: ...' with no numbers; a Puskesmas named 'Sumber Harta' is data
             continue
         rows.append((i, cells))
     return FlatTable(kind, str(grid.file), grid.sheet, header_i + 1, columns, rows, dropped_personal,
-                     dropped_other, title_year, title_district, footer)
+                     dropped_other, title_year, title_district, footer, district_cell)
+
+
+def _has_numbers(cells: list[object]) -> bool:
+    """Whether any cell holds a number (an Excel number, or text that reads as one)."""
+    return any(parse_number(c, blank_is_zero=False).value is not None for c in cells if c is not None)
 
 
 def _monthly_cause(index: int, header: str) -> FlatColumn | None:
