@@ -55,8 +55,8 @@ def cleaning_report(result: CleanResult, findings: pd.DataFrame) -> str:
         parts.append("\nEvery finding, with its location, is in findings.csv.\n")
     if result.dropped_columns:
         parts.append("\n## Columns dropped when the files were read\n")
-        parts.append("Personal-data columns are dropped as the file is read and never written anywhere; only their "
-                     "header names are listed here.\n\n")
+        parts.append("Personal-data columns are dropped as the file is read and never written anywhere; they are "
+                     "listed here by the vocabulary term their header matched, or by column letter.\n\n")
         parts.append(_table(pd.DataFrame(result.dropped_columns).assign(file=lambda d: d["file"].map(lambda f: f.split("/")[-1]))))
     if "format" in ledger:
         parts.append("\n## Rows by input format\n")
