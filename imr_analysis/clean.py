@@ -9,6 +9,10 @@ Each body row of every table ends in exactly one ledger state:
                 negative number in a count cell, a duplicate);
 * ``reported``  a total or rate row (JUMLAH KAB., ANGKA ... (DILAPORKAN)): kept as a reported
                 value and checked against the data, never counted.
+
+Free text of the input is never copied into the ledger, findings or notes (privacy.py): names
+and cells are given by their column, length and salted hash, columns by what they were
+recognised as, tables by their kind.
 """
 from __future__ import annotations
 
@@ -19,23 +23,24 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import InputError, Location, column_letter
-from .privacy import scrub
+from .privacy import looks_like_place_name
 from .read.annex import AnnexTable, BodyRow, Column, find_tables, finish_table, join_continuations
 from .read.grid import SUPPORTED, read_grids
 from .read.flat import FlatTable, detect as detect_flat, has_header, read_flat
 from .read.numbers import parse_number
-from .clean_flat import FlatContext, account_linelist, account_monthly, resolve_puskesmas, summarise_rules
+from .clean_flat import (FlatContext, account_linelist, account_monthly, checked_district, name_hash, resolve_puskesmas,
+                         summarise_rules)
 from .config import NEONATAL_MAX_DAYS
 from .schemas import GEOGRAPHY, SCHEMAS, UNKNOWN
-from .vocab.layout import layout
+from .vocab.layout import layout, table_label
 from .vocab.puskesmas import Registry, district_key
 
 GEO = GEOGRAPHY
 CELL_COLUMNS = ["file", "sheet", "row", "column", "header", "table", "block", "row_kind", "year",
                 "province", "district", "kecamatan", "puskesmas", "role", "measure", "sex",
                 "age_group", "cause", "denominator_kind", "raw", "value", "decimals", "used", "month", "format"]
-LEDGER_COLUMNS = ["file", "sheet", "row", "table", "block", "row_kind", "year", "district", "name_as_written",
-                  "puskesmas", "state", "rules", "reason", "month", "format"]
+LEDGER_COLUMNS = ["file", "sheet", "row", "table", "block", "row_kind", "year", "district", "name_hash", "name_matched",
+                  "puskesmas", "state", "rules", "reason", "month", "format", "counts_missing"]
 FORMATS = ("annex", "monthly", "linelist")
 #: Which source counts when a district-year has several: the annex tables, then monthly reports, then line lists.
 PRECEDENCE = {"annex": 0, "monthly": 1, "linelist": 2}
@@ -179,22 +184,24 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
         for col in flat.columns:
             if col.rule:
                 notes.append({"file": flat.file, "sheet": flat.sheet, "table": flat.kind, "year": flat.title_year,
-                              "column": col.letter, "header": col.header, "note": col.rule})
+                              "column": col.letter, "header": col.label, "note": col.rule})
         years = sorted({e["year"] for e in entries if e["year"] is not None})
+        flat_district = district or checked_district(registry, flat.title_district) or ""
         for y in years or [None]:
-            sources.append({"table": flat.kind, "year": y, "district": registry.district_name(district or flat.title_district or ""),
+            sources.append({"table": flat.kind, "year": y, "district": registry.district_name(flat_district),
                             "file": flat.file, "sheet": flat.sheet, "title": f"{flat.kind} (header row {flat.header_row})",
                             "blocks": 1, "used": True})
     for table in tables:
         try:
-            t_year, t_district = _resolve_period(table, year, district, problems)
+            t_year, t_district = _resolve_period(table, year, district, problems, registry)
         except InputError as exc:  # no year or district for this table: only its own rows are lost
             if file_errors is None:
                 raise
             file_errors.append(_file_error(table.file, exc, table.year))
             continue
         sources.append({"table": table.kind, "year": t_year, "district": registry.district_name(t_district),
-                        "file": table.file, "sheet": table.sheet, "title": table.title,
+                        "file": table.file, "sheet": table.sheet,
+                        "title": f"{table_label(table.kind, 'id')} (title row {table.blocks[0].title_row})",
                         "blocks": len(table.blocks), "used": True})
         for b, block in enumerate(table.blocks):
             on_sheet = replace(table, sheet=block.sheet or table.sheet)  # a '(lanj.)' block may be on another sheet
@@ -258,12 +265,13 @@ def apply_precedence(cells: pd.DataFrame, ledger: pd.DataFrame) -> None:
     mask = (led_rank > led_best) & (ledger["row_kind"] == "data").to_numpy() & (ledger["state"] != "set_aside").to_numpy()
     for i in ledger.index[mask]:
         src = names[int(led_best[ledger.index.get_loc(i)])]
-        ledger.loc[i, "reason"] = (f"the {src} give the counts for {ledger.loc[i, 'district']} {ledger.loc[i, 'year']}; "
+        ledger.loc[i, "reason"] = (f"the {src} give the counts for {ledger.loc[i, 'district']} {int(ledger.loc[i, 'year'])}; "
                                    "this row is compared with them (see findings), not counted twice")
         ledger.loc[i, "state"] = "set_aside"
 
 
-def _resolve_period(table: AnnexTable, year: int | None, district: str | None, problems: list) -> tuple[int, str]:
+def _resolve_period(table: AnnexTable, year: int | None, district: str | None, problems: list,
+                    registry: Registry) -> tuple[int, str]:
     where = table.location(table.blocks[0].title_row)
     t_year = table.year or year
     if t_year is None:
@@ -274,7 +282,17 @@ def _resolve_period(table: AnnexTable, year: int | None, district: str | None, p
                          "row": where.row, "column": "", "year": table.year, "area": "",
                          "message": f"the title says {table.year} but --year {year} was given; the title's year is used."})
     t_district = table.district or district
-    if table.district and district:
+    if table.district and not (registry.knows_district(table.district) or looks_like_place_name(table.district)):
+        if not district:
+            raise InputError("the district line of the title block (KABUPATEN ...) does not look like a place name: "
+                             "it holds digits like an ID or phone number, an e-mail, an address or a personal name.",
+                             where, "write only 'KABUPATEN <name>' on that line, or pass --district.")
+        problems.append({"severity": "warning", "check": "not_a_place_name", "file": table.file, "sheet": table.sheet,
+                         "row": where.row, "column": "", "year": t_year, "area": "",
+                         "message": "the district line of the title block does not look like a place name; "
+                                    "--district is used instead."})
+        t_district = district
+    elif table.district and district:
         block = next(b for b in table.blocks if b.district_cell)
         _check_title_district(table.file, block.sheet or table.sheet, block.district_cell, table.district, district,
                               t_year, problems)
@@ -303,8 +321,8 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
     district = registry.district_name(district_raw)
     entry = {"file": table.file, "sheet": table.sheet, "row": body.row, "table": table.kind,
              "block": "lanj." if block_no else "main", "row_kind": body.kind, "year": year,
-             "district": district, "name_as_written": body.label, "puskesmas": "", "state": "",
-             "rules": "", "reason": "", "month": pd.NA, "format": "annex"}
+             "district": district, "name_hash": name_hash(body.label), "name_matched": "", "puskesmas": "",
+             "state": "", "rules": "", "reason": "", "month": pd.NA, "format": "annex"}
     rules: list[str] = []
     reasons: list[str] = []
     geo = {"province": registry.province(district_raw), "district": district, "kecamatan": "", "puskesmas": ""}
@@ -315,9 +333,8 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
         reasons.append("reported rate row: kept as a reported value and checked against the recomputed rate")
     else:
         ctx = FlatContext(registry, year, district_raw, proposals=proposals, problems=problems)
-        geo = resolve_puskesmas(ctx, district_raw, body.label, rules, reasons, table, body.row, year, body.kecamatan)
-    entry["puskesmas"] = geo["puskesmas"]
-
+        geo = resolve_puskesmas(ctx, district_raw, body.label, rules, reasons, table, entry, body.name_column,
+                                body.kecamatan, body.kecamatan_column)
 
     cells = []
     cell_rules: list[str] = []
@@ -327,18 +344,22 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
         raw = body.cells.get(col.index)
         counts_here = col.role == "count" and body.kind == "data"
         parsed = parse_number(raw, blank_is_zero=col.role in ("count", "check") and body.kind != "rate")
-        header = f"{col.letter} ({col.header})"
-        if parsed.problem:
-            parsed = replace(parsed, problem=scrub(parsed.problem))  # never echo a NIK or phone number
+        header = f"{col.letter} ({col.label})"
+        implausible = not parsed.problem and parsed.value is not None and abs(parsed.value) > 1e7
+        if parsed.problem or implausible:
+            # text, or an ID number typed into a number cell: the value is kept nowhere, not even for the checks
+            what = ("implausibly large number (an ID number typed into a number cell?); correct the cell"
+                    if implausible else parsed.problem)
+            check = "implausible_count" if implausible else (parsed.check or "text_in_count")
             if counts_here:
-                reasons.append(f"column {header}: {parsed.problem}")
-                problems.append(_problem("error", parsed.check or "text_in_count", table, body, col, year, geo,
-                                         f"column {header}: {parsed.problem}. The row is set aside."))
+                reasons.append(f"column {header}: {what}")
+                problems.append(_problem("error", check, table, body, col, year, geo,
+                                         f"column {header}: {what}. The row is set aside."))
             else:
                 problems.append({"severity": "warning", "check": parsed.check or "unreadable_value", "file": table.file,
                                  "sheet": table.sheet, "row": body.row, "column": col.letter, "year": year,
                                  "area": geo["puskesmas"] or district,
-                                 "message": f"column {header}: {parsed.problem}; the value is left out of the checks."})
+                                 "message": f"column {header}: {what}; the value is left out of the checks."})
             continue
         value = parsed.value
         if counts_here and value is not None:
@@ -346,10 +367,6 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
                 reasons.append(f"column {header}: negative count {value:g}; counts cannot be below 0, correct the cell")
                 problems.append(_problem("error", "negative_count", table, body, col, year, geo,
                                          f"column {header}: negative count {value:g}. The row is set aside; correct the cell."))
-            elif value > 1e7:
-                reasons.append(f"column {header}: implausibly large count (an ID number typed into a count cell?); correct the cell")
-                problems.append(_problem("error", "implausible_count", table, body, col, year, geo,
-                                         f"column {header}: implausibly large count. The row is set aside; correct the cell."))
             elif not float(value).is_integer():
                 reasons.append(f"column {header}: non-integer count {value:g}; counts must be whole numbers, correct the cell")
                 problems.append(_problem("error", "non_integer_count", table, body, col, year, geo,
@@ -357,7 +374,7 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
         if parsed.rule and body.kind == "data":
             cell_rules.append(parsed.rule)
         cells.append({"file": table.file, "sheet": table.sheet, "row": body.row, "column": col.letter,
-                      "header": col.header, "table": table.kind, "block": entry["block"], "row_kind": body.kind,
+                      "header": col.label, "table": table.kind, "block": entry["block"], "row_kind": body.kind,
                       "year": year, **geo, "role": col.role, "measure": col.measure, "sex": col.sex,
                       "age_group": col.age_group, "cause": col.cause, "denominator_kind": col.denominator_kind,
                       "raw": "" if raw is None else str(raw), "value": value, "decimals": _decimals(raw),
@@ -422,13 +439,18 @@ def _column_notes(table: AnnexTable, columns: list[Column], year: int) -> list[d
     notes = []
     for run in runs:
         first, last = run[0], run[-1]
-        header, note = first.header, first.rule
+        header, note = _recognised_as(first), first.rule
         if len(run) > 1:
-            header = f"{first.header} … {last.header}"
+            header = f"{_recognised_as(first)} … {_recognised_as(last)}" if _recognised_as(first) else ""
             note = f"{first.rule} ({len(run)} neighbouring columns, {first.letter} to {last.letter})"
         notes.append({"file": table.file, "sheet": table.sheet, "table": table.kind, "year": year,
                       "column": first.letter, "header": header, "note": note})
     return notes
+
+
+def _recognised_as(col: Column) -> str:
+    """What a column was recognised as, for notes; '' for one that was not (its header text is never written)."""
+    return "" if col.role == "ignored" else col.label
 
 
 def _outside_finding(table: AnnexTable, block, year: int) -> dict:
@@ -521,6 +543,7 @@ def build_canonical(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
             out[name] = empty_table(name)
             continue
         df = with_known_geography(df)
+        df["year"] = df["year"].astype("int64")  # rows without a year are set aside, but their cells made the column float
         if df["month"].isna().all():
             df = df.drop(columns="month")
         else:

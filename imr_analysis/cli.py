@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
-from .errors import InputError
+from .errors import InputError, Location
+from .privacy import scrub
 
 EXIT_INPUT = 2
 EXIT_STRICT = 3
@@ -49,6 +50,20 @@ def _print_clean_summary(run) -> None:
     for p in proposed:
         print(f"New district: names were taken as written. Review {p} and copy its rows into {registry_file()}.")
     print(f"Processed tables, ledger, findings and cleaning report written to {run.out}")
+
+
+def cmd_hash_text(args) -> int:
+    """The hash a message shows for a cell's text ('#a1b2c3d4'), to find that cell in your own file."""
+    from .privacy import SALT_FILE, describe_text, salted
+
+    salt_file = Path(args.processed) / SALT_FILE
+    if not salt_file.exists():
+        raise InputError(f"there is no {SALT_FILE} in the processed folder.", Location(file=str(args.processed)),
+                         "give the processed folder the messages came from (the --out of clean, or --processed of run).")
+    with salted(salt_file.read_text(encoding="utf-8").strip()):
+        for text in args.text:
+            print(describe_text(text))
+    return 0
 
 
 def cmd_clean(args) -> int:
@@ -242,6 +257,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="last day of the neonatal period for line lists (default 28, Indonesian; WHO uses 27)")
     c.set_defaults(func=cmd_clean)
 
+    h = sub.add_parser("hash-text", help="the hash messages show for a cell's text (they never show the text itself)")
+    h.add_argument("text", nargs="+", help="the cell text, as in your file (surrounding spaces do not count)")
+    h.add_argument("--processed", type=Path, required=True, help="the processed folder the messages came from")
+    h.set_defaults(func=cmd_hash_text)
+
     i = sub.add_parser("indicators", help="indicators with confidence intervals from a processed folder")
     i.add_argument("--processed", type=Path, required=True)
     i.add_argument("--year", type=int)
@@ -315,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # never a bare traceback for users
         if args.debug:
             traceback.print_exc()
-        print(f"imr-analysis: unexpected error ({type(exc).__name__}: {exc}).\n"
+        print(f"imr-analysis: unexpected error ({type(exc).__name__}: {scrub(exc)}).\n"
               "  What to do: run again with --debug and report the output to the imr-analysis maintainers.",
               file=sys.stderr)
         return 1

@@ -338,5 +338,7 @@ def unreadable_files(errors: pd.DataFrame) -> pd.DataFrame:
 def header_notes(notes: list[dict]) -> pd.DataFrame:
     rows = [{"severity": "info" if "typo" in n["note"] or "not used" in n["note"] else "warning",
              "check": "header", "file": n["file"], "sheet": n["sheet"], "row": None, "column": n["column"],
-             "year": n.get("year"), "area": "", "message": f"header '{n['header']}': {n['note']}"} for n in notes]
+             "year": n.get("year"), "area": "",
+             "message": f"column {n['column']}" + (f" ({n['header']})" if n["header"] else "") + f": {n['note']}"}
+            for n in notes]
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)

@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import InputError, Location, column_letter
+from ..privacy import cell_text, describe_text
 from ..text import norm
 from ..vocab.causes import match_cause
-from ..vocab.layout import is_footer_text, layout, lookup
+from ..vocab.layout import is_footer_text, layout, lookup, table_label
 from .grid import Grid
 
 _YEAR = re.compile(r"\bTAHUN (\d{4})\b")
@@ -39,6 +40,11 @@ class Column:
     def letter(self) -> str:
         return column_letter(self.index)
 
+    @property
+    def label(self) -> str:
+        """What the column was recognised as, in vocabulary terms ('deaths / neonatal / male'); never the header text."""
+        return " / ".join(x for x in (self.measure, self.age_group, self.cause, self.sex) if x) or "not recognised"
+
 
 @dataclass
 class BodyRow:
@@ -47,6 +53,8 @@ class BodyRow:
     label: str                # the Puskesmas name as written (or the total/rate label)
     kecamatan: str
     cells: dict[int, object]  # column index -> raw cell
+    name_column: str = ""     # the letters of the Puskesmas and kecamatan columns, for messages
+    kecamatan_column: str = ""
 
 
 @dataclass
@@ -162,7 +170,7 @@ def _check_required(table: AnnexTable) -> None:
     for options in REQUIRED[table.kind]:
         if not measures & set(options):
             raise InputError(
-                f"the table '{table.title[:80]}' has no {REQUIRED_WORDS[table.kind]} column under its header.",
+                f"the table '{table_label(table.kind, 'id')}' has no {REQUIRED_WORDS[table.kind]} column under its header.",
                 table.location(table.blocks[0].title_row),
                 "check the header rows: the column titles must be as in the Profil (a typo too far from the usual "
                 "wording is not recognised); see imr_analysis/vocab/tables.yaml.")
@@ -342,12 +350,13 @@ def _read_body(grid: Grid, block: Block, labels: dict[str, int], start: int, end
             block.rows.append(BodyRow(i + 1, "total", first, "", cells))
             continue
         if kec is not None and str(kec).strip():
-            kecamatan = str(kec).strip()
-        label = str(name).strip() if name is not None else ""
+            kecamatan = cell_text(kec)
+        label = cell_text(name)
         if not label and all(v is None for v in cells.values()):
             block.blank_rows += 1  # a numbered template row with nothing in it
             continue
-        block.rows.append(BodyRow(i + 1, "data", label, kecamatan, cells))
+        letters = {k: column_letter(labels[k]) if k in labels else "" for k in ("puskesmas", "kecamatan")}
+        block.rows.append(BodyRow(i + 1, "data", label, kecamatan, cells, letters["puskesmas"], letters["kecamatan"]))
 
 
 def _is_total_label(text: str) -> bool:
@@ -389,7 +398,8 @@ def _interpret(kind: str, index: int, path: list[str]) -> Column:
         match = match_cause(leaf)
         col.role, col.measure, col.cause = "count", "deaths", match.code
         if match.rule == "unrecognised":
-            col.rule = f"cause '{leaf}' is not in the cause vocabulary; counted as 'other' (add an alias to cause_aliases.csv)"
+            col.rule = (f"cause header not in the cause vocabulary ({describe_text(leaf)}); counted as 'other' "
+                        "(add an alias to cause_aliases.csv)")
         elif match.rule.startswith("typo"):
             col.rule = match.rule
     elif kind == "kn":
@@ -453,7 +463,7 @@ def _assign_roles(table: AnnexTable) -> None:
             if col.sex == "" and sexes & {"male", "female", "total"}:
                 block = next(b for b in table.blocks if col in b.columns)
                 raise InputError(
-                    f"column {col.letter} ('{col.header}') has no LAKI-LAKI / PEREMPUAN label above it while the other "
+                    f"column {col.letter} ({col.measure}) has no LAKI-LAKI / PEREMPUAN label above it while the other "
                     f"'{col.measure}' columns do: the merged header looks shifted by one column.",
                     Location(table.file, block.sheet, block.title_row, col.letter),
                     "in Excel, check that each sex label (LAKI-LAKI, PEREMPUAN, L+P) spans exactly the columns under it.")

@@ -25,8 +25,8 @@ def table_label(kind: str, lang: str = "en") -> str:
 def lookup(text: str, options: dict[str, list[str]], fuzzy: bool = True) -> tuple[str | None, str]:
     """Which key of ``options`` a label means: exact (normalised) first, then a close spelling.
 
-    Returns (key or None, rule) where rule is '' for an exact match and "typo fixed ..." for a
-    close one.
+    Returns (key or None, rule) where rule is '' for an exact match and "header typo read as ..."
+    for a close one (naming the vocabulary term only: the header itself may hold anything).
     """
     key = norm(text)
     if not key:
@@ -37,7 +37,7 @@ def lookup(text: str, options: dict[str, list[str]], fuzzy: bool = True) -> tupl
     if fuzzy and len(key) >= 5:
         near = closest(key, [v for v in table if len(v) >= 5], cutoff=0.85)
         if near is not None:
-            return table[near], f"header typo '{text}' read as '{near}'"
+            return table[near], f"header typo read as '{near}'"
     return None, ""
 
 
