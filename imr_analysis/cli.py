@@ -69,9 +69,23 @@ def cmd_hash_text(args) -> int:
 def cmd_clean(args) -> int:
     from .pipeline import run_clean
 
+    from .clean import expand_inputs
+
+    files, _ = expand_inputs([Path(p) for p in args.raw])
+    # One file that cannot be used fails alone when there are others: they are cleaned and written,
+    # and input_errors.csv names it. A single file (or all of them) failing stops as before.
     run = run_clean(args.raw, args.out, year=args.year, district=args.district, engine=args.engine, fmt=args.format,
-                    neonatal_max_days=args.neonatal_days)
+                    neonatal_max_days=args.neonatal_days, keep_going=len(files) > 1)
+    errors_in = run.result.input_errors
+    if len(errors_in) == len(files):
+        raise InputError(str(errors_in.iloc[0]["message"]))
     _print_clean_summary(run)
+    for message in errors_in["message"]:
+        print(f"  FILE NOT USED {message}", file=sys.stderr)
+    if not errors_in.empty:
+        print(f"{len(errors_in)} of {len(files)} file(s) could not be used (listed above and in input_errors.csv); "
+              "the others were cleaned.", file=sys.stderr)
+        return EXIT_INPUT
     aside = (run.result.ledger["state"] == "set_aside").any()
     errors = (run.findings["severity"] == "error").any() if not run.findings.empty else False
     return EXIT_STRICT if args.strict and (aside or errors) else 0
@@ -98,6 +112,13 @@ def _format_table(df: pd.DataFrame) -> str:
     return show.to_string(index=False)
 
 
+def _check_out(out: str | None) -> None:
+    """--out must be a .csv or .xlsx file; anything else is refused before any work."""
+    if out and Path(out).suffix.lower() not in (".csv", ".xlsx"):
+        raise InputError(f"--out {out}: this command writes .csv or .xlsx files only.",
+                         fix="give a file name ending in .csv or .xlsx.")
+
+
 def cmd_indicators(args) -> int:
     from .indicators import compute_indicators
     from .pipeline import load_processed
@@ -106,6 +127,7 @@ def cmd_indicators(args) -> int:
     from .summaries import years as data_years
     from .vocab.indicators import indicators as indicator_vocab
 
+    _check_out(args.out)
     wanted = [w.strip() for w in args.indicator.split(",") if w.strip()] if args.indicator else []
     valid = list(indicator_vocab().index)
     unknown = [w for w in wanted if w not in valid]
@@ -140,6 +162,7 @@ def cmd_indicators(args) -> int:
 def _write_or_print(df: pd.DataFrame, out: str | None) -> None:
     from . import io
 
+    _check_out(out)
     if out:
         path = Path(out)
         io.write_xlsx({"results": df}, path) if path.suffix.lower() == ".xlsx" else io.write_csv(df, path)
