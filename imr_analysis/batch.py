@@ -8,7 +8,6 @@ command exits non-zero. This is the only module that knows about papermill.
 """
 from __future__ import annotations
 
-import html
 import json
 import os
 import sys
@@ -20,7 +19,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import config
+from . import config, markup
 from .errors import InputError
 from .labels import check_lang
 
@@ -152,7 +151,7 @@ def plan(years: list[int] | None, raw: list[Path], district: str | None, out: Pa
     from .summaries import districts as data_districts, resolve_district, years as data_years
 
     check_lang(lang)
-    run = run_clean(raw, processed, keep_going=True)
+    run = run_clean(raw, processed, keep_going=True, district=district)
     if report is not None:
         report(run)
     errors = run.result.input_errors
@@ -192,6 +191,23 @@ def plan(years: list[int] | None, raw: list[Path], district: str | None, out: Pa
     return jobs, chosen_districts, sorted(all_years)
 
 
+def working_paths(out: Path | None, processed: Path | None, raw: list[Path] | None) -> tuple[Path, Path, list[Path]]:
+    """The batch's folders: as given, else under the current folder (reports/, data/processed/, data/raw/).
+
+    Never the package's own folder: run from anywhere, the batch writes where the user is.
+    """
+    here = Path.cwd()
+    out = Path(out or here / "reports").resolve()
+    processed = Path(processed or here / "data" / "processed").resolve()
+    if not raw:
+        if not (here / "data" / "raw").is_dir():
+            raise InputError(f"no raw data was given and {here / 'data' / 'raw'} does not exist.",
+                             fix="pass the raw files or folders with --raw, or run the command in a folder that "
+                                 "holds data/raw/.")
+        raw = [here / "data" / "raw"]
+    return out, processed, [Path(p) for p in raw]
+
+
 def run_batch(years: list[int] | None = None, raw: list[Path] | None = None, district: str | None = None,
               out: Path | None = None, lang: str = "id", jobs: int = 1, processed: Path | None = None,
               show_code: bool = False, report_cleaning=None, districts: list[str] | None = None,
@@ -204,9 +220,7 @@ def run_batch(years: list[int] | None = None, raw: list[Path] | None = None, dis
     must see the same project folder and output folder (a shared drive) and have imr-analysis installed.
     """
     started = time.perf_counter()
-    out = Path(out or config.REPORTS_DIR).resolve()
-    processed = Path(processed or config.PROCESSED_DIR).resolve()
-    raw = [Path(p) for p in (raw or [config.RAW_DIR])]
+    out, processed, raw = working_paths(out, processed, raw)
     planned, chosen_districts, chosen = plan(years, raw, district, out, lang, processed, report_cleaning, districts)
     _kernel_dir(out)
     result = BatchResult(out)
@@ -264,7 +278,7 @@ def write_index(result: BatchResult, district: str, years: list[int], processed:
 
     def link(path: Path, text: str) -> str:
         rel = os.path.relpath(path, out).replace(os.sep, "/")
-        return f'<a href="{html.escape(rel)}">{html.escape(text)}</a>'
+        return f'<a href="{markup.text(rel)}">{markup.text(text)}</a>'
 
     rows = []
     for r in result.results:
@@ -274,18 +288,18 @@ def write_index(result: BatchResult, district: str, years: list[int], processed:
         if (folder / "tables.xlsx").exists():
             files.append(link(folder / "tables.xlsx", "tables.xlsx"))
         files += [link(p, p.stem) for p in sorted((folder / "figures").glob("*.png"))] if (folder / "figures").exists() else []
-        status = "ok" if r.status == "ok" else f"FAILED: {html.escape(r.error)}"
-        rows.append(f"<tr><td>{html.escape(r.name)}</td><td>{status}</td><td>{r.seconds:.1f} s</td>"
+        status = "ok" if r.status == "ok" else f"FAILED: {markup.text(r.error)}"
+        rows.append(f"<tr><td>{markup.text(r.name)}</td><td>{status}</td><td>{r.seconds:.1f} s</td>"
                     f"<td>{' · '.join(files)}</td></tr>")
     cleaning = [link(processed / n, n) for n in ("cleaning_report.md", "ledger.csv", "findings.csv", "set_aside.csv",
                                                  "input_errors.csv") if (processed / n).exists()]
     page = f"""<!DOCTYPE html>
 <html lang="id">
-<head><meta charset="utf-8"><title>imr-analysis: {html.escape(district)}</title>
+<head><meta charset="utf-8"><title>imr-analysis: {markup.text(district)}</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 8px}}</style>
 </head>
 <body>
-<h1>Kematian bayi / Infant mortality: {html.escape(district)}, {min(years)}&ndash;{max(years)}</h1>
+<h1>Kematian bayi / Infant mortality: {markup.text(district)}, {min(years)}&ndash;{max(years)}</h1>
 <p>{len(result.results)} reports, {len(result.failed)} failed.</p>
 <table>
 <thead><tr><th>report</th><th>status</th><th>duration</th><th>outputs</th></tr></thead>

@@ -57,7 +57,7 @@ def benchmark_table(tables: dict[str, pd.DataFrame], year: int,
     pk = pk.merge(dist[["indicator", "district", "value"]].rename(columns={"value": "district_value"}),
                   on=["indicator", "district"], how="left")
     parts = []
-    for indicator, g in pk.groupby("indicator", sort=False):
+    for indicator, g in pk.groupby("indicator", sort=False, dropna=False):
         g = g.copy()
         pol = polarity(indicator)
         for level in LEVELS:
@@ -122,7 +122,7 @@ def funnel(tables: dict[str, pd.DataFrame], year: int, indicator: str = "imr", p
     years = list(range(year - pool_years + 1, year + 1))
     ind = ind[(ind["indicator"] == indicator) & ind["year"].isin(years) & (ind["sex"] == "all")
               & (ind["age_group"] == "all") & (ind["cause"] == "all")]
-    pts = ind.groupby(["district", "area"], as_index=False)[["numerator", "denominator"]].sum(min_count=1)
+    pts = ind.groupby(["district", "area"], as_index=False, dropna=False)[["numerator", "denominator"]].sum(min_count=1)
     pts = pts[pts["denominator"] > 0].copy()
     multiplier = 1000.0
     theta = pts["numerator"].sum() / pts["denominator"].sum()

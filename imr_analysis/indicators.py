@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .config import NEONATAL_MAX_DAYS
+from .schemas import GEOGRAPHY, UNKNOWN
 from .stats import proportion_ci, rate_ci
 from .vocab.causes import report_group
 from .vocab.targets import join_targets
@@ -55,6 +56,9 @@ def add_quarter(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Tables with a ``quarter`` (triwulan I-IV = 1-4) from their month; needs monthly data."""
     out = {}
     for name, df in tables.items():
+        if name == "incomplete":  # not counts: its rows are matched by month where they have one
+            out[name] = df
+            continue
         if not df.empty and "month" not in df:
             raise ValueError(f"the {name} table has no month: quarters need monthly reports or line lists")
         out[name] = df.assign(quarter=((df["month"] - 1) // 3 + 1).astype("Int64")) if "month" in df else \
@@ -96,7 +100,7 @@ def mortality(tables: dict[str, pd.DataFrame], level: str = "district", by_sex: 
                          f"{neonatal_max_days} days needs deaths with age in days (a death line list).")
     keys = _keys(level, by_sex, period)
     births = _sum(tables["births"], keys, "live_births").rename("live_births")
-    deaths = tables["deaths"].groupby(keys + ["age_group"], observed=True)["deaths"].sum().unstack("age_group")
+    deaths = tables["deaths"].groupby(keys + ["age_group"], observed=True, dropna=False)["deaths"].sum().unstack("age_group")
     for group in ("neonatal", "postneonatal"):  # an area with death records but none at this age had none
         deaths[group] = deaths[group].fillna(0) if group in deaths else 0.0
     frame = pd.concat([births, deaths], axis=1).reset_index()
@@ -172,18 +176,117 @@ def coverage(tables: dict[str, pd.DataFrame], level: str = "district", by_sex: b
     return pd.concat(out, ignore_index=True)
 
 
+def check_geography(tables: dict[str, pd.DataFrame]) -> None:
+    """The geography rule (schemas.py): no geography key may be missing or empty.
+
+    A missing key would make a group-by skip its rows, and an area would silently lose its
+    deaths or births; so this stops instead, naming the table and the column.
+    """
+    for name, df in tables.items():
+        for col in GEOGRAPHY:
+            if col in df and not df.empty:
+                bad = df[col].isna() | (df[col].astype(str).str.strip() == "")
+                if bad.any():
+                    raise ValueError(f"the {name} table has {int(bad.sum())} row(s) with no {col}; write "
+                                     f"'{UNKNOWN}' for a {col} the data do not give (schemas.py, the geography rule)")
+
+
+#: Which tables feed which indicator family: a raw row of such a table set aside for a problem
+#: takes its Puskesmas-period out of that family's numerators and denominators alike.
+FAMILY_TABLES = {
+    "mortality": {"births", "deaths", "monthly", "linelist"},
+    "stillbirth": {"births", "monthly"},
+    "coverage": {"kn", "monthly"},
+    "causes": {"births", "causes", "monthly", "linelist"},
+}
+#: Flag of an aggregated value some of whose Puskesmas rows were set aside in cleaning.
+INCOMPLETE = "built from incomplete rows: {n} raw row(s) set aside in cleaning are left out (see set_aside.csv)"
+#: Flag of a Puskesmas value that cannot be computed because one of its rows was set aside.
+SET_ASIDE = "a row of this Puskesmas was set aside in cleaning (see set_aside.csv): not computed"
+
+
+def _without_incomplete(tables: dict[str, pd.DataFrame], family: str) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """The tables without the Puskesmas-periods whose rows feeding ``family`` were set aside, and those rows."""
+    inc = tables.get("incomplete")
+    if inc is None or inc.empty:
+        return tables, pd.DataFrame()
+    inc = inc[inc["table"].isin(FAMILY_TABLES[family])]
+    if inc.empty:
+        return tables, inc
+    out = {}
+    resolved = inc[inc["puskesmas"] != UNKNOWN]
+    for name, df in tables.items():
+        if name == "incomplete" or df.empty or resolved.empty:
+            out[name] = df
+            continue
+        keys = ["district", "puskesmas", "year"]
+        by_month = "month" in df and "month" in resolved and resolved["month"].notna().any()
+        drop = resolved[keys + (["month"] if by_month else [])].drop_duplicates()
+        if by_month:  # a monthly row set aside leaves its month out; a yearly one the whole year
+            yearly = drop[drop["month"].isna()][keys]
+            monthly = drop[drop["month"].notna()]
+            hit = df[keys].merge(yearly.assign(_hit=True), on=keys, how="left")["_hit"].notna().to_numpy()
+            hit |= df[keys + ["month"]].merge(monthly.assign(_hit=True), on=keys + ["month"],
+                                             how="left")["_hit"].notna().to_numpy()
+        else:
+            hit = df[keys].merge(drop.assign(_hit=True), on=keys, how="left")["_hit"].notna().to_numpy()
+        out[name] = df[~hit]
+    return out, inc
+
+
+def _flag_incomplete(out: pd.DataFrame, full: pd.DataFrame, inc: pd.DataFrame, level: str,
+                     period: str) -> pd.DataFrame:
+    """Flag values built without set-aside rows; at Puskesmas level, list those Puskesmas as not computed."""
+    if inc.empty or out.empty and full.empty:
+        return out
+    keys = ["district", "area", "year"] + (["quarter"] if period == "quarter" and "quarter" in out else [])
+    inc = inc.assign(area=inc[AREA[level]])
+    if "quarter" in keys:
+        inc["quarter"] = ((inc["month"] - 1) // 3 + 1).astype("Int64") if "month" in inc else pd.NA
+    counts = inc.groupby(keys, dropna=False).size().rename("_n").reset_index()
+    if level == "puskesmas":
+        skipped = full.merge(counts[keys], on=keys, how="inner")
+        skipped = skipped.assign(**{c: np.nan for c in ("numerator", "denominator", "value", "lower_95", "upper_95",
+                                                         "lower_998", "upper_998")}, flag=SET_ASIDE)
+        kept = out.merge(counts[keys].assign(_x=True), on=keys, how="left")
+        out = pd.concat([out[kept["_x"].isna().to_numpy()], skipped[out.columns]], ignore_index=True)
+        return out
+    merged = out[keys].merge(counts, on=keys, how="left")["_n"].to_numpy()
+    hit = ~pd.isna(merged)
+    note = np.array([INCOMPLETE.format(n=int(n)) if h else "" for n, h in zip(merged, hit)], dtype=object)
+    flag = out["flag"].fillna("").astype(str).to_numpy()
+    out = out.copy()
+    out["flag"] = np.where(hit & (flag != ""), flag + "; " + note, np.where(hit, note, flag))
+    return out
+
+
 def compute_indicators(tables: dict[str, pd.DataFrame], level: str = "district", year: int | None = None,
                        by_sex: bool = False, cause_grouping: str = "code", period: str = "year") -> pd.DataFrame:
     """Every indicator at one level, with targets joined (``target``, ``meets_target``).
 
     ``period='quarter'`` adds a ``quarter`` column (triwulan, from monthly data) to the keys.
+    Puskesmas-periods with a raw row set aside in cleaning (the ``incomplete`` table) are left
+    out of the numerator and the denominator of the indicators that row feeds; the areas above
+    them carry the flag INCOMPLETE, and the Puskesmas itself SET_ASIDE with no value.
     """
+    check_geography(tables)
     if period == "quarter":
         tables = add_quarter(tables)
+    families = {
+        "mortality": lambda t: mortality(t, level, by_sex, period=period),
+        "stillbirth": lambda t: stillbirth_rate(t, level, by_sex, period),
+        "coverage": lambda t: coverage(t, level, by_sex, period),
+        "causes": lambda t: causes(t, level, cause_grouping, period),
+    }
     # Parts in report order; each is already sorted by geography and period (groupby order), so no
     # sort of the whole output is needed (at national scale that sort alone took a third of the time).
-    parts = [mortality(tables, level, by_sex, period=period), stillbirth_rate(tables, level, by_sex, period),
-             coverage(tables, level, by_sex, period), causes(tables, level, cause_grouping, period)]
+    parts = []
+    for family, compute in families.items():
+        complete, inc = _without_incomplete(tables, family)
+        part = compute(complete)
+        if not inc.empty:
+            part = _flag_incomplete(part, compute(tables) if level == "puskesmas" else part, inc, level, period)
+        parts.append(part)
     parts = [p for p in parts if not p.empty]
     if not parts:
         return pd.DataFrame(columns=OUTPUT_COLUMNS + ["target", "target_source", "meets_target"])
@@ -220,7 +323,8 @@ def aggregate_puskesmas_year(tables: dict[str, pd.DataFrame]) -> dict[str, pd.Da
 def indicators_for_levels(tables: dict[str, pd.DataFrame], levels=("puskesmas", "kecamatan", "district"),
                           **kwargs) -> dict[str, pd.DataFrame]:
     """compute_indicators for several levels from one aggregation to Puskesmas x year (see above)."""
-    if kwargs.get("period", "year") != "year":
+    incomplete = tables.get("incomplete")
+    if kwargs.get("period", "year") != "year" or (incomplete is not None and not incomplete.empty):
         return {level: compute_indicators(tables, level=level, **kwargs) for level in levels}
     base = aggregate_puskesmas_year(tables)
     return {level: compute_indicators(base, level=level, **kwargs) for level in levels}

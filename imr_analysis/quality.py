@@ -30,18 +30,19 @@ def findings(result: CleanResult) -> pd.DataFrame:
     cells = result.cells
     parts = [pd.DataFrame(result.problems, columns=FINDING_COLUMNS)]
     if not cells.empty:
-        parts += [  # the checks on the cells first: the canonical tables are built when first used
+        parts += [
+            deaths_exceed_births(result.tables),
             parts_vs_reported_sum(cells),
             sex_parts_vs_total(cells),
+            causes_vs_deaths(result.tables),
             rows_vs_total_row(cells),
             reported_rates(cells),
             coverage_vs_reported_pct(cells),
             coverage_above_100(cells),
-            reconciliation(cells),
-            deaths_exceed_births(result.tables),
-            causes_vs_deaths(result.tables),
         ]
-    parts += [monthly_completeness(result.ledger), missing_tables(result.sources), header_notes(result.header_notes)]
+        parts += [reconciliation(cells)]
+    parts += [monthly_completeness(result.ledger), missing_tables(result.sources), header_notes(result.header_notes),
+              unreadable_files(result.input_errors)]
     out = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) \
         else pd.DataFrame(columns=FINDING_COLUMNS)
     out = out[FINDING_COLUMNS]
@@ -65,10 +66,10 @@ def deaths_exceed_births(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Infant deaths (neonatal + post-neonatal) above live births, per Puskesmas and year."""
     keys = ["district", "puskesmas", "year"]
     d = tables["deaths"]
-    infant = d[d["age_group"].isin(["neonatal", "postneonatal"])].groupby(keys).agg(
+    infant = d[d["age_group"].isin(["neonatal", "postneonatal"])].groupby(keys, dropna=False).agg(
         deaths=("deaths", "sum"), file=("source_file", "first"), sheet=("source_sheet", "first"),
         row=("source_row", "first"))
-    lb = tables["births"].groupby(keys)["live_births"].sum()
+    lb = tables["births"].groupby(keys, dropna=False)["live_births"].sum()
     j = infant.join(lb, how="inner").reset_index()
     bad = j[j["deaths"] > j["live_births"]].assign(area=lambda x: x["puskesmas"])
     msg = bad.apply(lambda r: f"{r['deaths']:.0f} infant deaths but {r['live_births']:.0f} live births; "
@@ -124,7 +125,7 @@ def sex_parts_vs_total(cells: pd.DataFrame) -> pd.DataFrame:
     bad = wide[(wide["male"] + wide["female"]) != wide["total"]].reset_index()
     if bad.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
-    first_row = c[c["sex"] != "total"].groupby(idx)["row"].first()
+    first_row = c[c["sex"] != "total"].groupby(idx, dropna=False)["row"].first()
     bad["row"] = first_row.reindex(pd.MultiIndex.from_frame(bad[idx])).to_numpy()
     bad["area"] = bad["puskesmas"].astype(str).where(bad["puskesmas"] != "(total row)",
                                                      bad["district"].astype(str) + " (total row)")
@@ -141,9 +142,9 @@ def causes_vs_deaths(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     if c.empty or d.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     years = set(c["year"]) & set(d["year"])
-    cs = c[c["year"].isin(years)].groupby(keys).agg(cause_total=("deaths", "sum"), file=("source_file", "first"),
+    cs = c[c["year"].isin(years)].groupby(keys, dropna=False).agg(cause_total=("deaths", "sum"), file=("source_file", "first"),
                                                    sheet=("source_sheet", "first"), row=("source_row", "first"))
-    ds = d[d["year"].isin(years)].groupby(keys)["deaths"].sum()
+    ds = d[d["year"].isin(years)].groupby(keys, dropna=False)["deaths"].sum()
     j = cs.join(ds, how="outer").reset_index()
     j = j[j["year"].isin(years) & j["age_group"].isin(["neonatal", "postneonatal"])]
     j[["cause_total", "deaths"]] = j[["cause_total", "deaths"]].fillna(0)
@@ -158,8 +159,8 @@ def rows_vs_total_row(cells: pd.DataFrame) -> pd.DataFrame:
     """The sum of the Puskesmas rows against the table's total row (JUMLAH KAB.), column by column."""
     keys = ["file", "sheet", "table", "block", "column", "year", "district"]
     c = cells.loc[cells["role"].isin(["count", "check"]), keys + ["row_kind", "value", "row", "header"]]
-    data = c[c["row_kind"] == "data"].groupby(keys)["value"].sum()
-    total = c[c["row_kind"] == "total"].groupby(keys).agg(reported=("value", "first"), row=("row", "first"),
+    data = c[c["row_kind"] == "data"].groupby(keys, dropna=False)["value"].sum()
+    total = c[c["row_kind"] == "total"].groupby(keys, dropna=False).agg(reported=("value", "first"), row=("row", "first"),
                                                            header=("header", "first"))
     j = total.join(data.rename("rows_sum"), how="left").reset_index()
     j["rows_sum"] = j["rows_sum"].fillna(0)
@@ -172,7 +173,7 @@ def rows_vs_total_row(cells: pd.DataFrame) -> pd.DataFrame:
 def _live_births(cells: pd.DataFrame) -> pd.DataFrame:
     b = cells.loc[(cells["table"] == "births") & (cells["row_kind"] == "data") & (cells["measure"] == "live_births")
                   & cells["role"].isin(["count", "check"]) & cells["used"], ["year", "district", "sex", "value"]]
-    lb = b.groupby(["year", "district", "sex"])["value"].sum().unstack("sex")
+    lb = b.groupby(["year", "district", "sex"], dropna=False)["value"].sum().unstack("sex")
     if "total" not in lb:
         lb["total"] = lb.get("male", 0) + lb.get("female", 0) if {"male", "female"} <= set(lb) else lb.get("unspecified")
     lb["unspecified"] = lb["total"]
@@ -190,11 +191,11 @@ def reported_rates(cells: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     keys = ["file", "sheet", "table", "block", "column", "year", "district"]
     data = cells.loc[cells["row_kind"] == "data", keys + ["sex", "measure", "value"]]
-    sums = data.groupby(keys)["value"].sum()
+    sums = data.groupby(keys, dropna=False)["value"].sum()
     r = rate.set_index(keys).join(sums.rename("rows_sum"), how="left").reset_index()
     r["expected"] = np.nan
     # births: stillbirths over total births of the same sex and block
-    births = data[data["table"] == "births"].groupby(["file", "sheet", "year", "district", "sex", "measure"])["value"].sum().unstack("measure")
+    births = data[data["table"] == "births"].groupby(["file", "sheet", "year", "district", "sex", "measure"], dropna=False)["value"].sum().unstack("measure")
     sb = r["table"].eq("births") & r["measure"].eq("stillbirths")
     for i in r.index[sb]:
         key = tuple(r.loc[i, ["file", "sheet", "year", "district", "sex"]])
@@ -221,9 +222,9 @@ def coverage_vs_reported_pct(cells: pd.DataFrame) -> pd.DataFrame:
     if k.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     idx = ["file", "sheet", "row", "row_kind", "year", "district", "puskesmas", "sex"]
-    den = k[k["measure"] == "denominator"].groupby(idx)["value"].sum().rename("denominator")
-    cnt = k[k["measure"].isin(["kn1", "kn_lengkap"]) & (k["role"] != "pct")].groupby(idx + ["measure"])["value"].sum().rename("count")
-    pct = k[k["role"] == "pct"].groupby(idx + ["measure"]).agg(pct=("value", "first"), column=("column", "first"),
+    den = k[k["measure"] == "denominator"].groupby(idx, dropna=False)["value"].sum().rename("denominator")
+    cnt = k[k["measure"].isin(["kn1", "kn_lengkap"]) & (k["role"] != "pct")].groupby(idx + ["measure"], dropna=False)["value"].sum().rename("count")
+    pct = k[k["role"] == "pct"].groupby(idx + ["measure"], dropna=False).agg(pct=("value", "first"), column=("column", "first"),
                                                               decimals=("decimals", "first"))
     j = pct.join(cnt, how="inner").join(den, how="inner").reset_index()
     j = j[(j["denominator"] > 0) & j["pct"].notna()]
@@ -239,8 +240,8 @@ def coverage_above_100(cells: pd.DataFrame) -> pd.DataFrame:
     """Coverage above 100%: real when the denominator is sasaran (a projection), so info only."""
     k = cells[(cells["table"] == "kn") & (cells["row_kind"] == "data") & (cells["role"] == "count")]
     idx = ["file", "sheet", "row", "year", "district", "puskesmas", "sex"]
-    den = k[k["measure"] == "denominator"].groupby(idx).agg(denominator=("value", "sum"), kind=("denominator_kind", "first"))
-    cnt = k[k["measure"].isin(["kn1", "kn_lengkap"])].groupby(idx + ["measure"]).agg(count=("value", "sum"), column=("column", "first"))
+    den = k[k["measure"] == "denominator"].groupby(idx, dropna=False).agg(denominator=("value", "sum"), kind=("denominator_kind", "first"))
+    cnt = k[k["measure"].isin(["kn1", "kn_lengkap"])].groupby(idx + ["measure"], dropna=False).agg(count=("value", "sum"), column=("column", "first"))
     j = cnt.join(den, how="inner").reset_index()
     bad = j[j["count"] > j["denominator"]].assign(area=lambda x: x["puskesmas"])
     msg = pd.Series([f"{m} ({sx}) coverage {100 * c / d:.1f}% is above 100%: {c:.0f} served of a {kind} of {d:.0f}. "
@@ -263,7 +264,7 @@ def monthly_completeness(ledger: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     m = ledger[(ledger["format"] == "monthly") & ledger["month"].notna() & (ledger["puskesmas"] != "")]
     rows = []
-    for (district, pkm, year), g in m.groupby(["district", "puskesmas", "year"]):
+    for (district, pkm, year), g in m.groupby(["district", "puskesmas", "year"], dropna=False):
         got = set(int(x) for x in g["month"])
         missing = [MONTH_NAMES[i - 1] for i in range(1, 13) if i not in got]
         share = len(got) / 12
@@ -287,9 +288,9 @@ def reconciliation(cells: pd.DataFrame) -> pd.DataFrame:
                                   ("births", ["live_births"], "live births")):
         sel = cells[(cells["table"] == table) & cells["measure"].isin(measures) & (cells["role"] == "count")
                     & (cells["row_kind"] == "data")]
-        counted = sel[sel["used"]].groupby(["district", "year", "puskesmas"]).agg(n=("value", "sum"), fmt=("format", "first"))
-        for fmt, other in sel[sel["compared"]].groupby("format"):
-            o = other.groupby(["district", "year", "puskesmas"]).agg(n=("value", "sum"), file=("file", "first"),
+        counted = sel[sel["used"]].groupby(["district", "year", "puskesmas"], dropna=False).agg(n=("value", "sum"), fmt=("format", "first"))
+        for fmt, other in sel[sel["compared"]].groupby("format", dropna=False):
+            o = other.groupby(["district", "year", "puskesmas"], dropna=False).agg(n=("value", "sum"), file=("file", "first"),
                                                                       sheet=("sheet", "first"))
             j = o.merge(counted, left_index=True, right_index=True, how="outer", suffixes=("", "_counted"))
             j = j[j.index.get_level_values("year").isin(set(other["year"]))]
@@ -316,7 +317,7 @@ def missing_tables(sources: pd.DataFrame) -> pd.DataFrame:
               "kn": ("info", "KN coverage is not available")}
     rows = []
     sources = sources[sources["year"].notna()]
-    for (district, year), group in sources.groupby(["district", "year"]):
+    for (district, year), group in sources.groupby(["district", "year"], dropna=False):
         present = set(group["table"])
         if present & {"monthly"}:
             present |= {"births", "deaths", "causes", "kn"}
@@ -330,8 +331,23 @@ def missing_tables(sources: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
+def unreadable_files(errors: pd.DataFrame) -> pd.DataFrame:
+    """Raw files (or tables) that could not be used: their data are missing from every report.
+
+    A warning, not an error: the run goes on with the other files, and a year fails only when
+    none of its data could be read.
+    """
+    if errors.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    return pd.DataFrame({"severity": "warning", "check": "unreadable_file", "file": errors["file"].to_numpy(),
+                         "sheet": "", "row": None, "column": "", "year": errors["year"].to_numpy(), "area": "",
+                         "message": errors["message"].to_numpy()}, columns=FINDING_COLUMNS)
+
+
 def header_notes(notes: list[dict]) -> pd.DataFrame:
     rows = [{"severity": "info" if "typo" in n["note"] or "not used" in n["note"] else "warning",
              "check": "header", "file": n["file"], "sheet": n["sheet"], "row": None, "column": n["column"],
-             "year": n.get("year"), "area": "", "message": f"header '{n['header']}': {n['note']}"} for n in notes]
+             "year": n.get("year"), "area": "",
+             "message": f"column {n['column']}" + (f" ({n['header']})" if n["header"] else "") + f": {n['note']}"}
+            for n in notes]
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)

@@ -22,6 +22,7 @@ MAX_EXAMPLES = 10
 _QUOTED = re.compile(r"'[^']*[^\W_][^']*'")   # quoted text from a cell or a name (a quoted symbol such as '-' stays)
 _NUMBER = re.compile(r"\d+[.,]\d+|\d{3,}")   # ages, row numbers, years; not small ranges such as 0-11
 _CELL_COUNT = re.compile(r" \(\d+ cells?\)$")
+_DESCRIBED = re.compile(r"text of \d+ characters?, #[0-9a-f]{8}")   # privacy.describe_text
 
 
 def rule_kind(rule: str) -> str:
@@ -33,8 +34,9 @@ def rule_kind(rule: str) -> str:
 
 
 def reason_kind(reason: str) -> str:
-    """A reason without its specifics: quoted cell text, decimals and long numbers elided ("age at death … years")."""
-    return _NUMBER.sub("…", _QUOTED.sub("'…'", reason))
+    """A reason without its specifics: quoted cell text, cell texts described by length and hash, decimals and
+    long numbers elided ("age at death … years")."""
+    return _NUMBER.sub("…", _QUOTED.sub("'…'", _DESCRIBED.sub("text of … characters, #…", reason)))
 
 
 def _kinds(texts: pd.Series, ledger: pd.DataFrame, kind, name: str) -> pd.DataFrame:
@@ -84,8 +86,8 @@ def cleaning_report(result: CleanResult, findings: pd.DataFrame) -> str:
         f"Raw body rows read: **{len(ledger)}** ({len(data)} Puskesmas rows, "
         f"{(ledger['row_kind'] == 'total').sum()} total rows, {(ledger['row_kind'] == 'rate').sum()} rate rows).\n\n"
         f"Kept as written: **{(ledger['state'] == 'kept').sum()}**; mapped by a rule: "
-        f"**{(ledger['state'] == 'mapped').sum()}**; set aside: **{(ledger['state'] == 'set_aside').sum()}** "
-        f"(of which Puskesmas rows: {(data['state'] == 'set_aside').sum()}).\n\n"
+        f"**{(ledger['state'] == 'mapped').sum()}**; set aside: **{(ledger['state'] == 'set_aside').sum()}**; "
+        f"reported values (total and rate rows, checked, not counted): **{(ledger['state'] == 'reported').sum()}**.\n\n"
         "Every row, with its state, the rules applied and why it was set aside, is in **ledger.csv** (the rows set "
         "aside also in set_aside.csv). This report gives the counts, by kind of rule and reason, and the first "
         "examples.\n")
@@ -100,11 +102,11 @@ def cleaning_report(result: CleanResult, findings: pd.DataFrame) -> str:
     rules = data.loc[data["rules"] != "", "rules"].str.split("; ").explode()
     parts.append(_kinds_table(_kinds(rules, ledger, rule_kind, "rule")) if len(rules) else _table(pd.DataFrame()))
     parts.append("\n## Puskesmas names mapped\n")
-    names = data[data["name_as_written"] != data["puskesmas"]][["name_as_written", "puskesmas"]].drop_duplicates()
+    names = data[data["name_matched"] != data["puskesmas"]][["name_matched", "puskesmas"]].drop_duplicates()
     names = names[names["puskesmas"] != ""].sort_values("puskesmas")
     parts.append(_table(names.head(MAX_NAMES)))
     if len(names) > MAX_NAMES:
-        parts.append(f"\n… and {len(names) - MAX_NAMES} more names (columns name_as_written and puskesmas of "
+        parts.append(f"\n… and {len(names) - MAX_NAMES} more names (columns name_matched and puskesmas of "
                      "ledger.csv).\n")
     parts.append("\n## Rows set aside (Puskesmas rows)\n")
     aside = data[data["state"] == "set_aside"]
@@ -114,7 +116,7 @@ def cleaning_report(result: CleanResult, findings: pd.DataFrame) -> str:
         kinds = _kinds(aside["reason"], ledger, reason_kind, "reason")
         parts.append(_kinds_table(kinds))
         parts.append("\nThe first row of each kind (every row set aside is in set_aside.csv):\n\n")
-        examples = ledger.loc[kinds["first"].head(MAX_EXAMPLES), ["file", "sheet", "row", "name_as_written", "reason"]]
+        examples = ledger.loc[kinds["first"].head(MAX_EXAMPLES), ["file", "sheet", "row", "name_hash", "reason"]]
         parts.append(_table(examples))
     parts.append("\n## Header mappings and columns not used\n")
     parts.append(_table(pd.DataFrame(result.header_notes)))
@@ -122,16 +124,16 @@ def cleaning_report(result: CleanResult, findings: pd.DataFrame) -> str:
     if findings.empty:
         parts.append("_none_\n")
     else:
-        parts.append(_table(findings.groupby(["severity", "check"]).size().rename("findings").reset_index()))
+        parts.append(_table(findings.groupby(["severity", "check"], dropna=False).size().rename("findings").reset_index()))
         parts.append("\nEvery finding, with its location, is in findings.csv.\n")
     if result.dropped_columns:
         parts.append("\n## Columns dropped when the files were read\n")
-        parts.append("Personal-data columns are dropped as the file is read and never written anywhere; only their "
-                     "header names are listed here.\n\n")
+        parts.append("Personal-data columns are dropped as the file is read and never written anywhere; they are "
+                     "listed here by the vocabulary term their header matched, or by column letter.\n\n")
         parts.append(_table(pd.DataFrame(result.dropped_columns).assign(file=lambda d: d["file"].map(lambda f: f.split("/")[-1]))))
     if "format" in ledger:
         parts.append("\n## Rows by input format\n")
-        parts.append(_table(ledger.groupby(["format", "state"]).size().rename("rows").reset_index()))
+        parts.append(_table(ledger.groupby(["format", "state"], dropna=False).size().rename("rows").reset_index()))
     if result.proposed_registry is not None:
         parts.append("\n## New district\n")
         parts.append("The registry does not know this district yet. Names were taken as written (case, spacing and "

@@ -11,6 +11,16 @@ deaths_by_cause   one row per Puskesmas x year x age_group x cause: deaths
                   (annex tables give causes without sex, so sex is 'unspecified')
 neonatal_visits   one row per Puskesmas x year x sex x visit (kn1, kn_lengkap): visits,
                   denominator, denominator_kind (live_births or sasaran), reported_pct
+incomplete        one row per raw data row set aside for a problem, whose counts are therefore
+                  missing: geography ('unknown' Puskesmas when its name was not resolved),
+                  year, month, table and source. Indicators leave these Puskesmas-periods out
+                  of numerator and denominator alike and flag the areas above them.
+
+**The geography rule.** The four geography keys are never missing and never empty: a group-by
+that skips missing keys would silently drop every row of an area. What the input does not say
+is written as the explicit value ``UNKNOWN`` ('unknown'): the province of a district that
+neither the Puskesmas registry nor the district vocabulary (vocab/districts.csv) knows, and a
+blank kecamatan. The schemas below enforce it, so a violation fails loudly.
 
 sex is 'male', 'female', or 'unspecified' when a table gives only L+P. Deaths by cause and
 deaths by sex are two views of the same deaths: the annex tables never cross them, so they
@@ -23,13 +33,17 @@ from pandera.pandas import Check, Column, DataFrameSchema
 from .vocab.causes import causes
 
 SEXES = ["male", "female", "unspecified"]
+#: The explicit value of a geography key the input does not give (see the geography rule above).
+UNKNOWN = "unknown"
+GEOGRAPHY = ["province", "district", "kecamatan", "puskesmas"]
 AGE_GROUPS = ["neonatal", "postneonatal", "child"]
 
+_named = Check.str_length(min_value=1, error="a geography key is empty: write 'unknown' (schemas.UNKNOWN)")
 _geo = {
-    "province": Column(str, nullable=True),
-    "district": Column(str),
-    "kecamatan": Column(str, nullable=True),
-    "puskesmas": Column(str),
+    "province": Column(str, _named),
+    "district": Column(str, _named),
+    "kecamatan": Column(str, _named),
+    "puskesmas": Column(str, _named),
     "year": Column(int, Check.in_range(1990, 2100)),
     "month": Column("Int64", Check.in_range(1, 12), nullable=True, required=False),
 }
@@ -77,5 +91,11 @@ neonatal_visits = DataFrameSchema(
     checks=_unique("sex", "visit"), strict=False, name="neonatal_visits",
 )
 
+incomplete = DataFrameSchema(
+    {**_geo, "table": Column(str), "source_file": Column(str), "source_sheet": Column(str, nullable=True),
+     "source_row": Column(int)},
+    strict=False, name="incomplete",
+)
+
 SCHEMAS = {"births": births, "deaths": deaths, "deaths_by_cause": deaths_by_cause,
-           "neonatal_visits": neonatal_visits}
+           "neonatal_visits": neonatal_visits, "incomplete": incomplete}

@@ -17,7 +17,10 @@ REPORT_CAUSES = ["lbw_prematurity", "asphyxia", "pneumonia", "sepsis_infection",
 
 
 def districts(tables: dict[str, pd.DataFrame]) -> list[str]:
-    return sorted(set(tables["births"]["district"]) | set(tables["deaths"]["district"]))
+    found: set[str] = set()
+    for name in ("births", "deaths", "deaths_by_cause", "neonatal_visits"):
+        found |= set(tables[name]["district"])
+    return sorted(found)
 
 
 def years(tables: dict[str, pd.DataFrame], district: str | None = None) -> list[int]:

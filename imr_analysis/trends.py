@@ -8,6 +8,12 @@ Trend model (per area, indicator and cause)::
 fitted with statsmodels GLM. When Pearson chi2 / df > 1.5 (overdispersion) a negative binomial
 (NB2) GLM is used, its alpha estimated by maximum likelihood; if that fails, a quasi-Poisson
 scale (Pearson chi2 / df). APC = (exp(b1) - 1) * 100, 95% CI from b1 +/- 1.96 SE.
+
+A series that cannot be fitted honestly (no deaths, deaths only in the first or the last year,
+no convergence) has model 'not fitted', no APC, and a ``note`` code saying why (NOT_FITTED).
+The note 'apc_vs_marker' marks an APC significant at 95% beside a recent-trend marker of no
+significant change: both can be right, as the GLM uses every year at 95% while the Fingertips
+marker uses the last 5 points at 99.8% and must hold with each point left out.
 """
 from __future__ import annotations
 
@@ -33,9 +39,17 @@ MIN_YEARS = 3
 TREND_INDICATORS = ["imr", "nmr", "postneonatal_mr"]
 
 
+#: Why a series has no APC (codes; the report layer words them through labels.csv).
+NOT_FITTED = {
+    "no_deaths": "no deaths in any year",
+    "separated": "deaths in only the first or only the last year: the slope has no finite estimate",
+    "not_converged": "the model did not converge",
+}
+
+
 @dataclass
 class TrendFit:
-    model: str               # poisson | negative_binomial | quasi_poisson | not enough data
+    model: str               # poisson | negative_binomial | quasi_poisson | not enough data | not fitted
     n_years: int
     beta: float = np.nan
     se: float = np.nan
@@ -44,6 +58,7 @@ class TrendFit:
     alpha: float = np.nan    # NB2 alpha when negative_binomial
     result: object = None
     centre: float = 0.0
+    note: str = ""           # a NOT_FITTED code when model == 'not fitted'
 
     @property
     def apc(self) -> float:
@@ -61,8 +76,12 @@ def fit_trend(years, deaths, live_births) -> TrendFit:
     n = np.asarray(live_births, dtype=float)
     ok = np.isfinite(y) & np.isfinite(d) & np.isfinite(n) & (n > 0)
     y, d, n = y[ok], d[ok], n[ok]
-    if len(y) < MIN_YEARS or d.sum() == 0:
+    if len(y) < MIN_YEARS:
         return TrendFit("not enough data", int(len(y)))
+    if d.sum() == 0:
+        return TrendFit("not fitted", int(len(y)), note="no_deaths")
+    if separated(y, d):
+        return TrendFit("not fitted", int(len(y)), note="separated")
     centre = float(y.mean())
     X = sm.add_constant(y - centre)
     offset = np.log(n)
@@ -82,8 +101,21 @@ def fit_trend(years, deaths, live_births) -> TrendFit:
             except Exception:
                 fit = sm.GLM(d, X, family=sm.families.Poisson(), offset=offset).fit(scale="X2")
                 model, alpha = "quasi_poisson", np.nan
+    if not getattr(fit, "converged", True) or not np.all(np.isfinite(fit.bse)):
+        return TrendFit("not fitted", int(len(y)), dispersion=dispersion, note="not_converged")
     return TrendFit(model, int(len(y)), float(fit.params[1]), float(fit.bse[1]), float(fit.pvalues[1]),
                     dispersion, alpha, fit, centre)
+
+
+def separated(years: np.ndarray, deaths: np.ndarray) -> bool:
+    """True when the maximum-likelihood slope is infinite: every death falls in the first year, or in the last.
+
+    With log(mu) = b0 + b1 x, the profile log-likelihood in b1 keeps rising as b1 -> +inf when
+    all deaths are at the largest x (as b1 -> -inf when all are at the smallest), so no finite
+    APC exists; statsmodels then returns a huge slope with overflow warnings, not an estimate.
+    """
+    with_deaths = years[deaths > 0]
+    return bool(len(with_deaths)) and (np.all(with_deaths == years.max()) or np.all(with_deaths == years.min()))
 
 
 def fitted_band(fit: TrendFit, years, multiplier: float = 1000, level: float = 0.95) -> pd.DataFrame:
@@ -160,7 +192,7 @@ def trend_table(tables: dict[str, pd.DataFrame], level: str = "district", start:
     if end is not None:
         ind = ind[ind["year"] <= end]
     rows = []
-    for (indicator, area, cause), g in ind.groupby(["indicator", "area", "cause"], sort=False):
+    for (indicator, area, cause), g in ind.groupby(["indicator", "area", "cause"], sort=False, dropna=False):
         g = g.sort_values("year")
         fit = fit_trend(g["year"], g["numerator"], g["denominator"])
         lo, hi = fit.apc_ci() if fit.result is not None else (np.nan, np.nan)
@@ -168,9 +200,12 @@ def trend_table(tables: dict[str, pd.DataFrame], level: str = "district", start:
                      "start_year": int(g["year"].min()), "end_year": int(g["year"].max()), "n_years": fit.n_years,
                      "apc": fit.apc if fit.result is not None else np.nan, "apc_lower_95": lo, "apc_upper_95": hi,
                      "p_value": fit.p_value, "model": fit.model, "dispersion": fit.dispersion,
-                     "trend_marker": recent_trend(g["year"], g["value"], g["lower_95"], g["upper_95"])})
+                     "trend_marker": recent_trend(g["year"], g["value"], g["lower_95"], g["upper_95"]), "note": fit.note})
+        row = rows[-1]
+        if not row["note"] and row["p_value"] < 0.05 and row["trend_marker"] == "no significant change":
+            row["note"] = "apc_vs_marker"
     cols = ["indicator", "level", "area", "cause", "start_year", "end_year", "n_years", "apc", "apc_lower_95",
-            "apc_upper_95", "p_value", "model", "trend_marker", "dispersion"]
+            "apc_upper_95", "p_value", "model", "trend_marker", "note", "dispersion"]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -210,7 +245,7 @@ def project_targets(tables: dict[str, pd.DataFrame], district: str | None = None
     for _, t in targets().iterrows():
         if t["indicator"] not in ("imr", "nmr") or pd.isna(t["target_year"]):
             continue
-        for area, g in ind[(ind["indicator"] == t["indicator"]) & (ind["cause"] == "")].groupby("area"):
+        for area, g in ind[(ind["indicator"] == t["indicator"]) & (ind["cause"] == "")].groupby("area", dropna=False):
             g = g.sort_values("year")
             fit = fit_trend(g["year"], g["numerator"], g["denominator"])
             last = g.iloc[-1]
@@ -289,6 +324,8 @@ def describe_trend(row: pd.Series, projections: pd.DataFrame, lang: str = "id") 
     name = t(row["indicator"], lang)
     if row["model"] == "not enough data":
         return f"{name}: {t('not enough data', lang)}."
+    if row["model"] == "not fitted":
+        return f"{name}: {t('not fitted', lang)} ({t(row['note'], lang)})."
     apc, lo, hi = row["apc"], row["apc_lower_95"], row["apc_upper_95"]
     significant = row["p_value"] < 0.05
     if lang == "id":
@@ -301,6 +338,8 @@ def describe_trend(row: pd.Series, projections: pd.DataFrame, lang: str = "id") 
         text = (f"{name} {direction} by {fmt(abs(apc), lang, 0)}% a year on average "
                 f"(95% CI {fmt(-hi if apc < 0 else lo, lang, 0)}% - {fmt(-lo if apc < 0 else hi, lang, 0)}%; "
                 f"{row['start_year']}-{row['end_year']})" + ("" if significant else ", not statistically significant"))
+    if row.get("note") == "apc_vs_marker":
+        text += f" ({t('apc_vs_marker', lang)})"
     for _, p in projections.iterrows():
         status = t(p["status"], lang)
         text += (f"; target {p['target_year']} ({fmt(p['target'], lang, 0)}): {status}" if lang == "id"

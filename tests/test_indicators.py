@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from imr_analysis.indicators import OUTPUT_COLUMNS, compute_indicators
-from imr_analysis.clean import _empty
+from imr_analysis.clean import empty_table
 
 
 def _tables(lb=(100, 300), deaths=((1, 0), (9, 2)), child=True):
@@ -96,7 +96,7 @@ def test_zero_births_gives_missing_value_and_flag_not_infinity():
 
 def test_deaths_without_births_table():
     t = _tables()
-    t["births"] = _empty("births")
+    t["births"] = empty_table("births")
     imr = compute_indicators(t)
     row = _get(imr, "imr")
     assert np.isnan(row["value"]) and row["flag"] == "no live-birth data was given for this area and period"

@@ -3,9 +3,13 @@
 Names are matched after normalising case, spacing, punctuation and the PKM / Puskesmas /
 UPTD / UPT prefixes. Unknown names are never guessed: callers set them aside with the nearest
 registry names suggested.
+
+The environment variable ``IMR_ANALYSIS_REGISTRY`` names another registry file (same columns),
+for an office that keeps its own registry outside the package, or a test.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -14,9 +18,12 @@ from pathlib import Path
 import pandas as pd
 
 from ..config import VOCAB_DIR
+from ..errors import InputError, Location
 from ..text import norm, suggestions
+from .districts import resolve_district
 
 REGISTRY_FILE = VOCAB_DIR / "puskesmas.csv"
+REGISTRY_ENV = "IMR_ANALYSIS_REGISTRY"
 _PREFIX = re.compile(r"^(UPTD|UPT|UPTD PUSKESMAS|UPT PUSKESMAS|PUSKESMAS|PKM|PUSK)\b\s*")
 _KECAMATAN_PREFIX = re.compile(r"^(KECAMATAN|KEC)\b\s*")
 _DISTRICT_PREFIX = re.compile(r"^(KABUPATEN|KAB|KOTA|KAB KOTA)\b\s*")
@@ -48,6 +55,18 @@ def display_name(key: str) -> str:
     return " ".join(w.capitalize() for w in key.split())
 
 
+def registry_file() -> Path:
+    """The registry in use: the file named by IMR_ANALYSIS_REGISTRY, else the package's puskesmas.csv."""
+    named = os.environ.get(REGISTRY_ENV)
+    if not named:
+        return REGISTRY_FILE
+    path = Path(named)
+    if not path.is_file():
+        raise InputError(f"{REGISTRY_ENV} names a registry file that does not exist.", Location(file=named),
+                         f"point {REGISTRY_ENV} at a CSV with the columns of {REGISTRY_FILE.name}, or unset it.")
+    return path
+
+
 @lru_cache(maxsize=4)
 def registry(path: Path = REGISTRY_FILE) -> pd.DataFrame:
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -65,23 +84,27 @@ class PuskesmasMatch:
     kecamatan: str = ""
     district: str = ""
     province: str = ""
-    rule: str = ""  # 'exact' or "alias 'M. Rupit' -> 'Muara Rupit'"
+    rule: str = ""  # 'exact', "name normalised -> 'Muara Rupit'" or "name alias 'M RUPIT' -> 'Muara Rupit'"
     suggestions: tuple[str, ...] = ()
+    term: str = ""  # the registry name or alias that matched (the input's spelling is never repeated)
 
 
 class Registry:
     """Lookups in the registry for one run."""
 
-    def __init__(self, path: Path = REGISTRY_FILE):
-        self.table = registry(path)
+    def __init__(self, path: Path | None = None):
+        self.table = registry(Path(path) if path else registry_file())
         self._by_district: dict[str, dict[str, dict]] = {}
+        self._provinces: dict[str, str] = {}  # district vocabulary look-ups, once per name (not per row)
+        self._terms: dict[tuple[str, str], str] = {}  # (district key, name key) -> the registry's spelling
         self._matches: dict[tuple[str, str], PuskesmasMatch] = {}   # each name is looked up once per run
         self._district_names: dict[str, str] = {}
         for row in self.table.to_dict("records"):
-            names = self._by_district.setdefault(district_key(row["district"]), {})
-            names[name_key(row["puskesmas"])] = row
-            for alias in filter(None, (a.strip() for a in row["aliases"].split("|"))):
-                names[name_key(alias)] = row
+            dkey = district_key(row["district"])
+            names = self._by_district.setdefault(dkey, {})
+            for term in [row["puskesmas"]] + [a.strip() for a in row["aliases"].split("|") if a.strip()]:
+                names[name_key(term)] = row
+                self._terms.setdefault((dkey, name_key(term)), term)
 
     def knows_district(self, district: str) -> bool:
         return district_key(district) in self._by_district
@@ -96,8 +119,16 @@ class Registry:
         return found
 
     def province(self, district: str) -> str:
+        """The province: from the registry, else from the district vocabulary (districts.csv), else ''.
+
+        '' is written as 'unknown' in the canonical tables (the geography rule, schemas.py).
+        """
         names = self._by_district.get(district_key(district))
-        return next(iter(names.values()))["province"] if names else ""
+        if names:
+            return next(iter(names.values()))["province"]
+        if district not in self._provinces:
+            self._provinces[district] = resolve_district(district).province
+        return self._provinces[district]
 
     def match(self, district: str, raw_name: str) -> PuskesmasMatch:
         found = self._matches.get((district, raw_name))
@@ -115,5 +146,11 @@ class Registry:
             by_key = {name_key(c): c for c in canon}
             return PuskesmasMatch(False, suggestions=tuple(by_key[k] for k in near))
         canonical = row["puskesmas"]
-        rule = "exact" if raw_name.strip() == canonical else f"name '{raw_name.strip()}' -> '{canonical}'"
-        return PuskesmasMatch(True, canonical, row["kecamatan"], row["district"], row["province"], rule)
+        term = self._terms[(district_key(district), key)]
+        if raw_name.strip() == canonical:
+            rule = "exact"
+        elif term == canonical:
+            rule = f"name normalised -> '{canonical}'"
+        else:
+            rule = f"name alias '{term}' -> '{canonical}'"
+        return PuskesmasMatch(True, canonical, row["kecamatan"], row["district"], row["province"], rule, term=term)
