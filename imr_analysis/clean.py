@@ -17,6 +17,7 @@ recognised as, tables by their kind.
 from __future__ import annotations
 
 import gc
+import operator
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -286,8 +287,15 @@ def _consume(rows: list):
 
 
 def _ledger_record(entry: dict) -> tuple:
-    """A ledger entry as a compact record in LEDGER_COLUMNS order, kept until the ledger frame is built."""
-    return tuple(entry.get(c) for c in LEDGER_COLUMNS)
+    """A ledger entry as a compact record in LEDGER_COLUMNS order (None where it has no value), kept until the
+    ledger frame is built."""
+    try:
+        return _LEDGER_FIELDS(entry)
+    except KeyError:
+        return tuple(entry.get(c) for c in LEDGER_COLUMNS)
+
+
+_LEDGER_FIELDS = operator.itemgetter(*LEDGER_COLUMNS)
 
 
 def _rank(formats: pd.Series) -> np.ndarray:
