@@ -605,7 +605,7 @@ def build_canonical(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
         if df.empty:
             out[name] = empty_table(name)
             continue
-        df = with_known_geography(_default_text(df))
+        df = _default_text(with_known_geography(df))
         df["year"] = df["year"].astype("int64")  # rows without a year are set aside, but their cells made the column float
         if df["month"].isna().all():
             df = df.drop(columns="month")
@@ -617,15 +617,24 @@ def build_canonical(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 def _default_text(df: pd.DataFrame) -> pd.DataFrame:
-    """Text columns as plain str (the cell table holds text as categories: see cells.py)."""
-    coded = [c for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)]
-    return df.astype({c: "str" for c in coded}) if coded else df
+    """Text columns as plain str (the cell table holds text as categories: see cells.py); each category is
+    converted once and taken by its code."""
+    for col in [c for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)]:
+        values = df[col]
+        text = values.cat.categories.astype("str").array.take(values.cat.codes.to_numpy(), allow_fill=True)
+        df[col] = pd.Series(text, index=df.index)
+    return df
 
 
 def with_known_geography(df: pd.DataFrame) -> pd.DataFrame:
     """The geography rule (schemas.py): an empty or missing province or kecamatan becomes 'unknown'."""
     for col in ("province", "kecamatan"):
-        df[col] = df[col].astype(object).where(df[col].notna() & (df[col].astype(str).str.strip() != ""), UNKNOWN)
+        values = df[col]
+        if isinstance(values.dtype, pd.CategoricalDtype):  # the cell table's text: each category decided once
+            known = np.array([c if str(c).strip() else UNKNOWN for c in values.cat.categories] + [UNKNOWN], dtype=object)
+            df[col] = pd.Series(known[values.cat.codes.to_numpy()], index=df.index, dtype=object)  # code -1: the last
+            continue
+        df[col] = values.astype(object).where(values.notna() & (values.astype(str).str.strip() != ""), UNKNOWN)
     return df
 
 

@@ -595,13 +595,18 @@ def annex_csv(path: Path, rows: int = 50_000, table: str = "births", year: int =
     """One annex table (births or deaths) as a semicolon CSV export with ``rows`` Puskesmas rows.
 
     The district is one the registry does not know (names are taken as written and proposed for
-    the registry). Names are distinct apart from about 0.5% repeated rows (duplicates, some with
-    other numbers); they come written with PKM / Puskesmas / UPTD prefixes and in mixed case.
-    About 0.2% of rows hold text in a count cell; a JUMLAH KAB. row closes the table.
+    the registry). Puskesmas names are invented place names ('Sungai Mekar 12', from the word lists
+    of vocab/synthetic.yaml), eight to a kecamatan, distinct apart from about 0.5% repeated rows
+    (duplicates, some with other numbers); they come written with PKM / Puskesmas / UPTD prefixes
+    and in mixed case. About 0.2% of rows hold text in a count cell; a JUMLAH KAB. row closes the table.
     """
     import csv
 
+    from .synth_unseen import spec
+
     rng = np.random.default_rng(seed)
+    words = spec()["place_words"]
+    places = [f"{a} {b}" for a in words["first"] for b in words["second"]]
     number, title = _ANNEX_TITLES[table]
     head = [[number], [title], [NEW_DISTRICT], [f"TAHUN {year}"], []]
     if table == "births":
@@ -633,11 +638,11 @@ def annex_csv(path: Path, rows: int = 50_000, table: str = "births", year: int =
     body = []
     for i in range(rows):
         k = i - 1 if repeat[i] and i else i
-        name = _NAME_FORMS[forms[k]].format(f"Desa Contoh {k + 1:05d}")
+        name = _NAME_FORMS[forms[k]].format(f"{places[k % len(places)]} {k // len(places) + 1}")
         cells = [_count_text(int(v), d) for v, d in zip(values[i], draws[i])]
         if broken[i]:
             cells[0] = "TAD"
-        body.append([i + 1, f"Kec Contoh {k // 8 + 1:04d}", name.upper() if upper[i] else name] + cells)
+        body.append([i + 1, places[(k // 8) % len(places)], name.upper() if upper[i] else name] + cells)
     total = ["", "JUMLAH KAB.", ""] + [id_number(int(v)) for v in values.sum(0)]
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
