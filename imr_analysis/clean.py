@@ -50,9 +50,14 @@ PRECEDENCE = {"annex": 0, "monthly": 1, "linelist": 2}
 
 @dataclass
 class CleanResult:
-    """Everything cleaning produces: canonical tables, the ledger, cell values and notes."""
+    """Everything cleaning produces: canonical tables, the ledger, cell values and notes.
 
-    tables: dict[str, pd.DataFrame]
+    ``tables`` (the canonical tables and the incomplete rows) are aggregated from ``cells`` when first
+    used, so the checks on the cells can run before them: a province's cells and tables are then not
+    held together with the checks' working copies.
+    """
+
+    _tables: dict[str, pd.DataFrame] | None
     ledger: pd.DataFrame
     cells: pd.DataFrame
     sources: pd.DataFrame
@@ -62,6 +67,14 @@ class CleanResult:
     skipped_files: list[str] = field(default_factory=list)
     input_errors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["file", "year", "message"]))
     dropped_columns: list[dict] = field(default_factory=list)   # header names only
+    registry: Registry | None = None
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        if self._tables is None:
+            self._tables = build_canonical(self.cells)
+            self._tables["incomplete"] = incomplete_rows(self.ledger, self._tables, self.registry or Registry())
+        return self._tables
 
 
 def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
@@ -239,16 +252,14 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
     cells["compared"] = False
     apply_precedence(cells, ledger)
     gc.unfreeze()
-    canonical = build_canonical(cells)
-    canonical["incomplete"] = incomplete_rows(ledger, canonical, registry)
 
     proposed = None
     if proposals:
         proposed = pd.DataFrame(proposals.values())[["province", "district", "kecamatan", "puskesmas", "aliases"]]
     # Save outputs: see write_outputs
     errors = pd.DataFrame(file_errors or [], columns=["file", "year", "message"])
-    return CleanResult(canonical, ledger, cells, pd.DataFrame(sources), notes, problems, proposed, skipped, errors,
-                       dropped)
+    return CleanResult(None, ledger, cells, pd.DataFrame(sources), notes, problems, proposed, skipped, errors,
+                       dropped, registry)
 
 
 def apply_precedence(cells: pd.DataFrame, ledger: pd.DataFrame) -> None:
