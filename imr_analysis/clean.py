@@ -616,13 +616,14 @@ def build_canonical(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
         if df.empty:
             out[name] = empty_table(name)
             continue
-        df = _default_text(with_known_geography(df))
         df["year"] = df["year"].astype("int64")  # rows without a year are set aside, but their cells made the column float
         if df["month"].isna().all():
             df = df.drop(columns="month")
         else:
             df["month"] = df["month"].astype("Int64")
+        # sorted while the text is categorical (sorted categories: the order of the text itself, less to copy)
         df = df.sort_values([k for k in ["district", "year", "month", "puskesmas", "sex", "age_group", "cause", "visit"] if k in df])
+        df = _default_text(with_known_geography(df))
         out[name] = SCHEMAS[name].validate(df.reset_index(drop=True))
     return out
 
