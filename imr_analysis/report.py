@@ -20,7 +20,7 @@ MAX_KINDS = 25
 MAX_NAMES = 50
 MAX_EXAMPLES = 10
 _QUOTED = re.compile(r"'[^']*[^\W_][^']*'")   # quoted text from a cell or a name (a quoted symbol such as '-' stays)
-_NUMBER = re.compile(r"\d+[.,]\d+|\d{3,}")   # ages, row numbers, years; not small ranges such as 0-11
+_NUMBER = re.compile(r"(?<=\brow )\d+|\d+[.,]\d+|\d{3,}")   # row numbers, ages, years; not small ranges such as 0-11
 _CELL_COUNT = re.compile(r" \(\d+ cells?\)$")
 _DESCRIBED = re.compile(r"text of \d+ characters?, #[0-9a-f]{8}")   # privacy.describe_text
 
@@ -30,7 +30,7 @@ def rule_kind(rule: str) -> str:
     rule = _CELL_COUNT.sub("", rule)
     if rule.startswith(("name ", "new district: name ")):
         return "Puskesmas name normalised or alias applied"
-    return _QUOTED.sub("'…'", rule)
+    return _QUOTED.sub("'…'", _DESCRIBED.sub("text of … characters, #…", rule))
 
 
 def reason_kind(reason: str) -> str:
@@ -41,16 +41,19 @@ def reason_kind(reason: str) -> str:
 
 def _kinds(texts: pd.Series, ledger: pd.DataFrame, kind, name: str, separator: str | None = None) -> pd.DataFrame:
     """Rows per kind of ``texts`` (one per ledger row, indexed by it; ``separator`` parts one text into several),
-    most frequent first (ties: the first seen first), with where each kind first occurs.
+    most frequent first (ties: the first seen first), with where each kind first occurs. The row's own
+    Puskesmas name is a specific too ('second row for Pauh 2023 ...').
 
     Columns: ``name`` (the kind), rows, first at (file, sheet, row), and first (its ledger row).
     """
     kind_of: dict[str, str] = {}   # each distinct text is reduced to its kind once
     rows: dict[str, int] = {}
     first: dict[str, int] = {}
-    for i, text in zip(texts.index, texts):
+    for i, text, puskesmas in zip(texts.index, texts, ledger.loc[texts.index, "puskesmas"]):
         in_row = set()
         for part in (text.split(separator) if separator else (text,)):
+            if puskesmas:
+                part = part.replace(puskesmas, "…")
             k = kind_of.get(part)
             if k is None:
                 k = kind_of[part] = kind(part)
