@@ -8,7 +8,6 @@ command exits non-zero. This is the only module that knows about papermill.
 """
 from __future__ import annotations
 
-import html
 import json
 import os
 import sys
@@ -20,7 +19,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import config
+from . import config, markup
 from .errors import InputError
 from .labels import check_lang
 
@@ -279,7 +278,7 @@ def write_index(result: BatchResult, district: str, years: list[int], processed:
 
     def link(path: Path, text: str) -> str:
         rel = os.path.relpath(path, out).replace(os.sep, "/")
-        return f'<a href="{html.escape(rel)}">{html.escape(text)}</a>'
+        return f'<a href="{markup.text(rel)}">{markup.text(text)}</a>'
 
     rows = []
     for r in result.results:
@@ -289,18 +288,18 @@ def write_index(result: BatchResult, district: str, years: list[int], processed:
         if (folder / "tables.xlsx").exists():
             files.append(link(folder / "tables.xlsx", "tables.xlsx"))
         files += [link(p, p.stem) for p in sorted((folder / "figures").glob("*.png"))] if (folder / "figures").exists() else []
-        status = "ok" if r.status == "ok" else f"FAILED: {html.escape(r.error)}"
-        rows.append(f"<tr><td>{html.escape(r.name)}</td><td>{status}</td><td>{r.seconds:.1f} s</td>"
+        status = "ok" if r.status == "ok" else f"FAILED: {markup.text(r.error)}"
+        rows.append(f"<tr><td>{markup.text(r.name)}</td><td>{status}</td><td>{r.seconds:.1f} s</td>"
                     f"<td>{' · '.join(files)}</td></tr>")
     cleaning = [link(processed / n, n) for n in ("cleaning_report.md", "ledger.csv", "findings.csv", "set_aside.csv",
                                                  "input_errors.csv") if (processed / n).exists()]
     page = f"""<!DOCTYPE html>
 <html lang="id">
-<head><meta charset="utf-8"><title>imr-analysis: {html.escape(district)}</title>
+<head><meta charset="utf-8"><title>imr-analysis: {markup.text(district)}</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 8px}}</style>
 </head>
 <body>
-<h1>Kematian bayi / Infant mortality: {html.escape(district)}, {min(years)}&ndash;{max(years)}</h1>
+<h1>Kematian bayi / Infant mortality: {markup.text(district)}, {min(years)}&ndash;{max(years)}</h1>
 <p>{len(result.results)} reports, {len(result.failed)} failed.</p>
 <table>
 <thead><tr><th>report</th><th>status</th><th>duration</th><th>outputs</th></tr></thead>

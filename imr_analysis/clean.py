@@ -9,31 +9,38 @@ Each body row of every table ends in exactly one ledger state:
                 negative number in a count cell, a duplicate);
 * ``reported``  a total or rate row (JUMLAH KAB., ANGKA ... (DILAPORKAN)): kept as a reported
                 value and checked against the data, never counted.
+
+Free text of the input is never copied into the ledger, findings or notes (privacy.py): names
+and cells are given by their column, length and salted hash, columns by what they were
+recognised as, tables by their kind.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputError, Location
-from .privacy import scrub
-from .read.annex import AnnexTable, BodyRow, Column, find_tables
+from .errors import InputError, Location, column_letter
+from .privacy import looks_like_place_name
+from .read.annex import AnnexTable, BodyRow, Column, find_tables, finish_table, join_continuations
 from .read.grid import SUPPORTED, read_grids
 from .read.flat import FlatTable, detect as detect_flat, has_header, read_flat
 from .read.numbers import parse_number
-from .clean_flat import FlatContext, account_linelist, account_monthly, resolve_puskesmas, summarise_rules
+from .clean_flat import (FlatContext, account_linelist, account_monthly, checked_district, name_hash, resolve_puskesmas,
+                         summarise_rules)
 from .config import NEONATAL_MAX_DAYS
 from .schemas import GEOGRAPHY, SCHEMAS, UNKNOWN
-from .vocab.layout import layout
-from .vocab.puskesmas import Registry
+from .vocab.layout import layout, table_label
+from .vocab.puskesmas import Registry, district_key
 
 GEO = GEOGRAPHY
 CELL_COLUMNS = ["file", "sheet", "row", "column", "header", "table", "block", "row_kind", "year",
                 "province", "district", "kecamatan", "puskesmas", "role", "measure", "sex",
                 "age_group", "cause", "denominator_kind", "raw", "value", "decimals", "used", "month", "format"]
+LEDGER_COLUMNS = ["file", "sheet", "row", "table", "block", "row_kind", "year", "district", "name_hash", "name_matched",
+                  "puskesmas", "state", "rules", "reason", "month", "format", "counts_missing"]
 FORMATS = ("annex", "monthly", "linelist")
 #: Which source counts when a district-year has several: the annex tables, then monthly reports, then line lists.
 PRECEDENCE = {"annex": 0, "monthly": 1, "linelist": 2}
@@ -86,26 +93,37 @@ def read_tables(files: list[Path], engine: str = "calamine", errors: list | None
     """Every annex table, monthly report and line list in every file; a file holding none is an input error.
 
     With ``errors`` (a list), a file that cannot be used is recorded there (with the year its
-    name suggests) and the other files are still read; without it, the first error is raised.
+    name suggests) and the other files are still read, even when reading it failed in an
+    unexpected way; without it, the first error is raised.
     ``fmt`` forces the format ('annex', 'monthly' or 'linelist') instead of recognising it.
     """
     tables = []
     for path in files:
         try:
             tables.extend(_read_file(path, engine, fmt))
-        except InputError as exc:
+        except Exception as exc:
             if errors is None:
                 raise
-            m = _YEAR_IN_NAME.search(path.name)
-            errors.append({"file": str(path), "year": int(m.group(1)) if m else None, "message": str(exc)})
+            if not isinstance(exc, InputError):
+                exc = InputError(f"the file could not be read (unexpected {type(exc).__name__}).", Location(file=str(path)),
+                                 f"run 'imr-analysis --debug clean \"{path}\" --out DIR' and report what it prints to the "
+                                 "imr-analysis maintainers, or remove the file from the input.")
+            errors.append(_file_error(path, exc))
     return tables
+
+
+def _file_error(path: Path | str, exc: InputError, year: int | None = None) -> dict:
+    """An input_errors row: the file, the year it belongs to (given, else the one its name suggests), the message."""
+    if year is None and (m := _YEAR_IN_NAME.search(Path(path).name)):
+        year = int(m.group(1))
+    return {"file": str(path), "year": year, "message": str(exc)}
 
 
 def _read_file(path: Path, engine: str, fmt: str | None = None) -> list:
     """The tables of one file; '(lanj.)' blocks on a sheet of their own join their table."""
     found: list = []
     for grid in read_grids(path, engine):
-        annex = find_tables(grid) if fmt in (None, "annex") else []
+        annex = find_tables(grid, finish=False) if fmt in (None, "annex") else []
         if annex:
             found.extend(annex)
             continue
@@ -125,14 +143,9 @@ def _read_file(path: Path, engine: str, fmt: str | None = None) -> list:
             "or remove the file from the input.",
         )
     flat = [t for t in found if isinstance(t, FlatTable)]
-    found = [t for t in found if not isinstance(t, FlatTable)]
-    joined: list[AnnexTable] = []
-    for table in found:
-        previous = next((t for t in reversed(joined) if t.kind == table.kind), None)
-        if table.blocks[0].continuation and previous is not None:
-            previous.blocks.extend(table.blocks)
-        else:
-            joined.append(table)
+    joined = join_continuations([t for t in found if not isinstance(t, FlatTable)])
+    for table in joined:
+        finish_table(table)
     return joined + flat
 
 
@@ -159,6 +172,9 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
     dropped: list[dict] = []
     ctx = FlatContext(registry, year, district, neonatal_max_days, proposals=proposals, problems=problems)
     for flat in flats:
+        if flat.title_district and district:
+            _check_title_district(flat.file, flat.sheet, flat.title_district_cell, flat.title_district, district,
+                                  flat.title_year, problems)
         account = account_monthly if flat.kind == "monthly" else account_linelist
         entries, cells = account(flat, ctx)
         ledger_rows.extend(entries)
@@ -168,28 +184,36 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
         for col in flat.columns:
             if col.rule:
                 notes.append({"file": flat.file, "sheet": flat.sheet, "table": flat.kind, "year": flat.title_year,
-                              "column": col.letter, "header": col.header, "note": col.rule})
+                              "column": col.letter, "header": col.label, "note": col.rule})
         years = sorted({e["year"] for e in entries if e["year"] is not None})
+        flat_district = district or checked_district(registry, flat.title_district) or ""
         for y in years or [None]:
-            sources.append({"table": flat.kind, "year": y, "district": registry.district_name(district or flat.title_district or ""),
+            sources.append({"table": flat.kind, "year": y, "district": registry.district_name(flat_district),
                             "file": flat.file, "sheet": flat.sheet, "title": f"{flat.kind} (header row {flat.header_row})",
                             "blocks": 1, "used": True})
     for table in tables:
-        t_year, t_district = _resolve_period(table, year, district, problems)
+        try:
+            t_year, t_district = _resolve_period(table, year, district, problems, registry)
+        except InputError as exc:  # no year or district for this table: only its own rows are lost
+            if file_errors is None:
+                raise
+            file_errors.append(_file_error(table.file, exc, table.year))
+            continue
         sources.append({"table": table.kind, "year": t_year, "district": registry.district_name(t_district),
-                        "file": table.file, "sheet": table.sheet, "title": table.title,
+                        "file": table.file, "sheet": table.sheet,
+                        "title": f"{table_label(table.kind, 'id')} (title row {table.blocks[0].title_row})",
                         "blocks": len(table.blocks), "used": True})
-        for col in table.columns:
-            if col.rule:
-                notes.append({"file": table.file, "sheet": table.sheet, "table": table.kind, "year": t_year,
-                              "column": col.letter, "header": col.header, "note": col.rule})
         for b, block in enumerate(table.blocks):
+            on_sheet = replace(table, sheet=block.sheet or table.sheet)  # a '(lanj.)' block may be on another sheet
+            notes += _column_notes(on_sheet, block.columns, t_year)
+            if block.outside:
+                problems.append(_outside_finding(on_sheet, block, t_year))
             for body in block.rows:
-                entry, cells = _account_row(table, b, block.columns, body, t_year, t_district, registry,
+                entry, cells = _account_row(on_sheet, b, block.columns, body, t_year, t_district, registry,
                                             proposals, seen_rows, problems)
                 ledger_rows.append(entry)
                 cell_rows.extend(cells)
-    ledger = pd.DataFrame(ledger_rows)
+    ledger = pd.DataFrame(ledger_rows, columns=LEDGER_COLUMNS)
     if sources and not ledger.empty:
         counted = ledger[(ledger["row_kind"] == "data") & (ledger["state"] != "set_aside")]
         used = set(zip(counted["file"], counted["sheet"], counted["table"]))
@@ -241,12 +265,13 @@ def apply_precedence(cells: pd.DataFrame, ledger: pd.DataFrame) -> None:
     mask = (led_rank > led_best) & (ledger["row_kind"] == "data").to_numpy() & (ledger["state"] != "set_aside").to_numpy()
     for i in ledger.index[mask]:
         src = names[int(led_best[ledger.index.get_loc(i)])]
-        ledger.loc[i, "reason"] = (f"the {src} give the counts for {ledger.loc[i, 'district']} {ledger.loc[i, 'year']}; "
+        ledger.loc[i, "reason"] = (f"the {src} give the counts for {ledger.loc[i, 'district']} {int(ledger.loc[i, 'year'])}; "
                                    "this row is compared with them (see findings), not counted twice")
         ledger.loc[i, "state"] = "set_aside"
 
 
-def _resolve_period(table: AnnexTable, year: int | None, district: str | None, problems: list) -> tuple[int, str]:
+def _resolve_period(table: AnnexTable, year: int | None, district: str | None, problems: list,
+                    registry: Registry) -> tuple[int, str]:
     where = table.location(table.blocks[0].title_row)
     t_year = table.year or year
     if t_year is None:
@@ -257,10 +282,36 @@ def _resolve_period(table: AnnexTable, year: int | None, district: str | None, p
                          "row": where.row, "column": "", "year": table.year, "area": "",
                          "message": f"the title says {table.year} but --year {year} was given; the title's year is used."})
     t_district = table.district or district
+    if table.district and not (registry.knows_district(table.district) or looks_like_place_name(table.district)):
+        if not district:
+            raise InputError("the district line of the title block (KABUPATEN ...) does not look like a place name: "
+                             "it holds digits like an ID or phone number, an e-mail, an address or a personal name.",
+                             where, "write only 'KABUPATEN <name>' on that line, or pass --district.")
+        problems.append({"severity": "warning", "check": "not_a_place_name", "file": table.file, "sheet": table.sheet,
+                         "row": where.row, "column": "", "year": t_year, "area": "",
+                         "message": "the district line of the title block does not look like a place name; "
+                                    "--district is used instead."})
+        t_district = district
+    elif table.district and district:
+        block = next(b for b in table.blocks if b.district_cell)
+        _check_title_district(table.file, block.sheet or table.sheet, block.district_cell, table.district, district,
+                              t_year, problems)
     if not t_district:
         raise InputError("the table's title block has no district (KABUPATEN/KOTA ...) and no --district was given.",
                          where, "add the district to the title block, or pass --district.")
     return t_year, t_district
+
+
+def _check_title_district(file: str, sheet: str, cell: tuple[int, int], title: str, district: str, year,
+                          problems: list) -> None:
+    """A warning naming the title cell when it names another district than --district (the title is used)."""
+    if district_key(title) == district_key(district):
+        return
+    row, col = cell
+    problems.append({"severity": "warning", "check": "district_mismatch", "file": file, "sheet": sheet, "row": row,
+                     "column": column_letter(col), "year": year, "area": title,
+                     "message": f"the title names {title} but --district {district} was given; the title's district is "
+                                "used (as for the year). If the title is wrong, correct that cell."})
 
 
 def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: BodyRow, year: int,
@@ -270,8 +321,8 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
     district = registry.district_name(district_raw)
     entry = {"file": table.file, "sheet": table.sheet, "row": body.row, "table": table.kind,
              "block": "lanj." if block_no else "main", "row_kind": body.kind, "year": year,
-             "district": district, "name_as_written": body.label, "puskesmas": "", "state": "",
-             "rules": "", "reason": "", "month": pd.NA, "format": "annex"}
+             "district": district, "name_hash": name_hash(body.label), "name_matched": "", "puskesmas": "",
+             "state": "", "rules": "", "reason": "", "month": pd.NA, "format": "annex"}
     rules: list[str] = []
     reasons: list[str] = []
     geo = {"province": registry.province(district_raw), "district": district, "kecamatan": "", "puskesmas": ""}
@@ -282,9 +333,8 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
         reasons.append("reported rate row: kept as a reported value and checked against the recomputed rate")
     else:
         ctx = FlatContext(registry, year, district_raw, proposals=proposals, problems=problems)
-        geo = resolve_puskesmas(ctx, district_raw, body.label, rules, reasons, table, body.row, year, body.kecamatan)
-    entry["puskesmas"] = geo["puskesmas"]
-
+        geo = resolve_puskesmas(ctx, district_raw, body.label, rules, reasons, table, entry, body.name_column,
+                                body.kecamatan, body.kecamatan_column)
 
     cells = []
     cell_rules: list[str] = []
@@ -294,18 +344,22 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
         raw = body.cells.get(col.index)
         counts_here = col.role == "count" and body.kind == "data"
         parsed = parse_number(raw, blank_is_zero=col.role in ("count", "check") and body.kind != "rate")
-        header = f"{col.letter} ({col.header})"
-        if parsed.problem:
-            parsed = type(parsed)(parsed.value, parsed.rule, scrub(parsed.problem))  # never echo a NIK or phone number
+        header = f"{col.letter} ({col.label})"
+        implausible = not parsed.problem and parsed.value is not None and abs(parsed.value) > 1e7
+        if parsed.problem or implausible:
+            # text, or an ID number typed into a number cell: the value is kept nowhere, not even for the checks
+            what = ("implausibly large number (an ID number typed into a number cell?); correct the cell"
+                    if implausible else parsed.problem)
+            check = "implausible_count" if implausible else (parsed.check or "text_in_count")
             if counts_here:
-                reasons.append(f"column {header}: {parsed.problem}")
-                problems.append(_problem("error", "text_in_count", table, body, col, year, geo,
-                                         f"column {header}: {parsed.problem}. The row is set aside."))
+                reasons.append(f"column {header}: {what}")
+                problems.append(_problem("error", check, table, body, col, year, geo,
+                                         f"column {header}: {what}. The row is set aside."))
             else:
-                problems.append({"severity": "warning", "check": "unreadable_value", "file": table.file,
+                problems.append({"severity": "warning", "check": parsed.check or "unreadable_value", "file": table.file,
                                  "sheet": table.sheet, "row": body.row, "column": col.letter, "year": year,
                                  "area": geo["puskesmas"] or district,
-                                 "message": f"column {header}: {parsed.problem}; the value is left out of the checks."})
+                                 "message": f"column {header}: {what}; the value is left out of the checks."})
             continue
         value = parsed.value
         if counts_here and value is not None:
@@ -313,10 +367,6 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
                 reasons.append(f"column {header}: negative count {value:g}; counts cannot be below 0, correct the cell")
                 problems.append(_problem("error", "negative_count", table, body, col, year, geo,
                                          f"column {header}: negative count {value:g}. The row is set aside; correct the cell."))
-            elif value > 1e7:
-                reasons.append(f"column {header}: implausibly large count (an ID number typed into a count cell?); correct the cell")
-                problems.append(_problem("error", "implausible_count", table, body, col, year, geo,
-                                         f"column {header}: implausibly large count. The row is set aside; correct the cell."))
             elif not float(value).is_integer():
                 reasons.append(f"column {header}: non-integer count {value:g}; counts must be whole numbers, correct the cell")
                 problems.append(_problem("error", "non_integer_count", table, body, col, year, geo,
@@ -324,7 +374,7 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
         if parsed.rule and body.kind == "data":
             cell_rules.append(parsed.rule)
         cells.append({"file": table.file, "sheet": table.sheet, "row": body.row, "column": col.letter,
-                      "header": col.header, "table": table.kind, "block": entry["block"], "row_kind": body.kind,
+                      "header": col.label, "table": table.kind, "block": entry["block"], "row_kind": body.kind,
                       "year": year, **geo, "role": col.role, "measure": col.measure, "sex": col.sex,
                       "age_group": col.age_group, "cause": col.cause, "denominator_kind": col.denominator_kind,
                       "raw": "" if raw is None else str(raw), "value": value, "decimals": _decimals(raw),
@@ -375,6 +425,45 @@ def _check_duplicate(table: AnnexTable, columns: list[Column], body: BodyRow, ce
                          "row": body.row, "column": "", "year": year, "area": geo["puskesmas"],
                          "message": f"{geo['puskesmas']} {year} appears twice with different numbers (first at {where}); "
                                     "the first is counted: check which is right and remove the other."})
+
+
+def _column_notes(table: AnnexTable, columns: list[Column], year: int) -> list[dict]:
+    """A note for each column read under a rule (a typo fixed, an unknown cause, not used); neighbouring
+    columns with the same note (a block of unrecognised columns) share one note."""
+    runs: list[list[Column]] = []
+    for col in (c for c in columns if c.rule):
+        if runs and runs[-1][-1].rule == col.rule and runs[-1][-1].index == col.index - 1:
+            runs[-1].append(col)
+        else:
+            runs.append([col])
+    notes = []
+    for run in runs:
+        first, last = run[0], run[-1]
+        header, note = _recognised_as(first), first.rule
+        if len(run) > 1:
+            header = f"{_recognised_as(first)} … {_recognised_as(last)}" if _recognised_as(first) else ""
+            note = f"{first.rule} ({len(run)} neighbouring columns, {first.letter} to {last.letter})"
+        notes.append({"file": table.file, "sheet": table.sheet, "table": table.kind, "year": year,
+                      "column": first.letter, "header": header, "note": note})
+    return notes
+
+
+def _recognised_as(col: Column) -> str:
+    """What a column was recognised as, for notes; '' for one that was not (its header text is never written)."""
+    return "" if col.role == "ignored" else col.label
+
+
+def _outside_finding(table: AnnexTable, block, year: int) -> dict:
+    """One finding for the values beside a block, right of its last column (scratch sums, notes, junk)."""
+    refs = [f"{column_letter(j)}{r}" for r, j in block.outside]
+    rows, cols = [r for r, _ in block.outside], [j for _, j in block.outside]
+    span = f"{column_letter(min(cols))}{min(rows)}:{column_letter(max(cols))}{max(rows)}"
+    shown = ", ".join(refs[:10]) + (f" and {len(refs) - 10} more" if len(refs) > 10 else "")
+    return {"severity": "warning", "check": "outside_table", "file": table.file, "sheet": table.sheet,
+            "row": min(rows), "column": column_letter(min(cols)), "year": year, "area": "",
+            "message": f"{len(refs)} cell{'s' if len(refs) > 1 else ''} right of the table's last column "
+                       f"{column_letter(block.edge - 1)} ({span}: {shown}) are outside the table and were not read. "
+                       "If they belong to the table, give them a header label; otherwise move them off the table's rows."}
 
 
 def _problem(severity: str, check: str, table: AnnexTable, body: BodyRow, col: Column, year: int,
@@ -454,6 +543,7 @@ def build_canonical(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
             out[name] = empty_table(name)
             continue
         df = with_known_geography(df)
+        df["year"] = df["year"].astype("int64")  # rows without a year are set aside, but their cells made the column float
         if df["month"].isna().all():
             df = df.drop(columns="month")
         else:

@@ -5,22 +5,24 @@ the same long form as the annex tables, so the canonical tables, checks and indi
 three formats alike. A monthly row gives births, deaths, causes and KN for one Puskesmas and
 month; a line-list row is one death (age group from the age at death, cause from the text or the
 ICD-10 code). Dates of birth and death are used to compute the age and are not written anywhere.
+Nor is any free text of the input (privacy.py): names, causes and cells that were not recognised
+are described by their column, length and a salted hash.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import pandas as pd
 
 from .config import NEONATAL_MAX_DAYS, VOCAB_DIR
-from .privacy import scrub
-from .read.dates import parse_age_days, parse_date, parse_month
+from .privacy import cell_text, describe_cell, describe_text, looks_like_place_name, text_hash
+from .read.dates import DateOrder, date_order, parse_age_days, parse_date, parse_month
 from .read.flat import FlatTable
 from .read.numbers import parse_number
-from .text import norm
+from .text import invisible_changes, norm, visible
 from .vocab.causes import aliases, match_cause
 from .vocab.puskesmas import Registry, display_name, kecamatan_key, name_key
 
@@ -38,47 +40,83 @@ class FlatContext:
     problems: list = field(default_factory=list)
 
 
-def _entry(table: FlatTable, row: int, year, district: str, name: str) -> dict:
+def _entry(table: FlatTable, row: int, year, district: str, name: object) -> dict:
     return {"file": table.file, "sheet": table.sheet, "row": row, "table": table.kind, "block": "main",
-            "row_kind": "data", "year": year, "district": district, "name_as_written": scrub(name), "puskesmas": "",
-            "state": "", "rules": "", "reason": "", "month": pd.NA, "format": table.kind}
+            "row_kind": "data", "year": year, "district": district, "name_hash": name_hash(name), "name_matched": "",
+            "puskesmas": "", "state": "", "rules": "", "reason": "", "month": pd.NA, "format": table.kind}
 
 
-def resolve_puskesmas(ctx: FlatContext, district_raw: str, raw_name: str, rules: list, reasons: list, table,
-                      row: int, year, kecamatan_raw: str = "") -> dict:
+def name_hash(name: object) -> str:
+    """The salted hash of a name cell ('' when empty): the ledger's way to point at the text without showing it."""
+    return text_hash(name) if cell_text(name) else ""
+
+
+def checked_district(registry, text: object) -> str | None:
+    """A district name from the input, if the registry knows it or it looks like a place name; else None."""
+    name = cell_text(text)
+    if name and (registry.knows_district(name) or looks_like_place_name(name)):
+        return name
+    return None
+
+
+def resolve_puskesmas(ctx: FlatContext, district_raw: str, raw_name: object, rules: list, reasons: list, table,
+                      entry: dict, column: str = "", kecamatan_raw: object = "", kecamatan_column: str = "") -> dict:
     """The geography of a raw row: registry match (known district), or the name as written (new district).
 
     An unknown name in a known district is never guessed: a reason (with the nearest registry
-    names) is added to ``reasons`` and a finding to ``ctx.problems``. For a new district the
-    name is normalised and proposed for the registry.
+    names, never the name itself) is added to ``reasons`` and a finding to ``ctx.problems``. For a
+    new district the name is normalised and proposed for the registry, when it looks like a place
+    name; otherwise the row is set aside. Sets ``entry['puskesmas']`` and ``entry['name_matched']``.
     """
     reg = ctx.registry
     district = reg.district_name(district_raw)
     geo = {"province": reg.province(district_raw), "district": district, "kecamatan": "", "puskesmas": ""}
-    if not raw_name:
+    raw = cell_text(raw_name)
+    where = f"column {column} ({describe_text(raw)})" if column else f"({describe_text(raw)})"
+    for what, text in (("Puskesmas", raw), ("kecamatan", cell_text(kecamatan_raw))):
+        if hidden := invisible_changes(text):
+            rules.append(f"{what} name read without its invisible or non-standard characters ({', '.join(hidden)})")
+    if not raw:
         reasons.append("no Puskesmas name in this row; write the name in the PUSKESMAS column")
+    elif not district_raw:  # the reason is given where the district was looked for
+        pass
     elif reg.knows_district(district_raw):
-        m = reg.match(district_raw, raw_name)
+        m = reg.match(district_raw, raw)
         if m.found:
             geo.update(kecamatan=m.kecamatan, puskesmas=m.puskesmas)
+            entry["name_matched"] = m.term
             if m.rule != "exact":
                 rules.append(m.rule)
         else:
-            hint = f" Nearest registry names: {', '.join(m.suggestions)}." if m.suggestions else ""
-            reasons.append(f"unknown Puskesmas '{raw_name}' for {district}.{hint} If it is one of them, add "
-                           f"'{raw_name}' to its aliases in imr_analysis/vocab/puskesmas.csv; if it is new, add a row.")
+            hint = f"; nearest registry names: {', '.join(m.suggestions)}" if m.suggestions else ""
+            reasons.append(f"unknown Puskesmas in {where} for {district}{hint}. If it is one of them, add the name "
+                           "as written in that cell to its aliases in imr_analysis/vocab/puskesmas.csv; if it is new, "
+                           "add a row")
             ctx.problems.append({"severity": "warning", "check": "unknown_puskesmas", "file": table.file,
-                                 "sheet": table.sheet, "row": row, "column": "", "year": year, "area": district,
-                                 "message": reasons[-1] + " The row is set aside."})
+                                 "sheet": table.sheet, "row": entry["row"], "column": column, "year": entry["year"],
+                                 "area": district, "message": reasons[-1] + ". The row is set aside."})
+    elif not looks_like_place_name(visible(raw)):
+        reasons.append(f"the Puskesmas cell {where} does not look like a place name (it holds digits like an ID or "
+                       "phone number, an e-mail, an address or a personal name): write the Puskesmas name only")
+        ctx.problems.append({"severity": "warning", "check": "not_a_place_name", "file": table.file,
+                             "sheet": table.sheet, "row": entry["row"], "column": column, "year": entry["year"],
+                             "area": district, "message": reasons[-1] + "; the row is set aside."})
     else:
-        name = display_name(name_key(raw_name))
-        kecamatan = display_name(kecamatan_key(kecamatan_raw)) if kecamatan_raw else ""
+        name = display_name(name_key(raw))
+        kecamatan = ""
+        if cell_text(kecamatan_raw) and looks_like_place_name(visible(cell_text(kecamatan_raw))):
+            kecamatan = display_name(kecamatan_key(kecamatan_raw))
+        elif cell_text(kecamatan_raw):
+            rules.append(f"kecamatan in column {kecamatan_column or '?'} ({describe_text(kecamatan_raw)}) does not "
+                         "look like a place name; left blank")
         geo.update(kecamatan=kecamatan, puskesmas=name)
-        rules.append(f"new district: name '{raw_name}' taken as '{name}'")
+        entry["name_matched"] = name
+        rules.append(f"new district: name taken as written -> '{name}'")
         prop = ctx.proposals.setdefault((district, name), {"province": geo["province"], "district": district, "kecamatan": kecamatan,
                                                            "puskesmas": name, "aliases": set()})
-        if raw_name.strip() != name:
-            prop["aliases"].add(raw_name.strip())
+        if visible(raw).strip() != name:
+            prop["aliases"].add(visible(raw).strip())
+    entry["puskesmas"] = geo["puskesmas"]
     return geo
 
 
@@ -86,17 +124,29 @@ def _cell(table: FlatTable, row: int, col, kind: str, year, month, geo: dict, me
           sex: str = "unspecified", age_group: str = "", cause: str = "", role: str = "count",
           denominator_kind: str = "", raw: object = None) -> dict:
     return {"file": table.file, "sheet": table.sheet, "row": row, "column": col.letter if col else "",
-            "header": col.header if col else "", "table": kind, "block": "main", "row_kind": "data", "year": year,
+            "header": col.label if col else "", "table": kind, "block": "main", "row_kind": "data", "year": year,
             **geo, "role": role, "measure": measure, "sex": sex, "age_group": age_group, "cause": cause,
             "denominator_kind": denominator_kind, "raw": "" if raw is None else str(raw), "value": value,
             "decimals": 0, "used": True, "month": month, "format": table.kind}
 
 
-def _district_of(table: FlatTable, ctx: FlatContext, cells: list) -> str | None:
+def _district_of(table: FlatTable, ctx: FlatContext, cells: list, reasons: list) -> str:
+    """The district of a row: its district cell, else the title lines, else --district; '' with a reason when none."""
     col = table.col("district")
     if col is not None and cells[col.index]:
-        return str(cells[col.index])
-    return table.title_district or ctx.district
+        if name := checked_district(ctx.registry, cells[col.index]):
+            return name
+        reasons.append(f"column {col.letter} (district: {describe_text(cells[col.index])}) does not look like a "
+                       "district name; write the district name only")
+        return ""
+    if table.title_district and not ctx.district and not checked_district(ctx.registry, table.title_district):
+        reasons.append("the district in the title lines above the header does not look like a place name; write "
+                       "'KABUPATEN <name>' on a title line of its own, or pass --district")
+        return ""
+    name = (table.title_district if checked_district(ctx.registry, table.title_district) else None) or ctx.district
+    if not name:
+        reasons.append("no district: add a KABUPATEN column or title line, or pass --district")
+    return name or ""
 
 
 # --- monthly reports ----------------------------------------------------------------------
@@ -120,21 +170,19 @@ def account_monthly(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], lis
     for row, cells in table.rows:
         rules, reasons = [], []
         pkm_col = table.col("puskesmas")
-        raw_name = scrub(cells[pkm_col.index]).strip() if pkm_col is not None and cells[pkm_col.index] else ""
+        raw_name = cells[pkm_col.index] if pkm_col is not None else None
         year = _year(table, ctx, cells, reasons)
         month_col = table.col("month")
         month = parse_month(cells[month_col.index]) if month_col is not None else None
         if month is None:
-            reasons.append(f"column {month_col.letter if month_col else '?'} (BULAN): the month "
-                           f"'{cells[month_col.index] if month_col else ''}' is not a month name or number 1-12; "
-                           "write it as Januari ... Desember or 1 ... 12")
-        district_raw = _district_of(table, ctx, cells)
-        entry = _entry(table, row, year, ctx.registry.district_name(district_raw or ""), raw_name)
-        if not district_raw:
-            reasons.append("no district: add a KABUPATEN column or title line, or pass --district")
-            district_raw = ""
-        geo = resolve_puskesmas(ctx, district_raw, raw_name, rules, reasons, table, row, year)
-        entry["puskesmas"], entry["month"] = geo["puskesmas"], month if month else pd.NA
+            reasons.append(f"column {month_col.letter if month_col else '?'} (month): "
+                           f"{describe_cell(cells[month_col.index]) if month_col else 'no month column'} is not a "
+                           "month name or number 1-12; write it as Januari ... Desember or 1 ... 12")
+        district_raw = _district_of(table, ctx, cells, reasons)
+        entry = _entry(table, row, year, ctx.registry.district_name(district_raw), raw_name)
+        geo = resolve_puskesmas(ctx, district_raw, raw_name, rules, reasons, table, entry,
+                                pkm_col.letter if pkm_col else "")
+        entry["month"] = month if month else pd.NA
         key = (geo["puskesmas"], year, month)
         if geo["puskesmas"] and month and not reasons:
             if key in seen:
@@ -150,18 +198,19 @@ def account_monthly(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], lis
             if col.field in ("month", "year", "puskesmas", "kecamatan", "district", "sasaran_puskesmas"):
                 continue
             parsed = parse_number(cells[col.index])
-            header = f"{col.letter} ({col.header})"
+            header = f"{col.letter} ({col.label})"
             if parsed.problem:
-                reasons.append(f"column {header}: {scrub(parsed.problem)}")
-                ctx.problems.append({"severity": "error", "check": "text_in_count", "file": table.file,
+                reasons.append(f"column {header}: {parsed.problem}")
+                ctx.problems.append({"severity": "error", "check": parsed.check or "text_in_count", "file": table.file,
                                      "sheet": table.sheet, "row": row, "column": col.letter, "year": year,
-                                     "area": geo["puskesmas"], "message": f"column {header}: {scrub(parsed.problem)}. The row is set aside."})
+                                     "area": geo["puskesmas"], "message": f"column {header}: {parsed.problem}. The row is set aside."})
                 continue
             value = parsed.value
             if value < 0 or not float(value).is_integer() or value > 1e7:
                 what = "negative" if value < 0 else ("implausibly large (an ID number?)" if value > 1e7 else "non-integer")
                 reasons.append(f"column {header}: {what} count; correct the cell")
-                ctx.problems.append({"severity": "error", "check": "negative_count" if value < 0 else "non_integer_count",
+                check = "negative_count" if value < 0 else ("implausible_count" if value > 1e7 else "non_integer_count")
+                ctx.problems.append({"severity": "error", "check": check,
                                      "file": table.file, "sheet": table.sheet, "row": row, "column": col.letter,
                                      "year": year, "area": geo["puskesmas"],
                                      "message": f"column {header}: {what} count. The row is set aside; correct the cell."})
@@ -192,7 +241,8 @@ def account_monthly(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], lis
         ledger.append(_finish(entry, rules, reasons))
         for c in row_cells:
             c["used"] = not reasons
-        cells_out += row_cells
+        if year is not None:  # a row without a year is in the ledger only: its cells cannot be compared with anything
+            cells_out += row_cells
     return ledger, cells_out
 
 
@@ -200,9 +250,12 @@ def _year(table: FlatTable, ctx: FlatContext, cells: list, reasons: list):
     col = table.col("year")
     if col is not None and cells[col.index] is not None:
         parsed = parse_number(cells[col.index], blank_is_zero=False)
-        if parsed.value and 1990 <= parsed.value <= 2100:
+        if parsed.value and 1990 <= parsed.value <= ctx.today.year:
             return int(parsed.value)
-        reasons.append(f"column {col.letter} ({col.header}): '{cells[col.index]}' is not a year")
+        if parsed.value and float(parsed.value).is_integer() and ctx.today.year < parsed.value <= 2100:
+            reasons.append(f"column {col.letter} ({col.label}): the year {parsed.value:.0f} is in the future; correct it")
+            return None
+        reasons.append(f"column {col.letter} ({col.label}): {describe_cell(cells[col.index])} is not a year")
         return None
     if table.title_year or ctx.year:
         return table.title_year or ctx.year
@@ -247,9 +300,10 @@ def map_cause(text: object) -> tuple[str, str]:
     ICD-10 first (P07 -> lbw_prematurity, P20-P21 -> asphyxia, P36 -> sepsis_infection,
     J12-J18 -> pneumonia, A00-A09 -> diarrhoea, Q -> congenital; vocab/icd10.csv, first match),
     then the cause vocabulary (a known term inside the text, or a close spelling). What cannot
-    be mapped is counted as 'other' and the rule keeps the original text (scrubbed).
+    be mapped is counted as 'other'. The rule names the code or vocabulary term that matched, and
+    the text only by its length and hash: cause text often holds names and addresses.
     """
-    raw = scrub(text).strip()
+    raw = cell_text(text)
     if not raw:
         return "unspecified", "no cause given -> unspecified"
     upper = raw.upper()
@@ -264,11 +318,47 @@ def map_cause(text: object) -> tuple[str, str]:
     contained = [a for a in table if len(a) >= 3 and f" {a} " in words]
     if contained:
         best = max(contained, key=len)
-        return table[best], ("" if best == key else f"cause text '{raw[:60]}' -> {table[best]}")
+        return table[best], ("" if best == key else f"cause term '{best}' found in the text -> {table[best]}")
     match = match_cause(raw)
     if match.rule != "unrecognised":
-        return match.code, f"cause text '{raw[:60]}' -> {match.code}"
-    return "other", f"cause text '{raw[:60]}' not in the vocabulary -> other"
+        return match.code, f"cause text {match.rule} -> {match.code}"
+    return "other", f"cause text not in the vocabulary ({describe_text(text)}) -> other"
+
+
+def _date_orders(table: FlatTable, columns: dict, ctx: FlatContext) -> dict[str, DateOrder]:
+    """How each date column writes numeric dates (day or month first), decided by the whole column.
+
+    A column whose own dates do not show the order takes the order the other date column shows,
+    else the Indonesian day first. A finding names the column when the order mattered (some
+    dates read both ways): read month first, read day first with nothing to show it, or not
+    decidable (the column holds both orders; those dates are not read).
+    """
+    own = {n: date_order([(row, cells[col.index]) for row, cells in table.rows]) for n, col in columns.items()}
+    shown = {o.order for o in own.values() if o.evidence and o.order}
+    orders = {}
+    for name, order in own.items():
+        if not order.evidence and len(shown) == 1:
+            order = replace(order, order=next(iter(shown)))
+        orders[name] = order
+        col = columns[name]
+        rows = ", ".join(map(str, order.ambiguous_rows[:10])) + (" ..." if len(order.ambiguous_rows) > 10 else "")
+        where = {"file": table.file, "sheet": table.sheet, "column": col.letter, "year": table.title_year, "area": ""}
+        if order.order is None:
+            ctx.problems.append({**where, "severity": "warning", "check": "date_order",
+                                 "row": (order.ambiguous_rows or order.day_first_rows)[0],
+                                 "message": f"column {col.letter} ({col.header}) writes dates day first (row "
+                                            f"{order.day_first_rows[0]}) and month first (row {order.month_first_rows[0]}); "
+                                            f"dates that read both ways are not read (rows {rows or 'none'}): write "
+                                            "them as yyyy-mm-dd."})
+        elif order.ambiguous_rows and (order.order == "mdy" or not shown):
+            because = (f"as row {order.month_first_rows[0]} shows (its second part is above 12)" if order.month_first_rows
+                       else "as the other date column shows" if shown
+                       else "as Indonesian dates are written: no date in the list shows the order")
+            ctx.problems.append({**where, "severity": "info", "check": "date_order", "row": order.ambiguous_rows[0],
+                                 "message": f"column {col.letter} ({col.header}): dates such as 03/04/2023 read "
+                                            f"{'month' if order.order == 'mdy' else 'day'} first, {because}; "
+                                            f"rows {rows}."})
+    return orders
 
 
 def account_linelist(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], list[dict]]:
@@ -280,21 +370,26 @@ def account_linelist(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], li
     def val(name, cells):
         return cells[c[name].index] if c[name] is not None else None
 
+    orders = _date_orders(table, {n: c[n] for n in ("date_of_birth", "date_of_death") if c[n] is not None}, ctx)
     for row, cells in table.rows:
         rules, reasons = [], []
-        raw_name = scrub(val("puskesmas", cells) or "").strip()
-        dob, dod = parse_date(val("date_of_birth", cells)), parse_date(val("date_of_death", cells))
-        year = dod.year if dod else (table.title_year or ctx.year)
-        month = dod.month if dod else None
-        district_raw = _district_of(table, ctx, cells) or ""
+        raw_name = val("puskesmas", cells)
+        dob, dod = (parse_date(val(n, cells), orders[n].order if n in orders else "dmy")
+                    for n in ("date_of_birth", "date_of_death"))
+        undecided = [c[n].letter for n, o in orders.items() if row in o.ambiguous_rows and o.order is None]
+        rules += [f"ambiguous date in column {c[n].letter} read {'month' if o.order == 'mdy' else 'day'} first, "
+                  "as the column's dates" for n, o in orders.items() if row in o.ambiguous_rows and o.order]
+        future = dod is not None and dod > ctx.today  # set aside below; its year is no year with data
+        year = dod.year if dod and not future else (table.title_year or ctx.year)
+        month = dod.month if dod and not future else None
+        district_raw = _district_of(table, ctx, cells, reasons)
         entry = _entry(table, row, year, ctx.registry.district_name(district_raw), raw_name)
-        if not district_raw:
-            reasons.append("no district: add a KABUPATEN column or title line, or pass --district")
-        geo = resolve_puskesmas(ctx, district_raw, raw_name, rules, reasons, table, row, year)
-        entry["puskesmas"], entry["month"] = geo["puskesmas"], month if month else pd.NA
+        geo = resolve_puskesmas(ctx, district_raw, raw_name, rules, reasons, table, entry,
+                                c["puskesmas"].letter if c["puskesmas"] else "")
+        entry["month"] = month if month else pd.NA
         if val("date_of_death", cells) is not None and dod is None:
             rules.append(f"date of death in column {c['date_of_death'].letter} unreadable; age column used")
-        if dod and dod > ctx.today:
+        if future:
             reasons.append(f"column {c['date_of_death'].letter}: the date of death is in the future; correct it")
         age = None
         if dob and dod:
@@ -307,11 +402,14 @@ def account_linelist(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], li
                 if val(name, cells) is not None:
                     age = parse_age_days(val(name, cells), unit)
                     if age is None:
-                        reasons.append(f"column {c[name].letter} ({c[name].header}): the age is not readable; "
+                        reasons.append(f"column {c[name].letter} ({c[name].label}): the age is not readable; "
                                        "write it as 5 hari / 3 bulan, or give both dates")
                     else:
                         rules.append(f"age taken from column {c[name].letter}")
                     break
+        if age is None and undecided and not reasons:
+            reasons.append(f"column {', '.join(undecided)}: the date reads day first or month first, and the column "
+                           "holds dates of both orders; write it as yyyy-mm-dd (2023-04-03)")
         if age is None and not reasons:
             reasons.append("no age at death: give the dates of birth and death, or the age in days or months")
         if year is None and not reasons:
@@ -322,10 +420,12 @@ def account_linelist(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], li
                 age_group = "neonatal"
             elif age < 365.25:
                 age_group = "postneonatal"
-            else:
+            elif age < 365.25 * 120:
                 entry["counts_missing"] = False  # out of scope, not missing
                 reasons.append(f"age at death {age / 365.25:.1f} years: not an infant death (0-11 months); "
                                "it belongs in the under-five analysis")
+            else:
+                reasons.append("the age at death is not plausible (over 120 years); correct the age or the dates")
         sex = _SEX.get(norm(val("sex", cells)), "unspecified")
         if sex == "unspecified" and val("sex", cells) is not None:
             rules.append("sex not readable -> unspecified")

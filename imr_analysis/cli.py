@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
-from .errors import InputError
+from .errors import InputError, Location
+from .privacy import scrub
 
 EXIT_INPUT = 2
 EXIT_STRICT = 3
@@ -36,7 +37,8 @@ def _print_clean_summary(run) -> None:
     counts = found["severity"].value_counts() if not found.empty else {}
     print(f"Findings: {counts.get('error', 0)} errors, {counts.get('warning', 0)} warnings, {counts.get('info', 0)} info "
           f"(see findings.csv).")
-    for _, f in found[found["severity"].isin(["error", "warning"])].head(15).iterrows():
+    shown = found[found["severity"].isin(["error", "warning"]) & (found["check"] != "unreadable_file")]  # printed by run
+    for _, f in shown.head(15).iterrows():
         where = ", ".join(str(x) for x in (f["file"], f"sheet '{f['sheet']}'" if f["sheet"] else "",
                                             f"row {f['row']}" if pd.notna(f["row"]) else "",
                                             f"column {f['column']}" if f["column"] else "") if x)
@@ -50,12 +52,40 @@ def _print_clean_summary(run) -> None:
     print(f"Processed tables, ledger, findings and cleaning report written to {run.out}")
 
 
+def cmd_hash_text(args) -> int:
+    """The hash a message shows for a cell's text ('#a1b2c3d4'), to find that cell in your own file."""
+    from .privacy import SALT_FILE, describe_text, salted
+
+    salt_file = Path(args.processed) / SALT_FILE
+    if not salt_file.exists():
+        raise InputError(f"there is no {SALT_FILE} in the processed folder.", Location(file=str(args.processed)),
+                         "give the processed folder the messages came from (the --out of clean, or --processed of run).")
+    with salted(salt_file.read_text(encoding="utf-8").strip()):
+        for text in args.text:
+            print(describe_text(text))
+    return 0
+
+
 def cmd_clean(args) -> int:
     from .pipeline import run_clean
 
+    from .clean import expand_inputs
+
+    files, _ = expand_inputs([Path(p) for p in args.raw])
+    # One file that cannot be used fails alone when there are others: they are cleaned and written,
+    # and input_errors.csv names it. A single file (or all of them) failing stops as before.
     run = run_clean(args.raw, args.out, year=args.year, district=args.district, engine=args.engine, fmt=args.format,
-                    neonatal_max_days=args.neonatal_days)
+                    neonatal_max_days=args.neonatal_days, keep_going=len(files) > 1)
+    errors_in = run.result.input_errors
+    if len(errors_in) == len(files):
+        raise InputError(str(errors_in.iloc[0]["message"]))
     _print_clean_summary(run)
+    for message in errors_in["message"]:
+        print(f"  FILE NOT USED {message}", file=sys.stderr)
+    if not errors_in.empty:
+        print(f"{len(errors_in)} of {len(files)} file(s) could not be used (listed above and in input_errors.csv); "
+              "the others were cleaned.", file=sys.stderr)
+        return EXIT_INPUT
     aside = (run.result.ledger["state"] == "set_aside").any()
     errors = (run.findings["severity"] == "error").any() if not run.findings.empty else False
     return EXIT_STRICT if args.strict and (aside or errors) else 0
@@ -82,6 +112,13 @@ def _format_table(df: pd.DataFrame) -> str:
     return show.to_string(index=False)
 
 
+def _check_out(out: str | None) -> None:
+    """--out must be a .csv or .xlsx file; anything else is refused before any work."""
+    if out and Path(out).suffix.lower() not in (".csv", ".xlsx"):
+        raise InputError(f"--out {out}: this command writes .csv or .xlsx files only.",
+                         fix="give a file name ending in .csv or .xlsx.")
+
+
 def cmd_indicators(args) -> int:
     from .indicators import compute_indicators
     from .pipeline import load_processed
@@ -90,6 +127,7 @@ def cmd_indicators(args) -> int:
     from .summaries import years as data_years
     from .vocab.indicators import indicators as indicator_vocab
 
+    _check_out(args.out)
     wanted = [w.strip() for w in args.indicator.split(",") if w.strip()] if args.indicator else []
     valid = list(indicator_vocab().index)
     unknown = [w for w in wanted if w not in valid]
@@ -124,6 +162,7 @@ def cmd_indicators(args) -> int:
 def _write_or_print(df: pd.DataFrame, out: str | None) -> None:
     from . import io
 
+    _check_out(out)
     if out:
         path = Path(out)
         io.write_xlsx({"results": df}, path) if path.suffix.lower() == ".xlsx" else io.write_csv(df, path)
@@ -229,8 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("clean", help="clean raw annex tables into canonical tables, a ledger and findings")
     c.add_argument("raw", nargs="+", type=Path, help="raw files or folders (.xlsx workbooks, .csv exports)")
     c.add_argument("--out", type=Path, required=True, help="processed folder to write")
-    c.add_argument("--year", type=int, help="year, when a table's title block has none")
-    c.add_argument("--district", help="district, when a table's title block has none")
+    c.add_argument("--year", type=int, help="year, when a table's title block has none (a title's year wins)")
+    c.add_argument("--district", help="district, when a table's title block has none (a title's district wins)")
     c.add_argument("--engine", choices=["calamine", "openpyxl"], default="calamine", help="Excel reader")
     c.add_argument("--strict", action="store_true",
                    help="exit 3 when any row was set aside or an error finding exists (reported total and rate rows "
@@ -240,6 +279,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--neonatal-days", type=int, default=config.NEONATAL_MAX_DAYS,
                    help="last day of the neonatal period for line lists (default 28, Indonesian; WHO uses 27)")
     c.set_defaults(func=cmd_clean)
+
+    h = sub.add_parser("hash-text", help="the hash messages show for a cell's text (they never show the text itself)")
+    h.add_argument("text", nargs="+", help="the cell text, as in your file (surrounding spaces do not count)")
+    h.add_argument("--processed", type=Path, required=True, help="the processed folder the messages came from")
+    h.set_defaults(func=cmd_hash_text)
 
     i = sub.add_parser("indicators", help="indicators with confidence intervals from a processed folder")
     i.add_argument("--processed", type=Path, required=True)
@@ -315,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # never a bare traceback for users
         if args.debug:
             traceback.print_exc()
-        print(f"imr-analysis: unexpected error ({type(exc).__name__}: {exc}).\n"
+        print(f"imr-analysis: unexpected error ({type(exc).__name__}: {scrub(exc)}).\n"
               "  What to do: run again with --debug and report the output to the imr-analysis maintainers.",
               file=sys.stderr)
         return 1

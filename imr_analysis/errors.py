@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .privacy import scrub
+
 
 @dataclass
 class Location:
@@ -38,7 +40,7 @@ class InputError(Exception):
     def __str__(self) -> str:
         where = self.location.describe()
         text = f"{where}: {self.message}" if where else self.message
-        return f"{text}\n  What to do: {self.fix}" if self.fix else text
+        return scrub(f"{text}\n  What to do: {self.fix}" if self.fix else text)  # a second line of defence
 
 
 def column_letter(index: int) -> str:

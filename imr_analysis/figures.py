@@ -18,7 +18,9 @@ from .summaries import REPORT_CAUSES
 PALETTE = {"lbw_prematurity": "#1b9e77", "asphyxia": "#d95f02", "pneumonia": "#7570b3",
            "sepsis_infection": "#e7298a", "congenital": "#66a61e", "diarrhoea": "#e6ab02", "other": "#999999"}
 plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 110, "font.size": 10, "axes.spines.top": False,
-                     "axes.spines.right": False, "svg.hashsalt": "imr-analysis"})
+                     "axes.spines.right": False, "svg.hashsalt": "imr-analysis",
+                     # names from the input are drawn as written: '$...$' is not mathtext, nor TeX
+                     "text.parse_math": False, "text.usetex": False})
 
 
 def _localise(axis, lang: str) -> None:

@@ -11,6 +11,11 @@ Outputs in the processed folder (written atomically):
 * dropped_columns.csv columns not read (personal data, or not used), by header name only
 * cleaning_report.md  what was read, what changed and why, with counts
 * registry_proposed_<district>.csv  for a district the registry does not know yet
+* text_hash_salt.txt  the salt of the text hashes in messages ('text of 23 characters, #a1b2c3d4'),
+                      kept so re-runs give the same hashes (``imr-analysis hash-text`` uses it)
+
+No free text of the input is written (privacy.py); every text column and the report are also
+scrubbed of personal-data patterns as a second line.
 """
 from __future__ import annotations
 
@@ -20,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 from pandera.errors import SchemaError
 
-from . import io
+from . import io, privacy
 from .clean import CleanResult, clean
 from .quality import findings
 from .report import cleaning_report
@@ -46,13 +51,17 @@ def run_clean(paths: list[Path], out: Path, year: int | None = None, district: s
 
     ``keep_going``: files that cannot be used are listed in input_errors.csv instead of stopping.
     """
-    # Load inputs and process data
-    result = clean([Path(p) for p in paths], year=year, district=district, engine=engine, keep_going=keep_going,
-                   fmt=fmt, neonatal_max_days=neonatal_max_days)
-    found = findings(result)
+    # Load inputs and process data; cell texts are hashed with the processed folder's salt
+    out = Path(out)
+    with privacy.salted(privacy.folder_salt(out)) as salt:
+        result = clean([Path(p) for p in paths], year=year, district=district, engine=engine, keep_going=keep_going,
+                       fmt=fmt, neonatal_max_days=neonatal_max_days)
+        found = findings(result)
+    result.ledger, result.sources, result.input_errors = (privacy.scrub_frame(df) for df in
+                                                          (result.ledger, result.sources, result.input_errors))
+    found = privacy.scrub_frame(found)
 
     # Save outputs: staged, so an interrupted run leaves the previous outputs intact
-    out = Path(out)
     with io.staged(out) as stage:
         for name in CANONICAL:
             io.write_table(result.tables[name], stage, name)
@@ -69,7 +78,8 @@ def run_clean(paths: list[Path], out: Path, year: int | None = None, district: s
             for dist, group in result.proposed_registry.groupby("district", dropna=False):
                 g = group.assign(aliases=group["aliases"].map(lambda a: "|".join(sorted(a))))
                 io.write_csv(g, stage / f"registry_proposed_{dist.replace(' ', '_').lower()}.csv")
-        io.write_text(stage / "cleaning_report.md", cleaning_report(result, found))
+        io.write_text(stage / "cleaning_report.md", privacy.scrub(cleaning_report(result, found)))
+        io.write_text(stage / privacy.SALT_FILE, salt + "\n")
         written = [out / p.relative_to(stage) for p in sorted(stage.rglob("*")) if p.is_file()]
     for old in out.glob("registry_proposed_*.csv"):  # proposals of an earlier run that no longer apply
         if old not in written:
@@ -85,25 +95,43 @@ def input_errors(directory: Path) -> pd.DataFrame:
     return pd.read_csv(path, encoding="utf-8-sig")
 
 
+def unread_inputs(directory: Path, years=None) -> pd.DataFrame:
+    """Files (or tables) the last cleaning could not use that may hold data for ``years``: those of
+    these years and those whose year is unknown (all of them when ``years`` is None)."""
+    errors = input_errors(directory)
+    if years is None:
+        return errors
+    return errors[errors["year"].isin(list(years)) | errors["year"].isna()]
+
+
 def check_year(tables: dict[str, pd.DataFrame], directory: Path, year: int, district: str) -> None:
-    """Stop with a clear message when a year's raw file could not be read, or the year has no data."""
+    """Stop with a clear message when a year has no data: its raw files could not be read, or there are none.
+
+    A year that has data from other files is reported even when one of its files could not be read;
+    the report and the data-quality report name that file (``unread_inputs``).
+    """
     from .errors import InputError, Location
     from .summaries import years
 
+    if year in years(tables, district):
+        return
     errors = input_errors(directory)
     broken = errors[errors["year"] == year]
     if not broken.empty:
         raise InputError(f"the raw data for {year} could not be read, so there is no report for {year}:\n"
                          + "\n".join(broken["message"]), Location(file=Path(broken.iloc[0]["file"]).name),
                          "fix or replace that file and run the batch again.")
-    if year not in years(tables, district):
-        raise InputError(f"there are no data for {district} {year} (years with data: "
-                         f"{', '.join(map(str, years(tables, district)))}).", fix="choose a year with data.")
+    raise InputError(f"there are no data for {district} {year} (years with data: "
+                     f"{', '.join(map(str, years(tables, district)))}).", fix="choose a year with data.")
 
 
 def load_processed(directory: Path) -> dict[str, pd.DataFrame]:
     """The canonical tables from a processed folder, validated against their schemas."""
     directory = Path(directory)
+    if not directory.is_dir():
+        from .errors import InputError, Location
+        raise InputError("the processed folder does not exist.", Location(file=str(directory)),
+                         "run 'imr-analysis clean RAW --out DIR' first, and pass that DIR as --processed.")
     missing = [n for n in CANONICAL if n not in OPTIONAL and not (directory / f"{n}.parquet").exists()]
     if missing:
         from .errors import InputError, Location

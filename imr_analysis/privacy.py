@@ -1,21 +1,38 @@
-"""Personal data (UU 27/2022 on personal data protection): found at read time, dropped, never written.
+"""Personal data (UU 27/2022 on personal data protection): never written, never printed.
 
-Columns are personal data when their header names them (names, NIK, addresses, phone numbers:
-vocab/personal_data.yaml) or when their values look like it (a 16-digit NIK, a phone number,
-an e-mail address). Such columns are dropped as the file is read; only their header names are
-reported. Free text that is kept (a cause of death) is scrubbed of the same patterns.
+First line, an allow-list: free text from the input (cause text, unknown names, titles, headers
+and cells that were not recognised) is never written anywhere. What is written is what the
+vocabularies recognised (a code, a matched term, a resolved Puskesmas name), or a position, a
+length and a short salted hash of the cell text (``describe_text``: "text of 23 characters,
+#a1b2c3d4") that a user can match against their own file (``imr-analysis hash-text``). Names
+taken as written for a district the registry does not know are written only when they look like
+a place name (``looks_like_place_name``).
+
+Second line, patterns (vocab/personal_data.yaml): columns whose header names personal data, or
+whose values hold a NIK, a phone number, an e-mail address, an address or a name form, are dropped
+when the file is read; and every text written or printed is scrubbed of the same patterns.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import hashlib
 import re
+import secrets
 from functools import lru_cache
+from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from .config import VOCAB_DIR
 from .text import norm
 
 REDACTED = "[data pribadi dihapus]"
+#: The salt of the text hashes, kept in the processed folder so re-runs give the same hashes.
+SALT_FILE = "text_hash_salt.txt"
+_SALT: contextvars.ContextVar[str | None] = contextvars.ContextVar("text_hash_salt", default=None)
+_RUN_SALT = secrets.token_hex(8)   # outside a processed folder: one salt per run
 
 
 @lru_cache(maxsize=1)
@@ -29,30 +46,64 @@ def _patterns() -> list[re.Pattern]:
     return [re.compile(p) for p in _vocab()["patterns"].values()]
 
 
-def is_personal_header(header: object) -> bool:
-    """'Nama Ibu', 'NIK', 'Alamat lengkap', 'No. HP' -> True; 'Puskesmas', 'Nama Puskesmas' -> False."""
+@lru_cache(maxsize=1)
+def _any_pattern() -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in _vocab()["patterns"].values()))
+
+
+_REPEATED = re.compile(re.escape(REDACTED) + r"(?:[\s,;/]*" + re.escape(REDACTED) + ")+")
+
+
+# --- personal data by header and by value ------------------------------------------------------
+
+def personal_header_term(header: object) -> str | None:
+    """The vocabulary word that makes a header personal data ('Nama Ibu Kandung' -> 'NAMA IBU'), else None."""
     key = norm(header)
     if not key or "PUSKESMAS" in key or "KECAMATAN" in key or "KABUPATEN" in key or "FASKES" in key:
-        return False
-    words = _vocab()["headers"]
-    return any(key == w or key.startswith(w + " ") for w in words)
+        return None
+    hits = [w for w in _vocab()["headers"] if key == w or key.startswith(w + " ")]
+    return max(hits, key=len) if hits else None
+
+
+def is_personal_header(header: object) -> bool:
+    """'Nama Ibu', 'NIK', 'Alamat lengkap', 'No. HP' -> True; 'Puskesmas', 'Nama Puskesmas' -> False."""
+    return personal_header_term(header) is not None
 
 
 def looks_personal(value: object) -> bool:
-    """A value holding a NIK, a phone number or an e-mail address."""
-    if value is None:
+    """A value holding a NIK, a phone number, an e-mail address, an address or a name form."""
+    if value is None or isinstance(value, bool):
         return False
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, (int, float)):
+        if not (abs(value) >= 1e8 and float(value).is_integer()):  # too short for a NIK or a phone number
+            return False
         value = f"{value:.0f}"
-    text = str(value)
-    return any(p.search(text) for p in _patterns())
+    return _any_pattern().search(str(value)) is not None
 
 
 def scrub(text: object) -> str:
-    """Free text with NIK, phone numbers and e-mail addresses replaced."""
+    """Text with NIK, phone numbers, e-mail addresses, addresses and name forms replaced."""
     out = "" if text is None else str(text)
+    if not _any_pattern().search(out):
+        return out
     for p in _patterns():
         out = p.sub(REDACTED, out)
+    return _REPEATED.sub(REDACTED, out)
+
+
+def scrub_frame(df: pd.DataFrame, keep: tuple[str, ...] = ("file", "sheet")) -> pd.DataFrame:
+    """A copy with every text column scrubbed, but the columns in ``keep`` (file and sheet names).
+
+    Each distinct text is scrubbed once, so a ledger of many rows with few distinct reasons is quick.
+    """
+    out = df.copy()
+    for col in out.columns:
+        if col in keep or not (out[col].dtype == object or pd.api.types.is_string_dtype(out[col])):
+            continue
+        texts = {v for v in out[col].unique() if isinstance(v, str)}
+        changed = {v: clean for v in texts if (clean := scrub(v)) != v}
+        if changed:
+            out[col] = out[col].map(lambda v: changed.get(v, v) if isinstance(v, str) else v)
     return out
 
 
@@ -66,3 +117,81 @@ def personal_columns(header: list[object], rows: list[list[object]]) -> list[int
         if any(j < len(r) and looks_personal(r[j]) for r in rows):
             drop.append(j)
     return drop
+
+
+# --- what may be written instead of free text ----------------------------------------------------
+
+def folder_salt(folder: Path) -> str:
+    """The salt kept in a processed folder (SALT_FILE), or a new random one when it has none yet."""
+    path = Path(folder) / SALT_FILE
+    if path.exists():
+        salt = path.read_text(encoding="utf-8").strip()
+        if salt:
+            return salt
+    return secrets.token_hex(8)
+
+
+@contextlib.contextmanager
+def salted(salt: str):
+    """Hash cell texts with ``salt`` inside the block (the cleaning of one processed folder)."""
+    token = _SALT.set(salt)
+    try:
+        yield salt
+    finally:
+        _SALT.reset(token)
+
+
+def current_salt() -> str:
+    return _SALT.get() or _RUN_SALT
+
+
+def cell_text(value: object) -> str:
+    """A cell as its user sees it: surrounding spaces removed, whole numbers without '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:.0f}"
+    return str(value).strip()
+
+
+def text_hash(value: object, salt: str | None = None) -> str:
+    """'#' and the first 8 hex digits of sha256(salt + cell text): matches a cell without showing it."""
+    salt = current_salt() if salt is None else salt
+    return "#" + hashlib.sha256((salt + cell_text(value)).encode("utf-8")).hexdigest()[:8]
+
+
+def describe_text(value: object) -> str:
+    """A cell's text described without showing it: 'text of 23 characters, #a1b2c3d4'."""
+    text = cell_text(value)
+    return f"text of {len(text)} character{'s' if len(text) != 1 else ''}, {text_hash(text)}"
+
+
+_SHORT_NUMBER = re.compile(r"^[+-]?\d{1,6}(?:[.,]\d{1,3})?%?$")
+
+
+def describe_cell(value: object) -> str:
+    """A short number as written ('13'); any other text as ``describe_text``."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) < 1e6:
+        return f"'{cell_text(value)}'"
+    text = cell_text(value)
+    return f"'{text}'" if _SHORT_NUMBER.match(text) else describe_text(text)
+
+
+@lru_cache(maxsize=65536)  # the same few names repeat on every row
+def looks_like_place_name(text: object) -> bool:
+    """A name that may be written as taken from the input: a place name, not a person, an address or a number.
+
+    'Sungai Contoh', 'Puskesmas 23 Ilir' -> True; 'Muara Rupit (bidan Ani 0812-9876-5400)', 'Ny. Siti',
+    '1605011234560001', 'a.b@contoh.id' -> False. The rules are in vocab/personal_data.yaml (place_names).
+    """
+    rules = _vocab()["place_names"]
+    name = cell_text(text)
+    if not name or len(name) > rules["max_length"] or not re.search(r"[^\W\d_]", name):
+        return False
+    if not re.match(rules["characters"], name) or looks_personal(name):
+        return False
+    runs = re.findall(r"\d+", name)
+    if sum(map(len, runs)) > rules["max_digits"] or any(len(r) > rules["max_digit_run"] for r in runs):
+        return False
+    words = norm(name).split()
+    return len(words) <= rules["max_words"] and not set(words) & set(rules["person_words"])

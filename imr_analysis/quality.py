@@ -41,7 +41,8 @@ def findings(result: CleanResult) -> pd.DataFrame:
             coverage_above_100(cells),
         ]
         parts += [reconciliation(cells)]
-    parts += [monthly_completeness(result.ledger), missing_tables(result.sources), header_notes(result.header_notes)]
+    parts += [monthly_completeness(result.ledger), missing_tables(result.sources), header_notes(result.header_notes),
+              unreadable_files(result.input_errors)]
     out = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) \
         else pd.DataFrame(columns=FINDING_COLUMNS)
     out = out[FINDING_COLUMNS]
@@ -321,8 +322,23 @@ def missing_tables(sources: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
+def unreadable_files(errors: pd.DataFrame) -> pd.DataFrame:
+    """Raw files (or tables) that could not be used: their data are missing from every report.
+
+    A warning, not an error: the run goes on with the other files, and a year fails only when
+    none of its data could be read.
+    """
+    if errors.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    return pd.DataFrame({"severity": "warning", "check": "unreadable_file", "file": errors["file"].to_numpy(),
+                         "sheet": "", "row": None, "column": "", "year": errors["year"].to_numpy(), "area": "",
+                         "message": errors["message"].to_numpy()}, columns=FINDING_COLUMNS)
+
+
 def header_notes(notes: list[dict]) -> pd.DataFrame:
     rows = [{"severity": "info" if "typo" in n["note"] or "not used" in n["note"] else "warning",
              "check": "header", "file": n["file"], "sheet": n["sheet"], "row": None, "column": n["column"],
-             "year": n.get("year"), "area": "", "message": f"header '{n['header']}': {n['note']}"} for n in notes]
+             "year": n.get("year"), "area": "",
+             "message": f"column {n['column']}" + (f" ({n['header']})" if n["header"] else "") + f": {n['note']}"}
+            for n in notes]
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)

@@ -40,10 +40,10 @@ def cleaning_report(result: CleanResult, findings: pd.DataFrame) -> str:
     rules = rules.where(~rules.str.startswith("name "), "Puskesmas name normalised or alias applied")
     parts.append(_table(rules.value_counts().rename_axis("rule").reset_index(name="rows")))
     parts.append("\n## Puskesmas names mapped\n")
-    names = data[data["name_as_written"] != data["puskesmas"]][["name_as_written", "puskesmas"]].drop_duplicates()
+    names = data[data["name_matched"] != data["puskesmas"]][["name_matched", "puskesmas"]].drop_duplicates()
     parts.append(_table(names[names["puskesmas"] != ""].sort_values("puskesmas")))
     parts.append("\n## Rows set aside (Puskesmas rows)\n")
-    aside = data[data["state"] == "set_aside"][["file", "sheet", "row", "name_as_written", "reason"]]
+    aside = data[data["state"] == "set_aside"][["file", "sheet", "row", "name_hash", "reason"]]
     parts.append(_table(aside))
     parts.append("\n## Header mappings and columns not used\n")
     parts.append(_table(pd.DataFrame(result.header_notes)))
@@ -55,8 +55,8 @@ def cleaning_report(result: CleanResult, findings: pd.DataFrame) -> str:
         parts.append("\nEvery finding, with its location, is in findings.csv.\n")
     if result.dropped_columns:
         parts.append("\n## Columns dropped when the files were read\n")
-        parts.append("Personal-data columns are dropped as the file is read and never written anywhere; only their "
-                     "header names are listed here.\n\n")
+        parts.append("Personal-data columns are dropped as the file is read and never written anywhere; they are "
+                     "listed here by the vocabulary term their header matched, or by column letter.\n\n")
         parts.append(_table(pd.DataFrame(result.dropped_columns).assign(file=lambda d: d["file"].map(lambda f: f.split("/")[-1]))))
     if "format" in ledger:
         parts.append("\n## Rows by input format\n")

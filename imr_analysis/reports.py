@@ -1,6 +1,7 @@
 """The annual, trend and data-quality reports as objects a notebook drives: load, call, show, save.
 
-Each method returns what the notebook shows (a display table, a figure, or Markdown) and keeps
+Each method returns what the notebook shows (a display table, a figure, Markdown, or HTML from
+``markup`` when it shows text from the input: names, files) and keeps
 the underlying table or figure so that ``save()`` writes them all: tables as CSV and as one XLSX
 workbook, figures as PNG.
 """
@@ -12,9 +13,14 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown
 
-from . import compare, config, figures, io, summaries, trends
+from . import compare, config, figures, io, markup, summaries, trends
 from .labels import check_lang, fmt, fmt_ci, rate_text, t
-from .pipeline import check_year, input_errors, load_processed, run_clean
+from .pipeline import check_year, input_errors, load_processed, run_clean, unread_inputs
+
+
+def _file_names(errors: pd.DataFrame) -> list[str]:
+    """The file names (no folders) of input_errors rows, each once, in order."""
+    return list(dict.fromkeys(Path(f).name for f in errors["file"]))
 
 
 def display_path(path: Path) -> str:
@@ -37,11 +43,15 @@ def load(processed_dir: str | Path | None = None) -> tuple[dict[str, pd.DataFram
 
 
 def setup_display() -> None:
-    """Fixed pandas display options, so stored notebook outputs are the same on every machine."""
+    """Fixed pandas display options, so stored notebook outputs are the same on every machine.
+
+    Tables are HTML that pandas escapes; MathJax is told to leave them alone (``markup``).
+    """
     pd.set_option("display.max_rows", 200)
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.width", 120)
     pd.set_option("display.precision", 2)
+    pd.set_option("display.html.use_mathjax", False)  # table cells hold input text: never typeset '$...$'
 
 
 @dataclass
@@ -50,6 +60,16 @@ class _Report:
     output_dir: Path
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     figs: dict[str, object] = field(default_factory=dict)
+    unread: list[str] = field(default_factory=list)   # raw files that may hold this report's data but could not be read
+
+    def _heading(self, title: str):
+        """The report's title (HTML: input text in it escaped with ``markup.text``), and a warning naming
+        the raw files whose data are missing from it."""
+        blocks = [f"<h1>{title}</h1>"]
+        if self.unread:
+            blocks.append(f"<p><b>{t('unread_files_note', self.lang)}</b> "
+                          + ", ".join(markup.code(name) for name in self.unread) + "</p>")
+        return markup.output(*blocks)
 
     def _keep_table(self, name: str, df: pd.DataFrame) -> pd.DataFrame:
         self.tables[name] = df
@@ -59,7 +79,7 @@ class _Report:
         self.figs[name] = fig
         return fig
 
-    def save(self) -> Markdown:
+    def save(self):
         """Write every table (CSV and one XLSX workbook) and every figure (PNG) to the output folder."""
         out = self.output_dir
         for name, df in self.tables.items():
@@ -68,11 +88,11 @@ class _Report:
             io.write_xlsx(self.tables, out / "tables.xlsx")
         for name, fig in self.figs.items():
             figures.save(fig, out / "figures" / f"{name}.png")
-        lines = [f"- `{display_path(out / 'tables.xlsx')}`"] + \
-                [f"- `{display_path(out / 'tables' / (n + '.csv'))}`" for n in self.tables] + \
-                [f"- `{display_path(out / 'figures' / (n + '.png'))}`" for n in self.figs]
+        paths = [display_path(out / "tables.xlsx")] + \
+                [display_path(out / "tables" / (n + ".csv")) for n in self.tables] + \
+                [display_path(out / "figures" / (n + ".png")) for n in self.figs]
         head = "Tersimpan:" if self.lang == "id" else "Saved:"
-        return Markdown(head + "\n" + "\n".join(lines))
+        return markup.output(f"<p>{head}</p>", markup.bullets(paths, markup.code))
 
 
 @dataclass
@@ -88,12 +108,13 @@ class AnnualReport(_Report):
         district = summaries.resolve_district(data, district)
         check_year(data, directory, int(year), district)
         out = Path(output_dir) if output_dir else config.REPORTS_DIR / str(year)
-        return cls(lang=lang, output_dir=out, data=data, year=int(year), district=district)
+        return cls(lang=lang, output_dir=out, data=data, year=int(year), district=district,
+                   unread=_file_names(unread_inputs(directory, [int(year)])))
 
-    def title(self) -> Markdown:
+    def title(self):
         if self.lang == "id":
-            return Markdown(f"# Laporan kematian bayi {self.year}: Kabupaten {self.district}")
-        return Markdown(f"# Infant mortality report {self.year}: {self.district} district")
+            return self._heading(f"Laporan kematian bayi {self.year}: Kabupaten {markup.text(self.district)}")
+        return self._heading(f"Infant mortality report {self.year}: {markup.text(self.district)} district")
 
     def headline(self) -> pd.DataFrame:
         h = self._keep_table("headline", summaries.headline(self.data, self.year, self.district))
@@ -177,9 +198,9 @@ class AnnualReport(_Report):
             return Markdown(t("no_kn_note", self.lang))
         return self._keep_fig("coverage", figures.coverage_bar(self.tables["coverage"], self.lang))
 
-    def meeting_points(self) -> Markdown:
-        points = summaries.meeting_points(self.data, self.year, self.district, self.lang)
-        return Markdown("\n".join(f"- {p}" for p in points))
+    def meeting_points(self):
+        """Short points for the meeting; they name Puskesmas, so they are shown as text (``markup``)."""
+        return markup.output(markup.bullets(summaries.meeting_points(self.data, self.year, self.district, self.lang)))
 
     def _district_data(self) -> dict[str, pd.DataFrame]:
         return {k: v[v["district"] == self.district] for k, v in self.data.items()}
@@ -245,22 +266,23 @@ class TrendReport(_Report):
     def open(cls, start_year: int | None = None, end_year: int | None = None, district: str | None = None,
              lang: str = "id", processed_dir=None, output_dir=None):
         check_lang(lang)
-        data, _ = load(processed_dir)
+        data, directory = load(processed_dir)
         district = summaries.resolve_district(data, district)
         available = summaries.years(data, district)
         start = int(start_year) if start_year else min(available)
         end = int(end_year) if end_year else max(available)
         out = Path(output_dir) if output_dir else config.REPORTS_DIR / "trends"
-        return cls(lang=lang, output_dir=out, data=data, start=start, end=end, district=district)
+        return cls(lang=lang, output_dir=out, data=data, start=start, end=end, district=district,
+                   unread=_file_names(unread_inputs(directory, range(start, end + 1))))
 
     @property
     def n_years(self) -> int:
         return len([y for y in summaries.years(self.data, self.district) if self.start <= y <= self.end])
 
-    def title(self) -> Markdown:
+    def title(self):
         if self.lang == "id":
-            return Markdown(f"# Tren kematian bayi {self.start}-{self.end}: Kabupaten {self.district}")
-        return Markdown(f"# Infant mortality trends {self.start}-{self.end}: {self.district} district")
+            return self._heading(f"Tren kematian bayi {self.start}-{self.end}: Kabupaten {markup.text(self.district)}")
+        return self._heading(f"Infant mortality trends {self.start}-{self.end}: {markup.text(self.district)} district")
 
     def enough_years(self) -> Markdown:
         if self.n_years >= 3:
@@ -381,22 +403,26 @@ class DataQualityReport(_Report):
     def _findings(self) -> pd.DataFrame:
         return pd.read_csv(self.processed / "findings.csv", encoding="utf-8-sig", keep_default_na=False)
 
-    def summary(self) -> Markdown:
+    def summary(self):
+        """The row accounting in one sentence, and the files that could not be read (file names shown as text)."""
         led = self._ledger()
         n = led["state"].value_counts()
         if self.lang == "id":
-            text = (f"Baris mentah dibaca: **{len(led)}** = {n.get('kept', 0)} dipakai apa adanya + "
+            text = (f"Baris mentah dibaca: <b>{len(led)}</b> = {n.get('kept', 0)} dipakai apa adanya + "
                     f"{n.get('mapped', 0)} dipetakan dengan aturan + {n.get('set_aside', 0)} disisihkan + "
                     f"{n.get('reported', 0)} nilai yang dilaporkan (baris jumlah dan angka, diperiksa, tidak dihitung).")
         else:
-            text = (f"Raw rows read: **{len(led)}** = {n.get('kept', 0)} kept as written + "
+            text = (f"Raw rows read: <b>{len(led)}</b> = {n.get('kept', 0)} kept as written + "
                     f"{n.get('mapped', 0)} mapped by a rule + {n.get('set_aside', 0)} set aside + "
                     f"{n.get('reported', 0)} reported values (total and rate rows, checked, not counted).")
-        errors = input_errors(self.processed)
-        if not errors.empty:
-            text += "\n\n" + ("Berkas yang tidak dapat dibaca: " if self.lang == "id" else "Files that could not be read: ") + \
-                ", ".join(f"`{Path(f).name}`" for f in errors["file"])
-        return Markdown(text)
+        blocks = [f"<p>{text}</p>"]
+        unread = _file_names(input_errors(self.processed))
+        if unread:
+            blocks.append("<p>" + ("Berkas yang tidak dapat dibaca (lihat temuan <code>unreadable_file</code>): "
+                                   if self.lang == "id" else
+                                   "Files that could not be read (see the <code>unreadable_file</code> findings): ")
+                          + ", ".join(markup.code(name) for name in unread) + "</p>")
+        return markup.output(*blocks)
 
     def ledger_by_state(self) -> pd.DataFrame:
         led = self._ledger()

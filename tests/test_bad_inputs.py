@@ -9,6 +9,7 @@ import pytest
 from helpers import (births_table, causes_table, deaths_table, linelist_rows, monthly_row, monthly_rows,
                      write_csv, write_xlsx)
 from imr_analysis.cli import main
+from imr_analysis.privacy import SALT_FILE, text_hash
 
 D = dt.date
 BIRTH = [1, "Rupit", "Muara Rupit", 300, 2, 302, 290, 1, 291, 590, 3, 593]
@@ -133,12 +134,13 @@ CASES = [
          ledger_rows=1, set_aside=1, finding="negative_count"),
     Case("fractional count", _x("t.xlsx", deaths_table([DEATH[:3] + [1.5] + DEATH[4:]])), 0, ("column D", "non-integer count 1.5"),
          ledger_rows=1, set_aside=1, finding="non_integer_count"),
-    Case("text count", _x("t.xlsx", deaths_table([DEATH[:3] + ["dua"] + DEATH[4:]])), 0, ("column D", "text 'dua' in a number cell"),
-         ledger_rows=1, set_aside=1, finding="text_in_count"),
+    Case("text count", _x("t.xlsx", deaths_table([DEATH[:3] + ["dua"] + DEATH[4:]])), 0,
+         ("column D (neonatal / male): text in a number cell (text of 3 characters, #",),
+         ledger_rows=1, set_aside=1, finding="text_in_count", extra={"hash_of": "dua"}),
     Case("no-data marker in count", _x("t.xlsx", deaths_table([DEATH[:3] + ["tad"] + DEATH[4:]])), 0, ("column D", "(no data)"),
          ledger_rows=1, set_aside=1),
     Case("ID number in a count cell", _x("t.xlsx", deaths_table([DEATH[:3] + [1605010101900001] + DEATH[4:]])), 0,
-         ("column D", "implausibly large count"), ledger_rows=1, set_aside=1, finding="implausible_count",
+         ("column D", "implausibly large number"), ledger_rows=1, set_aside=1, finding="implausible_count",
          extra={"absent": "1605010101900001"}),
     Case("zero births with deaths", lambda p: [write_xlsx(p / "z.xlsx", {
         "B": births_table([[1, "Rupit", "Muara Rupit", 0, 0, 0, 0, 0, 0, 0, 0, 0]]), "D": deaths_table([DEATH])})], 0,
@@ -160,12 +162,16 @@ CASES = [
                                                                 "KELAINAN CARDIOVASKULAR DAN RESPIRATORI", "LAIN-LAIN"])), 0,
          (), ledger_rows=1, finding="header", extra={"finding_words": "not in the cause vocabulary"}),
     Case("unknown cause text", _ll([("L", D(2023, 1, 1), D(2023, 1, 2), None, "penyakit misterius", "Pauh")]), 0, (),
-         ledger_rows=1, set_aside=0, extra={"ledger_words": "'penyakit misterius' not in the vocabulary -> other"}),
+         ledger_rows=1, set_aside=0,
+         extra={"ledger_words": "cause text not in the vocabulary (text of 18 characters, #", "hash_of": "penyakit misterius",
+                "absent": "misterius"}),
     Case("unknown Puskesmas", _x("t.xlsx", deaths_table([[1, "Rupit", "Muara Rupitt"] + DEATH[3:]])), 0,
-         ("row 11", "unknown Puskesmas 'Muara Rupitt'", "Nearest registry names: Muara Rupit", "puskesmas.csv"),
-         ledger_rows=1, set_aside=1, finding="unknown_puskesmas"),
+         ("row 11", "unknown Puskesmas in column C (text of 12 characters, #", "nearest registry names: Muara Rupit",
+          "puskesmas.csv"), ledger_rows=1, set_aside=1, finding="unknown_puskesmas",
+         extra={"hash_of": "Muara Rupitt", "absent": "Rupitt"}),
     # --- monthly ---
-    Case("unknown month", _monthly([monthly_row("Bulan13")]), 0, ("'Bulan13' is not a month",), ledger_rows=1, set_aside=1),
+    Case("unknown month", _monthly([monthly_row("Bulan13")]), 0, ("column A (month): text of 7 characters, #", "is not a month"),
+         ledger_rows=1, set_aside=1, extra={"hash_of": "Bulan13", "absent": "Bulan13"}),
     Case("missing months", _monthly([monthly_row(m) for m in (1, 2, 3)]), 0, (), ledger_rows=3, set_aside=0,
          finding="monthly_completeness", extra={"finding_words": "3 of 12 monthly reports"}),
 ]
@@ -203,7 +209,11 @@ def test_bad_input(case, tmp_path, capsys):
             assert hits["message"].str.contains(case.extra["finding_words"], regex=False).any()
     if "ledger_words" in case.extra:
         assert case.extra["ledger_words"] in " ".join(ledger["rules"])
-    if "absent" in case.extra:
+    if "hash_of" in case.extra:  # the cell's text is given by its salted hash, which the user can recompute
+        written = " ".join(ledger["rules"]) + " ".join(ledger["reason"]) + " ".join(findings["message"])
+        assert text_hash(case.extra["hash_of"], (out / SALT_FILE).read_text().strip()) in text + written
+    if "absent" in case.extra:  # ... and never as written
+        assert case.extra["absent"] not in text
         for path in out.iterdir():
             if path.is_file():
                 assert case.extra["absent"] not in path.read_bytes().decode("utf-8", "replace"), path

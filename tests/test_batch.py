@@ -41,7 +41,7 @@ def parse(path):
 def batch(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
     proc = tmp_path_factory.mktemp("processed")
-    r = run("--out", out, "--processed", proc, "--jobs", "2", cwd=tmp_path_factory.mktemp("elsewhere"))
+    r = run("--raw", SAMPLE_RAW, "--out", out, "--processed", proc, "--jobs", "2", cwd=tmp_path_factory.mktemp("elsewhere"))
     return out, r
 
 

@@ -57,7 +57,7 @@ def test_indicators_to_xlsx_and_csv(processed, tmp_path):
 def test_cleaning_report_reads_as_a_report(processed):
     out, _ = processed
     text = (out / "cleaning_report.md").read_text()
-    assert "# Cleaning report" in text and "M. Rupit" in text and "Surulangun Rawas" in text
+    assert "# Cleaning report" in text and "| M RUPIT | Muara Rupit |" in text and "SURULANGUN RAWAS" in text
     assert "KONGINETAL" in text
 
 
@@ -100,8 +100,8 @@ def test_unknown_puskesmas_is_set_aside_with_suggestion(tmp_path):
     path = _deaths_file(tmp_path, name_cell="Muara Rupitt")
     r = cli("clean", path, "--out", tmp_path / "o")
     assert r.returncode == 0
-    assert "d.xlsx, sheet 'Tabel 27', row 11" in r.stderr and "unknown Puskesmas 'Muara Rupitt'" in r.stderr
-    assert "Nearest registry names: Muara Rupit" in r.stderr and "puskesmas.csv" in r.stderr
+    assert "d.xlsx, sheet 'Tabel 27', row 11: unknown Puskesmas in column C (text of 12 characters, #" in r.stderr
+    assert "nearest registry names: Muara Rupit" in r.stderr and "puskesmas.csv" in r.stderr and "Rupitt" not in r.stderr
     aside = pd.read_csv(tmp_path / "o" / "set_aside.csv")
     assert len(aside) == 1 and aside.iloc[0]["row"] == 11
     assert cli("clean", path, "--out", tmp_path / "o", "--strict").returncode == 3
@@ -110,7 +110,7 @@ def test_unknown_puskesmas_is_set_aside_with_suggestion(tmp_path):
 def test_text_in_number_cell(tmp_path):
     r = cli("clean", _deaths_file(tmp_path, count_cell="dua"), "--out", tmp_path / "o")
     assert r.returncode == 0
-    assert "row 11" in r.stderr and "column D" in r.stderr and "text 'dua' in a number cell" in r.stderr
+    assert "row 11" in r.stderr and "column D" in r.stderr and "text in a number cell (text of 3 characters, #" in r.stderr
     f = pd.read_csv(tmp_path / "o" / "findings.csv")
     hit = f[f["check"] == "text_in_count"].iloc[0]
     assert hit["row"] == 11 and hit["column"] == "D" and hit["severity"] == "error"

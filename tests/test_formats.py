@@ -68,7 +68,8 @@ def test_monthly_bad_month_and_duplicate_month_are_set_aside(tmp_path):
     states = list(result.ledger["state"])
     assert states == ["mapped", "set_aside", "set_aside", "mapped"]  # mapped: neonatal = 0-6 + 7-28 days
     reasons = " ".join(result.ledger["reason"])
-    assert "second row for Pauh 1/2023" in reasons and "'Bulan13' is not a month" in reasons
+    assert "second row for Pauh 1/2023" in reasons and "column A (month): text of 7 characters, #" in reasons
+    assert "Bulan13" not in reasons
     assert result.tables["deaths"]["deaths"].sum() == 2
 
 
@@ -92,8 +93,10 @@ def test_line_list_ages_causes_and_accounting(tmp_path):
     assert c.to_dict() == {"asphyxia": 1, "lbw_prematurity": 1, "other": 1, "pneumonia": 1}
     reasons = " ".join(led["reason"])
     assert "not an infant death" in reasons and "before the date of birth" in reasons and "in the future" in reasons
-    assert "unknown Puskesmas 'Nibung Baru'" in reasons
-    assert "'sakit misterius' not in the vocabulary -> other" in " ".join(led["rules"])
+    assert "unknown Puskesmas in column L (text of 11 characters, #" in reasons and "Nibung Baru" not in reasons
+    rules = " ".join(led["rules"])
+    assert "cause text not in the vocabulary (text of 15 characters, #" in rules and "misterius" not in rules
+    assert "ICD-10 P07 -> lbw_prematurity" in rules and "cause term 'ASFIKSIA' found in the text -> asphyxia" in rules
     # WHO cut-off: day 28 becomes post-neonatal
     who = clean([tmp_path / "amp.xlsx"], neonatal_max_days=27)
     assert who.tables["deaths"].groupby("age_group")["deaths"].sum().to_dict() == {"neonatal": 2, "postneonatal": 2}

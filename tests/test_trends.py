@@ -51,7 +51,7 @@ def test_poisson_chosen_on_poisson_data_in_most_seeds():
 
 def test_too_few_years_or_no_deaths():
     assert fit_trend([2022, 2023], [3, 4], [100, 100]).model == "not enough data"
-    assert fit_trend(YEARS, np.zeros(len(YEARS)), BIRTHS).model == "not enough data"
+    assert fit_trend(YEARS, np.zeros(len(YEARS)), BIRTHS).model == "not fitted"
 
 
 def _ci(values, half=0.98):

@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import InputError, Location, column_letter
+from ..privacy import cell_text, describe_text
 from ..text import norm
 from ..vocab.causes import match_cause
-from ..vocab.layout import layout, lookup
+from ..vocab.layout import is_footer_text, layout, lookup, table_label
 from .grid import Grid
 
 _YEAR = re.compile(r"\bTAHUN (\d{4})\b")
@@ -39,6 +40,11 @@ class Column:
     def letter(self) -> str:
         return column_letter(self.index)
 
+    @property
+    def label(self) -> str:
+        """What the column was recognised as, in vocabulary terms ('deaths / neonatal / male'); never the header text."""
+        return " / ".join(x for x in (self.measure, self.age_group, self.cause, self.sex) if x) or "not recognised"
+
 
 @dataclass
 class BodyRow:
@@ -47,6 +53,8 @@ class BodyRow:
     label: str                # the Puskesmas name as written (or the total/rate label)
     kecamatan: str
     cells: dict[int, object]  # column index -> raw cell
+    name_column: str = ""     # the letters of the Puskesmas and kecamatan columns, for messages
+    kecamatan_column: str = ""
 
 
 @dataclass
@@ -57,6 +65,10 @@ class Block:
     rows: list[BodyRow]
     footer_rows: list[int] = field(default_factory=list)
     blank_rows: int = 0
+    sheet: str = ""           # a '(lanj.)' block may sit on another sheet than its table's first block
+    edge: int = 0             # the table's columns are 0 .. edge-1
+    outside: list[tuple[int, int]] = field(default_factory=list)  # (Excel row, column index) of values beyond edge
+    district_cell: tuple[int, int] | None = None  # (Excel row, column index) of the title's KABUPATEN ... line
 
 
 @dataclass
@@ -89,8 +101,12 @@ def _title_kind(text: str) -> str | None:
     return None
 
 
-def find_tables(grid: Grid) -> list[AnnexTable]:
-    """Every annex table in a grid, continuation blocks joined to their table."""
+def find_tables(grid: Grid, finish: bool = True) -> list[AnnexTable]:
+    """Every annex table in a grid, continuation blocks joined to their table.
+
+    ``finish=False`` leaves the column roles undecided, for a caller that first joins '(lanj.)'
+    blocks found on other sheets (then calls ``finish_table``).
+    """
     titles: list[tuple[int, str, str]] = []
     for i, row in enumerate(grid.rows):
         strings = [c for c in row if isinstance(c, str)]
@@ -107,17 +123,38 @@ def find_tables(grid: Grid) -> list[AnnexTable]:
         end = titles[n + 1][0] if n + 1 < len(titles) else len(grid.rows)
         continuation = _is_continuation(grid, i)
         block, year, district = _read_block(grid, kind, i, end, continuation)
-        previous = next((t for t in reversed(tables) if t.kind == kind), None)
-        if continuation and previous is not None:
-            previous.blocks.append(block)
-            previous.year = previous.year or year
-            previous.district = previous.district or district
-            continue
         tables.append(AnnexTable(kind, str(grid.file), grid.sheet, title, year, district, [block]))
-    for table in tables:
-        _assign_roles(table)
-        _check_required(table)
+    tables = join_continuations(tables)
+    if finish:
+        for table in tables:
+            finish_table(table)
     return tables
+
+
+def finish_table(table: AnnexTable) -> None:
+    """Decide the column roles over all blocks of a table, and check it has the columns its indicators need."""
+    _assign_roles(table)
+    _check_required(table)
+
+
+def join_continuations(tables: list[AnnexTable]) -> list[AnnexTable]:
+    """Join '(lanj.)' tables of a file to their table: the nearest one of the same kind before them,
+    else the first one after them (a continuation sheet placed before the main sheet)."""
+    mains = [t for t in tables if not t.blocks[0].continuation]
+    joined = []
+    for n, table in enumerate(tables):
+        if table in mains:
+            joined.append(table)
+            continue
+        before = [m for m in tables[:n] if m in mains and m.kind == table.kind]
+        target = before[-1] if before else next((m for m in tables[n:] if m in mains and m.kind == table.kind), None)
+        if target is None:
+            joined.append(table)
+            continue
+        target.blocks.extend(table.blocks)
+        target.year = target.year or table.year
+        target.district = target.district or table.district
+    return joined
 
 
 REQUIRED = {"births": [("live_births",)], "deaths": [("neonatal", "infant"), ("postneonatal", "infant")],
@@ -133,7 +170,7 @@ def _check_required(table: AnnexTable) -> None:
     for options in REQUIRED[table.kind]:
         if not measures & set(options):
             raise InputError(
-                f"the table '{table.title[:80]}' has no {REQUIRED_WORDS[table.kind]} column under its header.",
+                f"the table '{table_label(table.kind, 'id')}' has no {REQUIRED_WORDS[table.kind]} column under its header.",
                 table.location(table.blocks[0].title_row),
                 "check the header rows: the column titles must be as in the Profil (a typo too far from the usual "
                 "wording is not recognised); see imr_analysis/vocab/tables.yaml.")
@@ -145,7 +182,7 @@ def _is_continuation(grid: Grid, title_index: int) -> bool:
 
 
 def _read_block(grid: Grid, kind: str, start: int, end: int, continuation: bool):
-    year = district = None
+    year = district = district_cell = None
     header_start = None
     for i in range(start, min(end, start + 12)):
         text = _row_text(grid.rows[i])
@@ -153,6 +190,7 @@ def _read_block(grid: Grid, kind: str, start: int, end: int, continuation: bool)
             year = int(m.group(1))
         if i > start and (m := _DISTRICT.match(text)) and district is None and not _TABLE_NO.match(text):
             district = m.group(1)
+            district_cell = (i + 1, next(j for j, c in enumerate(grid.rows[i]) if isinstance(c, str)))
         if i > start and _label_columns(grid.rows[i]):
             header_start = i
             break
@@ -164,7 +202,8 @@ def _read_block(grid: Grid, kind: str, start: int, end: int, continuation: bool)
         )
     number_row = _number_row(grid, header_start, end)
     header_end = number_row if number_row is not None else _first_data_row(grid, header_start, end)
-    paths = _header_paths(grid, header_start, header_end)
+    edge = _right_edge(grid, header_start, header_end, number_row)
+    paths = _header_paths(grid, header_start, header_end)[:edge]
     labels = _label_columns_from_paths(paths)
     columns = [
         _interpret(kind, j, path)
@@ -172,7 +211,9 @@ def _read_block(grid: Grid, kind: str, start: int, end: int, continuation: bool)
         if j not in labels.values() and any(path)
     ]
     body_start = (number_row + 1) if number_row is not None else header_end
-    block = Block(start + 1, continuation, columns, [])
+    block = Block(start + 1, continuation, columns, [], sheet=grid.sheet, edge=edge, district_cell=district_cell)
+    block.outside = [(i + 1, j) for i in range(header_start, body_start)
+                     for j in range(edge, len(grid.rows[i])) if grid.rows[i][j] is not None]
     _read_body(grid, block, labels, body_start, end)
     return block, year, district
 
@@ -200,16 +241,42 @@ def _label_columns_from_paths(paths: list[list[str]]) -> dict[str, int]:
 def _number_row(grid: Grid, header_start: int, end: int) -> int | None:
     """The row of column numbers (1, 2, 3, ...) under the header, if any."""
     for i in range(header_start + 1, min(end, header_start + 7)):
-        values = [c for c in grid.rows[i] if c is not None]
-        nums = []
-        for c in values:
-            try:
-                nums.append(int(float(str(c).strip("() "))))
-            except ValueError:
-                break
-        if len(nums) == len(values) >= 3 and nums[:3] == [1, 2, 3]:
+        if _number_run(grid.rows[i]) is not None:
             return i
     return None
+
+
+def _number_run(row: list[object]) -> int | None:
+    """The column of the last number when a row's cells start 1, 2, 3, ... (at least three), else None.
+
+    Cells after the run (a junk block beside the table) do not stop the row being the column numbers.
+    """
+    expected, last = 1, None
+    for j, c in enumerate(row):
+        if c is None:
+            continue
+        try:
+            number = float(str(c).strip("() "))
+        except ValueError:
+            break
+        if number != expected:
+            break
+        last, expected = j, expected + 1
+    return last if expected > 3 else None
+
+
+def _right_edge(grid: Grid, header_start: int, header_end: int, number_row: int | None) -> int:
+    """One past the table's last column: the last of its column numbers 1, 2, 3 ..., else its last header label.
+
+    A merged label is carried to the right only within these columns, so a scratch column, a
+    sum or a block of junk beside the table is never read as part of it.
+    """
+    if number_row is not None:
+        return _number_run(grid.rows[number_row]) + 1
+    last = -1
+    for i in range(header_start, header_end):
+        last = max([last] + [j for j, c in enumerate(grid.rows[i]) if c is not None])
+    return last + 1
 
 
 def _first_data_row(grid: Grid, header_start: int, end: int) -> int:
@@ -260,16 +327,20 @@ def _read_body(grid: Grid, block: Block, labels: dict[str, int], start: int, end
     name_cols = [labels[k] for k in ("no", "kecamatan", "puskesmas") if k in labels]
     for i in range(start, end):
         row = grid.rows[i]
-        if all(c is None for c in row):
+        block.outside += [(i + 1, j) for j in range(block.edge, len(row)) if row[j] is not None]
+        if all(c is None for c in row[: block.edge]):
             block.blank_rows += 1
             continue
-        texts = [norm(c) for c in row[: max(name_cols, default=2) + 2] if isinstance(c, str)]
+        label_area = row[: max(name_cols, default=2) + 2]
+        texts = [norm(c) for c in label_area if isinstance(c, str)]
         first = texts[0] if texts else ""
-        if footer or any(t.split(" ")[0] in lay["footer_prefix"] for t in texts if t):
-            footer = True
+        cells = {j: (row[j] if j < len(row) else None) for j in value_cols}
+        number = row[labels["no"]] if "no" in labels and labels["no"] < len(row) else None
+        if all(v is None for v in cells.values()) and not str(number or "").strip().isdigit() and \
+                (footer or any(is_footer_text(c) for c in label_area)):
+            footer = True  # the lines under a footer are footer too, as long as they hold no counts
             block.footer_rows.append(i + 1)
             continue
-        cells = {j: (row[j] if j < len(row) else None) for j in value_cols}
         name = row[labels["puskesmas"]] if "puskesmas" in labels and labels["puskesmas"] < len(row) else None
         kec = row[labels["kecamatan"]] if "kecamatan" in labels and labels["kecamatan"] < len(row) else None
         if any(t.split(" ")[0] in lay["rate_row_prefix"] for t in texts):
@@ -279,12 +350,13 @@ def _read_body(grid: Grid, block: Block, labels: dict[str, int], start: int, end
             block.rows.append(BodyRow(i + 1, "total", first, "", cells))
             continue
         if kec is not None and str(kec).strip():
-            kecamatan = str(kec).strip()
-        label = str(name).strip() if name is not None else ""
+            kecamatan = cell_text(kec)
+        label = cell_text(name)
         if not label and all(v is None for v in cells.values()):
             block.blank_rows += 1  # a numbered template row with nothing in it
             continue
-        block.rows.append(BodyRow(i + 1, "data", label, kecamatan, cells))
+        letters = {k: column_letter(labels[k]) if k in labels else "" for k in ("puskesmas", "kecamatan")}
+        block.rows.append(BodyRow(i + 1, "data", label, kecamatan, cells, letters["puskesmas"], letters["kecamatan"]))
 
 
 def _is_total_label(text: str) -> bool:
@@ -326,7 +398,8 @@ def _interpret(kind: str, index: int, path: list[str]) -> Column:
         match = match_cause(leaf)
         col.role, col.measure, col.cause = "count", "deaths", match.code
         if match.rule == "unrecognised":
-            col.rule = f"cause '{leaf}' is not in the cause vocabulary; counted as 'other' (add an alias to cause_aliases.csv)"
+            col.rule = (f"cause header not in the cause vocabulary ({describe_text(leaf)}); counted as 'other' "
+                        "(add an alias to cause_aliases.csv)")
         elif match.rule.startswith("typo"):
             col.rule = match.rule
     elif kind == "kn":
@@ -390,9 +463,9 @@ def _assign_roles(table: AnnexTable) -> None:
             if col.sex == "" and sexes & {"male", "female", "total"}:
                 block = next(b for b in table.blocks if col in b.columns)
                 raise InputError(
-                    f"column {col.letter} ('{col.header}') has no LAKI-LAKI / PEREMPUAN label above it while the other "
+                    f"column {col.letter} ({col.measure}) has no LAKI-LAKI / PEREMPUAN label above it while the other "
                     f"'{col.measure}' columns do: the merged header looks shifted by one column.",
-                    table.location(block.title_row, col.letter),
+                    Location(table.file, block.sheet, block.title_row, col.letter),
                     "in Excel, check that each sex label (LAKI-LAKI, PEREMPUAN, L+P) spans exactly the columns under it.")
     for col in counts:
         sexes = by_measure[(col.measure, col.role)]

@@ -2,7 +2,9 @@
 
 The header row is found among the first rows (title lines may sit above it). Columns are
 matched to fields through vocab/monthly.yaml or vocab/linelist.yaml. Personal-data columns are
-dropped here, as the file is read: only their header names travel on, for the cleaning report.
+dropped here, as the file is read. What travels on, for the cleaning report, is the vocabulary
+term a dropped header matched ('NIK IBU'), or only the column letter: a header that was not
+recognised is free text and is never written.
 """
 from __future__ import annotations
 
@@ -14,11 +16,12 @@ import yaml
 
 from ..config import VOCAB_DIR
 from ..errors import column_letter
-from ..privacy import is_personal_header, personal_columns
+from ..privacy import describe_text, personal_header_term, personal_columns
 from ..text import norm
 from ..vocab.causes import match_cause
-from ..vocab.layout import lookup
+from ..vocab.layout import is_footer_text, lookup
 from .grid import Grid
+from .numbers import parse_number
 
 _YEAR = re.compile(r"\bTAHUN (\d{4})\b")
 _DISTRICT = re.compile(r"\b(?:KABUPATEN KOTA|KABUPATEN|KAB|KOTA) ([A-Z ]+?)(?: TAHUN \d{4})?$")
@@ -43,6 +46,11 @@ class FlatColumn:
     def letter(self) -> str:
         return column_letter(self.index)
 
+    @property
+    def label(self) -> str:
+        """The field the column was recognised as ('live_births_male', 'cause / neonatal / asphyxia')."""
+        return " / ".join(x for x in (self.field, self.age_group, self.cause) if x)
+
 
 @dataclass
 class FlatTable:
@@ -52,11 +60,12 @@ class FlatTable:
     header_row: int          # Excel row number of the header
     columns: list[FlatColumn]
     rows: list[tuple[int, list[object]]]   # (Excel row, cells), personal-data cells removed
-    dropped_personal: list[str] = field(default_factory=list)
+    dropped_personal: list[str] = field(default_factory=list)   # matched vocabulary term, or 'column X'
     dropped_other: list[str] = field(default_factory=list)
     title_year: int | None = None
     title_district: str | None = None
     footer_rows: list[int] = field(default_factory=list)
+    title_district_cell: tuple[int, int] | None = None   # (Excel row, column index) of the title's district
 
     def col(self, name: str) -> FlatColumn | None:
         return next((c for c in self.columns if c.field == name), None)
@@ -92,13 +101,14 @@ def read_flat(grid: Grid, kind: str) -> FlatTable:
     fields = vocab(kind)["fields"]
     header_i = max(range(min(15, len(grid.rows))), key=lambda i: _score(grid.rows[i], kind))
     header = grid.rows[header_i]
-    title_year = title_district = None
+    title_year = title_district = district_cell = None
     for i in range(header_i):
         text = norm(" ".join(str(c) for c in grid.rows[i] if isinstance(c, str)))
         if (m := _YEAR.search(text)) and title_year is None:
             title_year = int(m.group(1))
         if (m := _DISTRICT.search(text)) and title_district is None:
             title_district = m.group(1).strip()
+            district_cell = (i + 1, next(j for j, c in enumerate(grid.rows[i]) if isinstance(c, str)))
     body = grid.rows[header_i + 1:]
     drop = set(personal_columns(header, body))
     columns, dropped_personal, dropped_other, used = [], [], [], set()
@@ -107,9 +117,10 @@ def read_flat(grid: Grid, kind: str) -> FlatTable:
             continue
         name = str(h).strip()
         known, _ = lookup(name, fields, fuzzy=False)
-        if j in drop and (is_personal_header(name) or not known):
-            # a field the tool reads (a cause text, say) is scrubbed when used, not dropped
-            dropped_personal.append(name)
+        personal = personal_header_term(name)
+        if j in drop and (personal or not known):
+            # a field the tool reads (a cause text, say) is kept: its text is never written
+            dropped_personal.append(personal or f"column {column_letter(j)}")
             continue
         key, rule = lookup(name, fields)
         if key and key not in used:
@@ -121,20 +132,24 @@ def read_flat(grid: Grid, kind: str) -> FlatTable:
             if cause_col is not None:
                 columns.append(cause_col)
                 continue
-        dropped_other.append(name)
+        dropped_other.append(f"column {column_letter(j)}" + (f" (a second {key} column)" if key else ""))
     rows, footer = [], []
     keep = {c.index for c in columns}
     for i, row in enumerate(body, start=header_i + 2):
         cells = [row[j] if (j < len(row) and j in keep) else None for j in range(len(header))]
         if all(c is None for c in cells):
             continue
-        first = norm(next((c for c in row if isinstance(c, str)), ""))
-        if first.startswith(("SUMBER", "KETERANGAN", "CATATAN", "SOURCE", "NOTE")):
-            footer.append(i)
+        if is_footer_text(next((c for c in row if isinstance(c, str)), None)) and not _has_numbers(cells):
+            footer.append(i)  # 'Sumber: ...' with no numbers; a Puskesmas named 'Sumber Harta' is data
             continue
         rows.append((i, cells))
     return FlatTable(kind, str(grid.file), grid.sheet, header_i + 1, columns, rows, dropped_personal,
-                     dropped_other, title_year, title_district, footer)
+                     dropped_other, title_year, title_district, footer, district_cell)
+
+
+def _has_numbers(cells: list[object]) -> bool:
+    """Whether any cell holds a number (an Excel number, or text that reads as one)."""
+    return any(parse_number(c, blank_is_zero=False).value is not None for c in cells if c is not None)
 
 
 def _monthly_cause(index: int, header: str) -> FlatColumn | None:
@@ -148,5 +163,6 @@ def _monthly_cause(index: int, header: str) -> FlatColumn | None:
     match = match_cause(parts[1])
     rule = "" if match.rule in ("exact", "alias") else match.rule
     if match.rule == "unrecognised":
-        rule = f"cause '{parts[1]}' is not in the cause vocabulary; counted as 'other' (add an alias to cause_aliases.csv)"
+        rule = (f"cause header not in the cause vocabulary ({describe_text(parts[1])}); counted as 'other' "
+                "(add an alias to cause_aliases.csv)")
     return FlatColumn(index, header, "cause", section, match.code, rule)

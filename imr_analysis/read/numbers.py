@@ -1,13 +1,17 @@
 """Reading numbers as Indonesian tables write them.
 
 '1.905' is one thousand nine hundred and five; '8,92' is eight point nine two; a blank cell
-or '-' means zero in a count column. Anything else in a number cell is a problem to report.
+or '-' means zero in a count column. Anything else in a number cell is a problem to report; the
+report never repeats the cell's text (it may be personal data), only its length and hash.
 """
 from __future__ import annotations
 
 import math
 import re
 from dataclasses import dataclass
+
+from ..privacy import describe_cell, describe_text
+from .grid import UncomputedFormula
 
 _INT = re.compile(r"^[+-]?\d+$")
 _THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
@@ -23,12 +27,17 @@ class Parsed:
     value: float | None
     rule: str = ""      # a mapping applied, e.g. "blank -> 0"; '' when read as it stands
     problem: str = ""   # why the cell cannot be read; '' when fine
+    check: str = ""     # the finding's check for a problem other than text: 'formula_without_value'
 
 
 def parse_number(cell: object, blank_is_zero: bool = True) -> Parsed:
-    """Read one cell. Counts: blank or '-' -> 0. Reported percentages: blank -> missing."""
+    """Read one cell. Counts: blank or '-' -> 0, a percentage is a problem. Reported percentages: blank -> missing."""
     if cell is None or (isinstance(cell, float) and math.isnan(cell)):
         return Parsed(0.0, "blank -> 0") if blank_is_zero else Parsed(None)
+    if isinstance(cell, UncomputedFormula):
+        return Parsed(None, problem=f"the formula ({describe_text(str(cell))}) has no saved result (the workbook was written by a program "
+                                    "or never opened in Excel); open the file in Excel and save it, or type the number",
+                      check="formula_without_value")
     if isinstance(cell, bool):
         return Parsed(None, problem=f"'{cell}' is not a number")
     if isinstance(cell, (int, float)):
@@ -38,6 +47,9 @@ def parse_number(cell: object, blank_is_zero: bool = True) -> Parsed:
         return Parsed(0.0, "blank -> 0") if blank_is_zero else Parsed(None)
     if text in _DASHES:
         return Parsed(0.0, f"'{text}' -> 0") if blank_is_zero else Parsed(None)
+    if blank_is_zero and text.endswith("%"):
+        return Parsed(None, problem=f"a percentage ({describe_cell(text)}) in a count cell; enter the count (the number of births, "
+                                    "deaths or visits), not a percentage", check="percent_in_count")
     compact = text.replace(" ", "").rstrip("%")
     if _INT.match(compact):
         return Parsed(float(compact))
@@ -48,7 +60,9 @@ def parse_number(cell: object, blank_is_zero: bool = True) -> Parsed:
     if _DECIMAL_POINT.match(compact):
         return Parsed(float(compact))
     if _ENGLISH_GROUPED.match(compact):
-        return Parsed(None, problem=f"'{text}' uses a comma as thousands separator; write {compact.replace(',', '.')} or {compact.replace(',', '')}")
+        if sum(ch.isdigit() for ch in compact) <= 7:  # a count, never a NIK or a phone number: shown as written
+            return Parsed(None, problem=f"'{text}' uses a comma as thousands separator; write {compact.replace(',', '.')} or {compact.replace(',', '')}")
+        return Parsed(None, problem=f"{describe_text(text)} uses a comma as thousands separator; write it with dots or without separators")
     if text.upper() in _NO_DATA:
         return Parsed(None, problem=f"'{text}' (no data) in a number cell; enter the count, or 0 if there were none")
-    return Parsed(None, problem=f"text '{text}' in a number cell; enter a number (blank or '-' mean 0)")
+    return Parsed(None, problem=f"text in a number cell ({describe_text(text)}); enter a number (blank or '-' mean 0)")

@@ -55,7 +55,8 @@ class CauseMatch:
 def match_cause(text: str) -> CauseMatch:
     """Map a header or free-text cause to a code.
 
-    Exact alias first; then a close spelling (difflib ratio >= 0.85), reported as a typo fixed;
+    Exact alias first; then a close spelling (difflib ratio >= 0.85), reported as a typo fixed
+    (the rule names vocabulary terms only, never the text itself);
     otherwise code 'other' with rule 'unrecognised', which callers report so the user can add
     an alias to cause_aliases.csv.
     """
@@ -63,11 +64,11 @@ def match_cause(text: str) -> CauseMatch:
     table = aliases()
     if key in table:
         if alias_kinds().get(key) in ("typo", "spelling"):
-            return CauseMatch(table[key], f"typo fixed ('{text}' is a known misspelling of {table[key]})")
+            return CauseMatch(table[key], f"typo fixed ('{key}' is a known misspelling of {table[key]})")
         return CauseMatch(table[key], "alias" if key != norm(table[key]) else "exact")
     near = closest(key, list(table))
     if near is not None:
-        return CauseMatch(table[near], f"typo fixed ('{text}' read as '{near}')")
+        return CauseMatch(table[near], f"typo fixed (read as '{near}')")
     return CauseMatch("other", "unrecognised")
 
 

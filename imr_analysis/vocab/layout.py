@@ -1,6 +1,7 @@
 """The annex-table layout vocabulary (tables.yaml), loaded once."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import yaml
@@ -24,17 +25,38 @@ def table_label(kind: str, lang: str = "en") -> str:
 def lookup(text: str, options: dict[str, list[str]], fuzzy: bool = True) -> tuple[str | None, str]:
     """Which key of ``options`` a label means: exact (normalised) first, then a close spelling.
 
-    Returns (key or None, rule) where rule is '' for an exact match and "typo fixed ..." for a
-    close one.
+    Returns (key or None, rule) where rule is '' for an exact match and "header typo read as ..."
+    for a close one (naming the vocabulary term only: the header itself may hold anything).
     """
     key = norm(text)
     if not key:
         return None, ""
-    table = {norm(v): k for k, values in options.items() for v in values}
+    table = _normalised(tuple((k, tuple(values)) for k, values in options.items()))
     if key in table:
         return table[key], ""
     if fuzzy and len(key) >= 5:
         near = closest(key, [v for v in table if len(v) >= 5], cutoff=0.85)
         if near is not None:
-            return table[near], f"header typo '{text}' read as '{near}'"
+            return table[near], f"header typo read as '{near}'"
     return None, ""
+
+
+@lru_cache(maxsize=64)
+def _normalised(options: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, str]:
+    """normalised label -> key, built once per vocabulary (a wide sheet looks up thousands of headers)."""
+    return {norm(v): k for k, values in options for v in values}
+
+
+def is_footer_text(text: object) -> bool:
+    """Whether a cell's text has the form of a footer line: 'Sumber: ...', 'Keterangan :', 'Sumber data ...'.
+
+    Only the form counts ('SUMBER' followed by ':' or '.', or a footer phrase): a Puskesmas or
+    kecamatan named 'Sumber' or 'Sumber Harta' is not a footer.
+    """
+    if not isinstance(text, str):
+        return False
+    raw = text.strip().upper()
+    if any(re.match(rf"{re.escape(word)}\s*[:.]", raw) for word in layout()["footer_prefix"]):
+        return True
+    key = norm(raw)
+    return any(key == phrase or key.startswith(phrase + " ") for phrase in layout()["footer_phrase"])

@@ -83,8 +83,9 @@ class PuskesmasMatch:
     kecamatan: str = ""
     district: str = ""
     province: str = ""
-    rule: str = ""  # 'exact' or "alias 'M. Rupit' -> 'Muara Rupit'"
+    rule: str = ""  # 'exact', "name normalised -> 'Muara Rupit'" or "name alias 'M RUPIT' -> 'Muara Rupit'"
     suggestions: tuple[str, ...] = ()
+    term: str = ""  # the registry name or alias that matched (the input's spelling is never repeated)
 
 
 class Registry:
@@ -94,11 +95,13 @@ class Registry:
         self.table = registry(Path(path) if path else registry_file())
         self._by_district: dict[str, dict[str, pd.Series]] = {}
         self._provinces: dict[str, str] = {}  # district vocabulary look-ups, once per name (not per row)
+        self._terms: dict[tuple[str, str], str] = {}  # (district key, name key) -> the registry's spelling
         for _, row in self.table.iterrows():
-            names = self._by_district.setdefault(district_key(row["district"]), {})
-            names[name_key(row["puskesmas"])] = row
-            for alias in filter(None, (a.strip() for a in row["aliases"].split("|"))):
-                names[name_key(alias)] = row
+            dkey = district_key(row["district"])
+            names = self._by_district.setdefault(dkey, {})
+            for term in [row["puskesmas"]] + [a.strip() for a in row["aliases"].split("|") if a.strip()]:
+                names[name_key(term)] = row
+                self._terms.setdefault((dkey, name_key(term)), term)
 
     def knows_district(self, district: str) -> bool:
         return district_key(district) in self._by_district
@@ -132,5 +135,11 @@ class Registry:
             by_key = {name_key(c): c for c in canon}
             return PuskesmasMatch(False, suggestions=tuple(by_key[k] for k in near))
         canonical = row["puskesmas"]
-        rule = "exact" if raw_name.strip() == canonical else f"name '{raw_name.strip()}' -> '{canonical}'"
-        return PuskesmasMatch(True, canonical, row["kecamatan"], row["district"], row["province"], rule)
+        term = self._terms[(district_key(district), key)]
+        if raw_name.strip() == canonical:
+            rule = "exact"
+        elif term == canonical:
+            rule = f"name normalised -> '{canonical}'"
+        else:
+            rule = f"name alias '{term}' -> '{canonical}'"
+        return PuskesmasMatch(True, canonical, row["kecamatan"], row["district"], row["province"], rule, term=term)
