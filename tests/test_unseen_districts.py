@@ -301,6 +301,15 @@ def test_the_ledger_accounts_for_every_raw_row(corpus, annex, monthly, linelist)
     assert len(totals) > 0 and (totals["state"] == "reported").all()
 
 
+def test_right_totals_raise_no_total_row_warning(annex):
+    """The generator writes each total row as the sum of the Puskesmas rows, also where the rows
+    continue in a '(lanj.)' block on the same or the next sheet: the total-row check finds nothing."""
+    findings = read(annex["processed"] / "findings.csv")
+    false = findings[findings["check"] == "total_row"]
+    example = false[["sheet", "row", "message"]].head(3).to_string(index=False)
+    assert false.empty, f"{len(false)} total_row warnings on right totals, e.g.:\n{example}"
+
+
 def test_trends_give_an_apc_for_every_district(corpus, annex, tmp_path):
     """The APC of AKB and AKN over 2019-2024 for each district; where the model is Poisson (or
     quasi-Poisson, same estimate) it equals the maximum-likelihood slope solved here with numpy."""
