@@ -196,7 +196,8 @@ def write_annex(tables: dict[str, pd.DataFrame], out: Path, max_workbooks: int |
             break
         pk = bg.reset_index()
         counts = _Counts(list(dict.fromkeys(pk["puskesmas"])), dict(zip(pk["puskesmas"], pk["kecamatan"])),
-                         {(p, s): [lb, sb] for p, s, lb, sb in zip(pk["puskesmas"], pk["sex"], pk["live_births"], pk["stillbirths"])},
+                         {(p, s): [lb, sb] for p, s, lb, sb
+                          in zip(pk["puskesmas"], pk["sex"], pk["live_births"], pk["stillbirths"])},
                          _lookup(d, district, year), _lookup(c, district, year), _lookup(v, district, year))
         lay = layout(district, year) if layout else AnnexLayout()
         slug = bare_district(district).replace(" ", "_").lower()
@@ -503,8 +504,10 @@ def write_monthly(tables: dict[str, pd.DataFrame], out: Path, layout=None, manif
                 kn1, den = visits.get((p, m, "kn1"), [0, 0])
                 counts = ([lm, lf, sm + sf, early, n_neo - early] + [causes.get((p, m, "neonatal", x), 0) for x in neo]
                           + [n_post] + [causes.get((p, m, "postneonatal", x), 0) for x in post]
-                          + [n_neo + n_post, den, den + int(rng.integers(0, 3)), kn1, visits.get((p, m, "kn_lengkap"), [0, 0])[0]])
-                row = [months[(i + m) % len(months)][m], int(year), geo[p], _flat_written(lay.names[(i + m) % len(lay.names)], p)]
+                          + [n_neo + n_post, den, den + int(rng.integers(0, 3)), kn1,
+                             visits.get((p, m, "kn_lengkap"), [0, 0])[0]])
+                row = [months[(i + m) % len(months)][m], int(year), geo[p],
+                       _flat_written(lay.names[(i + m) % len(lay.names)], p)]
                 body.append((row + [int(x) if x else lay.zero for x in counts], p))
         rows = [[lay.title.format(year=year)], [], header] + [r for r, _ in body]
         slug = bare_district(district).replace(" ", "_").lower()
@@ -559,7 +562,8 @@ def write_linelist(tables: dict[str, pd.DataFrame], out: Path, layout=None, mani
                 died = dt.date(int(year), int(m), int(rng.integers(1, 29)))
                 age = int(rng.integers(0, 29)) if age_group == "neonatal" else int(rng.integers(29, 365))
                 by_text = i % 4 == 0
-                age_text = (f"{age} hari" if age_group == "neonatal" else f"{max(1, min(11, age // 30))} bulan") if by_text else None
+                age_text = None if not by_text else \
+                    f"{age} hari" if age_group == "neonatal" else f"{max(1, min(11, age // 30))} bulan"
                 cause_text = icd[cause] if i % 2 and cause in icd else cause_label(cause)
                 row = [i, f"Bayi Ny. Fiktif{i:03d}", f"Ibu Rekaan{i:03d}", f"99{int(year) % 100:02d}{i:012d}",
                        f"Jl. Khayalan No. {i}", f"0899{i:08d}", "L" if sex == "male" else "P",
