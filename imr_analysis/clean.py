@@ -16,18 +16,22 @@ recognised as, tables by their kind.
 """
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from .cells import CellBuilder
 from .errors import InputError, Location, column_letter
-from .privacy import looks_like_place_name
+from .privacy import current_salt, looks_like_place_name
 from .read.annex import AnnexTable, BodyRow, Column, find_tables, finish_table, join_continuations
 from .read.grid import SUPPORTED, read_grids
 from .read.flat import FlatTable, detect as detect_flat, has_header, read_flat
-from .read.numbers import parse_number
+from .read.numbers import Parsed, parse_number
 from .clean_flat import (FlatContext, account_linelist, account_monthly, checked_district, name_hash, resolve_puskesmas,
                          summarise_rules)
 from .config import NEONATAL_MAX_DAYS
@@ -36,9 +40,6 @@ from .vocab.layout import layout, table_label
 from .vocab.puskesmas import Registry, district_key
 
 GEO = GEOGRAPHY
-CELL_COLUMNS = ["file", "sheet", "row", "column", "header", "table", "block", "row_kind", "year",
-                "province", "district", "kecamatan", "puskesmas", "role", "measure", "sex",
-                "age_group", "cause", "denominator_kind", "raw", "value", "decimals", "used", "month", "format"]
 LEDGER_COLUMNS = ["file", "sheet", "row", "table", "block", "row_kind", "year", "district", "name_hash", "name_matched",
                   "puskesmas", "state", "rules", "reason", "month", "format", "counts_missing"]
 FORMATS = ("annex", "monthly", "linelist")
@@ -161,12 +162,15 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
     files, skipped = expand_inputs(paths)
     file_errors: list[dict] | None = [] if keep_going else None
     everything = read_tables(files, engine, file_errors, fmt)
+    gc.freeze()  # what exists now (the raw tables) stays out of the collector's passes while the accounting
+    #              makes millions of small objects (none in reference cycles); unfrozen once the frames are built
     tables = [t for t in everything if isinstance(t, AnnexTable)]
     flats = [t for t in everything if isinstance(t, FlatTable)]
     registry = registry or Registry()
 
     # Process data
-    ledger_rows, cell_rows, sources, notes, problems = [], [], [], [], []
+    ledger_rows, sources, notes, problems = [], [], [], []
+    cell_rows = CellBuilder()
     proposals: dict[tuple[str, str], dict] = {}
     seen_rows: dict[tuple, tuple] = {}
     dropped: list[dict] = []
@@ -176,9 +180,8 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
             _check_title_district(flat.file, flat.sheet, flat.title_district_cell, flat.title_district, district,
                                   flat.title_year, problems)
         account = account_monthly if flat.kind == "monthly" else account_linelist
-        entries, cells = account(flat, ctx)
-        ledger_rows.extend(entries)
-        cell_rows.extend(cells)
+        entries = account(flat, ctx, cell_rows)
+        ledger_rows.extend(map(_ledger_record, entries))
         dropped += [{"file": flat.file, "sheet": flat.sheet, "header": h, "why": "personal data"} for h in flat.dropped_personal]
         dropped += [{"file": flat.file, "sheet": flat.sheet, "header": h, "why": "not used"} for h in flat.dropped_other]
         for col in flat.columns:
@@ -203,17 +206,20 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
                         "file": table.file, "sheet": table.sheet,
                         "title": f"{table_label(table.kind, 'id')} (title row {table.blocks[0].title_row})",
                         "blocks": len(table.blocks), "used": True})
+        table_ctx = FlatContext(registry, t_year, t_district, proposals=proposals, problems=problems)
         for b, block in enumerate(table.blocks):
             on_sheet = replace(table, sheet=block.sheet or table.sheet)  # a '(lanj.)' block may be on another sheet
             notes += _column_notes(on_sheet, block.columns, t_year)
             if block.outside:
                 problems.append(_outside_finding(on_sheet, block, t_year))
-            for body in block.rows:
-                entry, cells = _account_row(on_sheet, b, block.columns, body, t_year, t_district, registry,
-                                            proposals, seen_rows, problems)
-                ledger_rows.append(entry)
-                cell_rows.extend(cells)
+            plan = _BlockPlan(on_sheet, block.columns, cell_rows)
+            for body in _consume(block.rows):
+                entry = _account_row(on_sheet, b, plan, body, t_year, t_district, table_ctx, cell_rows, seen_rows)
+                ledger_rows.append(_ledger_record(entry))
+    # the raw rows are accounted for: free them before the frames are built
+    everything = tables = flats = flat = table = block = body = entry = entries = None
     ledger = pd.DataFrame(ledger_rows, columns=LEDGER_COLUMNS)
+    del ledger_rows
     if sources and not ledger.empty:
         counted = ledger[(ledger["row_kind"] == "data") & (ledger["state"] != "set_aside")]
         used = set(zip(counted["file"], counted["sheet"], counted["table"]))
@@ -224,12 +230,14 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
     ledger["month"] = ledger["month"].astype("Int64")
     ledger["format"] = ledger["format"].fillna("annex")
     ledger["counts_missing"] = ledger.get("counts_missing", pd.Series(False, index=ledger.index)).fillna(False).astype(bool)
-    cells = pd.DataFrame(cell_rows, columns=CELL_COLUMNS)
+    cells = cell_rows.frame()
+    del cell_rows
     cells["format"] = cells["format"].fillna("annex")
     cells["month"] = cells["month"].astype("Int64")
     cells["used"] = cells["used"].astype(bool)
     cells["compared"] = False
     apply_precedence(cells, ledger)
+    gc.unfreeze()
     canonical = build_canonical(cells)
     canonical["incomplete"] = incomplete_rows(ledger, canonical, registry)
 
@@ -248,26 +256,43 @@ def apply_precedence(cells: pd.DataFrame, ledger: pd.DataFrame) -> None:
     The data rows of the other sources stay in the ledger as set aside ('compared, not counted')
     and their cells are kept, unused, for the reconciliation checks. Changes both frames in place.
     """
-    if cells.empty:
-        return
+    if cells.empty or (cells["format"].nunique() < 2 and ledger["format"].nunique() < 2):
+        return  # one format: nothing to compare
     data = cells[cells["row_kind"] == "data"]
-    rank = data.assign(rank=data["format"].map(PRECEDENCE)).groupby(["district", "year"], dropna=False)["rank"].min()
-    cell_rank = cells["format"].map(PRECEDENCE)
-    best = pd.Series(list(zip(cells["district"], cells["year"]))).map(rank).to_numpy()
-    lower = (cell_rank.to_numpy() > best) & (cells["row_kind"] == "data").to_numpy()
+    rank = data.assign(rank=_rank(data["format"])).groupby(["district", "year"], dropna=False)["rank"].min()
+    cell_rank = _rank(cells["format"])
+    best = rank.reindex(pd.MultiIndex.from_arrays([cells["district"], cells["year"]])).to_numpy()
+    lower = (cell_rank > best) & (cells["row_kind"] == "data").to_numpy()
     if not lower.any():
         return
     cells.loc[lower, "used"] = False
     cells.loc[lower, "compared"] = True
     names = {0: "annex tables", 1: "monthly reports", 2: "line lists"}
-    led_best = pd.Series(list(zip(ledger["district"], ledger["year"]))).map(rank).to_numpy()
-    led_rank = ledger["format"].map(PRECEDENCE).to_numpy()
+    led_best = rank.reindex(pd.MultiIndex.from_arrays([ledger["district"], ledger["year"]])).to_numpy()
+    led_rank = _rank(ledger["format"])
     mask = (led_rank > led_best) & (ledger["row_kind"] == "data").to_numpy() & (ledger["state"] != "set_aside").to_numpy()
-    for i in ledger.index[mask]:
-        src = names[int(led_best[ledger.index.get_loc(i)])]
-        ledger.loc[i, "reason"] = (f"the {src} give the counts for {ledger.loc[i, 'district']} {int(ledger.loc[i, 'year'])}; "
-                                   "this row is compared with them (see findings), not counted twice")
-        ledger.loc[i, "state"] = "set_aside"
+    ledger.loc[mask, "reason"] = [
+        f"the {names[int(best_rank)]} give the counts for {district} {int(year)}; "
+        "this row is compared with them (see findings), not counted twice"
+        for best_rank, district, year in zip(led_best[mask], ledger.loc[mask, "district"], ledger.loc[mask, "year"])]
+    ledger.loc[mask, "state"] = "set_aside"
+
+
+def _consume(rows: list):
+    """The items of ``rows`` in order, each taken out of the list as it is used (so it is freed once accounted for)."""
+    rows.reverse()
+    while rows:
+        yield rows.pop()
+
+
+def _ledger_record(entry: dict) -> tuple:
+    """A ledger entry as a compact record in LEDGER_COLUMNS order, kept until the ledger frame is built."""
+    return tuple(entry.get(c) for c in LEDGER_COLUMNS)
+
+
+def _rank(formats: pd.Series) -> np.ndarray:
+    """PRECEDENCE of each format (0 counts first)."""
+    return formats.map(PRECEDENCE).to_numpy(dtype=float)
 
 
 def _resolve_period(table: AnnexTable, year: int | None, district: str | None, problems: list,
@@ -314,10 +339,23 @@ def _check_title_district(file: str, sheet: str, cell: tuple[int, int], title: s
                                 "used (as for the year). If the title is wrong, correct that cell."})
 
 
-def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: BodyRow, year: int,
-                 district_raw: str, registry: Registry, proposals: dict, seen_rows: dict[tuple, tuple],
-                 problems: list) -> tuple[dict, list[dict]]:
-    """One ledger entry for a body row, and its parsed cells (none when set aside)."""
+class _BlockPlan:
+    """What every row of a block shares: its columns (letter, header text, cell-column id) and their signature."""
+
+    def __init__(self, table: AnnexTable, columns: list[Column], builder: CellBuilder):
+        read = [c for c in columns if c.role != "ignored"]
+        self.columns = [(col, col.letter, f"{col.letter} ({col.label})",
+                         builder.column(col.letter, col.label, table.kind, col.role, col.measure, col.sex,
+                                        col.age_group, col.cause, col.denominator_kind),
+                         col.role == "count", col.role in ("count", "check")) for col in read]
+        self.signature = tuple(sorted((c.measure, c.sex, c.age_group, c.cause, c.role) for c in read))
+        self.salt = current_salt()
+
+
+def _account_row(table: AnnexTable, block_no: int, plan: _BlockPlan, body: BodyRow, year: int,
+                 district_raw: str, ctx: FlatContext, builder: CellBuilder, seen_rows: dict[tuple, tuple]) -> dict:
+    """The ledger entry for a body row; its parsed cells go to ``builder`` (not counted when set aside)."""
+    registry, problems = ctx.registry, ctx.problems
     district = registry.district_name(district_raw)
     entry = {"file": table.file, "sheet": table.sheet, "row": body.row, "table": table.kind,
              "block": "lanj." if block_no else "main", "row_kind": body.kind, "year": year,
@@ -332,20 +370,18 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
     elif body.kind == "rate":
         reasons.append("reported rate row: kept as a reported value and checked against the recomputed rate")
     else:
-        ctx = FlatContext(registry, year, district_raw, proposals=proposals, problems=problems)
         geo = resolve_puskesmas(ctx, district_raw, body.label, rules, reasons, table, entry, body.name_column,
                                 body.kecamatan, body.kecamatan_column)
+    row_id = builder.row(table.file, table.sheet, body.row, entry["block"], body.kind, year, geo, pd.NA, "annex")
 
-    cells = []
+    values: list[tuple[str, float | None]] = []   # (column letter, value) for the duplicate check
     cell_rules: list[str] = []
-    for col in columns:
-        if col.role == "ignored":
-            continue
+    data, rate = body.kind == "data", body.kind == "rate"
+    column_ids, raws, numbers, decimals = [], [], [], []
+    for col, letter, header, column_id, is_count, blank_is_zero in plan.columns:
         raw = body.cells.get(col.index)
-        counts_here = col.role == "count" and body.kind == "data"
-        parsed = parse_number(raw, blank_is_zero=col.role in ("count", "check") and body.kind != "rate")
-        header = f"{col.letter} ({col.label})"
-        implausible = not parsed.problem and parsed.value is not None and abs(parsed.value) > 1e7
+        counts_here = is_count and data
+        parsed, shown, implausible, odd = _read_cell(raw, blank_is_zero and not rate, plan.salt)
         if parsed.problem or implausible:
             # text, or an ID number typed into a number cell: the value is kept nowhere, not even for the checks
             what = ("implausibly large number (an ID number typed into a number cell?); correct the cell"
@@ -357,12 +393,12 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
                                          f"column {header}: {what}. The row is set aside."))
             else:
                 problems.append({"severity": "warning", "check": parsed.check or "unreadable_value", "file": table.file,
-                                 "sheet": table.sheet, "row": body.row, "column": col.letter, "year": year,
+                                 "sheet": table.sheet, "row": body.row, "column": letter, "year": year,
                                  "area": geo["puskesmas"] or district,
                                  "message": f"column {header}: {what}; the value is left out of the checks."})
             continue
         value = parsed.value
-        if counts_here and value is not None:
+        if counts_here and odd:
             if value < 0:
                 reasons.append(f"column {header}: negative count {value:g}; counts cannot be below 0, correct the cell")
                 problems.append(_problem("error", "negative_count", table, body, col, year, geo,
@@ -371,46 +407,45 @@ def _account_row(table: AnnexTable, block_no: int, columns: list[Column], body: 
                 reasons.append(f"column {header}: non-integer count {value:g}; counts must be whole numbers, correct the cell")
                 problems.append(_problem("error", "non_integer_count", table, body, col, year, geo,
                                          f"column {header}: non-integer count {value:g}. The row is set aside; correct the cell."))
-        if parsed.rule and body.kind == "data":
+        if parsed.rule and data:
             cell_rules.append(parsed.rule)
-        cells.append({"file": table.file, "sheet": table.sheet, "row": body.row, "column": col.letter,
-                      "header": col.label, "table": table.kind, "block": entry["block"], "row_kind": body.kind,
-                      "year": year, **geo, "role": col.role, "measure": col.measure, "sex": col.sex,
-                      "age_group": col.age_group, "cause": col.cause, "denominator_kind": col.denominator_kind,
-                      "raw": "" if raw is None else str(raw), "value": value, "decimals": _decimals(raw),
-                      "used": True, "month": pd.NA, "format": "annex"})
+        column_ids.append(column_id)
+        raws.append(raw)
+        numbers.append(value)
+        decimals.append(shown)
+        values.append((letter, value))
+    builder.add_cells(row_id, column_ids, raws, numbers, decimals)
     rules.extend(summarise_rules(cell_rules))
     duplicate = False
     if body.kind == "data" and geo["puskesmas"] and not reasons:
-        _check_duplicate(table, columns, body, cells, district, year, geo, seen_rows, reasons, problems)
+        _check_duplicate(table, plan.signature, body, values, district, year, geo, seen_rows, reasons, problems)
         duplicate = bool(reasons)
     # A data row set aside for anything but being a duplicate leaves its counts out of the data.
     entry["counts_missing"] = bool(reasons) and body.kind == "data" and not duplicate
     if body.kind in ("total", "rate"):  # a reported value: checked against the data, never counted
         entry["state"], entry["reason"] = "reported", "; ".join(reasons)
         entry["rules"] = "; ".join(rules)
-        return entry, cells
+        return entry
     if reasons:
         entry["state"], entry["reason"] = "set_aside", "; ".join(reasons)
         entry["rules"] = "; ".join(rules)
         if body.kind == "data":  # kept for the table-total checks only, never counted
-            for cell in cells:
-                cell["used"] = False
-        return entry, cells
+            builder.set_used(row_id, False)
+        return entry
     entry["state"] = "mapped" if rules else "kept"
     entry["rules"] = "; ".join(rules)
-    return entry, cells
+    return entry
 
 
-def _check_duplicate(table: AnnexTable, columns: list[Column], body: BodyRow, cells: list[dict], district: str,
-                     year: int, geo: dict, seen: dict, reasons: list, problems: list) -> None:
+def _check_duplicate(table: AnnexTable, signature: tuple, body: BodyRow, cells: list[tuple[str, float | None]],
+                     district: str, year: int, geo: dict, seen: dict, reasons: list, problems: list) -> None:
     """The same Puskesmas, year and columns read twice (same table or another file): the second is set aside.
 
+    ``signature`` says which columns the row has; ``cells`` are its (column letter, value) pairs.
     When its numbers differ from the first, a 'conflicting_duplicate' warning asks which is right.
     """
-    signature = tuple(sorted((c.measure, c.sex, c.age_group, c.cause, c.role) for c in columns if c.role != "ignored"))
     key = (table.kind, district, year, geo["puskesmas"], signature)
-    values = tuple(c["value"] for c in sorted(cells, key=lambda c: c["column"]))
+    values = tuple(v for _, v in sorted(cells))   # by column letter (one cell per column)
     first = seen.get(key)
     if first is None:
         seen[key] = (table.file, table.sheet, body.row, values)
@@ -472,6 +507,18 @@ def _problem(severity: str, check: str, table: AnnexTable, body: BodyRow, col: C
             "column": col.letter, "year": year, "area": geo["puskesmas"] or geo["district"], "message": message}
 
 
+@lru_cache(maxsize=65536, typed=True)   # tables repeat the same few hundred cell texts
+def _read_cell(raw: object, blank_is_zero: bool, salt: str) -> tuple[Parsed, int, bool, bool]:
+    """A cell read once per distinct text (and salt: a problem gives the text by its salted hash): its value,
+    the decimals shown, whether it is implausibly large (an ID number?) and whether it is an odd count
+    (negative or not whole)."""
+    parsed = parse_number(raw, blank_is_zero=blank_is_zero)
+    value = parsed.value
+    implausible = not parsed.problem and value is not None and abs(value) > 1e7
+    odd = value is not None and (value < 0 or not float(value).is_integer())
+    return parsed, _decimals(raw), implausible, odd
+
+
 def _decimals(raw: object) -> int:
     """Decimals shown in a reported value ('96,23' -> 2); floats from Excel count up to 2."""
     if raw is None:
@@ -492,10 +539,14 @@ def _decimals(raw: object) -> int:
 # --- canonical tables -----------------------------------------------------------------
 
 _SOURCE = ["file", "sheet", "row"]
+#: The cell columns the canonical tables are built from (a narrow copy is cheaper than the whole cell table).
+_CANONICAL_FROM = GEO + ["year", "month", "sex", "role", "measure", "age_group", "cause", "denominator_kind",
+                         "value"] + _SOURCE
 
 
 def _data_counts(cells: pd.DataFrame, table: str) -> pd.DataFrame:
-    sel = cells[(cells["table"] == table) & (cells["row_kind"] == "data") & (cells["role"] == "count") & cells["used"]]
+    mask = (cells["table"] == table) & (cells["row_kind"] == "data") & (cells["role"] == "count") & cells["used"]
+    sel = cells.loc[mask, _CANONICAL_FROM]
     return sel.assign(value=sel["value"].astype(float))
 
 
@@ -504,6 +555,12 @@ def _with_source(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         return pd.DataFrame(columns=keys + ["source_file", "source_sheet", "source_row"])
     src = df.groupby(keys, dropna=False)[_SOURCE].first().reset_index()
     return src.rename(columns={"file": "source_file", "sheet": "source_sheet", "row": "source_row"})
+
+
+def _sum_with_source(df: pd.DataFrame, keys: list[str], name: str) -> pd.DataFrame:
+    """The sum of ``value`` per ``keys`` as ``name``, with the first source cell of each group, in one pass."""
+    return df.groupby(keys, dropna=False).agg(**{name: ("value", "sum")}, source_file=("file", "first"),
+                                              source_sheet=("sheet", "first"), source_row=("row", "first")).reset_index()
 
 
 def build_canonical(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -528,13 +585,11 @@ def build_canonical(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
     d["age_group"] = d["age_group_"]
     d = d[d["age_group"].isin(["neonatal", "postneonatal", "child"])]
     dk = keys + ["age_group"]
-    deaths = d.groupby(dk, dropna=False)["value"].sum().rename("deaths").reset_index()
-    out["deaths"] = deaths.merge(_with_source(d, dk), on=dk, how="left")
+    out["deaths"] = _sum_with_source(d, dk, "deaths")
 
     c = pd.concat([_data_counts(cells, "causes"), _data_counts(cells, "child_causes")])
     ck = keys + ["age_group", "cause"]
-    by_cause = c.groupby(ck, dropna=False)["value"].sum().rename("deaths").reset_index()
-    out["deaths_by_cause"] = by_cause.merge(_with_source(c, ck), on=ck, how="left")
+    out["deaths_by_cause"] = _sum_with_source(c, ck, "deaths")
 
     out["neonatal_visits"] = _visits(cells, keys)
 
@@ -542,7 +597,7 @@ def build_canonical(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
         if df.empty:
             out[name] = empty_table(name)
             continue
-        df = with_known_geography(df)
+        df = with_known_geography(_default_text(df))
         df["year"] = df["year"].astype("int64")  # rows without a year are set aside, but their cells made the column float
         if df["month"].isna().all():
             df = df.drop(columns="month")
@@ -551,6 +606,12 @@ def build_canonical(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
         df = df.sort_values([k for k in ["district", "year", "month", "puskesmas", "sex", "age_group", "cause", "visit"] if k in df])
         out[name] = SCHEMAS[name].validate(df.reset_index(drop=True))
     return out
+
+
+def _default_text(df: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as plain str (the cell table holds text as categories: see cells.py)."""
+    coded = [c for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)]
+    return df.astype({c: "str" for c in coded}) if coded else df
 
 
 def with_known_geography(df: pd.DataFrame) -> pd.DataFrame:
@@ -602,7 +663,7 @@ def empty_table(name: str) -> pd.DataFrame:
 
 
 def _visits(cells: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    k = cells[(cells["table"] == "kn") & (cells["row_kind"] == "data") & cells["used"]]
+    k = cells.loc[(cells["table"] == "kn") & (cells["row_kind"] == "data") & cells["used"], _CANONICAL_FROM]
     counts = k[(k["role"] == "count") & k["measure"].isin(["kn1", "kn_lengkap"])]
     denom = k[(k["role"] == "count") & (k["measure"] == "denominator")]
     pct = k[(k["role"] == "pct") & k["measure"].isin(["kn1", "kn_lengkap"])]

@@ -17,8 +17,9 @@ from functools import lru_cache
 
 import pandas as pd
 
+from .cells import CellBuilder
 from .config import NEONATAL_MAX_DAYS, VOCAB_DIR
-from .privacy import cell_text, describe_cell, describe_text, looks_like_place_name, text_hash
+from .privacy import cell_text, current_salt, describe_cell, describe_text, looks_like_place_name, text_hash
 from .read.dates import DateOrder, date_order, parse_age_days, parse_date, parse_month
 from .read.flat import FlatTable
 from .read.numbers import parse_number
@@ -120,14 +121,19 @@ def resolve_puskesmas(ctx: FlatContext, district_raw: str, raw_name: object, rul
     return geo
 
 
-def _cell(table: FlatTable, row: int, col, kind: str, year, month, geo: dict, measure: str, value: float,
+def _row(builder: CellBuilder, table: FlatTable, row: int, year, month, geo: dict) -> int:
+    return builder.row(table.file, table.sheet, row, "main", "data", year, geo, month, table.kind)
+
+
+def _cell(builder: CellBuilder, row_id: int | None, col, kind: str, measure: str, value: float,
           sex: str = "unspecified", age_group: str = "", cause: str = "", role: str = "count",
-          denominator_kind: str = "", raw: object = None) -> dict:
-    return {"file": table.file, "sheet": table.sheet, "row": row, "column": col.letter if col else "",
-            "header": col.label if col else "", "table": kind, "block": "main", "row_kind": "data", "year": year,
-            **geo, "role": role, "measure": measure, "sex": sex, "age_group": age_group, "cause": cause,
-            "denominator_kind": denominator_kind, "raw": "" if raw is None else str(raw), "value": value,
-            "decimals": 0, "used": True, "month": month, "format": table.kind}
+          denominator_kind: str = "", raw: object = None) -> None:
+    """A cell of the row ``row_id`` (None: a row whose cells are not kept)."""
+    if row_id is None:
+        return
+    column = builder.column(col.letter if col else "", col.label if col else "", kind, role, measure, sex,
+                            age_group, cause, denominator_kind)
+    builder.add(row_id, column, raw, value)
 
 
 def _district_of(table: FlatTable, ctx: FlatContext, cells: list, reasons: list) -> str:
@@ -162,9 +168,9 @@ MONTHLY_COUNTS = {
 }
 
 
-def account_monthly(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], list[dict]]:
-    """Ledger entries and cells for every row of a monthly report."""
-    ledger, cells_out = [], []
+def account_monthly(table: FlatTable, ctx: FlatContext, builder: CellBuilder) -> list[dict]:
+    """Ledger entries for every row of a monthly report; its cells go to ``builder``."""
+    ledger = []
     has_split = table.col("live_births_male") is not None and table.col("live_births_female") is not None
     seen: dict[tuple, int] = {}
     for row, cells in table.rows:
@@ -190,7 +196,9 @@ def account_monthly(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], lis
                 entry["counts_missing"] = False  # the first row is counted
             else:
                 seen[key] = row
-        row_cells, cell_rules = [], []
+        # a row without a year is in the ledger only: its cells cannot be compared with anything
+        row_id = _row(builder, table, row, year, month, geo) if year is not None else None
+        cell_rules = []
         neonatal = 0.0
         neonatal_cols = [c for c in (table.col("neonatal_0_6"), table.col("neonatal_7_28")) if c is not None] \
             or [c for c in (table.col("neonatal"),) if c is not None]
@@ -221,29 +229,26 @@ def account_monthly(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], lis
                 neonatal += value
                 continue
             if col.field == "cause":
-                row_cells.append(_cell(table, row, col, "causes", year, month, geo, "deaths", value,
-                                       age_group=col.age_group, cause=col.cause, raw=cells[col.index]))
+                _cell(builder, row_id, col, "causes", "deaths", value,
+                      age_group=col.age_group, cause=col.cause, raw=cells[col.index])
             elif col.field == "infant":
-                row_cells.append(_cell(table, row, col, "deaths", year, month, geo, "infant", value, role="check"))
+                _cell(builder, row_id, col, "deaths", "infant", value, role="check")
             elif col.field == "sasaran_pusdatin":
-                row_cells.append(_cell(table, row, col, "kn", year, month, geo, "denominator", value,
-                                       denominator_kind="sasaran"))
+                _cell(builder, row_id, col, "kn", "denominator", value, denominator_kind="sasaran")
             elif col.field == "live_births" and has_split:
-                row_cells.append(_cell(table, row, col, "births", year, month, geo, "live_births", value, sex="total", role="check"))
+                _cell(builder, row_id, col, "births", "live_births", value, sex="total", role="check")
             elif col.field in MONTHLY_COUNTS:
                 kind, measure, sex = MONTHLY_COUNTS[col.field]
-                row_cells.append(_cell(table, row, col, kind, year, month, geo, measure, value, sex=sex))
+                _cell(builder, row_id, col, kind, measure, value, sex=sex)
         if neonatal_cols:
-            row_cells.append(_cell(table, row, neonatal_cols[0], "deaths", year, month, geo, "neonatal", neonatal))
+            _cell(builder, row_id, neonatal_cols[0], "deaths", "neonatal", neonatal)
             if len(neonatal_cols) == 2:
                 rules.append("neonatal deaths = 0-6 days + 7-28 days")
         rules += summarise_rules(cell_rules)
         ledger.append(_finish(entry, rules, reasons))
-        for c in row_cells:
-            c["used"] = not reasons
-        if year is not None:  # a row without a year is in the ledger only: its cells cannot be compared with anything
-            cells_out += row_cells
-    return ledger, cells_out
+        if row_id is not None:
+            builder.set_used(row_id, not reasons)
+    return ledger
 
 
 def _year(table: FlatTable, ctx: FlatContext, cells: list, reasons: list):
@@ -294,6 +299,13 @@ def _icd_ranges() -> pd.DataFrame:
     return pd.read_csv(VOCAB_DIR / "icd10.csv")
 
 
+@lru_cache(maxsize=1)
+def _icd_range_list() -> list[tuple[str, str, str]]:
+    """(first, last, code) of each ICD-10 range, in the file's order (the first match counts)."""
+    r = _icd_ranges()
+    return list(zip(r["first"], r["last"], r["code"]))
+
+
 def map_cause(text: object) -> tuple[str, str]:
     """(cause code, rule) from an ICD-10 code or free text in Indonesian or English.
 
@@ -303,15 +315,21 @@ def map_cause(text: object) -> tuple[str, str]:
     be mapped is counted as 'other'. The rule names the code or vocabulary term that matched, and
     the text only by its length and hash: cause text often holds names and addresses.
     """
+    return _map_cause(text, current_salt())
+
+
+@lru_cache(maxsize=16384, typed=True)   # a line list repeats the same cause texts
+def _map_cause(text: object, salt: str) -> tuple[str, str]:
+    """``map_cause`` once per text (and salt: an unmapped text is given by its salted hash)."""
     raw = cell_text(text)
     if not raw:
         return "unspecified", "no cause given -> unspecified"
     upper = raw.upper()
     if m := _ICD.search(upper):
         code3 = f"{m.group(1)}{m.group(2)}"
-        for _, r in _icd_ranges().iterrows():
-            if r["first"] <= code3 <= r["last"]:
-                return r["code"], f"ICD-10 {code3} -> {r['code']}"
+        for first, last, code in _icd_range_list():
+            if first <= code3 <= last:
+                return code, f"ICD-10 {code3} -> {code}"
     key = norm(raw)
     table = aliases()
     words = f" {key} "
@@ -361,9 +379,9 @@ def _date_orders(table: FlatTable, columns: dict, ctx: FlatContext) -> dict[str,
     return orders
 
 
-def account_linelist(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], list[dict]]:
-    """Ledger entries and cells (one death each) for every row of an AMP-SR line list."""
-    ledger, cells_out = [], []
+def account_linelist(table: FlatTable, ctx: FlatContext, builder: CellBuilder) -> list[dict]:
+    """Ledger entries for every row of an AMP-SR line list; its cells (one death each) go to ``builder``."""
+    ledger = []
     c = {name: table.col(name) for name in ("sex", "date_of_birth", "date_of_death", "age_days", "age_months",
                                             "age", "cause", "icd10", "puskesmas")}
 
@@ -436,8 +454,7 @@ def account_linelist(table: FlatTable, ctx: FlatContext) -> tuple[list[dict], li
         ledger.append(_finish(entry, rules, reasons))
         if reasons:
             continue
-        cells_out.append(_cell(table, row, c["date_of_death"] or c["age_days"], "deaths", year, month, geo,
-                               age_group, 1.0, sex=sex))
-        cells_out.append(_cell(table, row, c["cause"] or c["icd10"], "causes", year, month, geo, "deaths", 1.0,
-                               sex=sex, age_group=age_group, cause=cause))
-    return ledger, cells_out
+        row_id = _row(builder, table, row, year, month, geo)
+        _cell(builder, row_id, c["date_of_death"] or c["age_days"], "deaths", age_group, 1.0, sex=sex)
+        _cell(builder, row_id, c["cause"] or c["icd10"], "causes", "deaths", 1.0, sex=sex, age_group=age_group, cause=cause)
+    return ledger

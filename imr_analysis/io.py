@@ -15,6 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -22,11 +23,26 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     """A copy whose text cells cannot be read as formulas by a spreadsheet."""
-    out = df.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
-    return out
+    changed = {}
+    for col in df.columns:
+        values = df[col]
+        if isinstance(values.dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(values.cat.categories):
+            values = changed[col] = values.astype(values.cat.categories.dtype)
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            at = np.flatnonzero(_starts_like_formula(values).to_numpy())
+            if len(at):
+                fixed = values.copy()
+                fixed.iloc[at] = ("'" + values.iloc[at]).to_numpy()
+                changed[col] = fixed
+    return df.assign(**changed) if changed else df.copy()
+
+
+def _starts_like_formula(values: pd.Series) -> pd.Series:
+    """True where a cell is text that begins with = + - @ (or a tab / carriage return)."""
+    try:
+        return values.str.startswith(_FORMULA_START, na=False).astype(bool)
+    except AttributeError:  # an object column that holds no text
+        return values.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START)).astype(bool)
 
 
 def _atomic(path: Path, write) -> Path:
@@ -50,7 +66,12 @@ def write_text(path: Path, text: str) -> Path:
 def write_csv(df: pd.DataFrame, path: Path) -> Path:
     """CSV in UTF-8 with BOM so Excel opens it with the right characters; formulas neutralised."""
     safe = neutralise(df)
-    return _atomic(path, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig"))
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            fh.write("\ufeff")  # the BOM, written once ('utf-8-sig' would run its Python encoder on every row)
+            safe.to_csv(fh, index=False)
+    return _atomic(path, write)
 
 
 def write_parquet(df: pd.DataFrame, path: Path) -> Path:

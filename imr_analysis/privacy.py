@@ -47,8 +47,21 @@ def _patterns() -> list[re.Pattern]:
 
 
 @lru_cache(maxsize=1)
-def _any_pattern() -> re.Pattern:
-    return re.compile("|".join(f"(?:{p})" for p in _vocab()["patterns"].values()))
+def _needs() -> list[tuple[int, tuple[str, ...]]]:
+    """For each pattern, in order: the digits an ASCII text must hold, and the words of which it must hold one."""
+    needs = _vocab()["pattern_needs"]
+    return [(needs[name].get("digits", 0), tuple(needs[name].get("any_of", ()))) for name in _vocab()["patterns"]]
+
+
+def _matches_any(text: str) -> bool:
+    """Whether any pattern matches ``text``. An ASCII text is searched only with the patterns whose needs
+    (vocab pattern_needs) it meets: the others cannot match it. Other text is searched with every pattern."""
+    if not text.isascii():
+        return any(p.search(text) for p in _patterns())
+    low = text.lower()
+    digits = sum(map(text.count, "0123456789"))
+    return any(digits >= least and (not words or any(w in low for w in words)) and p.search(text)
+               for p, (least, words) in zip(_patterns(), _needs()))
 
 
 _REPEATED = re.compile(re.escape(REDACTED) + r"(?:[\s,;/]*" + re.escape(REDACTED) + ")+")
@@ -78,13 +91,13 @@ def looks_personal(value: object) -> bool:
         if not (abs(value) >= 1e8 and float(value).is_integer()):  # too short for a NIK or a phone number
             return False
         value = f"{value:.0f}"
-    return _any_pattern().search(str(value)) is not None
+    return _matches_any(str(value))
 
 
 def scrub(text: object) -> str:
     """Text with NIK, phone numbers, e-mail addresses, addresses and name forms replaced."""
     out = "" if text is None else str(text)
-    if not _any_pattern().search(out):
+    if not _matches_any(out):
         return out
     for p in _patterns():
         out = p.sub(REDACTED, out)

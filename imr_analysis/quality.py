@@ -78,15 +78,23 @@ def deaths_exceed_births(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def _area(df: pd.DataFrame) -> pd.Series:
-    return df["puskesmas"].where(df["row_kind"].eq("data"), df["district"] + " (total row)")
+    return df["puskesmas"].astype(str).where(df["row_kind"].eq("data"), df["district"].astype(str) + " (total row)")
+
+
+def _text_where(values: pd.Series, keep: pd.Series, text: str) -> pd.Series:
+    """``values`` where ``keep``, else ``text``; categorical values (the cell table's) gain ``text`` as a category,
+    in sorted order so that grouping sorts as it does for plain text."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.cat.set_categories(sorted({*values.cat.categories, text}))
+    return values.where(keep, text)
 
 
 def parts_vs_reported_sum(cells: pd.DataFrame) -> pd.DataFrame:
     """neonatal + post-neonatal vs the BAYI column, and BAYI + ANAK BALITA vs JUMLAH TOTAL."""
-    d = cells[(cells["table"] == "deaths") & cells["row_kind"].isin(["data", "total"])]
+    idx = ["file", "sheet", "row", "row_kind", "year", "district", "puskesmas", "sex"]
+    d = cells.loc[(cells["table"] == "deaths") & cells["row_kind"].isin(["data", "total"]), idx + ["measure", "value"]]
     if d.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
-    idx = ["file", "sheet", "row", "row_kind", "year", "district", "puskesmas", "sex"]
     wide = d.pivot_table(index=idx, columns="measure", values="value", aggfunc="sum").reset_index()
     out = []
     for total, parts, label in (("infant", ["neonatal", "postneonatal"], "neonatal + post-neonatal"),
@@ -106,11 +114,10 @@ def parts_vs_reported_sum(cells: pd.DataFrame) -> pd.DataFrame:
 
 def sex_parts_vs_total(cells: pd.DataFrame) -> pd.DataFrame:
     """LAKI-LAKI + PEREMPUAN columns against the reported L+P column, per row and measure."""
-    c = cells[cells["role"].isin(["count", "check"]) & cells["sex"].isin(["male", "female", "total"])
-              & cells["row_kind"].isin(["data", "total"])]
     idx = ["file", "sheet", "table", "year", "district", "puskesmas", "row_kind", "measure", "age_group", "cause"]
-    c = c.assign(puskesmas=c["puskesmas"].where(c["row_kind"].eq("data"), "(total row)"))
-    first_row = c[c["sex"] != "total"].groupby(idx, dropna=False)["row"].first()
+    c = cells.loc[cells["role"].isin(["count", "check"]) & cells["sex"].isin(["male", "female", "total"])
+                  & cells["row_kind"].isin(["data", "total"]), idx + ["sex", "value", "row"]]
+    c = c.assign(puskesmas=_text_where(c["puskesmas"], c["row_kind"].eq("data"), "(total row)"))
     wide = c.pivot_table(index=idx, columns="sex", values="value", aggfunc="sum")
     if not {"male", "female", "total"} <= set(wide.columns):
         return pd.DataFrame(columns=FINDING_COLUMNS)
@@ -118,8 +125,10 @@ def sex_parts_vs_total(cells: pd.DataFrame) -> pd.DataFrame:
     bad = wide[(wide["male"] + wide["female"]) != wide["total"]].reset_index()
     if bad.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
-    bad["row"] = [first_row.get(tuple(r[k] for k in idx)) for _, r in bad.iterrows()]
-    bad["area"] = bad["puskesmas"].where(bad["puskesmas"] != "(total row)", bad["district"] + " (total row)")
+    first_row = c[c["sex"] != "total"].groupby(idx, dropna=False)["row"].first()
+    bad["row"] = first_row.reindex(pd.MultiIndex.from_frame(bad[idx])).to_numpy()
+    bad["area"] = bad["puskesmas"].astype(str).where(bad["puskesmas"] != "(total row)",
+                                                     bad["district"].astype(str) + " (total row)")
     msg = pd.Series([f"{m}: male {a:.0f} + female {b:.0f} = {a + b:.0f}, but L+P says {t:.0f}" for m, a, b, t in
                      zip(bad["measure"], bad["male"], bad["female"], bad["total"])])
     return _frame(bad, "warning", "sex_sum", msg)
@@ -148,8 +157,8 @@ def causes_vs_deaths(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def rows_vs_total_row(cells: pd.DataFrame) -> pd.DataFrame:
     """The sum of the Puskesmas rows against the table's total row (JUMLAH KAB.), column by column."""
-    c = cells[cells["role"].isin(["count", "check"])]
     keys = ["file", "sheet", "table", "block", "column", "year", "district"]
+    c = cells.loc[cells["role"].isin(["count", "check"]), keys + ["row_kind", "value", "row", "header"]]
     data = c[c["row_kind"] == "data"].groupby(keys, dropna=False)["value"].sum()
     total = c[c["row_kind"] == "total"].groupby(keys, dropna=False).agg(reported=("value", "first"), row=("row", "first"),
                                                            header=("header", "first"))
@@ -162,15 +171,15 @@ def rows_vs_total_row(cells: pd.DataFrame) -> pd.DataFrame:
     j = j.merge(table_sum.reset_index(), on=whole, how="left")
     j["table_sum"] = j["table_sum"].fillna(0)
     off = ((j["reported"] - j["rows_sum"]).abs() > 0.5) & ((j["reported"] - j["table_sum"]).abs() > 0.5)
-    bad = j[off].assign(area=lambda x: x["district"] + " (total row)")
+    bad = j[off].assign(area=lambda x: x["district"].astype(str) + " (total row)")
     msg = pd.Series([f"column {col} ({h}): the Puskesmas rows add up to {_fmt(s)}, the total row says {_fmt(r)}"
                      for col, h, s, r in zip(bad["column"], bad["header"], bad["rows_sum"], bad["reported"])])
     return _frame(bad.reset_index(drop=True), "warning", "total_row", msg, bad["column"])
 
 
 def _live_births(cells: pd.DataFrame) -> pd.DataFrame:
-    b = cells[(cells["table"] == "births") & (cells["row_kind"] == "data") & (cells["measure"] == "live_births")
-              & cells["role"].isin(["count", "check"]) & cells["used"]]
+    b = cells.loc[(cells["table"] == "births") & (cells["row_kind"] == "data") & (cells["measure"] == "live_births")
+                  & cells["role"].isin(["count", "check"]) & cells["used"], ["year", "district", "sex", "value"]]
     lb = b.groupby(["year", "district", "sex"], dropna=False)["value"].sum().unstack("sex")
     if "total" not in lb:
         lb["total"] = lb.get("male", 0) + lb.get("female", 0) if {"male", "female"} <= set(lb) else lb.get("unspecified")
@@ -185,10 +194,10 @@ def reported_rates(cells: pd.DataFrame) -> pd.DataFrame:
     Deaths table: deaths in the column / live births of the same sex x 1000 (AKN, AKB, ...).
     """
     rate = cells[cells["row_kind"] == "rate"]
-    data = cells[cells["row_kind"] == "data"]
     if rate.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     keys = ["file", "sheet", "table", "block", "column", "year", "district"]
+    data = cells.loc[cells["row_kind"] == "data", keys + ["sex", "measure", "value"]]
     sums = data.groupby(keys, dropna=False)["value"].sum()
     r = rate.set_index(keys).join(sums.rename("rows_sum"), how="left").reset_index()
     r["expected"] = np.nan

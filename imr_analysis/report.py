@@ -1,10 +1,71 @@
-"""The human-readable cleaning report (Markdown): what was read, what changed and why, with counts."""
+"""The human-readable cleaning report (Markdown): what was read, what changed and why, with counts.
+
+The report summarises; ledger.csv holds every row. Rules and reasons are counted by kind (the
+text with its specifics, quoted cell text and numbers, elided), each with the place it first
+occurs, and a few rows are shown as examples. Its size does not grow with the number of rows.
+"""
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 import pandas as pd
 
 from .clean import CleanResult
 from .vocab.layout import table_label
+
+
+#: At most this many kinds of rule or reason, Puskesmas names, and example rows set aside are listed.
+MAX_KINDS = 25
+MAX_NAMES = 50
+MAX_EXAMPLES = 10
+_QUOTED = re.compile(r"'[^']*[^\W_][^']*'")   # quoted text from a cell or a name (a quoted symbol such as '-' stays)
+_NUMBER = re.compile(r"\d+[.,]\d+|\d{3,}")   # ages, row numbers, years; not small ranges such as 0-11
+_CELL_COUNT = re.compile(r" \(\d+ cells?\)$")
+_DESCRIBED = re.compile(r"text of \d+ characters?, #[0-9a-f]{8}")   # privacy.describe_text
+
+
+def rule_kind(rule: str) -> str:
+    """A rule without its specifics: "blank -> 0 (5 cells)" -> "blank -> 0"; name rules are one kind."""
+    rule = _CELL_COUNT.sub("", rule)
+    if rule.startswith(("name ", "new district: name ")):
+        return "Puskesmas name normalised or alias applied"
+    return _QUOTED.sub("'…'", rule)
+
+
+def reason_kind(reason: str) -> str:
+    """A reason without its specifics: quoted cell text, cell texts described by length and hash, decimals and
+    long numbers elided ("age at death … years")."""
+    return _NUMBER.sub("…", _QUOTED.sub("'…'", _DESCRIBED.sub("text of … characters, #…", reason)))
+
+
+def _kinds(texts: pd.Series, ledger: pd.DataFrame, kind, name: str) -> pd.DataFrame:
+    """Rows per kind of ``texts`` (indexed by ledger row), most frequent first, with where each kind first occurs.
+
+    Columns: ``name`` (the kind), rows, first at (file, sheet, row), and first (its ledger row).
+    """
+    unique = texts.unique()
+    kinds = texts.map(dict(zip(unique, map(kind, unique))))
+    rows = pd.DataFrame({name: kinds.to_numpy(), "first": kinds.index}).drop_duplicates()
+    grouped = rows.groupby(name, sort=False)
+    out = grouped.size().rename("rows").to_frame().join(grouped["first"].first())
+    out = out.sort_values("rows", ascending=False, kind="stable").reset_index()
+    first = ledger.loc[out["first"], ["file", "sheet", "row"]]
+    out.insert(2, "first at", [_where(f, s, r) for f, s, r in zip(first["file"], first["sheet"], first["row"])])
+    return out
+
+
+def _where(file: str, sheet: str, row: int) -> str:
+    return f"{Path(file).name}" + (f", sheet '{sheet}'" if sheet else "") + f", row {row}"
+
+
+def _kinds_table(kinds: pd.DataFrame) -> str:
+    """The first MAX_KINDS kinds, and how many more there are."""
+    text = _table(kinds.drop(columns="first").head(MAX_KINDS))
+    if len(kinds) > MAX_KINDS:
+        rest = kinds.iloc[MAX_KINDS:]
+        text += f"\n… and {len(rest)} more kinds ({rest['rows'].sum()} rows); ledger.csv lists every row.\n"
+    return text
 
 
 def _table(df: pd.DataFrame) -> str:
@@ -26,7 +87,10 @@ def cleaning_report(result: CleanResult, findings: pd.DataFrame) -> str:
         f"{(ledger['row_kind'] == 'total').sum()} total rows, {(ledger['row_kind'] == 'rate').sum()} rate rows).\n\n"
         f"Kept as written: **{(ledger['state'] == 'kept').sum()}**; mapped by a rule: "
         f"**{(ledger['state'] == 'mapped').sum()}**; set aside: **{(ledger['state'] == 'set_aside').sum()}**; "
-        f"reported values (total and rate rows, checked, not counted): **{(ledger['state'] == 'reported').sum()}**.\n")
+        f"reported values (total and rate rows, checked, not counted): **{(ledger['state'] == 'reported').sum()}**.\n\n"
+        "Every row, with its state, the rules applied and why it was set aside, is in **ledger.csv** (the rows set "
+        "aside also in set_aside.csv). This report gives the counts, by kind of rule and reason, and the first "
+        "examples.\n")
     parts.append("\n## Tables found\n")
     src = result.sources.assign(table=lambda d: d["table"].map(lambda k: table_label(k, "id")))
     parts.append(_table(src[["district", "year", "table", "file", "sheet", "blocks", "used"]]))
@@ -36,15 +100,24 @@ def cleaning_report(result: CleanResult, findings: pd.DataFrame) -> str:
     parts.append(_table(counts))
     parts.append("\n## Rules applied (mapped rows)\n")
     rules = data.loc[data["rules"] != "", "rules"].str.split("; ").explode()
-    rules = rules.str.replace(r" \(\d+ cells?\)$", "", regex=True)
-    rules = rules.where(~rules.str.startswith("name "), "Puskesmas name normalised or alias applied")
-    parts.append(_table(rules.value_counts().rename_axis("rule").reset_index(name="rows")))
+    parts.append(_kinds_table(_kinds(rules, ledger, rule_kind, "rule")) if len(rules) else _table(pd.DataFrame()))
     parts.append("\n## Puskesmas names mapped\n")
     names = data[data["name_matched"] != data["puskesmas"]][["name_matched", "puskesmas"]].drop_duplicates()
-    parts.append(_table(names[names["puskesmas"] != ""].sort_values("puskesmas")))
+    names = names[names["puskesmas"] != ""].sort_values("puskesmas")
+    parts.append(_table(names.head(MAX_NAMES)))
+    if len(names) > MAX_NAMES:
+        parts.append(f"\n… and {len(names) - MAX_NAMES} more names (columns name_matched and puskesmas of "
+                     "ledger.csv).\n")
     parts.append("\n## Rows set aside (Puskesmas rows)\n")
-    aside = data[data["state"] == "set_aside"][["file", "sheet", "row", "name_hash", "reason"]]
-    parts.append(_table(aside))
+    aside = data[data["state"] == "set_aside"]
+    if aside.empty:
+        parts.append(_table(aside))
+    else:
+        kinds = _kinds(aside["reason"], ledger, reason_kind, "reason")
+        parts.append(_kinds_table(kinds))
+        parts.append("\nThe first row of each kind (every row set aside is in set_aside.csv):\n\n")
+        examples = ledger.loc[kinds["first"].head(MAX_EXAMPLES), ["file", "sheet", "row", "name_hash", "reason"]]
+        parts.append(_table(examples))
     parts.append("\n## Header mappings and columns not used\n")
     parts.append(_table(pd.DataFrame(result.header_notes)))
     parts.append("\n## Data-quality findings\n")

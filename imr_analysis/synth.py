@@ -577,3 +577,131 @@ def write_linelist(tables: dict[str, pd.DataFrame], out: Path, layout=None, mani
         paths.append(path)
     return paths
 
+
+# --- large single files: a province-sized annex CSV and AMP-SR line list -------------------
+
+#: A district the registry does not know, so every Puskesmas name is taken as written.
+NEW_DISTRICT = "KABUPATEN CONTOH BESAR"
+_ANNEX_TITLES = {"births": ("TABEL 26", "JUMLAH KELAHIRAN MENURUT JENIS KELAMIN, KECAMATAN DAN PUSKESMAS"),
+                 "deaths": ("TABEL 27", "JUMLAH KEMATIAN NEONATAL, BAYI, DAN BALITA MENURUT JENIS KELAMIN, "
+                                        "KECAMATAN, DAN PUSKESMAS")}
+_NAME_FORMS = ("PKM {}", "Puskesmas {}", "UPTD Puskesmas {}", "{}", "{}")
+
+
+def _count_text(n: int, draw: float) -> object:
+    """A count as districts type it: mostly plain, sometimes '-' or blank for zero, thousands with a dot."""
+    if n == 0:
+        return "-" if draw < 0.5 else ("" if draw < 0.7 else 0)
+    return id_number(n)
+
+
+def annex_csv(path: Path, rows: int = 50_000, table: str = "births", year: int = 2023, seed: int = 1) -> Path:
+    """One annex table (births or deaths) as a semicolon CSV export with ``rows`` Puskesmas rows.
+
+    The district is one the registry does not know (names are taken as written and proposed for
+    the registry). Names are distinct apart from about 0.5% repeated rows (duplicates, some with
+    other numbers); they come written with PKM / Puskesmas / UPTD prefixes and in mixed case.
+    About 0.2% of rows hold text in a count cell; a JUMLAH KAB. row closes the table.
+    """
+    import csv
+
+    rng = np.random.default_rng(seed)
+    number, title = _ANNEX_TITLES[table]
+    head = [[number], [title], [NEW_DISTRICT], [f"TAHUN {year}"], []]
+    if table == "births":
+        head += [["NO", "KECAMATAN", "PUSKESMAS", "JUMLAH KELAHIRAN"],
+                 ["", "", "", "LAKI-LAKI", "", "", "PEREMPUAN", "", "", "LAKI-LAKI + PEREMPUAN"],
+                 ["", "", ""] + ["HIDUP", "MATI", "HIDUP + MATI"] * 3, list(range(1, 13))]
+        live = rng.poisson(rng.lognormal(np.log(120), 0.6, (rows, 2)))
+        still = rng.poisson(live * 0.01)
+        values = np.column_stack([live[:, 0], still[:, 0], live[:, 0] + still[:, 0],
+                                  live[:, 1], still[:, 1], live[:, 1] + still[:, 1],
+                                  live.sum(1), still.sum(1), (live + still).sum(1)])
+    else:
+        head += [["NO", "KECAMATAN", "PUSKESMAS", "JUMLAH KEMATIAN"],
+                 ["", "", ""] + [s for s in ("LAKI - LAKI", "PEREMPUAN", "LAKI - LAKI + PEREMPUAN") for s in (s, "", "", "", "")],
+                 ["", "", ""] + ["NEONATAL", "POST NEONATAL", "BALITA", "", ""] * 3,
+                 ["", "", ""] + ["", "", "BAYI", "ANAK BALITA", "JUMLAH TOTAL"] * 3, list(range(1, 19))]
+        per_sex = [rng.poisson(rate, (rows, 2)) for rate in (0.8, 0.25, 0.2)]  # neonatal, post-neonatal, child
+        neo, post, child = per_sex
+        cols = []
+        for s in (0, 1):
+            cols += [neo[:, s], post[:, s], neo[:, s] + post[:, s], child[:, s], neo[:, s] + post[:, s] + child[:, s]]
+        cols += [cols[i] + cols[i + 5] for i in range(5)]
+        values = np.column_stack(cols)
+    draws = rng.random(values.shape)
+    forms = rng.integers(0, len(_NAME_FORMS), rows)
+    upper = rng.random(rows) < 0.2
+    repeat = rng.random(rows) < 0.005
+    broken = rng.random(rows) < 0.002
+    body = []
+    for i in range(rows):
+        k = i - 1 if repeat[i] and i else i
+        name = _NAME_FORMS[forms[k]].format(f"Desa Contoh {k + 1:05d}")
+        cells = [_count_text(int(v), d) for v, d in zip(values[i], draws[i])]
+        if broken[i]:
+            cells[0] = "TAD"
+        body.append([i + 1, f"Kec Contoh {k // 8 + 1:04d}", name.upper() if upper[i] else name] + cells)
+    total = ["", "JUMLAH KAB.", ""] + [id_number(int(v)) for v in values.sum(0)]
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, delimiter=";").writerows(head + body + [total, [], ["Sumber: data sintetis"]])
+    return path
+
+
+_LINELIST_HEADER = ["NO", "NAMA BAYI", "NAMA IBU", "NIK IBU", "ALAMAT", "NO HP", "JENIS KELAMIN", "TANGGAL LAHIR",
+                    "TANGGAL MENINGGAL", "UMUR", "PENYEBAB KEMATIAN", "PUSKESMAS", "KABUPATEN"]
+_CAUSE_TEXTS = ("BBLR", "Asfiksia berat", "P07.1", "J18.9", "Sepsis neonatorum", "Diare dengan dehidrasi",
+                "Kelainan jantung bawaan", "Prematur", "tidak jelas", "Pneumonia", "asfiksi", "A09", "Q24.9",
+                "demam tinggi", "")
+_KNOWN_NAMES = ("Muara Rupit", "M. Rupit", "Nibung", "Karang Jaya", "Pauh", "Surulangun", "Muara Kulam",
+                "Bingin Teluk", "Karang Dapo", "PKM Tidak Dikenal")
+
+
+def linelist_csv(path: Path, rows: int = 50_000, year: int = 2023, seed: int = 1) -> Path:
+    """An AMP-SR death line list of a province as a CSV export, one death per row, ``rows`` rows.
+
+    A KABUPATEN column spreads the deaths over the bundled sample district (registry names, aliases
+    and some unknown names) and districts the registry does not know (about 5,000 Puskesmas).
+    Dates are ISO text, day/month/year or missing with the age written instead ('12 hari', '3 bulan');
+    causes are ICD-10 codes, vocabulary terms, misspellings and unmapped text. The personal-data
+    columns hold invented values, as the bundled example does.
+    """
+    import csv
+    import datetime as dt
+
+    rng = np.random.default_rng(seed)
+    death_day = rng.integers(0, 365, rows)
+    age = np.where(rng.random(rows) < 0.8, rng.integers(0, 29, rows), rng.integers(29, 420, rows))
+    style = rng.random(rows)
+    known = rng.random(rows) < 0.1
+    district_no = rng.integers(1, 21, rows)
+    pkm_no = rng.integers(1, 251, rows)
+    cause = rng.integers(0, len(_CAUSE_TEXTS), rows)
+    start = dt.date(year, 1, 1)
+    body = []
+    for i in range(rows):
+        dod = start + dt.timedelta(days=int(death_day[i]))
+        dob = dod - dt.timedelta(days=int(age[i]))
+        if style[i] < 0.6:
+            dob_text, dod_text, age_text = dob.isoformat(), dod.isoformat(), ""
+        elif style[i] < 0.85:
+            dob_text, dod_text, age_text = dob.strftime("%d/%m/%Y"), dod.strftime("%d/%m/%Y"), ""
+        else:
+            days = int(age[i])
+            dob_text, dod_text = "", dod.isoformat()
+            age_text = f"{days} hari" if days <= 28 else f"{max(1, round(days / 30.4375))} bulan"
+        if known[i]:
+            district, pkm = "MUSI RAWAS UTARA", _KNOWN_NAMES[pkm_no[i] % len(_KNOWN_NAMES)]
+        else:
+            district, pkm = f"CONTOH {district_no[i]:02d}", f"PKM Contoh {district_no[i]:02d}-{pkm_no[i]:03d}"
+        body.append([i + 1, f"Bayi Fiktif{i:06d}", f"Ibu Rekaan{i:06d}", f"99{i:014d}", f"Jalan Khayalan {i}",
+                     f"0899{i:08d}", "L" if style[i] * 1000 % 2 < 1 else "P", dob_text, dod_text, age_text,
+                     _CAUSE_TEXTS[cause[i]], pkm, district])
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, delimiter=";").writerows([[f"DAFTAR KEMATIAN BAYI (AMP-SR) PROVINSI CONTOH TAHUN {year}"],
+                                                 _LINELIST_HEADER] + body)
+    return path

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import difflib
-import re
 import unicodedata
 
-_PUNCT = re.compile(r"[.,;:/\\()\[\]\-_'\"`]+")
-_SPACES = re.compile(r"\s+")
+#: '+' and '&' become ' + '; punctuation .,;:/\()[]-_'"` becomes a space (runs of spaces are collapsed after).
+_TRANSLATE = str.maketrans({"+": " + ", "&": " + ", **{c: " " for c in ".,;:/\\()[]-_'\"`"}})
 
 
 def visible(text: str) -> str:
@@ -36,10 +35,7 @@ def norm(text: object) -> str:
     """
     if text is None:
         return ""
-    s = visible(str(text)).upper().replace("\n", " ")
-    s = s.replace("+", " + ").replace("&", " + ")
-    s = _PUNCT.sub(" ", s)
-    return _SPACES.sub(" ", s).strip()
+    return " ".join(visible(str(text)).upper().translate(_TRANSLATE).split())
 
 
 def closest(word: str, choices: list[str], cutoff: float = 0.85) -> str | None:

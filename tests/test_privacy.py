@@ -15,6 +15,8 @@ import zipfile
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import (LINELIST_HEADER, MONTHLY_HEADER, births_table, causes_table, deaths_table, kn_table, linelist_rows,
                      monthly_row, monthly_rows, write_csv, write_xlsx)
@@ -49,6 +51,24 @@ def test_personal_values(text):
                                   "Kecamatan Ibu Selatan", "Bintan", "Binjai", "Tanjung Binti"])
 def test_not_personal_values(text):
     assert not looks_personal(text), text
+
+
+_PERSONAL = ["1605010101900001", "1605 0101 0190 0001", "160501 010190 0001", "0812-3456-7890", "+62 812 3456 7890",
+             "62-812-3456-7890", "(0812) 3456 7890", "a.b@contoh.id", "Jl. Melati", "jln Mawar", "RT 02/RW 03",
+             "rt.002 rw.003", "Ny. Siti", "nn Ani", "Tn. Budi", "By. Ny. Rahma", "Sdr Budi", "Bpk Ahmad", "Alm. Joko",
+             "Siti binti Ahmad", "Budi bin Ahmad", "081234567", "RW 03"]   # the last two just meet the phone and RT/RW needs
+_PIECES = ["0812", "3456", "1605", "62", "+62", "8", "12", "@", "a.b", "Ny", "NN", "Tn", "By.", "bin", "Siti", "Jl", "RT",
+           "rw", "Rupit", " ", " ", ".", "-", "/", ",", ";", "(", ")", "'", "x"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PERSONAL + _PIECES), max_size=8).map("".join))
+def test_pattern_needs_never_skip_a_match(text):
+    """Scrubbing tries a pattern only on texts that meet its needs (vocab pattern_needs): on any text the
+    result is the one every pattern tried on every text gives."""
+    from imr_analysis.privacy import _matches_any, _vocab
+
+    assert _matches_any(text) == any(re.search(p, text) for p in _vocab()["patterns"].values()), text
 
 
 def test_scrub_replaces_each_form():

@@ -83,3 +83,41 @@ def test_batch_on_a_dask_cluster(tmp_path):
 def test_unreachable_scheduler_is_a_clear_error(tmp_path):
     r = _run("run", "--years", "2023", "--scheduler", "tcp://127.0.0.1:9", "--out", tmp_path / "rep", "--processed", tmp_path / "p")
     assert r.returncode == 2 and "no Dask scheduler answered" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.fixture(scope="module")
+def large_annex_run(tmp_path_factory):
+    """A 5,000-row annex births CSV of a district the registry does not know, cleaned once."""
+    from imr_analysis.pipeline import run_clean
+
+    raw = synth.annex_csv(tmp_path_factory.mktemp("raw") / "annex_births_2023.csv", 5000, "births")
+    return run_clean([raw], tmp_path_factory.mktemp("processed"))
+
+
+def _report_rows(report: str, first_cell: str) -> list[int]:
+    """The 'rows' figures of the report's table lines whose first cell is ``first_cell``."""
+    return [int(line.split("|")[2]) for line in report.splitlines() if line.startswith(f"| {first_cell} |")]
+
+
+def test_cleaning_report_of_a_large_input_summarises(large_annex_run):
+    report_path = large_annex_run.out / "cleaning_report.md"
+    report = report_path.read_text(encoding="utf-8")
+    ledger = large_annex_run.result.ledger
+    data = ledger[ledger["row_kind"] == "data"]
+    assert len(data) == 5000
+    assert report_path.stat().st_size < 50_000                       # listing every row took ~580 KB
+    assert "Desa Contoh 04990" not in report and "ledger.csv" in report
+    # counts per rule: every row of a new district has its name taken as written
+    assert _report_rows(report, "Puskesmas name normalised or alias applied") == [5000]
+    for rule in ("blank -> 0", "'-' -> 0"):
+        assert _report_rows(report, rule) == [int(data["rules"].str.contains(rule, regex=False).sum())]
+    # counts per reason, the cell text elided: 'TAD' typed into a count cell, and the repeated rows
+    tad = int(data["reason"].str.contains("'TAD' (no data)", regex=False).sum())
+    assert tad > 0 and _report_rows(
+        report, "column D (JUMLAH KELAHIRAN / LAKI-LAKI / HIDUP): '…' (no data) in a number cell; "
+                "enter the count, or 0 if there were none") == [tad]
+    repeated = [int(line.split("|")[2]) for line in report.splitlines() if line.startswith("| second row for ")]
+    assert sum(repeated) == int(data["reason"].str.startswith("second row for").sum()) > 0
+    # the first row of each kind is named with its place in the file
+    first_tad = data.loc[data["reason"].str.contains("'TAD'", regex=False), "row"].min()
+    assert f"annex_births_2023.csv, row {first_tad} |" in report

@@ -9,8 +9,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from ..privacy import describe_cell, describe_text
+from ..privacy import current_salt, describe_cell, describe_text
 from .grid import UncomputedFormula
 
 _INT = re.compile(r"^[+-]?\d+$")
@@ -32,6 +33,12 @@ class Parsed:
 
 def parse_number(cell: object, blank_is_zero: bool = True) -> Parsed:
     """Read one cell. Counts: blank or '-' -> 0, a percentage is a problem. Reported percentages: blank -> missing."""
+    return _parse_number(cell, blank_is_zero, current_salt())
+
+
+@lru_cache(maxsize=65536, typed=True)   # tables repeat the same few hundred cell texts
+def _parse_number(cell: object, blank_is_zero: bool, salt: str) -> Parsed:
+    """``parse_number`` once per cell text (and salt: a problem gives the text by its salted hash)."""
     if cell is None or (isinstance(cell, float) and math.isnan(cell)):
         return Parsed(0.0, "blank -> 0") if blank_is_zero else Parsed(None)
     if isinstance(cell, UncomputedFormula):

@@ -44,6 +44,7 @@ def kecamatan_key(name: object) -> str:
     return _KECAMATAN_PREFIX.sub("", norm(name)).strip()
 
 
+@lru_cache(maxsize=4096)
 def district_key(name: object) -> str:
     """'KABUPATEN MUSI RAWAS UTARA' / 'Kab. Musi Rawas Utara' -> 'MUSI RAWAS UTARA'."""
     return _DISTRICT_PREFIX.sub("", norm(name)).strip()
@@ -93,10 +94,12 @@ class Registry:
 
     def __init__(self, path: Path | None = None):
         self.table = registry(Path(path) if path else registry_file())
-        self._by_district: dict[str, dict[str, pd.Series]] = {}
+        self._by_district: dict[str, dict[str, dict]] = {}
         self._provinces: dict[str, str] = {}  # district vocabulary look-ups, once per name (not per row)
         self._terms: dict[tuple[str, str], str] = {}  # (district key, name key) -> the registry's spelling
-        for _, row in self.table.iterrows():
+        self._matches: dict[tuple[str, str], PuskesmasMatch] = {}   # each name is looked up once per run
+        self._district_names: dict[str, str] = {}
+        for row in self.table.to_dict("records"):
             dkey = district_key(row["district"])
             names = self._by_district.setdefault(dkey, {})
             for term in [row["puskesmas"]] + [a.strip() for a in row["aliases"].split("|") if a.strip()]:
@@ -108,10 +111,12 @@ class Registry:
 
     def district_name(self, district: str) -> str:
         """The registry's spelling of a known district, else a readable form of the name."""
-        names = self._by_district.get(district_key(district))
-        if names:
-            return next(iter(names.values()))["district"]
-        return display_name(district_key(district))
+        found = self._district_names.get(district)
+        if found is None:
+            names = self._by_district.get(district_key(district))
+            found = next(iter(names.values()))["district"] if names else display_name(district_key(district))
+            self._district_names[district] = found
+        return found
 
     def province(self, district: str) -> str:
         """The province: from the registry, else from the district vocabulary (districts.csv), else ''.
@@ -126,6 +131,12 @@ class Registry:
         return self._provinces[district]
 
     def match(self, district: str, raw_name: str) -> PuskesmasMatch:
+        found = self._matches.get((district, raw_name))
+        if found is None:
+            found = self._matches[(district, raw_name)] = self._match(district, raw_name)
+        return found
+
+    def _match(self, district: str, raw_name: str) -> PuskesmasMatch:
         names = self._by_district.get(district_key(district), {})
         key = name_key(raw_name)
         row = names.get(key)
