@@ -47,7 +47,7 @@ def _kinds(texts: pd.Series, ledger: pd.DataFrame, kind, name: str) -> pd.DataFr
     unique = texts.unique()
     kinds = texts.map(dict(zip(unique, map(kind, unique))))
     rows = pd.DataFrame({name: kinds.to_numpy(), "first": kinds.index}).drop_duplicates()
-    grouped = rows.groupby(name, sort=False)
+    grouped = rows.groupby(name, sort=False, dropna=False)
     out = grouped.size().rename("rows").to_frame().join(grouped["first"].first())
     out = out.sort_values("rows", ascending=False, kind="stable").reset_index()
     first = ledger.loc[out["first"], ["file", "sheet", "row"]]
