@@ -637,11 +637,11 @@ def annex_csv(path: Path, rows: int = 50_000, table: str = "births", year: int =
     body = []
     for i in range(rows):
         k = i - 1 if repeat[i] and i else i
-        name = _NAME_FORMS[forms[k]].format(f"Desa Contoh {k + 1:05d}")
+        name = _NAME_FORMS[forms[k]].format(f"Desa Contoh {_letters(k)}")
         cells = [_count_text(int(v), d) for v, d in zip(values[i], draws[i])]
         if broken[i]:
             cells[0] = "TAD"
-        body.append([i + 1, f"Kec Contoh {k // 8 + 1:04d}", name.upper() if upper[i] else name] + cells)
+        body.append([i + 1, f"Kec Contoh {_letters(k // 8)}", name.upper() if upper[i] else name] + cells)
     total = ["", "JUMLAH KAB.", ""] + [id_number(int(v)) for v in values.sum(0)]
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -705,3 +705,12 @@ def linelist_csv(path: Path, rows: int = 50_000, year: int = 2023, seed: int = 1
         csv.writer(fh, delimiter=";").writerows([[f"DAFTAR KEMATIAN BAYI (AMP-SR) PROVINSI CONTOH TAHUN {year}"],
                                                  _LINELIST_HEADER] + body)
     return path
+
+
+def _letters(n: int) -> str:
+    """0 -> 'Aaaa', 1 -> 'Aaab', ...: distinct place-like names without digits (a long digit run reads as an ID)."""
+    chars = []
+    for _ in range(4):
+        n, r = divmod(n, 26)
+        chars.append(chr(97 + r))
+    return "".join(reversed(chars)).capitalize()

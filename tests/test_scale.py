@@ -106,7 +106,7 @@ def test_cleaning_report_of_a_large_input_summarises(large_annex_run):
     data = ledger[ledger["row_kind"] == "data"]
     assert len(data) == 5000
     assert report_path.stat().st_size < 50_000                       # listing every row took ~580 KB
-    assert "Desa Contoh 04990" not in report and "ledger.csv" in report
+    assert "Desa Contoh Ahjy" not in report and "ledger.csv" in report
     # counts per rule: every row of a new district has its name taken as written
     assert _report_rows(report, "Puskesmas name normalised or alias applied") == [5000]
     for rule in ("blank -> 0", "'-' -> 0"):
@@ -114,7 +114,7 @@ def test_cleaning_report_of_a_large_input_summarises(large_annex_run):
     # counts per reason, the cell text elided: 'TAD' typed into a count cell, and the repeated rows
     tad = int(data["reason"].str.contains("'TAD' (no data)", regex=False).sum())
     assert tad > 0 and _report_rows(
-        report, "column D (JUMLAH KELAHIRAN / LAKI-LAKI / HIDUP): '…' (no data) in a number cell; "
+        report, "column D (live_births / male): '…' (no data) in a number cell; "
                 "enter the count, or 0 if there were none") == [tad]
     repeated = [int(line.split("|")[2]) for line in report.splitlines() if line.startswith("| second row for ")]
     assert sum(repeated) == int(data["reason"].str.startswith("second row for").sum()) > 0
