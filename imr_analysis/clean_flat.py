@@ -186,8 +186,10 @@ def account_monthly(table: FlatTable, ctx: FlatContext, builder: CellBuilder) ->
                            "month name or number 1-12; write it as Januari ... Desember or 1 ... 12")
         district_raw = _district_of(table, ctx, cells, reasons)
         entry = _entry(table, row, year, ctx.registry.district_name(district_raw), raw_name)
+        kec_col = table.col("kecamatan")
         geo = resolve_puskesmas(ctx, district_raw, raw_name, rules, reasons, table, entry,
-                                pkm_col.letter if pkm_col else "")
+                                pkm_col.letter if pkm_col else "",
+                                cells[kec_col.index] if kec_col is not None else "", kec_col.letter if kec_col else "")
         entry["month"] = month if month else pd.NA
         key = (geo["puskesmas"], year, month)
         if geo["puskesmas"] and month and not reasons:
@@ -403,8 +405,10 @@ def account_linelist(table: FlatTable, ctx: FlatContext, builder: CellBuilder) -
         month = dod.month if dod and not future else None
         district_raw = _district_of(table, ctx, cells, reasons)
         entry = _entry(table, row, year, ctx.registry.district_name(district_raw), raw_name)
+        kec_col = table.col("kecamatan")
         geo = resolve_puskesmas(ctx, district_raw, raw_name, rules, reasons, table, entry,
-                                c["puskesmas"].letter if c["puskesmas"] else "")
+                                c["puskesmas"].letter if c["puskesmas"] else "",
+                                cells[kec_col.index] if kec_col is not None else "", kec_col.letter if kec_col else "")
         entry["month"] = month if month else pd.NA
         if val("date_of_death", cells) is not None and dod is None:
             rules.append(f"date of death in column {c['date_of_death'].letter} unreadable; age column used")

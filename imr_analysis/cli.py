@@ -314,7 +314,8 @@ def build_parser() -> argparse.ArgumentParser:
     fu.set_defaults(func=cmd_funnel)
 
     sy = sub.add_parser("synth", help="seeded synthetic data: national scale, or districts the registry does not know")
-    sy.add_argument("--districts", type=int, help="default 514 (--unseen: 20 with annex tables, plus one with monthly reports and one with a line list)")
+    sy.add_argument("--districts", type=int,
+                    help="default 514 (--unseen: 20 with annex tables, plus one of monthly reports and one of a line list)")
     sy.add_argument("--puskesmas", type=int, help="Puskesmas in all (default 10000; --unseen: 6 per district)")
     sy.add_argument("--years", help="default 2015-2024 (--unseen: 2019-2024)")
     sy.add_argument("--unseen", action="store_true",

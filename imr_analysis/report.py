@@ -22,6 +22,7 @@ MAX_EXAMPLES = 10
 _QUOTED = re.compile(r"'[^']*[^\W_][^']*'")   # quoted text from a cell or a name (a quoted symbol such as '-' stays)
 _NUMBER = re.compile(r"(?<=\brow )\d+|\d+[.,]\d+|\d{3,}")   # row numbers, ages, years; not small ranges such as 0-11
 _CELL_COUNT = re.compile(r" \(\d+ cells?\)$")
+_SECOND_ROW = re.compile(r"^(second row for ).+? (\d{4}(?:/\d+)? )")   # the Puskesmas name of a duplicate
 _DESCRIBED = re.compile(r"text of \d+ characters?, #[0-9a-f]{8}")   # privacy.describe_text
 
 
@@ -36,6 +37,7 @@ def rule_kind(rule: str) -> str:
 def reason_kind(reason: str) -> str:
     """A reason without its specifics: quoted cell text, cell texts described by length and hash, decimals and
     long numbers elided ("age at death … years")."""
+    reason = _SECOND_ROW.sub(r"\1…\2", reason)
     return _NUMBER.sub("…", _QUOTED.sub("'…'", _DESCRIBED.sub("text of … characters, #…", reason)))
 
 

@@ -196,7 +196,8 @@ def write_annex(tables: dict[str, pd.DataFrame], out: Path, max_workbooks: int |
             break
         pk = bg.reset_index()
         counts = _Counts(list(dict.fromkeys(pk["puskesmas"])), dict(zip(pk["puskesmas"], pk["kecamatan"])),
-                         {(p, s): [lb, sb] for p, s, lb, sb in zip(pk["puskesmas"], pk["sex"], pk["live_births"], pk["stillbirths"])},
+                         {(p, s): [lb, sb] for p, s, lb, sb
+                          in zip(pk["puskesmas"], pk["sex"], pk["live_births"], pk["stillbirths"])},
                          _lookup(d, district, year), _lookup(c, district, year), _lookup(v, district, year))
         lay = layout(district, year) if layout else AnnexLayout()
         slug = bare_district(district).replace(" ", "_").lower()
@@ -503,8 +504,10 @@ def write_monthly(tables: dict[str, pd.DataFrame], out: Path, layout=None, manif
                 kn1, den = visits.get((p, m, "kn1"), [0, 0])
                 counts = ([lm, lf, sm + sf, early, n_neo - early] + [causes.get((p, m, "neonatal", x), 0) for x in neo]
                           + [n_post] + [causes.get((p, m, "postneonatal", x), 0) for x in post]
-                          + [n_neo + n_post, den, den + int(rng.integers(0, 3)), kn1, visits.get((p, m, "kn_lengkap"), [0, 0])[0]])
-                row = [months[(i + m) % len(months)][m], int(year), geo[p], _flat_written(lay.names[(i + m) % len(lay.names)], p)]
+                          + [n_neo + n_post, den, den + int(rng.integers(0, 3)), kn1,
+                             visits.get((p, m, "kn_lengkap"), [0, 0])[0]])
+                row = [months[(i + m) % len(months)][m], int(year), geo[p],
+                       _flat_written(lay.names[(i + m) % len(lay.names)], p)]
                 body.append((row + [int(x) if x else lay.zero for x in counts], p))
         rows = [[lay.title.format(year=year)], [], header] + [r for r, _ in body]
         slug = bare_district(district).replace(" ", "_").lower()
@@ -559,7 +562,8 @@ def write_linelist(tables: dict[str, pd.DataFrame], out: Path, layout=None, mani
                 died = dt.date(int(year), int(m), int(rng.integers(1, 29)))
                 age = int(rng.integers(0, 29)) if age_group == "neonatal" else int(rng.integers(29, 365))
                 by_text = i % 4 == 0
-                age_text = (f"{age} hari" if age_group == "neonatal" else f"{max(1, min(11, age // 30))} bulan") if by_text else None
+                age_text = None if not by_text else \
+                    f"{age} hari" if age_group == "neonatal" else f"{max(1, min(11, age // 30))} bulan"
                 cause_text = icd[cause] if i % 2 and cause in icd else cause_label(cause)
                 row = [i, f"Bayi Ny. Fiktif{i:03d}", f"Ibu Rekaan{i:03d}", f"99{int(year) % 100:02d}{i:012d}",
                        f"Jl. Khayalan No. {i}", f"0899{i:08d}", "L" if sex == "male" else "P",
@@ -595,18 +599,13 @@ def annex_csv(path: Path, rows: int = 50_000, table: str = "births", year: int =
     """One annex table (births or deaths) as a semicolon CSV export with ``rows`` Puskesmas rows.
 
     The district is one the registry does not know (names are taken as written and proposed for
-    the registry). Puskesmas names are invented place names ('Sungai Mekar 12', from the word lists
-    of vocab/synthetic.yaml), eight to a kecamatan, distinct apart from about 0.5% repeated rows
-    (duplicates, some with other numbers); they come written with PKM / Puskesmas / UPTD prefixes
-    and in mixed case. About 0.2% of rows hold text in a count cell; a JUMLAH KAB. row closes the table.
+    the registry). Names are distinct apart from about 0.5% repeated rows (duplicates, some with
+    other numbers); they come written with PKM / Puskesmas / UPTD prefixes and in mixed case.
+    About 0.2% of rows hold text in a count cell; a JUMLAH KAB. row closes the table.
     """
     import csv
 
-    from .synth_unseen import spec
-
     rng = np.random.default_rng(seed)
-    words = spec()["place_words"]
-    places = [f"{a} {b}" for a in words["first"] for b in words["second"]]
     number, title = _ANNEX_TITLES[table]
     head = [[number], [title], [NEW_DISTRICT], [f"TAHUN {year}"], []]
     if table == "births":
@@ -638,11 +637,11 @@ def annex_csv(path: Path, rows: int = 50_000, table: str = "births", year: int =
     body = []
     for i in range(rows):
         k = i - 1 if repeat[i] and i else i
-        name = _NAME_FORMS[forms[k]].format(f"{places[k % len(places)]} {k // len(places) + 1}")
+        name = _NAME_FORMS[forms[k]].format(f"Desa Contoh {_letters(k)}")
         cells = [_count_text(int(v), d) for v, d in zip(values[i], draws[i])]
         if broken[i]:
             cells[0] = "TAD"
-        body.append([i + 1, places[(k // 8) % len(places)], name.upper() if upper[i] else name] + cells)
+        body.append([i + 1, f"Kec Contoh {_letters(k // 8)}", name.upper() if upper[i] else name] + cells)
     total = ["", "JUMLAH KAB.", ""] + [id_number(int(v)) for v in values.sum(0)]
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -706,3 +705,12 @@ def linelist_csv(path: Path, rows: int = 50_000, year: int = 2023, seed: int = 1
         csv.writer(fh, delimiter=";").writerows([[f"DAFTAR KEMATIAN BAYI (AMP-SR) PROVINSI CONTOH TAHUN {year}"],
                                                  _LINELIST_HEADER] + body)
     return path
+
+
+def _letters(n: int) -> str:
+    """0 -> 'Aaaa', 1 -> 'Aaab', ...: distinct place-like names without digits (a long digit run reads as an ID)."""
+    chars = []
+    for _ in range(4):
+        n, r = divmod(n, 26)
+        chars.append(chr(97 + r))
+    return "".join(reversed(chars)).capitalize()

@@ -68,7 +68,8 @@ def write_corpus(out: Path, districts: int = 20, puskesmas: int | None = None, y
         raise ValueError(f"at most {len(s['districts'])} districts: vocab/synthetic.yaml names no more")
     rng = np.random.default_rng(seed)
     pool = iter(_place_names(rng))
-    annex = _renamed(synth.canonical(districts, puskesmas or 6 * districts, years, seed=seed), s["districts"][:districts], pool)
+    annex = _renamed(synth.canonical(districts, puskesmas or 6 * districts, years, seed=seed),
+                     s["districts"][:districts], pool)
     flat = _renamed(synth.canonical(n_flat, 6 * n_flat, years, monthly=True, seed=seed + 1),
                     s["districts"][districts:districts + n_flat], pool)
     outlier = _plant_outlier(annex, years[-2] if len(years) > 1 else years[0])

@@ -192,11 +192,13 @@ def trend_table(tables: dict[str, pd.DataFrame], level: str = "district", start:
     if end is not None:
         ind = ind[ind["year"] <= end]
     rows = []
-    for (indicator, area, cause), g in ind.groupby(["indicator", "area", "cause"], sort=False, dropna=False):
+    # by district too: two districts may each have a Puskesmas of the same name
+    for (indicator, district, area, cause), g in ind.groupby(["indicator", "district", "area", "cause"], sort=False,
+                                                             dropna=False):
         g = g.sort_values("year")
         fit = fit_trend(g["year"], g["numerator"], g["denominator"])
         lo, hi = fit.apc_ci() if fit.result is not None else (np.nan, np.nan)
-        rows.append({"indicator": indicator, "level": level, "area": area, "cause": cause,
+        rows.append({"indicator": indicator, "level": level, "district": district, "area": area, "cause": cause,
                      "start_year": int(g["year"].min()), "end_year": int(g["year"].max()), "n_years": fit.n_years,
                      "apc": fit.apc if fit.result is not None else np.nan, "apc_lower_95": lo, "apc_upper_95": hi,
                      "p_value": fit.p_value, "model": fit.model, "dispersion": fit.dispersion,
@@ -204,7 +206,7 @@ def trend_table(tables: dict[str, pd.DataFrame], level: str = "district", start:
         row = rows[-1]
         if not row["note"] and row["p_value"] < 0.05 and row["trend_marker"] == "no significant change":
             row["note"] = "apc_vs_marker"
-    cols = ["indicator", "level", "area", "cause", "start_year", "end_year", "n_years", "apc", "apc_lower_95",
+    cols = ["indicator", "level", "district", "area", "cause", "start_year", "end_year", "n_years", "apc", "apc_lower_95",
             "apc_upper_95", "p_value", "model", "trend_marker", "note", "dispersion"]
     return pd.DataFrame(rows, columns=cols)
 

@@ -156,7 +156,7 @@ def test_trends_command_columns_and_xlsx(processed, tmp_path):
     r = cli("trends", "--processed", out, "--out", tmp_path / "t.csv")
     assert r.returncode == 0, r.stderr
     df = pd.read_csv(tmp_path / "t.csv", encoding="utf-8-sig", keep_default_na=False)
-    assert list(df.columns) == ["indicator", "level", "area", "cause", "start_year", "end_year", "n_years", "apc",
+    assert list(df.columns) == ["indicator", "level", "district", "area", "cause", "start_year", "end_year", "n_years", "apc",
                                 "apc_lower_95", "apc_upper_95", "p_value", "model", "trend_marker", "note"]
     imr = df[df["indicator"] == "imr"].iloc[0]
     assert imr["n_years"] == 6 and float(imr["apc"]) < 0 and imr["model"] in ("poisson", "negative_binomial", "quasi_poisson")
