@@ -37,7 +37,7 @@ def rule_kind(rule: str) -> str:
 def reason_kind(reason: str) -> str:
     """A reason without its specifics: quoted cell text, cell texts described by length and hash, decimals and
     long numbers elided ("age at death … years")."""
-    reason = _SECOND_ROW.sub(r"\1…\2", reason)
+    reason = _SECOND_ROW.sub(r"\1… \2", reason)
     return _NUMBER.sub("…", _QUOTED.sub("'…'", _DESCRIBED.sub("text of … characters, #…", reason)))
 
 
