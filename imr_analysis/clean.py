@@ -17,6 +17,7 @@ recognised as, tables by their kind.
 from __future__ import annotations
 
 import gc
+import operator
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -49,9 +50,14 @@ PRECEDENCE = {"annex": 0, "monthly": 1, "linelist": 2}
 
 @dataclass
 class CleanResult:
-    """Everything cleaning produces: canonical tables, the ledger, cell values and notes."""
+    """Everything cleaning produces: canonical tables, the ledger, cell values and notes.
 
-    tables: dict[str, pd.DataFrame]
+    ``tables`` (the canonical tables and the incomplete rows) are aggregated from ``cells`` when first
+    used, so the checks on the cells can run before them: a province's cells and tables are then not
+    held together with the checks' working copies.
+    """
+
+    _tables: dict[str, pd.DataFrame] | None
     ledger: pd.DataFrame
     cells: pd.DataFrame
     sources: pd.DataFrame
@@ -61,6 +67,14 @@ class CleanResult:
     skipped_files: list[str] = field(default_factory=list)
     input_errors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["file", "year", "message"]))
     dropped_columns: list[dict] = field(default_factory=list)   # header names only
+    registry: Registry | None = None
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        if self._tables is None:
+            self._tables = build_canonical(self.cells)
+            self._tables["incomplete"] = incomplete_rows(self.ledger, self._tables, self.registry or Registry())
+        return self._tables
 
 
 def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
@@ -238,16 +252,14 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
     cells["compared"] = False
     apply_precedence(cells, ledger)
     gc.unfreeze()
-    canonical = build_canonical(cells)
-    canonical["incomplete"] = incomplete_rows(ledger, canonical, registry)
 
     proposed = None
     if proposals:
         proposed = pd.DataFrame(proposals.values())[["province", "district", "kecamatan", "puskesmas", "aliases"]]
     # Save outputs: see write_outputs
     errors = pd.DataFrame(file_errors or [], columns=["file", "year", "message"])
-    return CleanResult(canonical, ledger, cells, pd.DataFrame(sources), notes, problems, proposed, skipped, errors,
-                       dropped)
+    return CleanResult(None, ledger, cells, pd.DataFrame(sources), notes, problems, proposed, skipped, errors,
+                       dropped, registry)
 
 
 def apply_precedence(cells: pd.DataFrame, ledger: pd.DataFrame) -> None:
@@ -286,8 +298,15 @@ def _consume(rows: list):
 
 
 def _ledger_record(entry: dict) -> tuple:
-    """A ledger entry as a compact record in LEDGER_COLUMNS order, kept until the ledger frame is built."""
-    return tuple(entry.get(c) for c in LEDGER_COLUMNS)
+    """A ledger entry as a compact record in LEDGER_COLUMNS order (None where it has no value), kept until the
+    ledger frame is built."""
+    try:
+        return _LEDGER_FIELDS(entry)
+    except KeyError:
+        return tuple(entry.get(c) for c in LEDGER_COLUMNS)
+
+
+_LEDGER_FIELDS = operator.itemgetter(*LEDGER_COLUMNS)
 
 
 def _rank(formats: pd.Series) -> np.ndarray:
@@ -597,27 +616,37 @@ def build_canonical(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
         if df.empty:
             out[name] = empty_table(name)
             continue
-        df = with_known_geography(_default_text(df))
         df["year"] = df["year"].astype("int64")  # rows without a year are set aside, but their cells made the column float
         if df["month"].isna().all():
             df = df.drop(columns="month")
         else:
             df["month"] = df["month"].astype("Int64")
+        # sorted while the text is categorical (sorted categories: the order of the text itself, less to copy)
         df = df.sort_values([k for k in ["district", "year", "month", "puskesmas", "sex", "age_group", "cause", "visit"] if k in df])
+        df = _default_text(with_known_geography(df))
         out[name] = SCHEMAS[name].validate(df.reset_index(drop=True))
     return out
 
 
 def _default_text(df: pd.DataFrame) -> pd.DataFrame:
-    """Text columns as plain str (the cell table holds text as categories: see cells.py)."""
-    coded = [c for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)]
-    return df.astype({c: "str" for c in coded}) if coded else df
+    """Text columns as plain str (the cell table holds text as categories: see cells.py); each category is
+    converted once and taken by its code."""
+    for col in [c for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)]:
+        values = df[col]
+        text = values.cat.categories.astype("str").array.take(values.cat.codes.to_numpy(), allow_fill=True)
+        df[col] = pd.Series(text, index=df.index)
+    return df
 
 
 def with_known_geography(df: pd.DataFrame) -> pd.DataFrame:
     """The geography rule (schemas.py): an empty or missing province or kecamatan becomes 'unknown'."""
     for col in ("province", "kecamatan"):
-        df[col] = df[col].astype(object).where(df[col].notna() & (df[col].astype(str).str.strip() != ""), UNKNOWN)
+        values = df[col]
+        if isinstance(values.dtype, pd.CategoricalDtype):  # the cell table's text: each category decided once
+            known = np.array([c if str(c).strip() else UNKNOWN for c in values.cat.categories] + [UNKNOWN], dtype=object)
+            df[col] = pd.Series(known[values.cat.codes.to_numpy()], index=df.index, dtype=object)  # code -1: the last
+            continue
+        df[col] = values.astype(object).where(values.notna() & (values.astype(str).str.strip() != ""), UNKNOWN)
     return df
 
 

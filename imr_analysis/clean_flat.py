@@ -391,14 +391,15 @@ def account_linelist(table: FlatTable, ctx: FlatContext, builder: CellBuilder) -
         return cells[c[name].index] if c[name] is not None else None
 
     orders = _date_orders(table, {n: c[n] for n in ("date_of_birth", "date_of_death") if c[n] is not None}, ctx)
+    ambiguous = {n: set(o.ambiguous_rows) for n, o in orders.items()}  # looked up on every row
     for row, cells in table.rows:
         rules, reasons = [], []
         raw_name = val("puskesmas", cells)
         dob, dod = (parse_date(val(n, cells), orders[n].order if n in orders else "dmy")
                     for n in ("date_of_birth", "date_of_death"))
-        undecided = [c[n].letter for n, o in orders.items() if row in o.ambiguous_rows and o.order is None]
+        undecided = [c[n].letter for n, o in orders.items() if row in ambiguous[n] and o.order is None]
         rules += [f"ambiguous date in column {c[n].letter} read {'month' if o.order == 'mdy' else 'day'} first, "
-                  "as the column's dates" for n, o in orders.items() if row in o.ambiguous_rows and o.order]
+                  "as the column's dates" for n, o in orders.items() if row in ambiguous[n] and o.order]
         future = dod is not None and dod > ctx.today  # set aside below; its year is no year with data
         year = dod.year if dod and not future else (table.title_year or ctx.year)
         month = dod.month if dod and not future else None

@@ -127,7 +127,7 @@ def personal_columns(header: list[object], rows: list[list[object]]) -> list[int
         if is_personal_header(h):
             drop.append(j)
             continue
-        if any(j < len(r) and looks_personal(r[j]) for r in rows):
+        if any(looks_personal(v) for v in {r[j] for r in rows if j < len(r)}):  # each distinct value once
             drop.append(j)
     return drop
 

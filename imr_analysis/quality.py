@@ -30,17 +30,17 @@ def findings(result: CleanResult) -> pd.DataFrame:
     cells = result.cells
     parts = [pd.DataFrame(result.problems, columns=FINDING_COLUMNS)]
     if not cells.empty:
-        parts += [
-            deaths_exceed_births(result.tables),
+        parts += [  # the checks on the cells first: the canonical tables are built when first used (clean.py)
             parts_vs_reported_sum(cells),
             sex_parts_vs_total(cells),
-            causes_vs_deaths(result.tables),
             rows_vs_total_row(cells),
             reported_rates(cells),
             coverage_vs_reported_pct(cells),
             coverage_above_100(cells),
+            reconciliation(cells),
+            deaths_exceed_births(result.tables),
+            causes_vs_deaths(result.tables),
         ]
-        parts += [reconciliation(cells)]
     parts += [monthly_completeness(result.ledger), missing_tables(result.sources), header_notes(result.header_notes),
               unreadable_files(result.input_errors)]
     out = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) \

@@ -41,17 +41,27 @@ def reason_kind(reason: str) -> str:
     return _NUMBER.sub("…", _QUOTED.sub("'…'", _DESCRIBED.sub("text of … characters, #…", reason)))
 
 
-def _kinds(texts: pd.Series, ledger: pd.DataFrame, kind, name: str) -> pd.DataFrame:
-    """Rows per kind of ``texts`` (indexed by ledger row), most frequent first, with where each kind first occurs.
+def _kinds(texts: pd.Series, ledger: pd.DataFrame, kind, name: str, separator: str | None = None) -> pd.DataFrame:
+    """Rows per kind of ``texts`` (one per ledger row, indexed by it; ``separator`` parts one text into several),
+    most frequent first (ties: the first seen first), with where each kind first occurs.
 
     Columns: ``name`` (the kind), rows, first at (file, sheet, row), and first (its ledger row).
     """
-    unique = texts.unique()
-    kinds = texts.map(dict(zip(unique, map(kind, unique))))
-    rows = pd.DataFrame({name: kinds.to_numpy(), "first": kinds.index}).drop_duplicates()
-    grouped = rows.groupby(name, sort=False, dropna=False)
-    out = grouped.size().rename("rows").to_frame().join(grouped["first"].first())
-    out = out.sort_values("rows", ascending=False, kind="stable").reset_index()
+    kind_of: dict[str, str] = {}   # each distinct text is reduced to its kind once
+    rows: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for i, text in zip(texts.index, texts):
+        in_row = set()
+        for part in (text.split(separator) if separator else (text,)):
+            k = kind_of.get(part)
+            if k is None:
+                k = kind_of[part] = kind(part)
+            if k not in in_row:
+                in_row.add(k)
+                rows[k] = rows.get(k, 0) + 1
+                first.setdefault(k, i)
+    out = pd.DataFrame({name: list(rows), "rows": list(rows.values()), "first": [first[k] for k in rows]})
+    out = out.sort_values("rows", ascending=False, kind="stable").reset_index(drop=True)
     first = ledger.loc[out["first"], ["file", "sheet", "row"]]
     out.insert(2, "first at", [_where(f, s, r) for f, s, r in zip(first["file"], first["sheet"], first["row"])])
     return out
@@ -101,8 +111,8 @@ def cleaning_report(result: CleanResult, findings: pd.DataFrame) -> str:
                                 aggfunc="count", fill_value=0).reset_index()
     parts.append(_table(counts))
     parts.append("\n## Rules applied (mapped rows)\n")
-    rules = data.loc[data["rules"] != "", "rules"].str.split("; ").explode()
-    parts.append(_kinds_table(_kinds(rules, ledger, rule_kind, "rule")) if len(rules) else _table(pd.DataFrame()))
+    rules = data.loc[data["rules"] != "", "rules"]
+    parts.append(_kinds_table(_kinds(rules, ledger, rule_kind, "rule", "; ")) if len(rules) else _table(pd.DataFrame()))
     parts.append("\n## Puskesmas names mapped\n")
     names = data[data["name_matched"] != data["puskesmas"]][["name_matched", "puskesmas"]].drop_duplicates()
     names = names[names["puskesmas"] != ""].sort_values("puskesmas")

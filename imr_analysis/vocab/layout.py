@@ -47,6 +47,12 @@ def _normalised(options: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, s
     return {norm(v): k for k, values in options for v in values}
 
 
+@lru_cache(maxsize=1)
+def _footer_prefix() -> re.Pattern:
+    """A footer word followed by ':' or '.' at the start of a text (one pattern for all the words)."""
+    return re.compile("(?:" + "|".join(re.escape(word) for word in layout()["footer_prefix"]) + r")\s*[:.]")
+
+
 def is_footer_text(text: object) -> bool:
     """Whether a cell's text has the form of a footer line: 'Sumber: ...', 'Keterangan :', 'Sumber data ...'.
 
@@ -56,7 +62,7 @@ def is_footer_text(text: object) -> bool:
     if not isinstance(text, str):
         return False
     raw = text.strip().upper()
-    if any(re.match(rf"{re.escape(word)}\s*[:.]", raw) for word in layout()["footer_prefix"]):
+    if _footer_prefix().match(raw):
         return True
     key = norm(raw)
     return any(key == phrase or key.startswith(phrase + " ") for phrase in layout()["footer_phrase"])
