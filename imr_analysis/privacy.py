@@ -78,7 +78,9 @@ def looks_personal(value: object) -> bool:
         if not (abs(value) >= 1e8 and float(value).is_integer()):  # too short for a NIK or a phone number
             return False
         value = f"{value:.0f}"
-    return _any_pattern().search(str(value)) is not None
+    elif not isinstance(value, str):  # a date or a time: not personal data by itself
+        return False
+    return _any_pattern().search(value) is not None
 
 
 def scrub(text: object) -> str:
@@ -107,12 +109,14 @@ def scrub_frame(df: pd.DataFrame, keep: tuple[str, ...] = ("file", "sheet")) -> 
     return out
 
 
-def personal_columns(header: list[object], rows: list[list[object]]) -> list[int]:
-    """Indices of columns that are personal data, by header or by any value."""
+def personal_columns(header: list[object], rows: list[list[object]], by_value: set[int] | None = None) -> list[int]:
+    """Indices of columns that are personal data, by header or by any value (of the columns in ``by_value``, or all)."""
     drop = []
     for j, h in enumerate(header):
         if is_personal_header(h):
             drop.append(j)
+            continue
+        if by_value is not None and j not in by_value:
             continue
         if any(j < len(r) and looks_personal(r[j]) for r in rows):
             drop.append(j)
@@ -156,8 +160,12 @@ def cell_text(value: object) -> str:
 
 def text_hash(value: object, salt: str | None = None) -> str:
     """'#' and the first 8 hex digits of sha256(salt + cell text): matches a cell without showing it."""
-    salt = current_salt() if salt is None else salt
-    return "#" + hashlib.sha256((salt + cell_text(value)).encode("utf-8")).hexdigest()[:8]
+    return _hash(current_salt() if salt is None else salt, cell_text(value))
+
+
+@lru_cache(maxsize=65536)  # the same names repeat on many rows
+def _hash(salt: str, text: str) -> str:
+    return "#" + hashlib.sha256((salt + text).encode("utf-8")).hexdigest()[:8]
 
 
 def describe_text(value: object) -> str:
@@ -181,6 +189,8 @@ def describe_cell(value: object) -> str:
 def looks_like_place_name(text: object) -> bool:
     """A name that may be written as taken from the input: a place name, not a person, an address or a number.
 
+    Any characters are allowed (reports escape them); what is refused is what personal data looks like.
+
     'Sungai Contoh', 'Puskesmas 23 Ilir' -> True; 'Muara Rupit (bidan Ani 0812-9876-5400)', 'Ny. Siti',
     '1605011234560001', 'a.b@contoh.id' -> False. The rules are in vocab/personal_data.yaml (place_names).
     """
@@ -188,7 +198,7 @@ def looks_like_place_name(text: object) -> bool:
     name = cell_text(text)
     if not name or len(name) > rules["max_length"] or not re.search(r"[^\W\d_]", name):
         return False
-    if not re.match(rules["characters"], name) or looks_personal(name):
+    if looks_personal(name):
         return False
     runs = re.findall(r"\d+", name)
     if sum(map(len, runs)) > rules["max_digits"] or any(len(r) > rules["max_digit_run"] for r in runs):
