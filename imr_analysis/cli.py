@@ -22,6 +22,8 @@ EXIT_STRICT = 3
 
 
 def _print_clean_summary(run) -> None:
+    from .vocab.puskesmas import registry_file
+
     ledger, found = run.result.ledger, run.findings
     data = ledger[ledger["row_kind"] == "data"]
     years = sorted(set(run.result.sources["year"]))
@@ -46,8 +48,7 @@ def _print_clean_summary(run) -> None:
     if dropped:
         print(f"Personal data dropped at read time (columns): {', '.join(sorted(set(dropped)))}.")
     for p in proposed:
-        print(f"New district: names were taken as written. Review {p} and copy its rows into "
-              f"{config.VOCAB_DIR / 'puskesmas.csv'}.")
+        print(f"New district: names were taken as written. Review {p} and copy its rows into {registry_file()}.")
     print(f"Processed tables, ledger, findings and cleaning report written to {run.out}")
 
 
@@ -68,9 +69,23 @@ def cmd_hash_text(args) -> int:
 def cmd_clean(args) -> int:
     from .pipeline import run_clean
 
+    from .clean import expand_inputs
+
+    files, _ = expand_inputs([Path(p) for p in args.raw])
+    # One file that cannot be used fails alone when there are others: they are cleaned and written,
+    # and input_errors.csv names it. A single file (or all of them) failing stops as before.
     run = run_clean(args.raw, args.out, year=args.year, district=args.district, engine=args.engine, fmt=args.format,
-                    neonatal_max_days=args.neonatal_days)
+                    neonatal_max_days=args.neonatal_days, keep_going=len(files) > 1)
+    errors_in = run.result.input_errors
+    if len(errors_in) == len(files):
+        raise InputError(str(errors_in.iloc[0]["message"]))
     _print_clean_summary(run)
+    for message in errors_in["message"]:
+        print(f"  FILE NOT USED {message}", file=sys.stderr)
+    if not errors_in.empty:
+        print(f"{len(errors_in)} of {len(files)} file(s) could not be used (listed above and in input_errors.csv); "
+              "the others were cleaned.", file=sys.stderr)
+        return EXIT_INPUT
     aside = (run.result.ledger["state"] == "set_aside").any()
     errors = (run.findings["severity"] == "error").any() if not run.findings.empty else False
     return EXIT_STRICT if args.strict and (aside or errors) else 0
@@ -97,6 +112,13 @@ def _format_table(df: pd.DataFrame) -> str:
     return show.to_string(index=False)
 
 
+def _check_out(out: str | None) -> None:
+    """--out must be a .csv or .xlsx file; anything else is refused before any work."""
+    if out and Path(out).suffix.lower() not in (".csv", ".xlsx"):
+        raise InputError(f"--out {out}: this command writes .csv or .xlsx files only.",
+                         fix="give a file name ending in .csv or .xlsx.")
+
+
 def cmd_indicators(args) -> int:
     from .indicators import compute_indicators
     from .pipeline import load_processed
@@ -105,6 +127,7 @@ def cmd_indicators(args) -> int:
     from .summaries import years as data_years
     from .vocab.indicators import indicators as indicator_vocab
 
+    _check_out(args.out)
     wanted = [w.strip() for w in args.indicator.split(",") if w.strip()] if args.indicator else []
     valid = list(indicator_vocab().index)
     unknown = [w for w in wanted if w not in valid]
@@ -139,6 +162,7 @@ def cmd_indicators(args) -> int:
 def _write_or_print(df: pd.DataFrame, out: str | None) -> None:
     from . import io
 
+    _check_out(out)
     if out:
         path = Path(out)
         io.write_xlsx({"results": df}, path) if path.suffix.lower() == ".xlsx" else io.write_csv(df, path)
@@ -176,19 +200,45 @@ def cmd_funnel(args) -> int:
 
 
 def cmd_synth(args) -> int:
-    """Seeded synthetic data at national scale (canonical Parquet tables, or annex workbooks)."""
+    """Seeded synthetic data: national scale (canonical Parquet tables, or annex workbooks), or with
+    --unseen a corpus of districts the registry does not know, with the truth it was written from."""
     from . import synth
     from .batch import parse_years
 
+    if args.unseen:
+        return _synth_unseen(args)
     years = parse_years(args.years) or list(range(2015, 2025))
-    tables = synth.canonical(args.districts, args.puskesmas, years, args.monthly, args.seed)
+    districts, puskesmas = args.districts or 514, args.puskesmas or 10000
+    tables = synth.canonical(districts, puskesmas, years, args.monthly, args.seed)
     if args.format == "canonical":
         paths = synth.write_canonical(tables, args.out)
     else:
         paths = synth.write_annex(tables, args.out, args.max_workbooks)
     rows = len(tables["births"]) // 2
-    print(f"{args.districts} districts, {args.puskesmas} Puskesmas, {years[0]}-{years[-1]}: {rows:,} Puskesmas-"
+    print(f"{districts} districts, {puskesmas} Puskesmas, {years[0]}-{years[-1]}: {rows:,} Puskesmas-"
           f"{'months' if args.monthly else 'years'}; {len(paths)} files written to {args.out}")
+    return 0
+
+
+def _synth_unseen(args) -> int:
+    from .batch import parse_years
+    from .synth_unseen import write_corpus
+
+    years = parse_years(args.years) or list(range(2019, 2025))
+    corpus = write_corpus(args.out, districts=args.districts or 20, puskesmas=args.puskesmas, years=years, seed=args.seed)
+    d = corpus.districts
+    counts = d["format"].value_counts()
+    print(f"{len(d)} districts the registry does not know ({counts.get('annex', 0)} with annex tables, "
+          f"{counts.get('monthly', 0)} with monthly reports only, {counts.get('linelist', 0)} with line lists only), "
+          f"{years[0]}-{years[-1]}: {corpus.raw_rows['file'].nunique()} files, {len(corpus.raw_rows):,} raw rows, "
+          f"written to {args.out}")
+    print(f"The counts they were written from: {Path(args.out) / 'truth.csv'}; every raw row: raw_rows.csv; "
+          "layouts: districts.csv.")
+    print(f"Clean the annex tables with: imr-analysis clean {Path(args.out) / 'annex'} --out PROCESSED")
+    flat = d[d["format"] != "annex"].iloc[0] if (d["format"] != "annex").any() else None
+    if flat is not None:
+        print(f"Monthly reports and line lists name no district: imr-analysis clean {Path(args.out) / flat['folder']} "
+              f"--district \"{flat['district']}\" --out PROCESSED")
     return 0
 
 
@@ -263,10 +313,13 @@ def build_parser() -> argparse.ArgumentParser:
     fu.add_argument("--out", help="write to FILE.csv or FILE.xlsx instead of printing")
     fu.set_defaults(func=cmd_funnel)
 
-    sy = sub.add_parser("synth", help="seeded synthetic data at national scale, for benchmarks")
-    sy.add_argument("--districts", type=int, default=514)
-    sy.add_argument("--puskesmas", type=int, default=10000)
-    sy.add_argument("--years", default="2015-2024")
+    sy = sub.add_parser("synth", help="seeded synthetic data: national scale, or districts the registry does not know")
+    sy.add_argument("--districts", type=int,
+                    help="default 514 (--unseen: 20 with annex tables, plus one of monthly reports and one of a line list)")
+    sy.add_argument("--puskesmas", type=int, help="Puskesmas in all (default 10000; --unseen: 6 per district)")
+    sy.add_argument("--years", help="default 2015-2024 (--unseen: 2019-2024)")
+    sy.add_argument("--unseen", action="store_true",
+                    help="a corpus of districts the registry does not know, in the layouts districts send, with truth.csv")
     sy.add_argument("--monthly", action="store_true", help="one row per Puskesmas and month")
     sy.add_argument("--out", type=Path, required=True)
     sy.add_argument("--format", choices=["canonical", "annex"], default="canonical")

@@ -128,6 +128,10 @@ def check_year(tables: dict[str, pd.DataFrame], directory: Path, year: int, dist
 def load_processed(directory: Path) -> dict[str, pd.DataFrame]:
     """The canonical tables from a processed folder, validated against their schemas."""
     directory = Path(directory)
+    if not directory.is_dir():
+        from .errors import InputError, Location
+        raise InputError("the processed folder does not exist.", Location(file=str(directory)),
+                         "run 'imr-analysis clean RAW --out DIR' first, and pass that DIR as --processed.")
     missing = [n for n in CANONICAL if n not in OPTIONAL and not (directory / f"{n}.parquet").exists()]
     if missing:
         from .errors import InputError, Location

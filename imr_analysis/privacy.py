@@ -189,7 +189,7 @@ def describe_cell(value: object) -> str:
 def looks_like_place_name(text: object) -> bool:
     """A name that may be written as taken from the input: a place name, not a person, an address or a number.
 
-    Any characters are allowed (reports escape them); what is refused is what personal data looks like.
+    Markup is allowed (every report escapes it); what is refused is what personal data looks like.
 
     'Sungai Contoh', 'Puskesmas 23 Ilir' -> True; 'Muara Rupit (bidan Ani 0812-9876-5400)', 'Ny. Siti',
     '1605011234560001', 'a.b@contoh.id' -> False. The rules are in vocab/personal_data.yaml (place_names).
@@ -198,7 +198,7 @@ def looks_like_place_name(text: object) -> bool:
     name = cell_text(text)
     if not name or len(name) > rules["max_length"] or not re.search(r"[^\W\d_]", name):
         return False
-    if looks_personal(name):
+    if not re.match(rules["characters"], name) or looks_personal(name):
         return False
     runs = re.findall(r"\d+", name)
     if sum(map(len, runs)) > rules["max_digits"] or any(len(r) > rules["max_digit_run"] for r in runs):

@@ -155,7 +155,14 @@ def rows_vs_total_row(cells: pd.DataFrame) -> pd.DataFrame:
                                                            header=("header", "first"))
     j = total.join(data.rename("rows_sum"), how="left").reset_index()
     j["rows_sum"] = j["rows_sum"].fillna(0)
-    bad = j[(j["reported"] - j["rows_sum"]).abs() > 0.5].assign(area=lambda x: x["district"] + " (total row)")
+    # A table whose rows continue on another sheet ('(lanj.)') has one total row for the rows of both:
+    # the total row also agrees when it equals the sum over every block of the table with that column.
+    whole = ["file", "table", "column", "header", "year", "district"]
+    table_sum = c[c["row_kind"] == "data"].groupby(whole, dropna=False)["value"].sum().rename("table_sum")
+    j = j.merge(table_sum.reset_index(), on=whole, how="left")
+    j["table_sum"] = j["table_sum"].fillna(0)
+    off = ((j["reported"] - j["rows_sum"]).abs() > 0.5) & ((j["reported"] - j["table_sum"]).abs() > 0.5)
+    bad = j[off].assign(area=lambda x: x["district"] + " (total row)")
     msg = pd.Series([f"column {col} ({h}): the Puskesmas rows add up to {_fmt(s)}, the total row says {_fmt(r)}"
                      for col, h, s, r in zip(bad["column"], bad["header"], bad["rows_sum"], bad["reported"])])
     return _frame(bad.reset_index(drop=True), "warning", "total_row", msg, bad["column"])

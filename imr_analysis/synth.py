@@ -13,6 +13,8 @@ arguments give the same data. ``canonical`` writes the four canonical tables as 
 """
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -118,71 +120,460 @@ def write_canonical(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
     return paths
 
 
-def write_annex(tables: dict[str, pd.DataFrame], out: Path, max_workbooks: int | None = None) -> list[Path]:
-    """One Profil-style workbook per district and year with the births, deaths, causes and KN tables."""
-    from openpyxl import Workbook
+# ---------------------------------------------------------------------------------------------
+# Raw files as districts send them: Profil annex workbooks and CSV exports, monthly LB3 KIA
+# reports, AMP-SR death line lists. ``manifest`` (a list, optional) receives one entry per raw
+# body row written (file, sheet, row, table, row_kind, district, year, puskesmas), so a test can
+# check that cleaning accounts for every one of them.
 
+TABLES = ("births", "deaths", "causes", "kn")
+TITLES = {
+    "births": "JUMLAH KELAHIRAN MENURUT JENIS KELAMIN, KECAMATAN DAN PUSKESMAS",
+    "deaths": "JUMLAH KEMATIAN NEONATAL, BAYI, DAN BALITA MENURUT JENIS KELAMIN, KECAMATAN, DAN PUSKESMAS",
+    "causes": "JUMLAH KEMATIAN NEONATAL DAN POST NEONATAL MENURUT PENYEBAB UTAMA, KECAMATAN, DAN PUSKESMAS",
+    "kn": "CAKUPAN KUNJUNGAN NEONATAL MENURUT JENIS KELAMIN, KECAMATAN, DAN PUSKESMAS",
+}
+SEX_LABELS = {"male": "LAKI-LAKI", "female": "PEREMPUAN", "all": "LAKI-LAKI + PEREMPUAN"}
+
+
+@dataclass
+class AnnexLayout:
+    """How one district writes its annex tables in one year.
+
+    The defaults are the plain layout: sheets 'Tabel 26/27/28/37' in that order, the kecamatan on
+    every row, names as in the data, zeros as 0, no total row and no footer.
+    """
+
+    numbers: dict = field(default_factory=lambda: {"births": 26, "deaths": 27, "causes": 28, "kn": 37})
+    order: tuple = TABLES
+    sheet: str = "Tabel {n}"            # sheet name: {n} the table number, {k} the sheet's position
+    csv: frozenset = frozenset()        # tables exported as one ';' CSV each, Indonesian number format
+    continued: str = ""                 # the table whose second half is a '(lanj.)' block ...
+    continuation: str = "same_sheet"    # ... below it ('same_sheet') or on the next sheet ('next_sheet')
+    kecamatan: str = "every"            # 'every' row, 'merged' (first row of each kecamatan), 'puskesmas', 'blank'
+    kecamatan_name: str = "{name}"      # how a kecamatan is written ({name}, {upper}): 'Kec. {name}'
+    names: tuple = ("{name}",)          # Puskesmas name templates ({name}, {upper}, {lower}), row by row in turn
+    zero: object = 0                    # a zero count as written: 0, None (blank) or '-'
+    district_line: str = "KABUPATEN {upper}"
+    with_totals: bool = False           # an L+P group (and BAYI in deaths) beside L and P: reported checks
+    total_row: str = ""                 # label of the district total row, '' for none
+    footer: bool = False                # a 'Sumber:' line under each table
+
+
+@dataclass
+class _Counts:
+    """One district-year of the canonical tables, as lookups by Puskesmas."""
+
+    names: list
+    kecamatan: dict
+    births: dict    # (puskesmas, sex) -> [live births, stillbirths]
+    deaths: dict    # (puskesmas, sex, age_group) -> deaths
+    causes: dict    # (puskesmas, age_group, cause) -> deaths
+    visits: dict    # (puskesmas, visit) -> [visits, denominator]
+
+
+def bare_district(district: str) -> str:
+    """'Kabupaten Sintetis 001' -> 'Sintetis 001' (the name a title line writes after KABUPATEN / KOTA)."""
+    return re.sub(r"^(Kabupaten|Kota)\s+", "", str(district))
+
+
+def write_annex(tables: dict[str, pd.DataFrame], out: Path, max_workbooks: int | None = None,
+                layout=None, manifest: list | None = None) -> list[Path]:
+    """One Profil-style workbook per district and year with the births, deaths, causes and KN tables.
+
+    ``layout(district, year) -> AnnexLayout`` says how each district writes them (default: the
+    plain layout); tables it exports as CSV become ``profil_<district>_<year>_tabel_<n>.csv``.
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     b = tables["births"].groupby(["district", "year", "kecamatan", "puskesmas", "sex"], observed=True, dropna=False)[["live_births", "stillbirths"]].sum()
-    d = tables["deaths"].groupby(["district", "year", "kecamatan", "puskesmas", "sex", "age_group"], observed=True, dropna=False)["deaths"].sum()
+    d = tables["deaths"].groupby(["district", "year", "puskesmas", "sex", "age_group"], observed=True, dropna=False)["deaths"].sum()
     c = tables["deaths_by_cause"].groupby(["district", "year", "puskesmas", "age_group", "cause"], observed=True, dropna=False)["deaths"].sum()
     v = tables["neonatal_visits"].groupby(["district", "year", "puskesmas", "visit"], observed=True, dropna=False)[["visits", "denominator"]].sum()
     paths = []
-    for (district, year), bg in b.groupby(level=["district", "year"], dropna=False):
+    for (district, year), bg in b.groupby(level=["district", "year"], observed=True, dropna=False):
         if max_workbooks is not None and len(paths) >= max_workbooks:
             break
-        wb = Workbook()
-        wb.remove(wb.active)
-        title = [f"KABUPATEN {district.replace('Kabupaten ', '').upper()}", f"TAHUN {year}"]
         pk = bg.reset_index()
-        names = list(dict.fromkeys(pk["puskesmas"]))
-        kec = dict(zip(pk["puskesmas"], pk["kecamatan"]))
-        ws = wb.create_sheet("Tabel 26")
-        _rows(ws, [["TABEL 26"], ["JUMLAH KELAHIRAN MENURUT JENIS KELAMIN, KECAMATAN DAN PUSKESMAS"], [title[0]], [title[1]], [],
-                   ["NO", "KECAMATAN", "PUSKESMAS", "JUMLAH KELAHIRAN"],
-                   [None] * 3 + ["LAKI-LAKI", None, "PEREMPUAN"], [None] * 3 + ["HIDUP", "MATI", "HIDUP", "MATI"],
-                   list(range(1, 8))]
-              + [[i, kec[n], n, int(bg.loc[(district, year, kec[n], n, "male"), "live_births"]),
-                  int(bg.loc[(district, year, kec[n], n, "male"), "stillbirths"]),
-                  int(bg.loc[(district, year, kec[n], n, "female"), "live_births"]),
-                  int(bg.loc[(district, year, kec[n], n, "female"), "stillbirths"])] for i, n in enumerate(names, 1)])
-        ws = wb.create_sheet("Tabel 27")
-        dd = d.loc[(district, year)]
-        _rows(ws, [["TABEL 27"], ["JUMLAH KEMATIAN NEONATAL, BAYI, DAN BALITA MENURUT JENIS KELAMIN, KECAMATAN, DAN PUSKESMAS"],
-                   [title[0]], [title[1]], [], ["NO", "KECAMATAN", "PUSKESMAS", "JUMLAH KEMATIAN"],
-                   [None] * 3 + ["LAKI - LAKI", None, "PEREMPUAN"], [None] * 3 + ["NEONATAL", "POST NEONATAL"] * 2,
-                   list(range(1, 8))]
-              + [[i, kec[n], n] + [int(dd.get((kec[n], n, s, a), 0)) for s in ("male", "female")
-                                   for a in ("neonatal", "postneonatal")] for i, n in enumerate(names, 1)])
-        ws = wb.create_sheet("Tabel 28")
-        cc = c.loc[(district, year)]
-        neo, post = list(NEONATAL_CAUSES), list(POSTNEONATAL_CAUSES)
-        label = {"lbw_prematurity": "BBLR DAN PREMATURITAS", "asphyxia": "ASFIKSIA", "congenital": "KELAINAN KONGENITAL",
-                 "sepsis_infection": "INFEKSI", "covid19": "COVID-19", "tetanus": "TETANUS NEONATORUM", "other": "LAIN-LAIN",
-                 "pneumonia": "PNEUMONIA", "diarrhoea": "DIARE", "perinatal_condition": "KONDISI PERINATAL",
-                 "neurological": "PENYAKIT SARAF", "meningitis": "MENINGITIS", "dengue": "DEMAM BERDARAH"}
-        _rows(ws, [["TABEL 28"], ["JUMLAH KEMATIAN NEONATAL DAN POST NEONATAL MENURUT PENYEBAB UTAMA, KECAMATAN, DAN PUSKESMAS"],
-                   [title[0]], [title[1]], [],
-                   ["NO", "KECAMATAN", "PUSKESMAS", "PENYEBAB KEMATIAN NEONATAL (0-28 HARI)"] + [None] * (len(neo) - 1)
-                   + ["PENYEBAB KEMATIAN POST NEONATAL (29 HARI-11 BULAN)"],
-                   [None] * 3 + [label[x] for x in neo] + [label[x] for x in post], list(range(1, 4 + len(neo) + len(post)))]
-              + [[i, kec[n], n] + [int(cc.get((n, "neonatal", x), 0)) for x in neo]
-                 + [int(cc.get((n, "postneonatal", x), 0)) for x in post] for i, n in enumerate(names, 1)])
-        ws = wb.create_sheet("Tabel 37")
-        vv = v.loc[(district, year)]
-        _rows(ws, [["TABEL 37"], ["CAKUPAN KUNJUNGAN NEONATAL MENURUT JENIS KELAMIN, KECAMATAN, DAN PUSKESMAS"],
-                   [title[0]], [title[1]], [], ["NO", "KECAMATAN", "PUSKESMAS", "SASARAN BAYI BARU LAHIR",
-                                                "KUNJUNGAN NEONATAL 1 KALI (KN1)", "KUNJUNGAN NEONATAL 3 KALI (KN LENGKAP)"],
-                   [None] * 3 + ["LAKI-LAKI + PEREMPUAN"] * 3, list(range(1, 7))]
-              + [[i, kec[n], n, int(vv.loc[(n, "kn1"), "denominator"]), int(vv.loc[(n, "kn1"), "visits"]),
-                  int(vv.loc[(n, "kn_lengkap"), "visits"])] for i, n in enumerate(names, 1)])
-        path = out / f"profil_{district.replace(' ', '_').lower()}_{year}.xlsx"
+        counts = _Counts(list(dict.fromkeys(pk["puskesmas"])), dict(zip(pk["puskesmas"], pk["kecamatan"])),
+                         {(p, s): [lb, sb] for p, s, lb, sb
+                          in zip(pk["puskesmas"], pk["sex"], pk["live_births"], pk["stillbirths"])},
+                         _lookup(d, district, year), _lookup(c, district, year), _lookup(v, district, year))
+        lay = layout(district, year) if layout else AnnexLayout()
+        slug = bare_district(district).replace(" ", "_").lower()
+        paths += _write_workbook(counts, lay, district, int(year), out, f"profil_{slug}_{year}", manifest)
+    return paths
+
+
+def _lookup(grouped, district, year) -> dict:
+    """{rest of the key: value(s)} for one district-year of a grouped Series or DataFrame."""
+    try:
+        part = grouped.xs((district, year), level=["district", "year"])
+    except KeyError:
+        return {}
+    if isinstance(part, pd.Series):
+        return part.to_dict()
+    return {k: list(row) for k, row in zip(part.index, part.to_numpy())}
+
+
+def _write_workbook(counts: _Counts, lay: AnnexLayout, district: str, year: int, out: Path, stem: str,
+                    manifest: list | None) -> list[Path]:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)  # streamed: a third of the time of a normal workbook
+    paths = []
+    for kind in lay.order:
+        n = lay.numbers[kind]
+        blocks = annex_blocks(kind, counts, lay, district, year)
+        if kind in lay.csv:
+            path = out / f"{stem}_tabel_{n}.csv"
+            rows, marks = _stack(blocks)
+            _write_csv(path, rows)
+            _record(manifest, marks, path, "", kind, district, year)
+            paths.append(path)
+            continue
+        sheets = [blocks] if lay.continuation == "same_sheet" else [[blk] for blk in blocks]
+        for part, sheet_blocks in enumerate(sheets):
+            name = lay.sheet.format(n=n, k=len(wb.sheetnames) + 1) + (" lanj" if part else "")
+            ws = wb.create_sheet(name)
+            rows, marks = _stack(sheet_blocks)
+            for row in rows:
+                ws.append(row)
+            _record(manifest, marks, out / f"{stem}.xlsx", name, kind, district, year)
+    if wb.sheetnames:
+        path = out / f"{stem}.xlsx"
         wb.save(path)
+        paths.insert(0, path)
+    return paths
+
+
+def _record(manifest: list | None, marks: list, path: Path, sheet: str, kind: str, district: str, year: int) -> None:
+    if manifest is None:
+        return
+    for row, mark in enumerate(marks, start=1):
+        if mark is not None:
+            manifest.append({"file": str(path), "sheet": sheet, "row": row, "table": kind, "row_kind": mark[0],
+                             "district": district, "year": year, "puskesmas": mark[1]})
+
+
+def _stack(blocks: list[tuple[list, list]]) -> tuple[list, list]:
+    """Blocks one under another, two blank rows apart."""
+    rows, marks = [], []
+    for i, (r, m) in enumerate(blocks):
+        if i:
+            rows += [[], []]
+            marks += [None, None]
+        rows += r
+        marks += m
+    return rows, marks
+
+
+def annex_blocks(kind: str, counts: _Counts, lay: AnnexLayout, district: str, year: int) -> list[tuple[list, list]]:
+    """The rows of one annex table (title block, header, column numbers, body, total, footer) and
+    their marks (('data', puskesmas) or ('total', '') for body rows, else None); two blocks when
+    the layout continues this table in a '(lanj.)' block."""
+    header, values, kinds = ANNEX_BUILDERS[kind](counts, lay)
+    names = counts.names
+    cut = (len(names) + 1) // 2 if lay.continued == kind and len(names) > 1 else len(names)
+    parts = [range(0, cut)] + ([range(cut, len(names))] if cut < len(names) else [])
+    line = lay.district_line.format(upper=bare_district(district).upper(), name=bare_district(district))
+    width = 3 + len(kinds)
+    blocks = []
+    for b, part in enumerate(parts):
+        title = [[f"TABEL {lay.numbers[kind]}" + (" (lanj.)" if b else "")], [TITLES[kind]], [line], [f"TAHUN {year}"], []]
+        rows = title + header + [list(range(1, width + 1))]
+        marks = [None] * len(rows)
+        previous = None
+        for i in part:
+            name, kec = names[i], counts.kecamatan[names[i]]
+            written = lay.names[i % len(lay.names)].format(name=name, upper=name.upper(), lower=name.lower())
+            kec_written = lay.kecamatan_name.format(name=kec, upper=kec.upper())
+            kec_cell = {"every": kec_written, "merged": kec_written if kec != previous else None, "puskesmas": name,
+                        "blank": None}[lay.kecamatan]
+            previous = kec
+            cells = [lay.zero if k == "count" and x == 0 else x for x, k in zip(values[i], kinds)]
+            rows.append([i + 1, kec_cell, written] + cells)
+            marks.append(("data", name))
+        if lay.total_row and b == len(parts) - 1:
+            rows.append([None, lay.total_row, None] + _total(values, kinds))
+            marks.append(("total", ""))
+        if lay.footer:
+            rows += [[], ["Sumber: Seksi Kesehatan Keluarga dan Gizi"]]
+            marks += [None, None]
+        blocks.append((rows, marks))
+    return blocks
+
+
+def _total(values: list[list], kinds: list[str]) -> list:
+    """Column sums; a percentage column is recomputed from the sums of the two count columns before it
+    (KN: its count and, in the same sex group, the denominator)."""
+    sums = [int(sum(row[j] for row in values)) if k == "count" else None for j, k in enumerate(kinds)]
+    for j, k in enumerate(kinds):
+        if k.startswith("pct:"):
+            den = sums[int(k.split(":")[1])]
+            sums[j] = round(100 * sums[j - 1] / den, 2) if den else None
+    return sums
+
+
+def _sexes(lay: AnnexLayout) -> list[str]:
+    return ["male", "female"] + (["all"] if lay.with_totals else [])
+
+
+def _births_table(c: _Counts, lay: AnnexLayout):
+    sexes = _sexes(lay)
+    header = [["NO", "KECAMATAN", "PUSKESMAS", "JUMLAH KELAHIRAN"],
+              [None] * 3 + [x for s in sexes for x in (SEX_LABELS[s], None)],
+              [None] * 3 + ["HIDUP", "MATI"] * len(sexes)]
+    values = []
+    for p in c.names:
+        by_sex = {s: c.births.get((p, s), [0, 0]) for s in ("male", "female")}
+        by_sex["all"] = [by_sex["male"][k] + by_sex["female"][k] for k in (0, 1)]
+        values.append([int(x) for s in sexes for x in by_sex[s]])
+    return header, values, ["count"] * 2 * len(sexes)
+
+
+def _deaths_table(c: _Counts, lay: AnnexLayout):
+    sexes = _sexes(lay)
+    measures = ["NEONATAL", "POST NEONATAL"] + (["BAYI"] if lay.with_totals else [])
+    header = [["NO", "KECAMATAN", "PUSKESMAS", "JUMLAH KEMATIAN"],
+              [None] * 3 + [x for s in sexes for x in [SEX_LABELS[s]] + [None] * (len(measures) - 1)],
+              [None] * 3 + measures * len(sexes)]
+    values = []
+    for p in c.names:
+        row = []
+        for s in sexes:
+            keys = ("male", "female") if s == "all" else (s,)
+            neo = sum(int(c.deaths.get((p, k, "neonatal"), 0)) for k in keys)
+            post = sum(int(c.deaths.get((p, k, "postneonatal"), 0)) for k in keys)
+            row += [neo, post] + ([neo + post] if lay.with_totals else [])
+        values.append(row)
+    return header, values, ["count"] * len(measures) * len(sexes)
+
+
+def cause_label(code: str) -> str:
+    """The Indonesian label of a cause code in the cause vocabulary ('Asfiksia'); Profil headers write it in capitals."""
+    from .vocab.causes import causes
+
+    return causes().loc[code, "label_id"]
+
+
+def _causes_table(c: _Counts, lay: AnnexLayout):
+    neo, post = list(NEONATAL_CAUSES), list(POSTNEONATAL_CAUSES)
+    header = [["NO", "KECAMATAN", "PUSKESMAS", "PENYEBAB KEMATIAN NEONATAL (0-28 HARI)"] + [None] * (len(neo) - 1)
+              + ["PENYEBAB KEMATIAN POST NEONATAL (29 HARI-11 BULAN)"] + [None] * (len(post) - 1),
+              [None] * 3 + [cause_label(x).upper() for x in neo + post]]
+    values = [[int(c.causes.get((p, "neonatal", x), 0)) for x in neo]
+              + [int(c.causes.get((p, "postneonatal", x), 0)) for x in post] for p in c.names]
+    return header, values, ["count"] * (len(neo) + len(post))
+
+
+def _kn_table(c: _Counts, lay: AnnexLayout):
+    """KN coverage: L+P counts only, or (with_totals) L, P and L+P as JUMLAH and % (split 51.2% male)."""
+    groups = ["SASARAN BAYI BARU LAHIR", "KUNJUNGAN NEONATAL 1 KALI (KN1)", "KUNJUNGAN NEONATAL 3 KALI (KN LENGKAP)"]
+    values = []
+    for p in c.names:
+        kn1, den = (int(x) for x in c.visits.get((p, "kn1"), [0, 0]))
+        knl = int(c.visits.get((p, "kn_lengkap"), [0, 0])[0])
+        if not lay.with_totals:
+            values.append([den, kn1, knl])
+            continue
+        split = {k: (round(x * 0.512), x - round(x * 0.512), x) for k, x in (("den", den), ("kn1", kn1), ("knl", knl))}
+        row = list(split["den"])
+        for k in ("kn1", "knl"):
+            for s in range(3):
+                num, d = split[k][s], split["den"][s]
+                row += [num, round(100 * num / d, 2) if d else None]
+        values.append(row)
+    if not lay.with_totals:
+        header = [["NO", "KECAMATAN", "PUSKESMAS"] + groups, [None] * 3 + [SEX_LABELS["all"]] * 3]
+        return header, values, ["count"] * 3
+    sexes = [SEX_LABELS[s] for s in ("male", "female", "all")]
+    header = [["NO", "KECAMATAN", "PUSKESMAS", groups[0], None, None, groups[1]] + [None] * 5 + [groups[2]] + [None] * 5,
+              [None] * 3 + sexes + [x for s in sexes for x in (s, None)] * 2,
+              [None] * 6 + ["JUMLAH", "%"] * 6]
+    kinds = ["count"] * 3 + [k for _ in range(2) for s in range(3) for k in ("count", f"pct:{s}")]
+    return header, values, kinds
+
+
+ANNEX_BUILDERS = {"births": _births_table, "deaths": _deaths_table, "causes": _causes_table, "kn": _kn_table}
+
+
+def id_number(value) -> str:
+    """A cell as an Indonesian CSV export writes it: 1905 -> '1.905', 95.96 -> '95,96', None -> ''."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.2f}".replace(".", ",")
+    return f"{int(value):,}".replace(",", ".")
+
+
+def _write_csv(path: Path, rows: list[list]) -> None:
+    import csv
+
+    width = max(len(r) for r in rows)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh, delimiter=";")
+        for row in rows:
+            writer.writerow([id_number(x) for x in row] + [""] * (width - len(row)))
+
+
+@dataclass
+class FlatLayout:
+    """How a district writes its monthly reports or death line lists. The default title names no
+    district and the rows have no district column, so cleaning needs ``--district``."""
+
+    title: str = "LAPORAN BULANAN KIA (LB3) TAHUN {year}"
+    months: tuple = ("name",)           # monthly: 'name' (Januari), 'short' (Jan), 'number' (1), row by row in turn
+    names: tuple = ("{name}",)          # Puskesmas name templates, row by row in turn
+    csv: bool = False                   # a ';' CSV export instead of a workbook
+    zero: object = 0                    # monthly: a zero count as written
+
+
+def _month_names(style: str) -> dict[int, object]:
+    """Month 1-12 as written, from the month vocabulary (its first name of each month is Indonesian)."""
+    from .config import VOCAB_DIR
+
+    if style == "number":
+        return {m: m for m in range(1, 13)}
+    vocab = pd.read_csv(VOCAB_DIR / "months.csv")
+    pick = (vocab if style == "name" else vocab[vocab["name"].str.len() == 3]).drop_duplicates("month")
+    return {m: name.capitalize() for name, m in zip(pick["name"], pick["month"])}
+
+
+def _flat_written(template: str, name: str) -> str:
+    return template.format(name=name, upper=name.upper(), lower=name.lower())
+
+
+def _save_flat(rows: list[list], path: Path, sheet: str, csv: bool) -> Path:
+    if csv:
+        path = path.with_suffix(".csv")
+        _write_csv(path, [[x.isoformat() if hasattr(x, "isoformat") else x for x in r] for r in rows])
+        return path
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def _flat_manifest(manifest: list | None, path: Path, sheet: str, kind: str, first_row: int, body: list,
+                   district: str, year: int) -> None:
+    if manifest is not None:
+        for i, (_, name) in enumerate(body):
+            manifest.append({"file": str(path), "sheet": "" if path.suffix == ".csv" else sheet, "row": first_row + i,
+                             "table": kind, "row_kind": "data", "district": district, "year": year, "puskesmas": name})
+
+
+def write_monthly(tables: dict[str, pd.DataFrame], out: Path, layout=None, manifest: list | None = None,
+                  seed: int = 1) -> list[Path]:
+    """One LB3 KIA report per district and year from monthly canonical tables: one row per Puskesmas
+    and month with live births L/P, stillbirths, neonatal deaths 0-6 and 7-28 days (split at random,
+    seeded), a column per cause, post-neonatal and infant deaths, sasaran and KN1 / KN lengkap."""
+    rng = np.random.default_rng(seed)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    neo, post = list(NEONATAL_CAUSES), list(POSTNEONATAL_CAUSES)
+    header = (["BULAN", "TAHUN", "KECAMATAN", "PUSKESMAS", "LAHIR HIDUP L", "LAHIR HIDUP P", "LAHIR MATI",
+               "KEMATIAN NEONATAL 0-6 HARI", "KEMATIAN NEONATAL 7-28 HARI"]
+              + [f"PENYEBAB NEONATAL - {cause_label(x).upper()}" for x in neo] + ["KEMATIAN POST NEONATAL"]
+              + [f"PENYEBAB POST NEONATAL - {cause_label(x).upper()}" for x in post]
+              + ["KEMATIAN BAYI", "SASARAN PUSDATIN", "SASARAN PUSKESMAS", "KN1", "KN LENGKAP"])
+    keys = ["district", "year", "puskesmas", "month"]
+    b = tables["births"].groupby(keys + ["sex"], observed=True, dropna=False)[["live_births", "stillbirths"]].sum()
+    d = tables["deaths"].groupby(keys + ["age_group"], observed=True, dropna=False)["deaths"].sum()
+    c = tables["deaths_by_cause"].groupby(keys + ["age_group", "cause"], observed=True, dropna=False)["deaths"].sum()
+    v = tables["neonatal_visits"].groupby(keys + ["visit"], observed=True, dropna=False)[["visits", "denominator"]].sum()
+    geo = tables["births"].drop_duplicates("puskesmas").set_index("puskesmas")["kecamatan"]
+    paths = []
+    for (district, year), _ in b.groupby(level=["district", "year"], observed=True, dropna=False):
+        lay = layout(district, year) if layout else FlatLayout()
+        months = [_month_names(style) for style in lay.months]
+        births, deaths, causes, visits = (_lookup(x, district, year) for x in (b, d, c, v))
+        names = list(dict.fromkeys(p for p, _, _ in births))
+        body = []
+        for i, p in enumerate(names):
+            for m in range(1, 13):
+                (lm, sm), (lf, sf) = births.get((p, m, "male"), [0, 0]), births.get((p, m, "female"), [0, 0])
+                n_neo, n_post = int(deaths.get((p, m, "neonatal"), 0)), int(deaths.get((p, m, "postneonatal"), 0))
+                early = int(rng.binomial(n_neo, 0.79))
+                kn1, den = visits.get((p, m, "kn1"), [0, 0])
+                counts = ([lm, lf, sm + sf, early, n_neo - early] + [causes.get((p, m, "neonatal", x), 0) for x in neo]
+                          + [n_post] + [causes.get((p, m, "postneonatal", x), 0) for x in post]
+                          + [n_neo + n_post, den, den + int(rng.integers(0, 3)), kn1,
+                             visits.get((p, m, "kn_lengkap"), [0, 0])[0]])
+                row = [months[(i + m) % len(months)][m], int(year), geo[p],
+                       _flat_written(lay.names[(i + m) % len(lay.names)], p)]
+                body.append((row + [int(x) if x else lay.zero for x in counts], p))
+        rows = [[lay.title.format(year=year)], [], header] + [r for r, _ in body]
+        slug = bare_district(district).replace(" ", "_").lower()
+        path = _save_flat(rows, out / f"lb3_kia_{slug}_{year}.xlsx", "LB3 KIA", lay.csv)
+        _flat_manifest(manifest, path, "LB3 KIA", "monthly", 4, body, district, int(year))
         paths.append(path)
     return paths
 
 
-def _rows(ws, rows: list[list]) -> None:
-    for row in rows:
-        ws.append(row)
+def _icd10_codes() -> dict[str, str]:
+    """The first ICD-10 code of each cause code's range (vocab/icd10.csv)."""
+    from .config import VOCAB_DIR
+
+    table = pd.read_csv(VOCAB_DIR / "icd10.csv")
+    return dict(zip(table["code"][::-1], table["first"][::-1]))
+
+
+def write_linelist(tables: dict[str, pd.DataFrame], out: Path, layout=None, manifest: list | None = None,
+                   seed: int = 1) -> list[Path]:
+    """One AMP-SR death line list per district and year from monthly canonical tables: one row per
+    death, with invented personal data (names, NIK, address, phone) as real lists have them.
+
+    Each death takes its sex from ``deaths`` and its cause from ``deaths_by_cause`` (paired at random
+    within Puskesmas, month and age group), a day of death in its month, and an age in days
+    (neonatal 0-28, post-neonatal 29-364) written as two dates or, every fourth row, as '12 hari' /
+    '3 bulan'. The cause is written as its ICD-10 code (every other row, where the code has one) or
+    its Indonesian label.
+    """
+    import datetime as dt
+
+    rng = np.random.default_rng(seed)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    icd = _icd10_codes()
+    header = ["NO", "NAMA BAYI", "NAMA IBU", "NIK IBU", "ALAMAT", "NO HP", "JENIS KELAMIN", "TANGGAL LAHIR",
+              "TANGGAL MENINGGAL", "UMUR", "TEMPAT KEMATIAN", "PENYEBAB KEMATIAN", "PUSKESMAS", "KECAMATAN"]
+    keys = ["district", "year", "puskesmas", "month", "age_group"]
+    d = tables["deaths"].groupby(keys + ["sex"], observed=True, dropna=False)["deaths"].sum()
+    c = tables["deaths_by_cause"].groupby(keys + ["cause"], observed=True, dropna=False)["deaths"].sum()
+    geo = tables["births"].drop_duplicates("puskesmas").set_index("puskesmas")["kecamatan"]
+    paths = []
+    for (district, year), _ in d.groupby(level=["district", "year"], observed=True, dropna=False):
+        lay = layout(district, year) if layout else FlatLayout(title="DAFTAR KEMATIAN BAYI (AMP-SR) TAHUN {year}")
+        deaths, causes = _lookup(d, district, year), _lookup(c, district, year)
+        body = []
+        for (p, m, age_group), group in pd.Series(causes).groupby(level=[0, 1, 2], sort=True, dropna=False):
+            cause_list = [cause for (*_, cause), n in group.items() for _ in range(int(n))]
+            sexes = [s for s in ("male", "female") for _ in range(int(deaths.get((p, m, age_group, s), 0)))]
+            rng.shuffle(cause_list)
+            for sex, cause in zip(sexes, cause_list, strict=True):
+                i = len(body) + 1
+                died = dt.date(int(year), int(m), int(rng.integers(1, 29)))
+                age = int(rng.integers(0, 29)) if age_group == "neonatal" else int(rng.integers(29, 365))
+                by_text = i % 4 == 0
+                age_text = None if not by_text else \
+                    f"{age} hari" if age_group == "neonatal" else f"{max(1, min(11, age // 30))} bulan"
+                cause_text = icd[cause] if i % 2 and cause in icd else cause_label(cause)
+                row = [i, f"Bayi Ny. Fiktif{i:03d}", f"Ibu Rekaan{i:03d}", f"99{int(year) % 100:02d}{i:012d}",
+                       f"Jl. Khayalan No. {i}", f"0899{i:08d}", "L" if sex == "male" else "P",
+                       None if by_text else died - dt.timedelta(days=age), died, age_text, "RS" if i % 3 else "Rumah",
+                       cause_text, _flat_written(lay.names[i % len(lay.names)], p), geo[p]]
+                body.append((row, p))
+        rows = [[lay.title.format(year=year)], header] + [r for r, _ in body]
+        slug = bare_district(district).replace(" ", "_").lower()
+        path = _save_flat(rows, out / f"ampsr_{slug}_{year}.xlsx", "AMP-SR", lay.csv)
+        _flat_manifest(manifest, path, "AMP-SR", "linelist", 3, body, district, int(year))
+        paths.append(path)
+    return paths
+

@@ -10,12 +10,15 @@ _SPACES = re.compile(r"\s+")
 
 
 def visible(text: str) -> str:
-    """The text as it reads: Unicode NFKC (no-break and other spaces -> ' ', full-width letters -> ASCII)
-    without invisible format characters (zero-width space and joiners, byte-order mark, soft hyphen,
-    direction marks: Unicode category Cf)."""
+    """The text as it reads: Unicode NFKC (no-break and other spaces -> ' ', full-width letters -> ASCII),
+    a zero-width space read as a space, and without the other invisible format characters (joiners,
+    byte-order mark, soft hyphen, direction marks: Unicode category Cf)."""
     if text.isascii():
         return text
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf")
+    # a zero-width space marks a break between words ('Maju\u200bJaya' reads 'Maju Jaya'); other format
+    # characters join or mark text and are dropped
+    text = unicodedata.normalize("NFKC", text).replace("\u200b", " ")
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
 def invisible_changes(text: str) -> list[str]:

@@ -26,6 +26,8 @@ import numpy as np
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from imr_analysis.synth import id_number
+
 PKM = ["Karang Jaya", "Muara Rupit", "Karang Dapo", "Bingin Teluk", "Pauh", "Surulangun", "Muara Kulam", "Nibung"]
 KECAMATAN = {"Karang Jaya": "Karang Jaya", "Muara Rupit": "Rupit", "Karang Dapo": "Karang Dapo",
              "Bingin Teluk": "Rawas Ilir", "Pauh": "Rawas Ilir", "Surulangun": "Rawas Ulu",
@@ -384,17 +386,6 @@ def write_sheet(ws, tables: list[dict]) -> None:
         r0 += len(rows) + 2
 
 
-def _id_number(value) -> str:
-    """Indonesian format for CSV exports: 1.905 and 8,92."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:.2f}".replace(".", ",")
-    return f"{int(value):,}".replace(",", ".")
-
-
 def write_csv(path: Path, tables: list[dict]) -> None:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh, delimiter=";")
@@ -402,7 +393,7 @@ def write_csv(path: Path, tables: list[dict]) -> None:
             rows, _ = _grid(table)
             width = table["ncols"]
             for row in rows:
-                writer.writerow([_id_number(v) for v in row] + [""] * (width - len(row)))
+                writer.writerow([id_number(v) for v in row] + [""] * (width - len(row)))
 
 
 def main() -> None:

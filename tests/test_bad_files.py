@@ -219,3 +219,21 @@ def test_the_reports_list_the_files_they_miss(bad_run):
     report_2022 = BeautifulSoup((out / "2022" / "annual_report.html").read_text(encoding="utf-8"), "html.parser")
     warning_2022 = next(p.get_text() for p in report_2022.find_all("p") if "tidak dapat dibaca" in p.get_text())
     assert "ekspor_lama.csv" in warning_2022 and "sampah_2023.csv" not in warning_2022
+
+
+def test_clean_uses_the_good_files_and_names_the_bad_one(tmp_path):
+    """clean over a folder: a junk file next to good files fails alone, the others are cleaned (exit 2)."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SAMPLE_RAW / "musi_rawas_utara" / "profil_kesehatan_2023.xlsx", raw)
+    (raw / "profil_2023.csv").write_bytes(b"\x00\x01\x02junk\x00" * 50)
+    (raw / "kosong_2022.csv").write_bytes(b"")
+    r = subprocess.run([sys.executable, "-m", "imr_analysis", "clean", str(raw), "--out", str(tmp_path / "p")],
+                       capture_output=True, text=True)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "profil_2023.csv" in r.stderr and "kosong_2022.csv" in r.stderr and "2 of 3 file(s)" in r.stderr
+    assert "Traceback" not in r.stderr
+    births = pd.read_parquet(tmp_path / "p" / "births.parquet")
+    assert births.loc[births["year"] == 2023, "live_births"].sum() == 3795
+    errors = pd.read_csv(tmp_path / "p" / "input_errors.csv", encoding="utf-8-sig")
+    assert sorted(errors["file"].map(lambda f: f.split("/")[-1])) == ["kosong_2022.csv", "profil_2023.csv"]

@@ -226,3 +226,11 @@ def test_run_a_line_list_without_district_from_another_folder(tmp_path):
     assert set(deaths_table_["district"]) == {"Tanah Baru"} and deaths_table_["deaths"].sum() == 3
     r = cli("run", cwd=work / "reports")
     assert r.returncode == 2 and "--raw" in r.stderr
+
+
+def test_processed_folder_that_does_not_exist_and_wrong_out_suffix(tmp_path, new_district):
+    r = cli("indicators", "--processed", tmp_path / "nope")
+    assert r.returncode == 2 and "does not exist" in r.stderr
+    _, tmp = new_district
+    r = cli("indicators", "--processed", tmp / "processed", "--out", tmp_path / "x.txt")
+    assert r.returncode == 2 and ".csv or .xlsx" in r.stderr and not (tmp_path / "x.txt").exists()

@@ -213,7 +213,7 @@ def test_percent_in_a_count_cell_is_a_finding_not_100(tmp_path, suffix, capsys):
     assert run.code == 0, run.text
     assert births_by_puskesmas(run) == {"Muara Rupit": 590}    # Nibung neither 100 nor 1 live births
     ledger = run.ledger.set_index("row")
-    assert ledger.loc[11, "state"] == "set_aside" and "percentage '100%' in a count cell" in ledger.loc[11, "reason"]
+    assert ledger.loc[11, "state"] == "set_aside" and "a percentage ('100%') in a count cell" in ledger.loc[11, "reason"]
     f = run.findings[run.findings["check"] == "percent_in_count"]
     assert list(zip(f["severity"], f["row"].astype(int), f["column"])) == [("error", 11, "D")]
     assert f["file"].iloc[0].endswith(f"b.{suffix}")
@@ -465,3 +465,16 @@ def test_a_future_date_of_death_adds_no_year(tmp_path, capsys):
     assert years(load_processed(run.out)) == [2023]
     code = main(["indicators", "--processed", str(run.out), "--year", "2099"])
     assert code == 2 and "2099" in capsys.readouterr().err
+
+
+def test_a_zero_width_space_between_words_reads_as_a_space(tmp_path):
+    """'Maju\u200bJaya' (pasted from a web page) and 'Maju Jaya' are one Puskesmas, with one AKB."""
+    from imr_analysis.indicators import compute_indicators
+    from imr_analysis.pipeline import run_clean
+    births = births_table([[1, "Harta", "Maju Jaya", 300, 0, 300, 379, 0, 379, 679, 0, 679]], district="KABUPATEN SUKA MAJU")
+    deaths = deaths_table([[1, "Harta", "Maju\u200bJaya", 2, 1, 3, 0, 3, 1, 1, 2, 0, 2]], district="KABUPATEN SUKA MAJU")
+    run = run_clean([write_xlsx(tmp_path / "sm.xlsx", {"T26": births, "T27": deaths})], tmp_path / "p")
+    assert set(run.result.tables["deaths"]["puskesmas"]) == {"Maju Jaya"}
+    ind = compute_indicators(run.result.tables, level="puskesmas")
+    imr = ind[ind["indicator"] == "imr"].set_index("area")
+    assert imr.loc["Maju Jaya", "value"] == pytest.approx(5 / 679 * 1000)

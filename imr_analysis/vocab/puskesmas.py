@@ -3,9 +3,13 @@
 Names are matched after normalising case, spacing, punctuation and the PKM / Puskesmas /
 UPTD / UPT prefixes. Unknown names are never guessed: callers set them aside with the nearest
 registry names suggested.
+
+The environment variable ``IMR_ANALYSIS_REGISTRY`` names another registry file (same columns),
+for an office that keeps its own registry outside the package, or a test.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -14,10 +18,12 @@ from pathlib import Path
 import pandas as pd
 
 from ..config import VOCAB_DIR
+from ..errors import InputError, Location
 from ..text import norm, suggestions
 from .districts import resolve_district
 
 REGISTRY_FILE = VOCAB_DIR / "puskesmas.csv"
+REGISTRY_ENV = "IMR_ANALYSIS_REGISTRY"
 _PREFIX = re.compile(r"^(UPTD|UPT|UPTD PUSKESMAS|UPT PUSKESMAS|PUSKESMAS|PKM|PUSK)\b\s*")
 _KECAMATAN_PREFIX = re.compile(r"^(KECAMATAN|KEC)\b\s*")
 _DISTRICT_PREFIX = re.compile(r"^(KABUPATEN|KAB|KOTA|KAB KOTA)\b\s*")
@@ -48,6 +54,18 @@ def display_name(key: str) -> str:
     return " ".join(w.capitalize() for w in key.split())
 
 
+def registry_file() -> Path:
+    """The registry in use: the file named by IMR_ANALYSIS_REGISTRY, else the package's puskesmas.csv."""
+    named = os.environ.get(REGISTRY_ENV)
+    if not named:
+        return REGISTRY_FILE
+    path = Path(named)
+    if not path.is_file():
+        raise InputError(f"{REGISTRY_ENV} names a registry file that does not exist.", Location(file=named),
+                         f"point {REGISTRY_ENV} at a CSV with the columns of {REGISTRY_FILE.name}, or unset it.")
+    return path
+
+
 @lru_cache(maxsize=4)
 def registry(path: Path = REGISTRY_FILE) -> pd.DataFrame:
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -73,9 +91,10 @@ class PuskesmasMatch:
 class Registry:
     """Lookups in the registry for one run."""
 
-    def __init__(self, path: Path = REGISTRY_FILE):
-        self.table = registry(path)
+    def __init__(self, path: Path | None = None):
+        self.table = registry(Path(path) if path else registry_file())
         self._by_district: dict[str, dict[str, pd.Series]] = {}
+        self._provinces: dict[str, str] = {}  # district vocabulary look-ups, once per name (not per row)
         self._terms: dict[tuple[str, str], str] = {}  # (district key, name key) -> the registry's spelling
         for _, row in self.table.iterrows():
             dkey = district_key(row["district"])
@@ -102,7 +121,9 @@ class Registry:
         names = self._by_district.get(district_key(district))
         if names:
             return next(iter(names.values()))["province"]
-        return resolve_district(district).province
+        if district not in self._provinces:
+            self._provinces[district] = resolve_district(district).province
+        return self._provinces[district]
 
     def match(self, district: str, raw_name: str) -> PuskesmasMatch:
         names = self._by_district.get(district_key(district), {})
