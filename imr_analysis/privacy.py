@@ -91,7 +91,9 @@ def looks_personal(value: object) -> bool:
         if not (abs(value) >= 1e8 and float(value).is_integer()):  # too short for a NIK or a phone number
             return False
         value = f"{value:.0f}"
-    return _matches_any(str(value))
+    elif not isinstance(value, str):  # a date or a time: not personal data by itself
+        return False
+    return _matches_any(value)
 
 
 def scrub(text: object) -> str:
@@ -120,12 +122,14 @@ def scrub_frame(df: pd.DataFrame, keep: tuple[str, ...] = ("file", "sheet")) -> 
     return out
 
 
-def personal_columns(header: list[object], rows: list[list[object]]) -> list[int]:
-    """Indices of columns that are personal data, by header or by any value."""
+def personal_columns(header: list[object], rows: list[list[object]], by_value: set[int] | None = None) -> list[int]:
+    """Indices of columns that are personal data, by header or by any value (of the columns in ``by_value``, or all)."""
     drop = []
     for j, h in enumerate(header):
         if is_personal_header(h):
             drop.append(j)
+            continue
+        if by_value is not None and j not in by_value:
             continue
         if any(looks_personal(v) for v in {r[j] for r in rows if j < len(r)}):  # each distinct value once
             drop.append(j)
@@ -169,8 +173,12 @@ def cell_text(value: object) -> str:
 
 def text_hash(value: object, salt: str | None = None) -> str:
     """'#' and the first 8 hex digits of sha256(salt + cell text): matches a cell without showing it."""
-    salt = current_salt() if salt is None else salt
-    return "#" + hashlib.sha256((salt + cell_text(value)).encode("utf-8")).hexdigest()[:8]
+    return _hash(current_salt() if salt is None else salt, cell_text(value))
+
+
+@lru_cache(maxsize=65536)  # the same names repeat on many rows
+def _hash(salt: str, text: str) -> str:
+    return "#" + hashlib.sha256((salt + text).encode("utf-8")).hexdigest()[:8]
 
 
 def describe_text(value: object) -> str:
@@ -193,6 +201,8 @@ def describe_cell(value: object) -> str:
 @lru_cache(maxsize=65536)  # the same few names repeat on every row
 def looks_like_place_name(text: object) -> bool:
     """A name that may be written as taken from the input: a place name, not a person, an address or a number.
+
+    Markup is allowed (every report escapes it); what is refused is what personal data looks like.
 
     'Sungai Contoh', 'Puskesmas 23 Ilir' -> True; 'Muara Rupit (bidan Ani 0812-9876-5400)', 'Ny. Siti',
     '1605011234560001', 'a.b@contoh.id' -> False. The rules are in vocab/personal_data.yaml (place_names).

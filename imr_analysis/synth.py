@@ -599,13 +599,18 @@ def annex_csv(path: Path, rows: int = 50_000, table: str = "births", year: int =
     """One annex table (births or deaths) as a semicolon CSV export with ``rows`` Puskesmas rows.
 
     The district is one the registry does not know (names are taken as written and proposed for
-    the registry). Names are distinct apart from about 0.5% repeated rows (duplicates, some with
-    other numbers); they come written with PKM / Puskesmas / UPTD prefixes and in mixed case.
-    About 0.2% of rows hold text in a count cell; a JUMLAH KAB. row closes the table.
+    the registry). Puskesmas names are invented place names ('Sungai Mekar 12', from the word lists
+    of vocab/synthetic.yaml), eight to a kecamatan, distinct apart from about 0.5% repeated rows
+    (duplicates, some with other numbers); they come written with PKM / Puskesmas / UPTD prefixes
+    and in mixed case. About 0.2% of rows hold text in a count cell; a JUMLAH KAB. row closes the table.
     """
     import csv
 
+    from .synth_unseen import spec
+
     rng = np.random.default_rng(seed)
+    words = spec()["place_words"]
+    places = [f"{a} {b}" for a in words["first"] for b in words["second"]]
     number, title = _ANNEX_TITLES[table]
     head = [[number], [title], [NEW_DISTRICT], [f"TAHUN {year}"], []]
     if table == "births":
@@ -637,11 +642,11 @@ def annex_csv(path: Path, rows: int = 50_000, table: str = "births", year: int =
     body = []
     for i in range(rows):
         k = i - 1 if repeat[i] and i else i
-        name = _NAME_FORMS[forms[k]].format(f"Desa Contoh {_letters(k)}")
+        name = _NAME_FORMS[forms[k]].format(f"{places[k % len(places)]} {k // len(places) + 1}")
         cells = [_count_text(int(v), d) for v, d in zip(values[i], draws[i])]
         if broken[i]:
             cells[0] = "TAD"
-        body.append([i + 1, f"Kec Contoh {_letters(k // 8)}", name.upper() if upper[i] else name] + cells)
+        body.append([i + 1, places[(k // 8) % len(places)], name.upper() if upper[i] else name] + cells)
     total = ["", "JUMLAH KAB.", ""] + [id_number(int(v)) for v in values.sum(0)]
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -705,12 +710,3 @@ def linelist_csv(path: Path, rows: int = 50_000, year: int = 2023, seed: int = 1
         csv.writer(fh, delimiter=";").writerows([[f"DAFTAR KEMATIAN BAYI (AMP-SR) PROVINSI CONTOH TAHUN {year}"],
                                                  _LINELIST_HEADER] + body)
     return path
-
-
-def _letters(n: int) -> str:
-    """0 -> 'Aaaa', 1 -> 'Aaab', ...: distinct place-like names without digits (a long digit run reads as an ID)."""
-    chars = []
-    for _ in range(4):
-        n, r = divmod(n, 26)
-        chars.append(chr(97 + r))
-    return "".join(reversed(chars)).capitalize()

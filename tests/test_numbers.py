@@ -36,7 +36,7 @@ def test_percent_sign_is_read_in_a_percentage_cell_and_a_problem_in_a_count_cell
     assert parse_number("12%", blank_is_zero=False).value == pytest.approx(12)
     assert parse_number("95,96%", blank_is_zero=False).value == pytest.approx(95.96)
     count = parse_number("100%")
-    assert count.value is None and count.check == "percent_in_count" and "a percentage ('100%') in a count cell" in count.problem
+    assert count.value is None and count.check == "percent_in_count" and "'100%' in a count cell" in count.problem
 
 
 def test_blank_percentage_is_missing_not_zero():

@@ -83,6 +83,7 @@ def test_scrub_replaces_each_form():
 
 @pytest.mark.parametrize("name, ok", [("Sungai Contoh", True), ("PKM Bukit Contoh", True), ("Puskesmas 23 Ilir", True),
                                       ("Lima Puluh Kota", True), ("Muara Rupit (Rawat Inap)", True),
+                                      ("<i>Ujung</i> Jaya", True),  # markup is escaped where shown, not refused
                                       ("Muara Rupit (bidan Ani 0812-9876-5400)", False), ("1605011234560001", False),
                                       ("Ny. Siti", False), ("Siti binti Ahmad", False), ("Jl. Melati No. 5", False),
                                       ("RT 02/RW 03", False), ("a.b@contoh.id", False), ("=1+2", False),

@@ -110,7 +110,9 @@ def read_flat(grid: Grid, kind: str) -> FlatTable:
             title_district = m.group(1).strip()
             district_cell = (i + 1, next(j for j, c in enumerate(grid.rows[i]) if isinstance(c, str)))
     body = grid.rows[header_i + 1:]
-    drop = set(personal_columns(header, body))
+    # values are looked at only under headers that are not fields the tool reads (those are kept anyway)
+    unknown = {j for j, h in enumerate(header) if not lookup(str(h or ""), fields, fuzzy=False)[0]}
+    drop = set(personal_columns(header, body, unknown))
     columns, dropped_personal, dropped_other, used = [], [], [], set()
     for j, h in enumerate(header):
         if h is None or str(h).strip() == "":

@@ -55,7 +55,7 @@ def _parse_number(cell: object, blank_is_zero: bool, salt: str) -> Parsed:
     if text in _DASHES:
         return Parsed(0.0, f"'{text}' -> 0") if blank_is_zero else Parsed(None)
     if blank_is_zero and text.endswith("%"):
-        return Parsed(None, problem=f"a percentage ({describe_cell(text)}) in a count cell; enter the count (the number of births, "
+        return Parsed(None, problem=f"a percentage {describe_cell(text)} in a count cell; enter the count (the number of births, "
                                     "deaths or visits), not a percentage", check="percent_in_count")
     compact = text.replace(" ", "").rstrip("%")
     if _INT.match(compact):
