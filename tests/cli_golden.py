@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import io
 import json
+import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,8 +56,9 @@ def _cli(into: dict[str, str], name: str, *args) -> None:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main([str(a) for a in args])
     into[f"{name}.exit"] = str(code)
-    into[f"{name}.stdout"] = _digest(out.getvalue().encode("utf-8"))
-    into[f"{name}.stderr"] = _digest(err.getvalue().encode("utf-8"))
+    for stream, text in (("stdout", out.getvalue()), ("stderr", err.getvalue())):
+        # the package's own folder (where the registry lives) is the checkout's, not a fact of the output
+        into[f"{name}.{stream}"] = _digest(text.replace(str(ROOT), "<checkout>").encode("utf-8"))
 
 
 def _analyses(into: dict[str, str], tag: str, processed: Path, year: int) -> None:
@@ -92,8 +94,9 @@ def outputs(work: Path) -> dict[str, str]:
     os.chdir(work)   # every path the commands see is relative, so messages do not carry tmp paths
     try:
         # The bundled sample
+        shutil.copytree(ROOT / "data" / "raw", "sample/raw")   # a relative path: file names carry no checkout path
         _salted(Path("sample/processed"))
-        _cli(into, "sample/clean", "clean", ROOT / "data" / "raw", "--out", "sample/processed")
+        _cli(into, "sample/clean", "clean", "sample/raw", "--out", "sample/processed")
         _analyses(into, "sample", Path("sample/processed"), 2023)
         # Districts the registry does not know: annex, monthly and line-list layouts
         _cli(into, "unseen/synth", "synth", "--unseen", "--districts", 3, "--years", YEARS, "--seed", 11,
