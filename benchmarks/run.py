@@ -38,7 +38,7 @@ def _peak_mb() -> float:
 def bench_indicators() -> dict:
 
     from imr_analysis import synth
-    from imr_analysis.indicators import LEVELS, indicators_for_levels
+    from imr_analysis.analysis.indicators import LEVELS, indicators_for_levels
 
     t0 = time.perf_counter()
     tables = synth.canonical(514, 10000, range(2015, 2025), monthly=True, seed=1)
@@ -76,7 +76,7 @@ def _timed(fn) -> float:
 def bench_ingestion(workbooks: int = 30) -> dict:
 
     from imr_analysis import synth
-    from imr_analysis.clean import clean
+    from imr_analysis.clean.annex import clean
 
     tmp = Path(tempfile.mkdtemp(prefix="imr-bench-annex-"))
     tables = synth.canonical(514, 10000, [2023], monthly=False, seed=2)

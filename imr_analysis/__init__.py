@@ -10,6 +10,6 @@ __version__ = "0.1.0"
 def __getattr__(name: str):
     """``rate_ci`` and ``proportion_ci`` load scipy when first used, so ``clean`` starts without it."""
     if name in __all__:
-        from . import stats
+        from .analysis import intervals as stats
         return getattr(stats, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

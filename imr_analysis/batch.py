@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from . import config, markup
 from .errors import InputError
-from .labels import check_lang
+from .report.labels import check_lang
 
 NOTEBOOKS = {"quality": "01_data_quality.ipynb", "annual": "02_annual_report.ipynb", "trends": "03_trends.ipynb"}
 
@@ -147,8 +147,8 @@ def plan(years: list[int] | None, raw: list[Path], district: str | None, out: Pa
     One district (``district``, or the only one in the data): reports/<year>/... . Several
     (``districts``: names, or ['all']): reports/<district>/<year>/... for every district x year.
     """
-    from .pipeline import run_clean
-    from .summaries import districts as data_districts, resolve_district, years as data_years
+    from .clean.store import run_clean
+    from .report.tables import districts as data_districts, resolve_district, years as data_years
 
     check_lang(lang)
     run = run_clean(raw, processed, keep_going=True, district=district)

@@ -67,9 +67,9 @@ def cmd_hash_text(args) -> int:
 
 
 def cmd_clean(args) -> int:
-    from .pipeline import run_clean
+    from .clean.store import run_clean
 
-    from .clean import expand_inputs
+    from .clean.annex import expand_inputs
 
     files, _ = expand_inputs([Path(p) for p in args.raw])
     # One file that cannot be used fails alone when there are others: they are cleaned and written,
@@ -120,11 +120,11 @@ def _check_out(out: str | None) -> None:
 
 
 def cmd_indicators(args) -> int:
-    from .indicators import compute_indicators
-    from .pipeline import load_processed
-    from . import io
+    from .analysis.indicators import compute_indicators
+    from .clean.store import load_processed
+    from . import outputs as io
 
-    from .summaries import years as data_years
+    from .report.tables import years as data_years
     from .vocab.indicators import indicators as indicator_vocab
 
     _check_out(args.out)
@@ -160,7 +160,7 @@ def cmd_indicators(args) -> int:
 
 
 def _write_or_print(df: pd.DataFrame, out: str | None) -> None:
-    from . import io
+    from . import outputs as io
 
     _check_out(out)
     if out:
@@ -172,8 +172,8 @@ def _write_or_print(df: pd.DataFrame, out: str | None) -> None:
 
 
 def cmd_trends(args) -> int:
-    from .pipeline import load_processed
-    from .trends import trend_table
+    from .clean.store import load_processed
+    from .analysis.trends import trend_table
 
     table = trend_table(load_processed(args.processed), level=args.level, start=args.start, end=args.end)
     _write_or_print(table.drop(columns=["dispersion"]), args.out)
@@ -181,8 +181,8 @@ def cmd_trends(args) -> int:
 
 
 def cmd_funnel(args) -> int:
-    from .compare import funnel
-    from .pipeline import load_processed
+    from .analysis.compare import funnel
+    from .clean.store import load_processed
 
     tables = load_processed(args.processed)
     years = sorted(set(tables["births"]["year"]))

@@ -4,7 +4,7 @@ import pytest
 from scipy.stats import chi2
 from statsmodels.stats.rates import confint_poisson
 
-from imr_analysis.compare import (benchmark_flags, dersimonian_laird_tau2, exact_funnel_limits,
+from imr_analysis.analysis.compare import (benchmark_flags, dersimonian_laird_tau2, exact_funnel_limits,
                                   random_effects_limits)
 
 
@@ -55,7 +55,7 @@ def test_overdispersion_tau2():
 
 
 def test_funnel_on_the_sample(sample_run):
-    from imr_analysis.compare import funnel
+    from imr_analysis.analysis.compare import funnel
 
     points, curve, notes = funnel(sample_run.result.tables, 2023)
     assert len(points) == 8 and notes["theta"] == pytest.approx(33 / 3795 * 1000)

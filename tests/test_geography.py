@@ -17,10 +17,10 @@ import pytest
 from pandera.errors import SchemaError
 
 from helpers import births_table, deaths_table, write_xlsx
-from imr_analysis.indicators import INCOMPLETE, SET_ASIDE, compute_indicators
-from imr_analysis.pipeline import load_processed, run_clean
+from imr_analysis.analysis.indicators import INCOMPLETE, SET_ASIDE, compute_indicators
+from imr_analysis.clean.store import load_processed, run_clean
 from imr_analysis.schemas import SCHEMAS, UNKNOWN
-from imr_analysis.trends import fit_trend, trend_table
+from imr_analysis.analysis.trends import fit_trend, trend_table
 
 PACKAGE = Path(__file__).resolve().parents[1] / "imr_analysis"
 DISTRICT = "KABUPATEN TANAH BARU"  # not in the registry, not a real district

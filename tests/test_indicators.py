@@ -3,8 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from imr_analysis.indicators import OUTPUT_COLUMNS, compute_indicators
-from imr_analysis.clean import empty_table
+from imr_analysis.analysis.indicators import OUTPUT_COLUMNS, compute_indicators
+from imr_analysis.clean.annex import empty_table
 
 
 def _tables(lb=(100, 300), deaths=((1, 0), (9, 2)), child=True):
@@ -114,6 +114,6 @@ def test_by_sex_rows():
 
 
 def test_other_neonatal_cutoff_is_refused_for_annex_data():
-    from imr_analysis.indicators import mortality
+    from imr_analysis.analysis.indicators import mortality
     with pytest.raises(ValueError, match="age in days"):
         mortality(_tables(), neonatal_max_days=27)

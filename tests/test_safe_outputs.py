@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from conftest import SAMPLE_RAW
 from helpers import births_table, write_csv, write_xlsx
-from imr_analysis import io
+from imr_analysis import outputs as io
 
 
 def test_formula_injection_is_neutralised_in_csv_and_xlsx(tmp_path):
@@ -44,7 +44,7 @@ def test_puskesmas_name_with_a_formula_from_a_new_district(tmp_path):
 
 SLOW = textwrap.dedent("""
     import os, sys, time
-    import imr_analysis.io as io
+    import imr_analysis.outputs as io
     real = os.replace
     def slow(src, dst):
         if str(dst).endswith("findings.csv"):

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from imr_analysis import proportion_ci, rate_ci
-from imr_analysis.stats import byar_limits, exact_poisson_limits
+from imr_analysis.analysis.intervals import byar_limits, exact_poisson_limits
 
 
 # Byar, 95%, z = 1.959964. O = 10:

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2
 
-from imr_analysis.trends import _years_needed, fit_trend, recent_trend, year_on_year
+from imr_analysis.analysis.trends import _years_needed, fit_trend, recent_trend, year_on_year
 
 YEARS = np.arange(2015, 2025)
 BIRTHS = np.full(len(YEARS), 4000.0)
@@ -117,7 +117,7 @@ def _district(rates, births=4000, years=range(2019, 2025)):
 
 
 def test_target_projection_status():
-    from imr_analysis.trends import project_targets
+    from imr_analysis.analysis.trends import project_targets
 
     falling = project_targets(_district([30, 27, 24.3, 21.9, 19.7, 17.7]))
     imr2030 = falling[(falling["indicator"] == "imr") & (falling["target_year"] == 2030)].iloc[0]

@@ -13,9 +13,11 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown
 
-from . import compare, config, figures, io, markup, summaries, trends
+from ..analysis import compare, trends
+from .. import config, outputs as io, markup
+from . import figures, tables as summaries
 from .labels import check_lang, fmt, fmt_ci, rate_text, t
-from .pipeline import check_year, input_errors, load_processed, run_clean, unread_inputs
+from ..clean.store import check_year, input_errors, load_processed, run_clean, unread_inputs
 
 
 def _file_names(errors: pd.DataFrame) -> list[str]:

@@ -13,7 +13,7 @@ import pandas as pd
 import seaborn as sns
 
 from .labels import fmt, t
-from .summaries import REPORT_CAUSES
+from .tables import REPORT_CAUSES
 
 PALETTE = {"lbw_prematurity": "#1b9e77", "asphyxia": "#d95f02", "pneumonia": "#7570b3",
            "sepsis_infection": "#e7298a", "congenital": "#66a61e", "diarrhoea": "#e6ab02", "other": "#999999"}
@@ -227,7 +227,7 @@ def cause_trend_multiples(table: pd.DataFrame, lang: str = "id"):
 
 def save(fig, path: Path) -> Path:
     """Save a figure as PNG (atomic rename)."""
-    from .io import _atomic
+    from ..outputs import _atomic
     return _atomic(Path(path), lambda tmp: fig.savefig(tmp, format="png", metadata={"Software": None}))
 
 

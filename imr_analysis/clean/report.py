@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .clean import CleanResult
-from .vocab.layout import table_label
+from .annex import CleanResult
+from ..vocab.layout import table_label
 
 
 #: At most this many kinds of rule or reason, Puskesmas names, and example rows set aside are listed.

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .clean import CleanResult
-from .vocab.layout import table_label
+from .annex import CleanResult
+from ..vocab.layout import table_label
 
 FINDING_COLUMNS = ["severity", "check", "file", "sheet", "row", "column", "year", "area", "message"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}

@@ -18,14 +18,14 @@ from functools import lru_cache
 import pandas as pd
 
 from .cells import CellBuilder
-from .config import NEONATAL_MAX_DAYS, VOCAB_DIR
-from .privacy import cell_text, current_salt, describe_cell, describe_text, looks_like_place_name, text_hash
-from .read.dates import DateOrder, date_order, parse_age_days, parse_date, parse_month
-from .read.flat import FlatTable
-from .read.numbers import parse_number
-from .text import invisible_changes, norm, visible
-from .vocab.causes import aliases, match_cause
-from .vocab.puskesmas import Registry, display_name, kecamatan_key, name_key
+from ..config import NEONATAL_MAX_DAYS, VOCAB_DIR
+from ..privacy import cell_text, current_salt, describe_cell, describe_text, looks_like_place_name, text_hash
+from ..read.dates import DateOrder, date_order, parse_age_days, parse_date, parse_month
+from ..read.flat import FlatTable
+from ..read.numbers import parse_number
+from ..text import invisible_changes, norm, visible
+from ..vocab.causes import aliases, match_cause
+from ..vocab.puskesmas import Registry, display_name, kecamatan_key, name_key
 
 _ICD = re.compile(r"\b([A-Z])(\d{2})(?:\.\d+)?\b")
 

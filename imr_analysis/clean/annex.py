@@ -27,18 +27,18 @@ import numpy as np
 import pandas as pd
 
 from .cells import CellBuilder
-from .errors import InputError, Location, column_letter
-from .privacy import current_salt, looks_like_place_name
-from .read.annex import AnnexTable, BodyRow, Column, find_tables, finish_table, join_continuations
-from .read.grid import SUPPORTED, read_grids
-from .read.flat import FlatTable, detect as detect_flat, has_header, read_flat
-from .read.numbers import Parsed, parse_number
-from .clean_flat import (FlatContext, account_linelist, account_monthly, checked_district, name_hash, resolve_puskesmas,
+from ..errors import InputError, Location, column_letter
+from ..privacy import current_salt, looks_like_place_name
+from ..read.annex import AnnexTable, BodyRow, Column, find_tables, finish_table, join_continuations
+from ..read.grid import SUPPORTED, read_grids
+from ..read.flat import FlatTable, detect as detect_flat, has_header, read_flat
+from ..read.numbers import Parsed, parse_number
+from .flat import (FlatContext, account_linelist, account_monthly, checked_district, name_hash, resolve_puskesmas,
                          summarise_rules)
-from .config import NEONATAL_MAX_DAYS
-from .schemas import GEOGRAPHY, SCHEMAS, UNKNOWN
-from .vocab.layout import layout, table_label
-from .vocab.puskesmas import Registry, district_key
+from ..config import NEONATAL_MAX_DAYS
+from ..schemas import GEOGRAPHY, SCHEMAS, UNKNOWN
+from ..vocab.layout import layout, table_label
+from ..vocab.puskesmas import Registry, district_key
 
 GEO = GEOGRAPHY
 LEDGER_COLUMNS = ["file", "sheet", "row", "table", "block", "row_kind", "year", "district", "name_hash", "name_matched",

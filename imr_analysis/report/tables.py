@@ -8,9 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .indicators import compute_indicators
+from ..analysis.indicators import compute_indicators
 from .labels import fmt, fmt_ci, t
-from .vocab.causes import report_group
+from ..vocab.causes import report_group
 
 #: The report's cause groups: the four headline causes, then the rest grouped.
 REPORT_CAUSES = ["lbw_prematurity", "asphyxia", "pneumonia", "sepsis_infection", "other"]
@@ -35,7 +35,7 @@ def resolve_district(tables: dict[str, pd.DataFrame], district: str | None) -> s
     """The district to report on: the one given, or the only one in the data."""
     known = districts(tables)
     if district:
-        from .vocab.puskesmas import district_key
+        from ..vocab.puskesmas import district_key
         match = [d for d in known if district_key(d) == district_key(district)]
         if not match:
             raise ValueError(f"district '{district}' is not in the data; districts found: {', '.join(known)}")

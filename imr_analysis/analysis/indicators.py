@@ -29,11 +29,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .config import NEONATAL_MAX_DAYS
-from .schemas import GEOGRAPHY, UNKNOWN
-from .stats import proportion_ci, rate_ci
-from .vocab.causes import report_group
-from .vocab.targets import join_targets
+from ..config import NEONATAL_MAX_DAYS
+from ..schemas import GEOGRAPHY, UNKNOWN
+from .intervals import proportion_ci, rate_ci
+from ..vocab.causes import report_group
+from ..vocab.targets import join_targets
 
 LEVELS = {
     "district": ["province", "district"],

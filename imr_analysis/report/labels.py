@@ -6,8 +6,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from .config import VOCAB_DIR
-from .vocab.causes import causes
+from ..config import VOCAB_DIR
+from ..vocab.causes import causes
 
 LANGS = ("id", "en")
 

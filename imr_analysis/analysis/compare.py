@@ -25,8 +25,8 @@ from scipy.stats import chi2, norm
 from scipy.stats.mstats import winsorize
 
 from .indicators import compute_indicators
-from .stats import level_suffix
-from .vocab.indicators import polarity
+from .intervals import level_suffix
+from ..vocab.indicators import polarity
 
 LEVELS = (0.95, 0.998)
 

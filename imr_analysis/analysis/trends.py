@@ -27,8 +27,8 @@ from scipy.stats import norm
 from statsmodels.stats.rates import confint_poisson_2indep, test_poisson_2indep
 
 from .indicators import compute_indicators
-from .vocab.indicators import polarity
-from .vocab.targets import targets
+from ..vocab.indicators import polarity
+from ..vocab.targets import targets
 
 #: Pearson chi2 / df above this means overdispersion.
 OVERDISPERSION_LIMIT = 1.5
@@ -321,7 +321,7 @@ def year_on_year_table(tables: dict[str, pd.DataFrame], year: int, level: str = 
 
 def describe_trend(row: pd.Series, projections: pd.DataFrame, lang: str = "id") -> str:
     """One sentence for a meeting: direction and size of the APC with its CI, then each target's status."""
-    from .labels import fmt, t
+    from ..report.labels import fmt, t
 
     name = t(row["indicator"], lang)
     if row["model"] == "not enough data":

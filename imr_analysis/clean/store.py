@@ -25,11 +25,11 @@ from pathlib import Path
 import pandas as pd
 from pandera.errors import SchemaError
 
-from . import io, privacy
-from .clean import CleanResult, clean
-from .quality import findings
+from .. import outputs as io, privacy
+from .annex import CleanResult, clean
+from .checks import findings
 from .report import cleaning_report
-from .schemas import SCHEMAS
+from ..schemas import SCHEMAS
 
 CANONICAL = list(SCHEMAS)
 #: Canonical tables a processed folder may lack (an empty table is then used).
@@ -110,8 +110,8 @@ def check_year(tables: dict[str, pd.DataFrame], directory: Path, year: int, dist
     A year that has data from other files is reported even when one of its files could not be read;
     the report and the data-quality report name that file (``unread_inputs``).
     """
-    from .errors import InputError, Location
-    from .summaries import years
+    from ..errors import InputError, Location
+    from ..report.tables import years
 
     if year in years(tables, district):
         return
@@ -129,12 +129,12 @@ def load_processed(directory: Path) -> dict[str, pd.DataFrame]:
     """The canonical tables from a processed folder, validated against their schemas."""
     directory = Path(directory)
     if not directory.is_dir():
-        from .errors import InputError, Location
+        from ..errors import InputError, Location
         raise InputError("the processed folder does not exist.", Location(file=str(directory)),
                          "run 'imr-analysis clean RAW --out DIR' first, and pass that DIR as --processed.")
     missing = [n for n in CANONICAL if n not in OPTIONAL and not (directory / f"{n}.parquet").exists()]
     if missing:
-        from .errors import InputError, Location
+        from ..errors import InputError, Location
         raise InputError(f"the processed folder lacks {', '.join(m + '.parquet' for m in missing)}.",
                          Location(file=str(directory)),
                          "run 'imr-analysis clean RAW --out DIR' first, and pass that DIR as --processed.")
@@ -142,7 +142,7 @@ def load_processed(directory: Path) -> dict[str, pd.DataFrame]:
     for name in CANONICAL:
         path = directory / f"{name}.parquet"
         if not path.exists():  # an optional table (data written by 'synth', say): none of its rows
-            from .clean import empty_table
+            from .annex import empty_table
             tables[name] = empty_table(name)
             continue
         df = pd.read_parquet(path)
@@ -151,7 +151,7 @@ def load_processed(directory: Path) -> dict[str, pd.DataFrame]:
         try:
             tables[name] = SCHEMAS[name].validate(df)
         except SchemaError as exc:
-            from .errors import InputError, Location
+            from ..errors import InputError, Location
             raise InputError(f"the {name} table does not follow the canonical schema: {str(exc).splitlines()[0]}",
                              Location(file=str(directory / f"{name}.parquet")),
                              "write the processed folder again with 'imr-analysis clean RAW --out DIR' "
