@@ -1,10 +1,26 @@
-"""Small annex-table fixtures written as real .xlsx (with merged headers) or semicolon CSV."""
+"""Small annex-table fixtures written as real .xlsx (with merged headers) or semicolon CSV, and
+the package run in a subprocess as a user runs it."""
 from __future__ import annotations
 
 import csv
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from openpyxl import Workbook
+
+def run_python(*args, cwd=None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``python ARGS`` in a subprocess with this interpreter: exit code, stdout and stderr as text.
+    ``env`` adds to (or overrides) the current environment."""
+    return subprocess.run([sys.executable, *map(str, args)], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, **env} if env else None)
+
+
+def run_cli(*args, cwd=None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``imr-analysis ARGS`` (as ``python -m imr_analysis``) in a subprocess."""
+    return run_python("-m", "imr_analysis", *args, cwd=cwd, env=env)
+
 
 TITLE_BIRTHS = "JUMLAH KELAHIRAN MENURUT JENIS KELAMIN, KECAMATAN DAN PUSKESMAS"
 TITLE_DEATHS = "JUMLAH KEMATIAN NEONATAL, BAYI, DAN BALITA MENURUT JENIS KELAMIN, KECAMATAN, DAN PUSKESMAS"
