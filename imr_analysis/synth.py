@@ -20,6 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .annex_writer import (SEXES, TITLES, AnnexTable, births_header, causes_header, deaths_header, id_number,
+                           kn_header, stack, write_csv, write_xlsx)
+
 NEONATAL_CAUSES = {"lbw_prematurity": 34.5, "asphyxia": 27.8, "congenital": 12.8, "sepsis_infection": 4.0,
                    "covid19": 0.5, "tetanus": 0.2, "other": 20.2}
 POSTNEONATAL_CAUSES = {"pneumonia": 14.4, "diarrhoea": 14.0, "congenital": 10.6, "covid19": 1.6,
@@ -127,13 +130,7 @@ def write_canonical(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
 # check that cleaning accounts for every one of them.
 
 TABLES = ("births", "deaths", "causes", "kn")
-TITLES = {
-    "births": "JUMLAH KELAHIRAN MENURUT JENIS KELAMIN, KECAMATAN DAN PUSKESMAS",
-    "deaths": "JUMLAH KEMATIAN NEONATAL, BAYI, DAN BALITA MENURUT JENIS KELAMIN, KECAMATAN, DAN PUSKESMAS",
-    "causes": "JUMLAH KEMATIAN NEONATAL DAN POST NEONATAL MENURUT PENYEBAB UTAMA, KECAMATAN, DAN PUSKESMAS",
-    "kn": "CAKUPAN KUNJUNGAN NEONATAL MENURUT JENIS KELAMIN, KECAMATAN, DAN PUSKESMAS",
-}
-SEX_LABELS = {"male": "LAKI-LAKI", "female": "PEREMPUAN", "all": "LAKI-LAKI + PEREMPUAN"}
+SEX_LABELS = dict(zip(("male", "female", "all"), SEXES))
 
 
 @dataclass
@@ -218,71 +215,52 @@ def _lookup(grouped, district, year) -> dict:
 
 def _write_workbook(counts: _Counts, lay: AnnexLayout, district: str, year: int, out: Path, stem: str,
                     manifest: list | None) -> list[Path]:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)  # streamed: a third of the time of a normal workbook
-    paths = []
+    sheets, paths = {}, []
     for kind in lay.order:
         n = lay.numbers[kind]
         blocks = annex_blocks(kind, counts, lay, district, year)
         if kind in lay.csv:
             path = out / f"{stem}_tabel_{n}.csv"
-            rows, marks = _stack(blocks)
-            _write_csv(path, rows)
-            _record(manifest, marks, path, "", kind, district, year)
+            sheet = stack([table for table, _ in blocks])
+            write_csv(path, sheet.rows, export=True)
+            _record(manifest, sheet, blocks, path, "", kind, district, year)
             paths.append(path)
             continue
-        sheets = [blocks] if lay.continuation == "same_sheet" else [[blk] for blk in blocks]
-        for part, sheet_blocks in enumerate(sheets):
-            name = lay.sheet.format(n=n, k=len(wb.sheetnames) + 1) + (" lanj" if part else "")
-            ws = wb.create_sheet(name)
-            rows, marks = _stack(sheet_blocks)
-            for row in rows:
-                ws.append(row)
-            _record(manifest, marks, out / f"{stem}.xlsx", name, kind, district, year)
-    if wb.sheetnames:
-        path = out / f"{stem}.xlsx"
-        wb.save(path)
-        paths.insert(0, path)
+        parts = [blocks] if lay.continuation == "same_sheet" else [[blk] for blk in blocks]
+        for part, sheet_blocks in enumerate(parts):
+            name = lay.sheet.format(n=n, k=len(sheets) + 1) + (" lanj" if part else "")
+            sheets[name] = stack([table for table, _ in sheet_blocks])
+            _record(manifest, sheets[name], sheet_blocks, out / f"{stem}.xlsx", name, kind, district, year)
+    if sheets:
+        paths.insert(0, write_xlsx(out / f"{stem}.xlsx", sheets, streamed=True))  # a third of the time
     return paths
 
 
-def _record(manifest: list | None, marks: list, path: Path, sheet: str, kind: str, district: str, year: int) -> None:
+def _record(manifest: list | None, sheet, blocks: list, path: Path, sheet_name: str, kind: str, district: str,
+            year: int) -> None:
+    """One manifest entry per body and total row of ``sheet`` (the stacked ``blocks``)."""
     if manifest is None:
         return
-    for row, mark in enumerate(marks, start=1):
-        if mark is not None:
-            manifest.append({"file": str(path), "sheet": sheet, "row": row, "table": kind, "row_kind": mark[0],
-                             "district": district, "year": year, "puskesmas": mark[1]})
+    names = iter(name for _, block_names in blocks for name in block_names)
+    for row, what in enumerate(sheet.kinds, start=1):
+        if what in ("body", "total"):
+            manifest.append({"file": str(path), "sheet": sheet_name, "row": row, "table": kind,
+                             "row_kind": "data" if what == "body" else "total", "district": district, "year": year,
+                             "puskesmas": next(names) if what == "body" else ""})
 
 
-def _stack(blocks: list[tuple[list, list]]) -> tuple[list, list]:
-    """Blocks one under another, two blank rows apart."""
-    rows, marks = [], []
-    for i, (r, m) in enumerate(blocks):
-        if i:
-            rows += [[], []]
-            marks += [None, None]
-        rows += r
-        marks += m
-    return rows, marks
-
-
-def annex_blocks(kind: str, counts: _Counts, lay: AnnexLayout, district: str, year: int) -> list[tuple[list, list]]:
-    """The rows of one annex table (title block, header, column numbers, body, total, footer) and
-    their marks (('data', puskesmas) or ('total', '') for body rows, else None); two blocks when
-    the layout continues this table in a '(lanj.)' block."""
+def annex_blocks(kind: str, counts: _Counts, lay: AnnexLayout, district: str, year: int) -> list[tuple[AnnexTable, list]]:
+    """One annex table as the layout writes it (title block, header, column numbers, body, total,
+    footer), with the Puskesmas of its body rows; two blocks when the layout continues this table
+    in a '(lanj.)' block."""
     header, values, kinds = ANNEX_BUILDERS[kind](counts, lay)
     names = counts.names
     cut = (len(names) + 1) // 2 if lay.continued == kind and len(names) > 1 else len(names)
     parts = [range(0, cut)] + ([range(cut, len(names))] if cut < len(names) else [])
     line = lay.district_line.format(upper=bare_district(district).upper(), name=bare_district(district))
-    width = 3 + len(kinds)
     blocks = []
     for b, part in enumerate(parts):
-        title = [[f"TABEL {lay.numbers[kind]}" + (" (lanj.)" if b else "")], [TITLES[kind]], [line], [f"TAHUN {year}"], []]
-        rows = title + header + [list(range(1, width + 1))]
-        marks = [None] * len(rows)
+        body = []
         previous = None
         for i in part:
             name, kec = names[i], counts.kecamatan[names[i]]
@@ -292,15 +270,13 @@ def annex_blocks(kind: str, counts: _Counts, lay: AnnexLayout, district: str, ye
                         "blank": None}[lay.kecamatan]
             previous = kec
             cells = [lay.zero if k == "count" and x == 0 else x for x, k in zip(values[i], kinds)]
-            rows.append([i + 1, kec_cell, written] + cells)
-            marks.append(("data", name))
-        if lay.total_row and b == len(parts) - 1:
-            rows.append([None, lay.total_row, None] + _total(values, kinds))
-            marks.append(("total", ""))
-        if lay.footer:
-            rows += [[], ["Sumber: Seksi Kesehatan Keluarga dan Gizi"]]
-            marks += [None, None]
-        blocks.append((rows, marks))
+            body.append([i + 1, kec_cell, written] + cells)
+        last = b == len(parts) - 1
+        table = AnnexTable(f"TABEL {lay.numbers[kind]}" + (" (lanj.)" if b else ""), TITLES[kind], header, body,
+                           district=line, year=year,
+                           total=[None, lay.total_row, None] + _total(values, kinds) if lay.total_row and last else None,
+                           footer=("Sumber: Seksi Kesehatan Keluarga dan Gizi",) if lay.footer else ())
+        blocks.append((table, [names[i] for i in part]))
     return blocks
 
 
@@ -321,9 +297,7 @@ def _sexes(lay: AnnexLayout) -> list[str]:
 
 def _births_table(c: _Counts, lay: AnnexLayout):
     sexes = _sexes(lay)
-    header = [["NO", "KECAMATAN", "PUSKESMAS", "JUMLAH KELAHIRAN"],
-              [None] * 3 + [x for s in sexes for x in (SEX_LABELS[s], None)],
-              [None] * 3 + ["HIDUP", "MATI"] * len(sexes)]
+    header = births_header([SEX_LABELS[s] for s in sexes], ("HIDUP", "MATI"))
     values = []
     for p in c.names:
         by_sex = {s: c.births.get((p, s), [0, 0]) for s in ("male", "female")}
@@ -335,9 +309,7 @@ def _births_table(c: _Counts, lay: AnnexLayout):
 def _deaths_table(c: _Counts, lay: AnnexLayout):
     sexes = _sexes(lay)
     measures = ["NEONATAL", "POST NEONATAL"] + (["BAYI"] if lay.with_totals else [])
-    header = [["NO", "KECAMATAN", "PUSKESMAS", "JUMLAH KEMATIAN"],
-              [None] * 3 + [x for s in sexes for x in [SEX_LABELS[s]] + [None] * (len(measures) - 1)],
-              [None] * 3 + measures * len(sexes)]
+    header = deaths_header([SEX_LABELS[s] for s in sexes], measures)
     values = []
     for p in c.names:
         row = []
@@ -359,9 +331,7 @@ def cause_label(code: str) -> str:
 
 def _causes_table(c: _Counts, lay: AnnexLayout):
     neo, post = list(NEONATAL_CAUSES), list(POSTNEONATAL_CAUSES)
-    header = [["NO", "KECAMATAN", "PUSKESMAS", "PENYEBAB KEMATIAN NEONATAL (0-28 HARI)"] + [None] * (len(neo) - 1)
-              + ["PENYEBAB KEMATIAN POST NEONATAL (29 HARI-11 BULAN)"] + [None] * (len(post) - 1),
-              [None] * 3 + [cause_label(x).upper() for x in neo + post]]
+    header = causes_header([cause_label(x).upper() for x in neo], [cause_label(x).upper() for x in post])
     values = [[int(c.causes.get((p, "neonatal", x), 0)) for x in neo]
               + [int(c.causes.get((p, "postneonatal", x), 0)) for x in post] for p in c.names]
     return header, values, ["count"] * (len(neo) + len(post))
@@ -369,7 +339,6 @@ def _causes_table(c: _Counts, lay: AnnexLayout):
 
 def _kn_table(c: _Counts, lay: AnnexLayout):
     """KN coverage: L+P counts only, or (with_totals) L, P and L+P as JUMLAH and % (split 51.2% male)."""
-    groups = ["SASARAN BAYI BARU LAHIR", "KUNJUNGAN NEONATAL 1 KALI (KN1)", "KUNJUNGAN NEONATAL 3 KALI (KN LENGKAP)"]
     values = []
     for p in c.names:
         kn1, den = (int(x) for x in c.visits.get((p, "kn1"), [0, 0]))
@@ -385,38 +354,13 @@ def _kn_table(c: _Counts, lay: AnnexLayout):
                 row += [num, round(100 * num / d, 2) if d else None]
         values.append(row)
     if not lay.with_totals:
-        header = [["NO", "KECAMATAN", "PUSKESMAS"] + groups, [None] * 3 + [SEX_LABELS["all"]] * 3]
-        return header, values, ["count"] * 3
-    sexes = [SEX_LABELS[s] for s in ("male", "female", "all")]
-    header = [["NO", "KECAMATAN", "PUSKESMAS", groups[0], None, None, groups[1]] + [None] * 5 + [groups[2]] + [None] * 5,
-              [None] * 3 + sexes + [x for s in sexes for x in (s, None)] * 2,
-              [None] * 6 + ["JUMLAH", "%"] * 6]
+        return kn_header("SASARAN BAYI BARU LAHIR", [SEX_LABELS["all"]], pct=False), values, ["count"] * 3
+    header = kn_header("SASARAN BAYI BARU LAHIR")
     kinds = ["count"] * 3 + [k for _ in range(2) for s in range(3) for k in ("count", f"pct:{s}")]
     return header, values, kinds
 
 
 ANNEX_BUILDERS = {"births": _births_table, "deaths": _deaths_table, "causes": _causes_table, "kn": _kn_table}
-
-
-def id_number(value) -> str:
-    """A cell as an Indonesian CSV export writes it: 1905 -> '1.905', 95.96 -> '95,96', None -> ''."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:.2f}".replace(".", ",")
-    return f"{int(value):,}".replace(",", ".")
-
-
-def _write_csv(path: Path, rows: list[list]) -> None:
-    import csv
-
-    width = max(len(r) for r in rows)
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh, delimiter=";")
-        for row in rows:
-            writer.writerow([id_number(x) for x in row] + [""] * (width - len(row)))
 
 
 @dataclass
@@ -449,16 +393,8 @@ def _flat_written(template: str, name: str) -> str:
 def _save_flat(rows: list[list], path: Path, sheet: str, csv: bool) -> Path:
     if csv:
         path = path.with_suffix(".csv")
-        _write_csv(path, [[x.isoformat() if hasattr(x, "isoformat") else x for x in r] for r in rows])
-        return path
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet)
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
+        return write_csv(path, [[x.isoformat() if hasattr(x, "isoformat") else x for x in r] for r in rows], export=True)
+    return write_xlsx(path, {sheet: rows}, streamed=True)
 
 
 def _flat_manifest(manifest: list | None, path: Path, sheet: str, kind: str, first_row: int, body: list,
@@ -582,9 +518,7 @@ def write_linelist(tables: dict[str, pd.DataFrame], out: Path, layout=None, mani
 
 #: A district the registry does not know, so every Puskesmas name is taken as written.
 NEW_DISTRICT = "KABUPATEN CONTOH BESAR"
-_ANNEX_TITLES = {"births": ("TABEL 26", "JUMLAH KELAHIRAN MENURUT JENIS KELAMIN, KECAMATAN DAN PUSKESMAS"),
-                 "deaths": ("TABEL 27", "JUMLAH KEMATIAN NEONATAL, BAYI, DAN BALITA MENURUT JENIS KELAMIN, "
-                                        "KECAMATAN, DAN PUSKESMAS")}
+_ANNEX_NUMBERS = {"births": "TABEL 26", "deaths": "TABEL 27"}
 _NAME_FORMS = ("PKM {}", "Puskesmas {}", "UPTD Puskesmas {}", "{}", "{}")
 
 
@@ -604,29 +538,20 @@ def annex_csv(path: Path, rows: int = 50_000, table: str = "births", year: int =
     (duplicates, some with other numbers); they come written with PKM / Puskesmas / UPTD prefixes
     and in mixed case. About 0.2% of rows hold text in a count cell; a JUMLAH KAB. row closes the table.
     """
-    import csv
-
     from .synth_unseen import spec
 
     rng = np.random.default_rng(seed)
     words = spec()["place_words"]
     places = [f"{a} {b}" for a in words["first"] for b in words["second"]]
-    number, title = _ANNEX_TITLES[table]
-    head = [[number], [title], [NEW_DISTRICT], [f"TAHUN {year}"], []]
     if table == "births":
-        head += [["NO", "KECAMATAN", "PUSKESMAS", "JUMLAH KELAHIRAN"],
-                 ["", "", "", "LAKI-LAKI", "", "", "PEREMPUAN", "", "", "LAKI-LAKI + PEREMPUAN"],
-                 ["", "", ""] + ["HIDUP", "MATI", "HIDUP + MATI"] * 3, list(range(1, 13))]
+        header = births_header()
         live = rng.poisson(rng.lognormal(np.log(120), 0.6, (rows, 2)))
         still = rng.poisson(live * 0.01)
         values = np.column_stack([live[:, 0], still[:, 0], live[:, 0] + still[:, 0],
                                   live[:, 1], still[:, 1], live[:, 1] + still[:, 1],
                                   live.sum(1), still.sum(1), (live + still).sum(1)])
     else:
-        head += [["NO", "KECAMATAN", "PUSKESMAS", "JUMLAH KEMATIAN"],
-                 ["", "", ""] + [s for s in ("LAKI - LAKI", "PEREMPUAN", "LAKI - LAKI + PEREMPUAN") for s in (s, "", "", "", "")],
-                 ["", "", ""] + ["NEONATAL", "POST NEONATAL", "BALITA", "", ""] * 3,
-                 ["", "", ""] + ["", "", "BAYI", "ANAK BALITA", "JUMLAH TOTAL"] * 3, list(range(1, 19))]
+        header = deaths_header(("LAKI - LAKI", "PEREMPUAN", "LAKI - LAKI + PEREMPUAN"))
         per_sex = [rng.poisson(rate, (rows, 2)) for rate in (0.8, 0.25, 0.2)]  # neonatal, post-neonatal, child
         neo, post, child = per_sex
         cols = []
@@ -650,9 +575,8 @@ def annex_csv(path: Path, rows: int = 50_000, table: str = "births", year: int =
     total = ["", "JUMLAH KAB.", ""] + [id_number(int(v)) for v in values.sum(0)]
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh, delimiter=";").writerows(head + body + [total, [], ["Sumber: data sintetis"]])
-    return path
+    return write_csv(path, AnnexTable(_ANNEX_NUMBERS[table], TITLES[table], header, body, NEW_DISTRICT, year, total,
+                                      footer=("Sumber: data sintetis",), header_fill=table == "deaths").rows())
 
 
 _LINELIST_HEADER = ["NO", "NAMA BAYI", "NAMA IBU", "NIK IBU", "ALAMAT", "NO HP", "JENIS KELAMIN", "TANGGAL LAHIR",
@@ -673,7 +597,6 @@ def linelist_csv(path: Path, rows: int = 50_000, year: int = 2023, seed: int = 1
     causes are ICD-10 codes, vocabulary terms, misspellings and unmapped text. The personal-data
     columns hold invented values, as the bundled example does.
     """
-    import csv
     import datetime as dt
 
     rng = np.random.default_rng(seed)
@@ -706,7 +629,4 @@ def linelist_csv(path: Path, rows: int = 50_000, year: int = 2023, seed: int = 1
                      _CAUSE_TEXTS[cause[i]], pkm, district])
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh, delimiter=";").writerows([[f"DAFTAR KEMATIAN BAYI (AMP-SR) PROVINSI CONTOH TAHUN {year}"],
-                                                 _LINELIST_HEADER] + body)
-    return path
+    return write_csv(path, [[f"DAFTAR KEMATIAN BAYI (AMP-SR) PROVINSI CONTOH TAHUN {year}"], _LINELIST_HEADER] + body)

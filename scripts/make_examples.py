@@ -12,12 +12,13 @@ The folder is skipped when data/raw is cleaned as a whole; give the files explic
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
 import numpy as np
 from openpyxl import Workbook
+
+from imr_analysis.annex_writer import TITLES, AnnexTable, births_header, write_csv
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "raw" / "examples"
 MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
@@ -25,18 +26,12 @@ MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agust
 
 
 def annex_csv() -> None:
-    rows = [["TABEL 26"], ["JUMLAH KELAHIRAN MENURUT JENIS KELAMIN, KECAMATAN DAN PUSKESMAS"],
-            ["KABUPATEN MUSI RAWAS UTARA"], ["TAHUN 2023"], [],
-            ["NO", "KECAMATAN", "PUSKESMAS", "JUMLAH KELAHIRAN"],
-            ["", "", "", "LAKI-LAKI", "", "", "PEREMPUAN", "", "", "LAKI-LAKI + PEREMPUAN"],
-            ["", "", ""] + ["HIDUP", "MATI", "HIDUP + MATI"] * 3,
-            list(range(1, 13)),
-            [1, "Rupit", "PKM Muara Rupit", 323, 4, 327, 308, 4, 312, 631, 8, 639],
-            [2, "Nibung", "PKM Nibung", 270, "-", 270, 259, 2, 261, 529, 2, 531],
-            ["", "JUMLAH KAB.", "", 593, 4, 597, 567, 6, 573, "1.160", 10, "1.170"],
-            [], ["Sumber: Seksi Kesehatan Keluarga"]]
-    with open(OUT / "annex_births_2023.csv", "w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh, delimiter=";").writerows(rows)
+    body = [[1, "Rupit", "PKM Muara Rupit", 323, 4, 327, 308, 4, 312, 631, 8, 639],
+            [2, "Nibung", "PKM Nibung", 270, "-", 270, 259, 2, 261, 529, 2, 531]]
+    total = ["", "JUMLAH KAB.", "", 593, 4, 597, 567, 6, 573, "1.160", 10, "1.170"]
+    table = AnnexTable("TABEL 26", TITLES["births"], births_header(), body, "KABUPATEN MUSI RAWAS UTARA", 2023,
+                       total, footer=("Sumber: Seksi Kesehatan Keluarga",))
+    write_csv(OUT / "annex_births_2023.csv", table.rows())
 
 
 def monthly_xlsx(rng) -> None:

@@ -18,15 +18,14 @@ national shares of Profil Kesehatan Indonesia 2021. PROVENANCE.md beside the dat
 from __future__ import annotations
 
 import argparse
-import csv
 import itertools
 from pathlib import Path
 
 import numpy as np
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
-from imr_analysis.synth import id_number
+from imr_analysis.annex_writer import (DEATH_MEASURES, NEONATAL_CAUSE_COLUMNS, POSTNEONATAL_CAUSE_COLUMNS, TITLES,
+                                       AnnexTable, births_header, causes_header, deaths_header, kn_header, stack,
+                                       write_csv, write_xlsx)
 
 PKM = ["Karang Jaya", "Muara Rupit", "Karang Dapo", "Bingin Teluk", "Pauh", "Surulangun", "Muara Kulam", "Nibung"]
 KECAMATAN = {"Karang Jaya": "Karang Jaya", "Muara Rupit": "Rupit", "Karang Dapo": "Karang Dapo",
@@ -52,11 +51,9 @@ SPM_2023_TOTAL = (3799, 3959, "96,23")                                   # publi
 SPM_DISTRICT = {2021: (94.06, 2), 2022: (96.9, 1)}                       # published, rounded as printed
 SASARAN_YEARS = {2022, 2023, 2024}  # KN denominators are sasaran in these years (synthetic choice)
 
-NEO_CAUSES = ["BBLR DAN PREMATURITAS", "ASFIKSIA", "TETANUS NEONATORUM", "INFEKSI", "KELAINAN KONGENITAL",
-              "COVID-19", "KELAINAN CARDIOVASKULAR DAN RESPIRATORI", "LAIN-LAIN"]
+NEO_CAUSES = list(NEONATAL_CAUSE_COLUMNS)
 NEO_SHARES = [34.5, 27.8, 0.2, 4.0, 12.8, 0.5, 0.0, 20.2]  # Profil Kesehatan Indonesia 2021
-POST_CAUSES = ["KONDISI PERINATAL", "PNEUMONIA", "DIARE", "KELAINAN KONGENITAL JANTUNG",
-               "KELAINAN KONGENITAL LAINNYA", "MENINGITIS", "PENYAKIT SARAF", "DEMAM BERDARAH", "LAIN-LAIN"]
+POST_CAUSES = list(POSTNEONATAL_CAUSE_COLUMNS)
 POST_SHARES = [0.9, 14.4, 14.0, 5.3, 5.3, 0.6, 0.8, 0.6, 56.2 + 1.6]  # COVID-19 1.6% folded into LAIN-LAIN
 CAUSE_TYPOS = {2021: {"KELAINAN KONGENITAL": "KELAINAN KONGINETAL", "TETANUS NEONATORUM": "TETANUS NEONATRUM",
                       "KELAINAN CARDIOVASKULAR DAN RESPIRATORI": "KELAINAN CARDIOVASKULAR DAN RESPIRATION"},
@@ -196,11 +193,11 @@ def visits(rng, b: dict) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------
-# Table layouts: title block, merged header rows, column numbers, body, total, rate, footer
+# The tables as this district lays them out (written by imr_analysis.annex_writer)
 
-def _title(year: int, n: int, title: str, cont: bool = False) -> list[list]:
-    tab = f"TABEL {n}" + (" (lanj.)" if cont else "")
-    return [[tab], [title], [DISTRICT_LINE.get(year, "KABUPATEN MUSI RAWAS UTARA")], [f"TAHUN {year}"], []]
+def _table(kind: str, year: int, cont: bool = False, **parts) -> AnnexTable:
+    return AnnexTable(f"TABEL {TABLE_NO[kind]}" + (" (lanj.)" if cont else ""), TITLES[kind],
+                      district=DISTRICT_LINE.get(year, "KABUPATEN MUSI RAWAS UTARA"), year=year, **parts)
 
 
 def _rows_common(year: int) -> list[list]:
@@ -215,12 +212,7 @@ def _blank_zero(year: int, value):
     return {2019: None, 2021: None, 2020: "-", 2024: "-"}.get(year, 0)
 
 
-def births_table(year: int, b: dict) -> dict:
-    n = TABLE_NO["births"]
-    h = [["NO", "KECAMATAN", "PUSKESMAS", "JUMLAH KELAHIRAN"] + [None] * 8,
-         [None] * 3 + ["LAKI-LAKI", None, None, "PEREMPUAN", None, None, "LAKI-LAKI + PEREMPUAN", None, None],
-         [None] * 3 + ["HIDUP", "MATI", "HIDUP + MATI"] * 3]
-    merges = [(1, 1, 3, 1), (1, 2, 3, 2), (1, 3, 3, 3), (1, 4, 1, 12), (2, 4, 2, 6), (2, 7, 2, 9), (2, 10, 2, 12)]
+def births_table(year: int, b: dict) -> AnnexTable:
     x = b[year]
     body = []
     for i, row in enumerate(_rows_common(year)):
@@ -236,30 +228,18 @@ def births_table(year: int, b: dict) -> dict:
         still, all_births = tot[3 * k + 1], tot[3 * k + 2]
         rate += [None, round(1000 * still / all_births, 2), None]
     rate[0] = "ANGKA LAHIR MATI PER 1.000 KELAHIRAN (DILAPORKAN)"
-    return dict(title=_title(year, n, "JUMLAH KELAHIRAN MENURUT JENIS KELAMIN, KECAMATAN DAN PUSKESMAS"),
-                header=h, merges=merges, ncols=12, body=body, total=total_row, rate=rate,
-                footer=["Sumber: Seksi Kesehatan Keluarga dan Gizi"])
+    return _table("births", year, header=births_header(), body=body, total=total_row, rate=rate,
+                  footer=("Sumber: Seksi Kesehatan Keluarga dan Gizi",))
 
 
-def deaths_blocks(year: int, d: dict, b: dict) -> list[dict]:
+def deaths_blocks(year: int, d: dict, b: dict) -> list[AnnexTable]:
     """Deaths by age and sex; in 2022 the L+P columns sit in a '(lanj.)' block below."""
-    n = TABLE_NO["deaths"]
     x = d[year]
-    title = "JUMLAH KEMATIAN NEONATAL, BAYI, DAN BALITA MENURUT JENIS KELAMIN, KECAMATAN, DAN PUSKESMAS"
     sexes = [("LAKI - LAKI", "m"), ("PEREMPUAN", "f")] + ([] if year == 2022 else [("LAKI-LAKI + PEREMPUAN", "t")])
-    post_label = "POST NEO NATAL" if year == 2019 else "POST NEONATAL"
+    measures = ("NEONATAL", "POST NEO NATAL" if year == 2019 else "POST NEONATAL") + DEATH_MEASURES[2:]
 
     def block(sex_list, cont=False):
         width = 3 + 5 * len(sex_list)
-        h1 = ["NO", "KECAMATAN", "PUSKESMAS", "JUMLAH KEMATIAN"] + [None] * (width - 4)
-        h2, h3, h4 = [None] * 3, [None] * 3, [None] * 3
-        merges = [(1, 1, 4, 1), (1, 2, 4, 2), (1, 3, 4, 3), (1, 4, 1, width)]
-        for s, (label, _) in enumerate(sex_list):
-            c = 4 + 5 * s
-            h2 += [label] + [None] * 4
-            h3 += ["NEONATAL", post_label, "BALITA", None, None]
-            h4 += [None, None, "BAYI", "ANAK BALITA", "JUMLAH TOTAL"]
-            merges += [(2, c, 2, c + 4), (3, c, 4, c), (3, c + 1, 4, c + 1), (3, c + 2, 3, c + 4)]
         body = []
         for i, row in enumerate(_rows_common(year)):
             vals = []
@@ -276,9 +256,10 @@ def deaths_blocks(year: int, d: dict, b: dict) -> list[dict]:
         for s, (_, key) in enumerate(sex_list):
             rates = [round(1000 * tot[5 * s + k] / lb[key], 2) for k in range(5)]
             rate += [f"{r:.2f}".replace(".", ",") for r in rates] if year == 2023 else rates
-        return dict(title=_title(year, n, title, cont), header=[h1, h2, h3, h4], merges=merges, ncols=width,
-                    body=body, total=[None, "JUMLAH (KAB/KOTA)", None] + tot, rate=rate,
-                    footer=["Sumber: Laporan Kematian Bayi Puskesmas", "Keterangan: jumlah kematian bayi = neonatal + post neonatal"])
+        return _table("deaths", year, cont, header=deaths_header([label for label, _ in sex_list], measures),
+                      body=body, total=[None, "JUMLAH (KAB/KOTA)", None] + tot, rate=rate,
+                      footer=("Sumber: Laporan Kematian Bayi Puskesmas",
+                              "Keterangan: jumlah kematian bayi = neonatal + post neonatal"))
 
     blocks = [block(sexes)]
     if year == 2022:
@@ -286,38 +267,23 @@ def deaths_blocks(year: int, d: dict, b: dict) -> list[dict]:
     return blocks
 
 
-def causes_table(year: int, c: dict) -> dict:
-    n = TABLE_NO["causes"]
+def causes_table(year: int, c: dict) -> AnnexTable:
     typo = CAUSE_TYPOS.get(year, {})
     neo_h = [typo.get(h, h) for h in NEO_CAUSES]
     post_h = [typo.get(h, h) for h in POST_CAUSES]
     width = 3 + len(neo_h) + len(post_h)
-    h1 = ["NO", "KECAMATAN", "PUSKESMAS", "PENYEBAB KEMATIAN NEONATAL (0-28 HARI)"] + [None] * (len(neo_h) - 1)
-    h1 += ["PENYEBAB KEMATIAN POST NEONATAL (29 HARI-11 BULAN)"] + [None] * (len(post_h) - 1)
-    h2 = [None] * 3 + neo_h + post_h
-    merges = [(1, 1, 2, 1), (1, 2, 2, 2), (1, 3, 2, 3), (1, 4, 1, 3 + len(neo_h)), (1, 4 + len(neo_h), 1, width)]
     body = []
     for i, row in enumerate(_rows_common(year)):
         vals = [int(v) for v in c[year]["neo"][i]] + [int(v) for v in c[year]["post"][i]]
         body.append(row + [_blank_zero(year, v) for v in vals])
     tot = [int(sum(r[k] if isinstance(r[k], int) else 0 for r in body)) for k in range(3, width)]
-    return dict(title=_title(year, n, "JUMLAH KEMATIAN NEONATAL DAN POST NEONATAL MENURUT PENYEBAB UTAMA, KECAMATAN, DAN PUSKESMAS"),
-                header=[h1, h2], merges=merges, ncols=width, body=body,
-                total=["JUMLAH KAB.", None, None] + tot, rate=None,
-                footer=["Sumber: Seksi Kesehatan Keluarga dan Gizi"])
+    return _table("causes", year, header=causes_header(neo_h, post_h), body=body,
+                  total=["JUMLAH KAB.", None, None] + tot, footer=("Sumber: Seksi Kesehatan Keluarga dan Gizi",))
 
 
-def kn_table(year: int, v: dict) -> dict:
-    n = TABLE_NO["kn"]
+def kn_table(year: int, v: dict) -> AnnexTable:
     x = v[year]
     den_label = "SASARAN BAYI BARU LAHIR" if year in SASARAN_YEARS else "JUMLAH LAHIR HIDUP"
-    sexes = ["LAKI-LAKI", "PEREMPUAN", "LAKI-LAKI + PEREMPUAN"]
-    h1 = ["NO", "KECAMATAN", "PUSKESMAS", den_label, None, None, "KUNJUNGAN NEONATAL 1 KALI (KN1)"] + [None] * 5
-    h1 += ["KUNJUNGAN NEONATAL 3 KALI (KN LENGKAP)"] + [None] * 5
-    h2 = [None] * 3 + sexes + [s if k % 2 == 0 else None for s in sexes for k in range(2)] * 2
-    h3 = [None] * 6 + ["JUMLAH", "%"] * 6
-    merges = [(1, 1, 3, 1), (1, 2, 3, 2), (1, 3, 3, 3), (1, 4, 1, 6), (1, 7, 1, 12), (1, 13, 1, 18),
-              (2, 4, 3, 4), (2, 5, 3, 5), (2, 6, 3, 6)] + [(2, c, 2, c + 1) for c in range(7, 19, 2)]
     body, sums = [], np.zeros(9)
     for i, row in enumerate(_rows_common(year)):
         dm, df = int(x["den_m"][i]), int(x["den_f"][i])
@@ -338,62 +304,20 @@ def kn_table(year: int, v: dict) -> dict:
             total += [num, round(100 * num / den, 2)]
     if year == 2023:
         total[-1] = SPM_2023_TOTAL[2]  # the printed 96.23%, against 3,799 / 3,959 = 95.96%
-    return dict(title=_title(year, n, "CAKUPAN KUNJUNGAN NEONATAL MENURUT JENIS KELAMIN, KECAMATAN, DAN PUSKESMAS"),
-                header=[h1, h2, h3], merges=merges, ncols=18, body=body, total=total, rate=None,
-                footer=["Sumber: Seksi Kesehatan Keluarga dan Gizi",
-                        "Keterangan: cakupan dihitung terhadap sasaran" if year in SASARAN_YEARS else "Keterangan: -"])
+    return _table("kn", year, header=kn_header(den_label), body=body, total=total,
+                  footer=("Sumber: Seksi Kesehatan Keluarga dan Gizi",
+                          "Keterangan: cakupan dihitung terhadap sasaran" if year in SASARAN_YEARS else "Keterangan: -"))
 
 
-def distractor(title: str, year: int) -> dict:
+def distractor(title: str, year: int) -> AnnexTable:
     """Unrelated annex tables in the same workbook, which the reader must ignore."""
-    h = [["NO", "KECAMATAN", "PUSKESMAS", "JUMLAH"], [1, 2, 3, 4]]
     body = [[i + 1, KECAMATAN[p], p, 10 + i] for i, p in enumerate(PKM)]
-    return dict(title=[["TABEL 1"], [title], ["KABUPATEN MUSI RAWAS UTARA"], [f"TAHUN {year}"], []],
-                header=h[:1], merges=[], ncols=4, body=body, total=None, rate=None, footer=[], numbers=False)
+    return AnnexTable("TABEL 1", title, ["JUMLAH"], body, district="KABUPATEN MUSI RAWAS UTARA", year=year,
+                      column_numbers=False)
 
 
-# ---------------------------------------------------------------------------------------------
-# Writers
-
-def _grid(table: dict) -> tuple[list[list], list[tuple]]:
-    rows = list(table["title"])
-    offset = len(rows)
-    rows += table["header"]
-    if table.get("numbers", True):
-        rows.append(list(range(1, table["ncols"] + 1)))
-    rows += table["body"]
-    for extra in ("total", "rate"):
-        if table.get(extra):
-            rows.append(table[extra])
-    rows.append([])
-    rows += [[f] for f in table["footer"]]
-    merges = [(r1 + offset, c1, r2 + offset, c2) for r1, c1, r2, c2 in table["merges"]]
-    return rows, merges
-
-
-def write_sheet(ws, tables: list[dict]) -> None:
-    r0 = 0
-    for table in tables:
-        rows, merges = _grid(table)
-        for i, row in enumerate(rows):
-            for j, value in enumerate(row):
-                if value is not None:
-                    ws.cell(row=r0 + i + 1, column=j + 1, value=value)
-        for r1, c1, r2, c2 in merges:
-            ws.merge_cells(start_row=r0 + r1, start_column=c1, end_row=r0 + r2, end_column=c2)
-        for j in range(1, table["ncols"] + 1):
-            ws.column_dimensions[get_column_letter(j)].width = 22 if j == 3 else 11
-        r0 += len(rows) + 2
-
-
-def write_csv(path: Path, tables: list[dict]) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh, delimiter=";")
-        for table in tables:
-            rows, _ = _grid(table)
-            width = table["ncols"]
-            for row in rows:
-                writer.writerow([id_number(v) for v in row] + [""] * (width - len(row)))
+def _column_width(j: int) -> int:
+    return 22 if j == 3 else 11
 
 
 def main() -> None:
@@ -410,16 +334,14 @@ def main() -> None:
     for year in YEARS:
         tables = {"births": [births_table(year, b)], "deaths": deaths_blocks(year, d, b),
                   "causes": [causes_table(year, c)], "kn": [kn_table(year, v)]}
-        wb = Workbook()
-        wb.remove(wb.active)
-        write_sheet(wb.create_sheet("Tabel 1"), [distractor("LUAS WILAYAH, JUMLAH DESA/KELURAHAN, JUMLAH PENDUDUK MENURUT KECAMATAN", year)])
+        sheets = {"Tabel 1": stack([distractor("LUAS WILAYAH, JUMLAH DESA/KELURAHAN, JUMLAH PENDUDUK MENURUT KECAMATAN", year)])}
         for kind in ("births", "deaths", "causes", "kn"):
             if kind in CSV_TABLES.get(year, set()):
-                write_csv(args.out / f"profil_{year}_tabel_{TABLE_NO[kind]}.csv", tables[kind])
+                write_csv(args.out / f"profil_{year}_tabel_{TABLE_NO[kind]}.csv", stack(tables[kind]).rows, export=True)
             else:
-                write_sheet(wb.create_sheet(SHEET_STYLE[year].format(n=TABLE_NO[kind])), tables[kind])
-        write_sheet(wb.create_sheet("Tabel 30"), [distractor("JUMLAH KEMATIAN IBU MENURUT KELOMPOK UMUR, KECAMATAN, DAN PUSKESMAS", year)])
-        wb.save(args.out / f"profil_kesehatan_{year}.xlsx")
+                sheets[SHEET_STYLE[year].format(n=TABLE_NO[kind])] = stack(tables[kind])
+        sheets["Tabel 30"] = stack([distractor("JUMLAH KEMATIAN IBU MENURUT KELOMPOK UMUR, KECAMATAN, DAN PUSKESMAS", year)])
+        write_xlsx(args.out / f"profil_kesehatan_{year}.xlsx", sheets, merge=True, column_width=_column_width)
     print(f"wrote the sample district to {args.out}")
 
 

@@ -3,7 +3,7 @@ import importlib.util
 
 
 from conftest import ROOT, SAMPLE_RAW
-from helpers import deaths_table, write_xlsx
+from helpers import deaths_table, run_python, write_xlsx
 from imr_analysis.clean.annex import clean
 from imr_analysis.read.grid import read_grids
 
@@ -90,8 +90,8 @@ def test_published_extremes_and_leading_causes(sample_run):
 
 def test_sample_data_are_reproducible_from_the_seeded_script(tmp_path):
     gen_script = ROOT / "scripts" / "make_sample_district.py"
-    import subprocess, sys
-    subprocess.run([sys.executable, str(gen_script), "--out", str(tmp_path)], check=True, capture_output=True)
+    made = run_python(gen_script, "--out", tmp_path)
+    assert made.returncode == 0, made.stderr
     committed = SAMPLE_RAW / "musi_rawas_utara"
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == sorted(p.name for p in committed.iterdir() if p.suffix in {".xlsx", ".csv"})

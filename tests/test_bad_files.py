@@ -11,8 +11,6 @@ data-quality report and in the reports whose data it may hold.
 import csv
 import random
 import shutil
-import subprocess
-import sys
 
 import nbformat
 import pandas as pd
@@ -20,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import SAMPLE_RAW
-from helpers import births_table, write_csv
+from helpers import births_table, run_cli, write_csv
 from imr_analysis.clean.annex import read_tables
 from imr_analysis.errors import InputError
 from imr_analysis.read import grid
@@ -154,8 +152,7 @@ def bad_run(tmp_path_factory):
     (bad / "ekspor_lama.csv").write_bytes(b"\x00" * 64 + b"PUSKESMAS;LAHIR\n")
     expected = _catalogue(tmp_path_factory.mktemp("scratch"), bad)
     out, processed = tmp_path_factory.mktemp("reports"), tmp_path_factory.mktemp("processed")
-    r = subprocess.run([sys.executable, "-m", "imr_analysis", "run", "--raw", str(raw), "--out", str(out),
-                        "--processed", str(processed), "--jobs", "2"], capture_output=True, text=True)
+    r = run_cli("run", "--raw", raw, "--out", out, "--processed", processed, "--jobs", 2)
     return out, processed, r, {**{k: (v, []) for k, v in JUNK.items()}, **expected}
 
 
@@ -228,8 +225,7 @@ def test_clean_uses_the_good_files_and_names_the_bad_one(tmp_path):
     shutil.copy(SAMPLE_RAW / "musi_rawas_utara" / "profil_kesehatan_2023.xlsx", raw)
     (raw / "profil_2023.csv").write_bytes(b"\x00\x01\x02junk\x00" * 50)
     (raw / "kosong_2022.csv").write_bytes(b"")
-    r = subprocess.run([sys.executable, "-m", "imr_analysis", "clean", str(raw), "--out", str(tmp_path / "p")],
-                       capture_output=True, text=True)
+    r = run_cli("clean", raw, "--out", tmp_path / "p")
     assert r.returncode == 2, r.stdout + r.stderr
     assert "profil_2023.csv" in r.stderr and "kosong_2022.csv" in r.stderr and "2 of 3 file(s)" in r.stderr
     assert "Traceback" not in r.stderr

@@ -1,18 +1,16 @@
 """The yearly batch (imr-analysis run) as users run it: outputs, failures, languages, parameters."""
 import shutil
-import subprocess
-import sys
 from html.parser import HTMLParser
 
 import nbformat
 import pytest
 
 from conftest import SAMPLE_RAW
+from helpers import run_cli
 
 
 def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "imr_analysis", "run", *map(str, args)], capture_output=True,
-                          text=True, cwd=cwd)
+    return run_cli("run", *args, cwd=cwd)
 
 
 class _Page(HTMLParser):

@@ -1,17 +1,11 @@
 """The command line as users run it: the published figure, and clear messages for bad input."""
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
 
 from conftest import SAMPLE_RAW
 from helpers import births_table, deaths_table, write_xlsx
-
-
-def cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "imr_analysis", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd)
+from helpers import run_cli as cli
 
 
 @pytest.fixture(scope="module")

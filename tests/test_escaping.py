@@ -7,8 +7,6 @@ notebook output too; and the figures draw '$...$' as written.
 """
 import io
 import re
-import subprocess
-import sys
 
 import matplotlib.text
 import nbformat
@@ -16,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup, NavigableString
 from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
-from helpers import NEO, TITLE_BIRTHS, births_table, causes_table, deaths_table, write_xlsx
+from helpers import NEO, TITLE_BIRTHS, births_table, causes_table, deaths_table, run_cli, write_xlsx
 
 IMG_FILE = "laporan`<img src=x onerror=alert(document.domain)>`2023.csv"
 LINK_FILE = "[klik](javascript:alert(2))_2023.csv"
@@ -93,8 +91,7 @@ def hostile_run(tmp_path_factory):
     raw = tmp_path_factory.mktemp("raw")
     _build(raw)
     out, processed = tmp_path_factory.mktemp("reports"), tmp_path_factory.mktemp("processed")
-    r = subprocess.run([sys.executable, "-m", "imr_analysis", "run", "--raw", str(raw), "--district", DISTRICT,
-                        "--out", str(out), "--processed", str(processed), "--jobs", "2"], capture_output=True, text=True)
+    r = run_cli("run", "--raw", raw, "--district", DISTRICT, "--out", out, "--processed", processed, "--jobs", 2)
     return out, processed, r
 
 

@@ -7,8 +7,6 @@ aside in cleaning must leave its Puskesmas out of the numerator and the denomina
 from __future__ import annotations
 
 import ast
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +15,7 @@ import pytest
 from pandera.errors import SchemaError
 
 from helpers import births_table, deaths_table, write_xlsx
+from helpers import run_cli as cli
 from imr_analysis.analysis.indicators import INCOMPLETE, SET_ASIDE, compute_indicators
 from imr_analysis.clean.store import load_processed, run_clean
 from imr_analysis.schemas import SCHEMAS, UNKNOWN
@@ -24,11 +23,6 @@ from imr_analysis.analysis.trends import fit_trend, trend_table
 
 PACKAGE = Path(__file__).resolve().parents[1] / "imr_analysis"
 DISTRICT = "KABUPATEN TANAH BARU"  # not in the registry, not a real district
-
-
-def cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "imr_analysis", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd)
 
 
 def _births(no, kec, pkm, male, female):

@@ -1,12 +1,11 @@
 """The stored notebooks: clean templates, and an nbval check that really bites."""
 import json
 import shutil
-import subprocess
-import sys
 
 import nbformat
 
 from conftest import ROOT
+from helpers import run_python
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
@@ -47,8 +46,8 @@ def test_stored_annual_report_shows_the_published_akb():
 
 
 def _nbval(path):
-    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
-                           "--nbval-current-env", str(path)], capture_output=True, text=True, cwd=path.parent)
+    return run_python("-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env", path,
+                      cwd=path.parent)
 
 
 def test_nbval_fails_when_a_stored_number_changes(tmp_path):

@@ -9,8 +9,6 @@ scanned for every planted value.
 """
 import datetime as dt
 import re
-import subprocess
-import sys
 import zipfile
 
 import pandas as pd
@@ -20,6 +18,7 @@ from hypothesis import strategies as st
 
 from helpers import (LINELIST_HEADER, MONTHLY_HEADER, births_table, causes_table, deaths_table, kn_table, linelist_rows,
                      monthly_row, monthly_rows, write_csv, write_xlsx)
+from helpers import run_cli as _run
 from imr_analysis.privacy import (REDACTED, cell_text, is_personal_header, looks_like_place_name, looks_personal, scrub,
                                   text_hash)
 
@@ -214,10 +213,6 @@ def _linelist() -> list[list]:
     for i, row in enumerate(rows[3:]):
         row += [list(PLANTED.values())[i % len(PLANTED)], PERSON]
     return rows
-
-
-def _run(*args):
-    return subprocess.run([sys.executable, "-m", "imr_analysis", *map(str, args)], capture_output=True, text=True)
 
 
 @pytest.fixture(scope="module")

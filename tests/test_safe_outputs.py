@@ -10,7 +10,7 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from conftest import SAMPLE_RAW
-from helpers import births_table, write_csv, write_xlsx
+from helpers import births_table, run_cli, write_csv, write_xlsx
 from imr_analysis import outputs as io
 
 
@@ -32,8 +32,7 @@ def test_puskesmas_name_with_a_formula_from_a_new_district(tmp_path):
     rows = births_table([[1, "Kec", "=1+2", 10, 0, 10, 10, 0, 10, 20, 0, 20],
                          [2, "Kec", "Sungai Contoh", 10, 0, 10, 10, 0, 10, 20, 0, 20]], district="KABUPATEN CONTOH")
     out = tmp_path / "o"
-    r = subprocess.run([sys.executable, "-m", "imr_analysis", "clean", str(write_csv(tmp_path / "b.csv", rows)),
-                        "--out", str(out)], capture_output=True, text=True)
+    r = run_cli("clean", write_csv(tmp_path / "b.csv", rows), "--out", out)
     assert r.returncode == 0, r.stderr
     ledger = pd.read_csv(out / "ledger.csv", encoding="utf-8-sig", keep_default_na=False)
     assert list(ledger["state"]) == ["set_aside", "mapped"] and "does not look like a place name" in ledger["reason"][0]
@@ -59,8 +58,7 @@ SLOW = textwrap.dedent("""
 
 def test_a_run_killed_while_writing_leaves_the_previous_outputs_intact(tmp_path):
     out = tmp_path / "processed"
-    first = subprocess.run([sys.executable, "-m", "imr_analysis", "clean", str(SAMPLE_RAW), "--out", str(out)],
-                           capture_output=True, text=True)
+    first = run_cli("clean", SAMPLE_RAW, "--out", out)
     assert first.returncode == 0
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     # a second run on different input, killed while it writes its outputs
@@ -80,6 +78,5 @@ def test_a_run_killed_while_writing_leaves_the_previous_outputs_intact(tmp_path)
     assert pd.read_parquet(out / "deaths.parquet")["deaths"].sum() > 0
     # the next run clears the leftovers of the killed one
     assert list(out.glob(".staging-*"))
-    again = subprocess.run([sys.executable, "-m", "imr_analysis", "clean", str(SAMPLE_RAW), "--out", str(out)],
-                           capture_output=True, text=True)
+    again = run_cli("clean", SAMPLE_RAW, "--out", out)
     assert again.returncode == 0 and not list(out.glob(".staging-*")) and not list(out.glob(".*.tmp"))

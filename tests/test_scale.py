@@ -1,10 +1,9 @@
 """Scale: the seeded generator, many districts in one batch, and the Dask scale-out."""
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
 
+from helpers import run_cli as _run
 from imr_analysis import synth
 from imr_analysis.clean.annex import clean
 from imr_analysis.analysis.indicators import compute_indicators, indicators_for_levels
@@ -43,10 +42,6 @@ def test_annex_workbooks_clean_back_to_the_generated_counts(tmp_path):
     assert result.tables["deaths"]["deaths"].sum() == t["deaths"]["deaths"].sum()
     assert result.tables["births"]["live_births"].sum() == t["births"]["live_births"].sum()
     assert result.tables["deaths_by_cause"]["deaths"].sum() == t["deaths_by_cause"]["deaths"].sum()
-
-
-def _run(*args):
-    return subprocess.run([sys.executable, "-m", "imr_analysis", *map(str, args)], capture_output=True, text=True)
 
 
 def test_synth_command(tmp_path):

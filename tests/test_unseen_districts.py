@@ -8,9 +8,7 @@ session. Every expected number is computed here from the corpus' truth.csv with 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +16,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from helpers import run_cli as cli
 from imr_analysis.synth_unseen import write_corpus
 
 YEARS = list(range(2019, 2025))
@@ -25,11 +24,6 @@ LEVELS = ("puskesmas", "kecamatan", "district")
 KEY = ["district", "area", "year"]
 NO_BIRTHS = "no live-birth data was given for this area and period"
 RATES = {"imr": ["neonatal", "postneonatal"], "nmr": ["neonatal"], "postneonatal_mr": ["postneonatal"]}
-
-
-def cli(*args, env: dict | None = None):
-    return subprocess.run([sys.executable, "-m", "imr_analysis", *map(str, args)], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
 
 
 def ok(result) -> subprocess.CompletedProcess:
