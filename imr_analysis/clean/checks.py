@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .annex import CleanResult
+from .pipeline import CleanResult
 from ..vocab.layout import table_label
 
 FINDING_COLUMNS = ["severity", "check", "file", "sheet", "row", "column", "year", "area", "message"]

@@ -26,7 +26,7 @@ import pandas as pd
 from pandera.errors import SchemaError
 
 from .. import outputs as io, privacy
-from .annex import CleanResult, clean
+from .pipeline import CleanResult, clean
 from .checks import findings
 from .report import cleaning_report
 from ..schemas import SCHEMAS
@@ -142,7 +142,7 @@ def load_processed(directory: Path) -> dict[str, pd.DataFrame]:
     for name in CANONICAL:
         path = directory / f"{name}.parquet"
         if not path.exists():  # an optional table (data written by 'synth', say): none of its rows
-            from .annex import empty_table
+            from .canonical import empty_table
             tables[name] = empty_table(name)
             continue
         df = pd.read_parquet(path)
