@@ -15,18 +15,17 @@ recognised as, tables by their kind.
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from .cells import CellBuilder
-from .core import Context, consume, ledger_record, summarise_rules
-from .places import check_title_district, name_hash, resolve_puskesmas
+from .core import (Context, cell_column, cell_row, close_entry, consume, count_issue, finding, ledger_entry,
+                   ledger_record, read_cell, summarise_rules)
+from .places import check_title_district, resolve_puskesmas
 from ..errors import InputError, column_letter
 from ..privacy import current_salt, looks_like_place_name
 from ..read.annex import AnnexTable, BodyRow, Column
-from ..read.numbers import Parsed, parse_number
 from ..vocab.puskesmas import Registry
 
 
@@ -53,19 +52,17 @@ def resolve_period(table: AnnexTable, year: int | None, district: str | None, pr
         raise InputError("the table's title block has no year (TAHUN yyyy) and no --year was given.", where,
                          "add the year to the title block, or pass --year.")
     if table.year and year and table.year != year:
-        problems.append({"severity": "warning", "check": "year_mismatch", "file": table.file, "sheet": table.sheet,
-                         "row": where.row, "column": "", "year": table.year, "area": "",
-                         "message": f"the title says {table.year} but --year {year} was given; the title's year is used."})
+        problems.append(finding("warning", "year_mismatch", table.file, table.sheet, where.row, "", table.year, "",
+                                f"the title says {table.year} but --year {year} was given; the title's year is used."))
     t_district = table.district or district
     if table.district and not (registry.knows_district(table.district) or looks_like_place_name(table.district)):
         if not district:
             raise InputError("the district line of the title block (KABUPATEN ...) does not look like a place name: "
                              "it holds digits like an ID or phone number, an e-mail, an address or a personal name.",
                              where, "write only 'KABUPATEN <name>' on that line, or pass --district.")
-        problems.append({"severity": "warning", "check": "not_a_place_name", "file": table.file, "sheet": table.sheet,
-                         "row": where.row, "column": "", "year": t_year, "area": "",
-                         "message": "the district line of the title block does not look like a place name; "
-                                    "--district is used instead."})
+        problems.append(finding("warning", "not_a_place_name", table.file, table.sheet, where.row, "", t_year, "",
+                                "the district line of the title block does not look like a place name; "
+                                "--district is used instead."))
         t_district = district
     elif table.district and district:
         block = next(b for b in table.blocks if b.district_cell)
@@ -83,8 +80,8 @@ class _BlockPlan:
     def __init__(self, table: AnnexTable, columns: list[Column], builder: CellBuilder):
         read = [c for c in columns if c.role != "ignored"]
         self.columns = [(col, col.letter, f"{col.letter} ({col.label})",
-                         builder.column(col.letter, col.label, table.kind, col.role, col.measure, col.sex,
-                                        col.age_group, col.cause, col.denominator_kind),
+                         cell_column(builder, col, table.kind, col.role, col.measure, col.sex, col.age_group,
+                                     col.cause, col.denominator_kind),
                          col.role == "count", col.role in ("count", "check")) for col in read]
         self.signature = tuple(sorted((c.measure, c.sex, c.age_group, c.cause, c.role) for c in read))
         self.salt = current_salt()
@@ -95,10 +92,8 @@ def _account_row(table: AnnexTable, block_no: int, plan: _BlockPlan, body: BodyR
     """The ledger entry for a body row; its parsed cells go to ``builder`` (not counted when set aside)."""
     registry, problems = ctx.registry, ctx.problems
     district = registry.district_name(district_raw)
-    entry = {"file": table.file, "sheet": table.sheet, "row": body.row, "table": table.kind,
-             "block": "lanj." if block_no else "main", "row_kind": body.kind, "year": year,
-             "district": district, "name_hash": name_hash(body.label), "name_matched": "", "puskesmas": "",
-             "state": "", "rules": "", "reason": "", "month": pd.NA, "format": "annex"}
+    block = "lanj." if block_no else "main"
+    entry = ledger_entry(table, body.row, year, district, body.label, "annex", block, body.kind)
     rules: list[str] = []
     reasons: list[str] = []
     geo = {"province": registry.province(district_raw), "district": district, "kecamatan": "", "puskesmas": ""}
@@ -110,7 +105,7 @@ def _account_row(table: AnnexTable, block_no: int, plan: _BlockPlan, body: BodyR
     else:
         geo = resolve_puskesmas(ctx, district_raw, body.label, rules, reasons, table, entry, body.name_column,
                                 body.kecamatan, body.kecamatan_column)
-    row_id = builder.row(table.file, table.sheet, body.row, entry["block"], body.kind, year, geo, pd.NA, "annex")
+    row_id = cell_row(builder, table, body.row, year, pd.NA, geo, "annex", block, body.kind)
 
     values: list[tuple[str, float | None]] = []   # (column letter, value) for the duplicate check
     cell_rules: list[str] = []
@@ -118,61 +113,34 @@ def _account_row(table: AnnexTable, block_no: int, plan: _BlockPlan, body: BodyR
     column_ids, raws, numbers, decimals = [], [], [], []
     for col, letter, header, column_id, is_count, blank_is_zero in plan.columns:
         raw = body.cells.get(col.index)
-        counts_here = is_count and data
-        parsed, shown, implausible, odd = _read_cell(raw, blank_is_zero and not rate, plan.salt)
-        if parsed.problem or implausible:
-            # text, or an ID number typed into a number cell: the value is kept nowhere, not even for the checks
-            what = ("implausibly large number (an ID number typed into a number cell?); correct the cell"
-                    if implausible else parsed.problem)
-            check = "implausible_count" if implausible else (parsed.check or "text_in_count")
-            if counts_here:
-                reasons.append(f"column {header}: {what}")
-                problems.append(_problem("error", check, table, body, col, year, geo,
-                                         f"column {header}: {what}. The row is set aside."))
-            else:
-                problems.append({"severity": "warning", "check": parsed.check or "unreadable_value", "file": table.file,
-                                 "sheet": table.sheet, "row": body.row, "column": letter, "year": year,
-                                 "area": geo["puskesmas"] or district,
-                                 "message": f"column {header}: {what}; the value is left out of the checks."})
-            continue
-        value = parsed.value
-        if counts_here and odd:
-            if value < 0:
-                reasons.append(f"column {header}: negative count {value:g}; counts cannot be below 0, correct the cell")
-                problems.append(_problem("error", "negative_count", table, body, col, year, geo,
-                                         f"column {header}: negative count {value:g}. The row is set aside; correct the cell."))
-            elif not float(value).is_integer():
-                reasons.append(f"column {header}: non-integer count {value:g}; counts must be whole numbers, correct the cell")
-                problems.append(_problem("error", "non_integer_count", table, body, col, year, geo,
-                                         f"column {header}: non-integer count {value:g}. The row is set aside; correct the cell."))
+        cell = read_cell(raw, blank_is_zero and not rate, plan.salt)
+        parsed, shown, implausible, odd = cell
+        if parsed.problem or implausible or odd:
+            issue = count_issue(cell, header, is_count and data)
+            if issue is not None:
+                if issue.reason:
+                    reasons.append(issue.reason)
+                problems.append(finding(issue.severity, issue.check, table.file, table.sheet, body.row, letter, year,
+                                        geo["puskesmas"] or district, issue.message))
+                if not issue.value_kept:  # text or an ID number: kept nowhere, not even for the checks
+                    continue
         if parsed.rule and data:
             cell_rules.append(parsed.rule)
         column_ids.append(column_id)
         raws.append(raw)
-        numbers.append(value)
+        numbers.append(parsed.value)
         decimals.append(shown)
-        values.append((letter, value))
+        values.append((letter, parsed.value))
     builder.add_cells(row_id, column_ids, raws, numbers, decimals)
     rules.extend(summarise_rules(cell_rules))
     duplicate = False
-    if body.kind == "data" and geo["puskesmas"] and not reasons:
+    if data and geo["puskesmas"] and not reasons:
         _check_duplicate(table, plan.signature, body, values, district, year, geo, seen_rows, reasons, problems)
         duplicate = bool(reasons)
+    if data and reasons:  # kept for the table-total checks only, never counted
+        builder.set_used(row_id, False)
     # A data row set aside for anything but being a duplicate leaves its counts out of the data.
-    entry["counts_missing"] = bool(reasons) and body.kind == "data" and not duplicate
-    if body.kind in ("total", "rate"):  # a reported value: checked against the data, never counted
-        entry["state"], entry["reason"] = "reported", "; ".join(reasons)
-        entry["rules"] = "; ".join(rules)
-        return entry
-    if reasons:
-        entry["state"], entry["reason"] = "set_aside", "; ".join(reasons)
-        entry["rules"] = "; ".join(rules)
-        if body.kind == "data":  # kept for the table-total checks only, never counted
-            builder.set_used(row_id, False)
-        return entry
-    entry["state"] = "mapped" if rules else "kept"
-    entry["rules"] = "; ".join(rules)
-    return entry
+    return close_entry(entry, rules, reasons, counts_missing=not duplicate)
 
 
 def _check_duplicate(table: AnnexTable, signature: tuple, body: BodyRow, cells: list[tuple[str, float | None]],
@@ -194,10 +162,10 @@ def _check_duplicate(table: AnnexTable, signature: tuple, body: BodyRow, cells: 
     same = "the same numbers" if f_values == values else "DIFFERENT numbers"
     reasons.append(f"second row for {geo['puskesmas']} {year} in this table (first at {where}, {same}); not counted twice")
     if f_values != values:
-        problems.append({"severity": "warning", "check": "conflicting_duplicate", "file": table.file, "sheet": table.sheet,
-                         "row": body.row, "column": "", "year": year, "area": geo["puskesmas"],
-                         "message": f"{geo['puskesmas']} {year} appears twice with different numbers (first at {where}); "
-                                    "the first is counted: check which is right and remove the other."})
+        problems.append(finding("warning", "conflicting_duplicate", table.file, table.sheet, body.row, "", year,
+                                geo["puskesmas"],
+                                f"{geo['puskesmas']} {year} appears twice with different numbers (first at {where}); "
+                                "the first is counted: check which is right and remove the other."))
 
 
 def _column_notes(table: AnnexTable, columns: list[Column], year: int) -> list[dict]:
@@ -232,45 +200,7 @@ def _outside_finding(table: AnnexTable, block, year: int) -> dict:
     rows, cols = [r for r, _ in block.outside], [j for _, j in block.outside]
     span = f"{column_letter(min(cols))}{min(rows)}:{column_letter(max(cols))}{max(rows)}"
     shown = ", ".join(refs[:10]) + (f" and {len(refs) - 10} more" if len(refs) > 10 else "")
-    return {"severity": "warning", "check": "outside_table", "file": table.file, "sheet": table.sheet,
-            "row": min(rows), "column": column_letter(min(cols)), "year": year, "area": "",
-            "message": f"{len(refs)} cell{'s' if len(refs) > 1 else ''} right of the table's last column "
-                       f"{column_letter(block.edge - 1)} ({span}: {shown}) are outside the table and were not read. "
-                       "If they belong to the table, give them a header label; otherwise move them off the table's rows."}
-
-
-def _problem(severity: str, check: str, table: AnnexTable, body: BodyRow, col: Column, year: int,
-             geo: dict, message: str) -> dict:
-    return {"severity": severity, "check": check, "file": table.file, "sheet": table.sheet, "row": body.row,
-            "column": col.letter, "year": year, "area": geo["puskesmas"] or geo["district"], "message": message}
-
-
-@lru_cache(maxsize=65536, typed=True)   # tables repeat the same few hundred cell texts
-def _read_cell(raw: object, blank_is_zero: bool, salt: str) -> tuple[Parsed, int, bool, bool]:
-    """A cell read once per distinct text (and salt: a problem gives the text by its salted hash): its value,
-    the decimals shown, whether it is implausibly large (an ID number?) and whether it is an odd count
-    (negative or not whole)."""
-    parsed = parse_number(raw, blank_is_zero=blank_is_zero)
-    value = parsed.value
-    implausible = not parsed.problem and value is not None and abs(value) > 1e7
-    odd = value is not None and (value < 0 or not float(value).is_integer())
-    return parsed, _decimals(raw), implausible, odd
-
-
-def _decimals(raw: object) -> int:
-    """Decimals shown in a reported value ('96,23' -> 2); floats from Excel count up to 2."""
-    if raw is None:
-        return 0
-    text = str(raw).strip().rstrip("%")
-    if isinstance(raw, float):
-        text = repr(raw)
-        return 0 if raw.is_integer() else min(len(text.split(".")[-1]), 2)
-    for sep in (",", "."):
-        if sep in text:
-            tail = text.split(sep)[-1]
-            if sep == "." and len(tail) == 3 and "," not in text:
-                return 0  # '1.905' is a thousands separator
-            return len(tail)
-    return 0
-
-
+    return finding("warning", "outside_table", table.file, table.sheet, min(rows), column_letter(min(cols)), year, "",
+                   f"{len(refs)} cell{'s' if len(refs) > 1 else ''} right of the table's last column "
+                   f"{column_letter(block.edge - 1)} ({span}: {shown}) are outside the table and were not read. "
+                   "If they belong to the table, give them a header label; otherwise move them off the table's rows.")

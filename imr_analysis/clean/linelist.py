@@ -14,7 +14,7 @@ from functools import lru_cache
 import pandas as pd
 
 from .cells import CellBuilder
-from .core import Context, add_cell, cell_row, close_entry, ledger_entry
+from .core import Context, add_cell, cell_row, close_entry, finding, ledger_entry
 from .places import district_of_row, resolve_puskesmas
 from ..config import VOCAB_DIR
 from ..privacy import cell_text, current_salt, describe_text
@@ -96,22 +96,21 @@ def _date_orders(table: FlatTable, columns: dict, ctx: Context) -> dict[str, Dat
         orders[name] = order
         col = columns[name]
         rows = ", ".join(map(str, order.ambiguous_rows[:10])) + (" ..." if len(order.ambiguous_rows) > 10 else "")
-        where = {"file": table.file, "sheet": table.sheet, "column": col.letter, "year": table.title_year, "area": ""}
         if order.order is None:
-            ctx.problems.append({**where, "severity": "warning", "check": "date_order",
-                                 "row": (order.ambiguous_rows or order.day_first_rows)[0],
-                                 "message": f"column {col.letter} ({col.header}) writes dates day first (row "
-                                            f"{order.day_first_rows[0]}) and month first (row {order.month_first_rows[0]}); "
-                                            f"dates that read both ways are not read (rows {rows or 'none'}): write "
-                                            "them as yyyy-mm-dd."})
+            ctx.problems.append(finding(
+                "warning", "date_order", table.file, table.sheet, (order.ambiguous_rows or order.day_first_rows)[0],
+                col.letter, table.title_year, "",
+                f"column {col.letter} ({col.header}) writes dates day first (row {order.day_first_rows[0]}) and month "
+                f"first (row {order.month_first_rows[0]}); dates that read both ways are not read (rows "
+                f"{rows or 'none'}): write them as yyyy-mm-dd."))
         elif order.ambiguous_rows and (order.order == "mdy" or not shown):
             because = (f"as row {order.month_first_rows[0]} shows (its second part is above 12)" if order.month_first_rows
                        else "as the other date column shows" if shown
                        else "as Indonesian dates are written: no date in the list shows the order")
-            ctx.problems.append({**where, "severity": "info", "check": "date_order", "row": order.ambiguous_rows[0],
-                                 "message": f"column {col.letter} ({col.header}): dates such as 03/04/2023 read "
-                                            f"{'month' if order.order == 'mdy' else 'day'} first, {because}; "
-                                            f"rows {rows}."})
+            ctx.problems.append(finding(
+                "info", "date_order", table.file, table.sheet, order.ambiguous_rows[0], col.letter, table.title_year, "",
+                f"column {col.letter} ({col.header}): dates such as 03/04/2023 read "
+                f"{'month' if order.order == 'mdy' else 'day'} first, {because}; rows {rows}."))
     return orders
 
 
@@ -138,7 +137,7 @@ def account_linelist(table: FlatTable, ctx: Context, builder: CellBuilder) -> li
         year = dod.year if dod and not future else (table.title_year or ctx.year)
         month = dod.month if dod and not future else None
         district_raw = district_of_row(table, ctx, cells, reasons)
-        entry = ledger_entry(table, row, year, ctx.registry.district_name(district_raw), raw_name)
+        entry = ledger_entry(table, row, year, ctx.registry.district_name(district_raw), raw_name, table.kind)
         kec_col = table.col("kecamatan")
         geo = resolve_puskesmas(ctx, district_raw, raw_name, rules, reasons, table, entry,
                                 c["puskesmas"].letter if c["puskesmas"] else "",
@@ -171,14 +170,14 @@ def account_linelist(table: FlatTable, ctx: Context, builder: CellBuilder) -> li
             reasons.append("no age at death: give the dates of birth and death, or the age in days or months")
         if year is None and not reasons:
             reasons.append("no year of death: give the date of death, a TAHUN title line, or --year")
-        age_group = ""
+        age_group, counts_missing = "", True
         if age is not None and age >= 0:
             if age <= ctx.neonatal_max_days:
                 age_group = "neonatal"
             elif age < 365.25:
                 age_group = "postneonatal"
             elif age < 365.25 * 120:
-                entry["counts_missing"] = False  # out of scope, not missing
+                counts_missing = False  # out of scope, not missing
                 reasons.append(f"age at death {age / 365.25:.1f} years: not an infant death (0-11 months); "
                                "it belongs in the under-five analysis")
             else:
@@ -190,10 +189,10 @@ def account_linelist(table: FlatTable, ctx: Context, builder: CellBuilder) -> li
         cause, cause_rule = map_cause(cause_text)
         if cause_rule:
             rules.append(cause_rule)
-        ledger.append(close_entry(entry, rules, reasons))
+        ledger.append(close_entry(entry, rules, reasons, counts_missing))
         if reasons:
             continue
-        row_id = cell_row(builder, table, row, year, month, geo)
+        row_id = cell_row(builder, table, row, year, month, geo, table.kind)
         add_cell(builder, row_id, c["date_of_death"] or c["age_days"], "deaths", age_group, 1.0, sex=sex)
         add_cell(builder, row_id, c["cause"] or c["icd10"], "causes", "deaths", 1.0, sex=sex, age_group=age_group, cause=cause)
     return ledger

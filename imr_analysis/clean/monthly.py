@@ -8,9 +8,10 @@ from __future__ import annotations
 import pandas as pd
 
 from .cells import CellBuilder
-from .core import Context, add_cell, cell_row, close_entry, ledger_entry, summarise_rules
+from .core import (Context, add_cell, cell_row, close_entry, count_issue, finding, ledger_entry, read_cell,
+                   summarise_rules)
 from .places import district_of_row, resolve_puskesmas
-from ..privacy import describe_cell
+from ..privacy import current_salt, describe_cell
 from ..read.dates import parse_month
 from ..read.flat import FlatTable
 from ..read.numbers import parse_number
@@ -32,8 +33,10 @@ def account_monthly(table: FlatTable, ctx: Context, builder: CellBuilder) -> lis
     ledger = []
     has_split = table.col("live_births_male") is not None and table.col("live_births_female") is not None
     seen: dict[tuple, int] = {}
+    salt = current_salt()
     for row, cells in table.rows:
         rules, reasons = [], []
+        counts_missing = True
         pkm_col = table.col("puskesmas")
         raw_name = cells[pkm_col.index] if pkm_col is not None else None
         year = _year(table, ctx, cells, reasons)
@@ -44,7 +47,7 @@ def account_monthly(table: FlatTable, ctx: Context, builder: CellBuilder) -> lis
                            f"{describe_cell(cells[month_col.index]) if month_col else 'no month column'} is not a "
                            "month name or number 1-12; write it as Januari ... Desember or 1 ... 12")
         district_raw = district_of_row(table, ctx, cells, reasons)
-        entry = ledger_entry(table, row, year, ctx.registry.district_name(district_raw), raw_name)
+        entry = ledger_entry(table, row, year, ctx.registry.district_name(district_raw), raw_name, table.kind)
         kec_col = table.col("kecamatan")
         geo = resolve_puskesmas(ctx, district_raw, raw_name, rules, reasons, table, entry,
                                 pkm_col.letter if pkm_col else "",
@@ -54,11 +57,11 @@ def account_monthly(table: FlatTable, ctx: Context, builder: CellBuilder) -> lis
         if geo["puskesmas"] and month and not reasons:
             if key in seen:
                 reasons.append(f"second row for {geo['puskesmas']} {month}/{year} (first at row {seen[key]}); not counted twice")
-                entry["counts_missing"] = False  # the first row is counted
+                counts_missing = False  # the first row is counted
             else:
                 seen[key] = row
         # a row without a year is in the ledger only: its cells cannot be compared with anything
-        row_id = cell_row(builder, table, row, year, month, geo) if year is not None else None
+        row_id = cell_row(builder, table, row, year, month, geo, table.kind) if year is not None else None
         cell_rules = []
         neonatal = 0.0
         neonatal_cols = [c for c in (table.col("neonatal_0_6"), table.col("neonatal_7_28")) if c is not None] \
@@ -66,24 +69,14 @@ def account_monthly(table: FlatTable, ctx: Context, builder: CellBuilder) -> lis
         for col in table.columns:
             if col.field in ("month", "year", "puskesmas", "kecamatan", "district", "sasaran_puskesmas"):
                 continue
-            parsed = parse_number(cells[col.index])
-            header = f"{col.letter} ({col.label})"
-            if parsed.problem:
-                reasons.append(f"column {header}: {parsed.problem}")
-                ctx.problems.append({"severity": "error", "check": parsed.check or "text_in_count", "file": table.file,
-                                     "sheet": table.sheet, "row": row, "column": col.letter, "year": year,
-                                     "area": geo["puskesmas"], "message": f"column {header}: {parsed.problem}. The row is set aside."})
-                continue
-            value = parsed.value
-            if value < 0 or not float(value).is_integer() or value > 1e7:
-                what = "negative" if value < 0 else ("implausibly large (an ID number?)" if value > 1e7 else "non-integer")
-                reasons.append(f"column {header}: {what} count; correct the cell")
-                check = "negative_count" if value < 0 else ("implausible_count" if value > 1e7 else "non_integer_count")
-                ctx.problems.append({"severity": "error", "check": check,
-                                     "file": table.file, "sheet": table.sheet, "row": row, "column": col.letter,
-                                     "year": year, "area": geo["puskesmas"],
-                                     "message": f"column {header}: {what} count. The row is set aside; correct the cell."})
-                continue
+            cell = read_cell(cells[col.index], True, salt)
+            if (issue := count_issue(cell, f"{col.letter} ({col.label})", counts=True)) is not None:
+                reasons.append(issue.reason)
+                ctx.problems.append(finding(issue.severity, issue.check, table.file, table.sheet, row, col.letter, year,
+                                            geo["puskesmas"], issue.message))
+                if not issue.value_kept:
+                    continue
+            parsed, value = cell[0], cell[0].value
             if parsed.rule:
                 cell_rules.append(parsed.rule)
             if col in neonatal_cols:
@@ -106,7 +99,7 @@ def account_monthly(table: FlatTable, ctx: Context, builder: CellBuilder) -> lis
             if len(neonatal_cols) == 2:
                 rules.append("neonatal deaths = 0-6 days + 7-28 days")
         rules += summarise_rules(cell_rules)
-        ledger.append(close_entry(entry, rules, reasons))
+        ledger.append(close_entry(entry, rules, reasons, counts_missing))
         if row_id is not None:
             builder.set_used(row_id, not reasons)
     return ledger

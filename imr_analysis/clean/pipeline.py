@@ -25,6 +25,7 @@ from ..errors import InputError
 from ..read.annex import AnnexTable
 from ..read.files import expand_inputs, file_error, read_tables
 from ..read.flat import FlatTable
+from ..schemas import ACCOUNTING
 from ..vocab.layout import table_label
 from ..vocab.puskesmas import Registry
 
@@ -137,6 +138,9 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
     cells["used"] = cells["used"].astype(bool)
     cells["compared"] = False
     apply_precedence(cells, ledger)
+    for name, table in (("ledger", ledger), ("cells", cells)):
+        if len(table):  # an empty table has the columns, with no dtype to check
+            ACCOUNTING[name].validate(table, inplace=True)
     gc.unfreeze()
 
     proposed = None

@@ -1,17 +1,13 @@
-"""Where a raw row is: its district and Puskesmas, resolved against the registry (or taken as written for a
-new district), and the name hash that points at a name cell without showing it."""
+"""Where a raw row is: its district and Puskesmas, resolved against the registry, or taken as written for a
+district the registry does not know (and proposed for it)."""
 from __future__ import annotations
 
 from ..errors import column_letter
-from ..privacy import cell_text, describe_text, looks_like_place_name, text_hash
+from .core import Context, finding
+from ..privacy import cell_text, describe_text, looks_like_place_name
 from ..read.flat import FlatTable
 from ..text import invisible_changes, visible
 from ..vocab.puskesmas import display_name, district_key, kecamatan_key, name_key
-
-
-def name_hash(name: object) -> str:
-    """The salted hash of a name cell ('' when empty): the ledger's way to point at the text without showing it."""
-    return text_hash(name) if cell_text(name) else ""
 
 
 def checked_district(registry, text: object) -> str | None:
@@ -22,7 +18,7 @@ def checked_district(registry, text: object) -> str | None:
     return None
 
 
-def resolve_puskesmas(ctx, district_raw: str, raw_name: object, rules: list, reasons: list, table,
+def resolve_puskesmas(ctx: Context, district_raw: str, raw_name: object, rules: list, reasons: list, table,
                       entry: dict, column: str = "", kecamatan_raw: object = "", kecamatan_column: str = "") -> dict:
     """The geography of a raw row: registry match (known district), or the name as written (new district).
 
@@ -55,15 +51,13 @@ def resolve_puskesmas(ctx, district_raw: str, raw_name: object, rules: list, rea
             reasons.append(f"unknown Puskesmas in {where} for {district}{hint}. If it is one of them, add the name "
                            "as written in that cell to its aliases in imr_analysis/vocab/puskesmas.csv; if it is new, "
                            "add a row")
-            ctx.problems.append({"severity": "warning", "check": "unknown_puskesmas", "file": table.file,
-                                 "sheet": table.sheet, "row": entry["row"], "column": column, "year": entry["year"],
-                                 "area": district, "message": reasons[-1] + ". The row is set aside."})
+            ctx.problems.append(finding("warning", "unknown_puskesmas", table.file, table.sheet, entry["row"], column,
+                                        entry["year"], district, reasons[-1] + ". The row is set aside."))
     elif not looks_like_place_name(visible(raw)):
         reasons.append(f"the Puskesmas cell {where} does not look like a place name (it holds digits like an ID or "
                        "phone number, an e-mail, an address or a personal name): write the Puskesmas name only")
-        ctx.problems.append({"severity": "warning", "check": "not_a_place_name", "file": table.file,
-                             "sheet": table.sheet, "row": entry["row"], "column": column, "year": entry["year"],
-                             "area": district, "message": reasons[-1] + "; the row is set aside."})
+        ctx.problems.append(finding("warning", "not_a_place_name", table.file, table.sheet, entry["row"], column,
+                                    entry["year"], district, reasons[-1] + "; the row is set aside."))
     else:
         name = display_name(name_key(raw))
         kecamatan = ""
@@ -83,7 +77,7 @@ def resolve_puskesmas(ctx, district_raw: str, raw_name: object, rules: list, rea
     return geo
 
 
-def district_of_row(table: FlatTable, ctx, cells: list, reasons: list) -> str:
+def district_of_row(table: FlatTable, ctx: Context, cells: list, reasons: list) -> str:
     """The district of a row: its district cell, else the title lines, else --district; '' with a reason when none."""
     col = table.col("district")
     if col is not None and cells[col.index]:
@@ -109,9 +103,8 @@ def check_title_district(file: str, sheet: str, cell: tuple[int, int], title: st
     if district_key(title) == district_key(district):
         return
     row, col = cell
-    problems.append({"severity": "warning", "check": "district_mismatch", "file": file, "sheet": sheet, "row": row,
-                     "column": column_letter(col), "year": year, "area": title,
-                     "message": f"the title names {title} but --district {district} was given; the title's district is "
-                                "used (as for the year). If the title is wrong, correct that cell."})
+    problems.append(finding("warning", "district_mismatch", file, sheet, row, column_letter(col), year, title,
+                            f"the title names {title} but --district {district} was given; the title's district is "
+                            "used (as for the year). If the title is wrong, correct that cell."))
 
 
