@@ -13,6 +13,7 @@ from helpers import (births_table, causes_table, deaths_table, kn_table, linelis
                      write_xlsx)
 from imr_analysis.config import VOCAB_DIR
 from imr_analysis.read import titles
+from imr_analysis.read.annex import _title_kind as find_title
 from imr_analysis.vocab import formats, icd10, layout, months
 
 YAML_FILES = {"tables.yaml": layout.layout, "monthly.yaml": formats.flat_vocab, "linelist.yaml": formats.flat_vocab}
@@ -94,6 +95,8 @@ def test_every_yaml_key_is_read(tmp_path, monkeypatch):
         result = clean(_corpus(tmp_path))
         findings(result)
         assert set(result.ledger["format"]) == {"annex", "monthly", "linelist"}
+        # a table of deaths at 12-59 months by cause (the corpus has none) is recognised by its title
+        assert find_title("JUMLAH KEMATIAN ANAK BALITA MENURUT PENYEBAB UTAMA") == "child_causes"
         for kind in ["births", "deaths", "causes", "child_causes", "kn", "monthly", "linelist"]:
             for lang in ("id", "en"):   # the labels are read by the reports
                 layout.table_label(kind, lang)

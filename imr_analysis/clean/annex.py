@@ -23,7 +23,8 @@ from .cells import CellBuilder
 from .core import (Context, cell_column, cell_row, close_entry, consume, count_issue, finding, ledger_entry,
                    ledger_record, read_cell, summarise_rules)
 from .places import check_title_district, resolve_puskesmas
-from ..errors import InputError, column_letter
+from ..errors import InputError
+from ..read.grid import column_letter
 from ..privacy import current_salt, looks_like_place_name
 from ..read.annex import AnnexTable, BodyRow, Column
 from ..vocab.puskesmas import Registry

@@ -13,6 +13,7 @@ from .core import FINDING_COLUMNS, finding
 from .pipeline import CleanResult
 from ..schemas import ACCOUNTING
 from ..vocab.layout import table_label
+from ..vocab.months import month_labels
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -259,7 +260,6 @@ def coverage_above_100(cells: pd.DataFrame) -> pd.DataFrame:
     return _frame(bad.reset_index(drop=True), "info", "coverage_above_100", msg, bad["column"])
 
 
-MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 #: WHO reporting-completeness threshold.
 COMPLETENESS_THRESHOLD = 0.90
 
@@ -275,7 +275,7 @@ def monthly_completeness(ledger: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for (district, pkm, year), g in m.groupby(["district", "puskesmas", "year"], dropna=False):
         got = set(int(x) for x in g["month"])
-        missing = [MONTH_NAMES[i - 1] for i in range(1, 13) if i not in got]
+        missing = [month_labels()[i - 1] for i in range(1, 13) if i not in got]
         share = len(got) / 12
         text = f"{len(got)} of 12 monthly reports received ({100 * share:.0f}%)"
         if missing:

@@ -16,30 +16,15 @@ import pandas as pd
 from .cells import CellBuilder
 from .core import Context, add_cell, cell_row, close_entry, finding, ledger_entry
 from .places import district_of_row, resolve_puskesmas
-from ..config import VOCAB_DIR
 from ..privacy import cell_text, current_salt, describe_text
 from ..read.dates import DateOrder, date_order, parse_age_days, parse_date
 from ..read.flat import FlatTable
 from ..text import norm
 from ..vocab.causes import aliases, match_cause
+from ..vocab.formats import sex_of
+from ..vocab.icd10 import icd10_ranges
 
 _ICD = re.compile(r"\b([A-Z])(\d{2})(?:\.\d+)?\b")
-
-
-_SEX = {"L": "male", "LAKI LAKI": "male", "LAKI": "male", "M": "male", "MALE": "male", "PRIA": "male",
-        "P": "female", "PEREMPUAN": "female", "F": "female", "FEMALE": "female", "WANITA": "female"}
-
-
-@lru_cache(maxsize=1)
-def _icd_ranges() -> pd.DataFrame:
-    return pd.read_csv(VOCAB_DIR / "icd10.csv")
-
-
-@lru_cache(maxsize=1)
-def _icd_range_list() -> list[tuple[str, str, str]]:
-    """(first, last, code) of each ICD-10 range, in the file's order (the first match counts)."""
-    r = _icd_ranges()
-    return list(zip(r["first"], r["last"], r["code"]))
 
 
 def map_cause(text: object) -> tuple[str, str]:
@@ -63,7 +48,7 @@ def _map_cause(text: object, salt: str) -> tuple[str, str]:
     upper = raw.upper()
     if m := _ICD.search(upper):
         code3 = f"{m.group(1)}{m.group(2)}"
-        for first, last, code in _icd_range_list():
+        for first, last, code in icd10_ranges():
             if first <= code3 <= last:
                 return code, f"ICD-10 {code3} -> {code}"
     key = norm(raw)
@@ -182,7 +167,7 @@ def account_linelist(table: FlatTable, ctx: Context, builder: CellBuilder) -> li
                                "it belongs in the under-five analysis")
             else:
                 reasons.append("the age at death is not plausible (over 120 years); correct the age or the dates")
-        sex = _SEX.get(norm(val("sex", cells)), "unspecified")
+        sex = sex_of(val("sex", cells)) or "unspecified"
         if sex == "unspecified" and val("sex", cells) is not None:
             rules.append("sex not readable -> unspecified")
         cause_text = val("icd10", cells) if val("icd10", cells) else val("cause", cells)

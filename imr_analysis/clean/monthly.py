@@ -84,7 +84,7 @@ def account_monthly(table: FlatTable, ctx: Context, builder: CellBuilder) -> lis
                 continue
             if col.field == "cause":
                 add_cell(builder, row_id, col, "causes", "deaths", value,
-                      age_group=col.age_group, cause=col.cause, raw=cells[col.index])
+                         age_group=col.age_group, cause=col.cause, raw=cells[col.index])
             elif col.field == "infant":
                 add_cell(builder, row_id, col, "deaths", "infant", value, role="check")
             elif col.field == "sasaran_pusdatin":

@@ -2,7 +2,7 @@
 district the registry does not know (and proposed for it)."""
 from __future__ import annotations
 
-from ..errors import column_letter
+from ..read.grid import column_letter
 from .core import Context, finding
 from ..privacy import cell_text, describe_text, looks_like_place_name
 from ..read.flat import FlatTable
