@@ -76,7 +76,7 @@ def _timed(fn) -> float:
 def bench_ingestion(workbooks: int = 30) -> dict:
 
     from imr_analysis import synth
-    from imr_analysis.clean.annex import clean
+    from imr_analysis.clean import clean
 
     tmp = Path(tempfile.mkdtemp(prefix="imr-bench-annex-"))
     tables = synth.canonical(514, 10000, [2023], monthly=False, seed=2)

@@ -69,7 +69,7 @@ def cmd_hash_text(args) -> int:
 def cmd_clean(args) -> int:
     from .clean.store import run_clean
 
-    from .clean.annex import expand_inputs
+    from .clean import expand_inputs
 
     files, _ = expand_inputs([Path(p) for p in args.raw])
     # One file that cannot be used fails alone when there are others: they are cleaned and written,

@@ -42,12 +42,3 @@ class InputError(Exception):
         text = f"{where}: {self.message}" if where else self.message
         return scrub(f"{text}\n  What to do: {self.fix}" if self.fix else text)  # a second line of defence
 
-
-def column_letter(index: int) -> str:
-    """0-based column index -> Excel column letters (0 -> A, 26 -> AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters

@@ -22,6 +22,13 @@ is written as the explicit value ``UNKNOWN`` ('unknown'): the province of a dist
 neither the Puskesmas registry nor the district vocabulary (vocab/districts.csv) knows, and a
 blank kecamatan. The schemas below enforce it, so a violation fails loudly.
 
+The accounting tables of the cleaning have schemas too (validated where they are built):
+
+ledger            one row per raw body row: where it is, what it was read as, and its one state
+                  (kept, mapped, set_aside, reported) with the rules applied and the reason
+cells             one row per number read from a raw row (long form, text as categories)
+findings          one row per data-quality finding: severity, check, where, year, area, message
+
 sex is 'male', 'female', or 'unspecified' when a table gives only L+P. Deaths by cause and
 deaths by sex are two views of the same deaths: the annex tables never cross them, so they
 are two tables, and data-quality checks compare their totals.
@@ -99,3 +106,49 @@ incomplete = DataFrameSchema(
 
 SCHEMAS = {"births": births, "deaths": deaths, "deaths_by_cause": deaths_by_cause,
            "neonatal_visits": neonatal_visits, "incomplete": incomplete}
+
+
+# --- the accounting tables of the cleaning ---------------------------------------------------
+
+FORMATS = ["annex", "monthly", "linelist"]
+TABLE_KINDS = ["births", "deaths", "causes", "child_causes", "kn"]
+ROW_KINDS = ["data", "total", "rate"]
+STATES = ["kept", "mapped", "set_aside", "reported"]
+SEVERITIES = ["error", "warning", "info"]
+# Text columns are plain, pyarrow-backed or categorical (the cell table's, cells.py) text: their dtype is not fixed.
+_period = {"year": Column(None, Check.in_range(1990, 2100), nullable=True),
+           "month": Column("Int64", Check.in_range(1, 12), nullable=True)}
+
+ledger = DataFrameSchema(
+    {"file": Column(None), "sheet": Column(None, nullable=True), "row": Column(int, Check.ge(1)),
+     "table": Column(None, Check.isin(TABLE_KINDS + FORMATS[1:])), "block": Column(None, Check.isin(["main", "lanj."])),
+     "row_kind": Column(None, Check.isin(ROW_KINDS)), "year": _period["year"], "district": Column(None, nullable=True),
+     "name_hash": Column(None), "name_matched": Column(None), "puskesmas": Column(None),
+     "state": Column(None, Check.isin(STATES)), "rules": Column(None), "reason": Column(None),
+     "month": _period["month"], "format": Column(None, Check.isin(FORMATS)), "counts_missing": Column(bool)},
+    checks=Check(lambda df: ~(df["counts_missing"] & (df["state"] != "set_aside")),
+                 error="only a row set aside can have its counts missing"),
+    strict=True, ordered=True, name="ledger",
+)
+cells = DataFrameSchema(
+    {"file": Column(None), "sheet": Column(None, nullable=True), "row": Column(int, Check.ge(1)),
+     "column": Column(None), "header": Column(None), "table": Column(None, Check.isin(TABLE_KINDS)),
+     "block": Column(None, Check.isin(["main", "lanj."])), "row_kind": Column(None, Check.isin(ROW_KINDS)),
+     "year": _period["year"], **{k: Column(None) for k in GEOGRAPHY},
+     "role": Column(None, Check.isin(["count", "check", "pct"])), "measure": Column(None),
+     "sex": Column(None, Check.isin(SEXES + ["total"])), "age_group": Column(None), "cause": Column(None),
+     "denominator_kind": Column(None), "raw": Column(None), "value": Column(None, nullable=True),
+     "decimals": Column(int, Check.ge(0)), "used": Column(bool), "month": _period["month"],
+     "format": Column(None, Check.isin(FORMATS)), "compared": Column(bool, required=False)},
+    checks=Check(lambda df: ~(df["used"] & df["compared"]) if "compared" in df else True,
+                 error="a cell compared with the counted source is not counted itself"),
+    strict=True, ordered=True, name="cells",
+)
+findings = DataFrameSchema(
+    {"severity": Column(None, Check.isin(SEVERITIES)), "check": Column(None, Check.str_length(min_value=1)),
+     "file": Column(None, nullable=True), "sheet": Column(None, nullable=True),
+     "row": Column("Int64", Check.ge(1), nullable=True), "column": Column(None, nullable=True),
+     "year": Column("Int64", nullable=True), "area": Column(None, nullable=True), "message": Column(None)},
+    strict=True, ordered=True, name="findings",
+)
+ACCOUNTING = {"ledger": ledger, "cells": cells, "findings": findings}

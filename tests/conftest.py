@@ -14,7 +14,7 @@ SAMPLE_RAW = ROOT / "data" / "raw"
 @pytest.fixture(scope="session")
 def sample_run(tmp_path_factory):
     """The bundled sample district cleaned once into a temporary processed folder."""
-    from imr_analysis.clean.store import run_clean
+    from imr_analysis.clean import run_clean
 
     out = tmp_path_factory.mktemp("processed")
     return run_clean([SAMPLE_RAW], out)

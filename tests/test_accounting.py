@@ -4,7 +4,7 @@ import importlib.util
 
 from conftest import ROOT, SAMPLE_RAW
 from helpers import deaths_table, run_python, write_xlsx
-from imr_analysis.clean.annex import clean
+from imr_analysis.clean import clean
 from imr_analysis.read.grid import read_grids
 
 

@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 
 from conftest import SAMPLE_RAW
 from helpers import births_table, run_cli, write_csv
-from imr_analysis.clean.annex import read_tables
+from imr_analysis.read.files import read_tables
 from imr_analysis.errors import InputError
 from imr_analysis.read import grid
 from imr_analysis.read.grid import read_grids
@@ -99,7 +99,7 @@ def test_an_unexpected_error_in_one_file_is_recorded_for_that_file_only(tmp_path
             raise KeyError("a reader bug")
         return real(path, engine)
 
-    monkeypatch.setattr("imr_analysis.clean.annex.read_grids", read)
+    monkeypatch.setattr("imr_analysis.read.files.read_grids", read)
     errors = []
     tables = read_tables([broken, lf_csv], errors=errors)
     assert [t.file for t in tables] == [str(lf_csv)]

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from helpers import births_table, deaths_table, linelist_rows, monthly_row, monthly_rows, write_csv, write_xlsx
-from imr_analysis.clean.annex import clean
-from imr_analysis.clean.flat import map_cause
+from imr_analysis.clean import clean
+from imr_analysis.clean.linelist import map_cause
 from imr_analysis.analysis.indicators import compute_indicators
 from imr_analysis.clean.checks import findings
 from imr_analysis.read.dates import parse_age_days, parse_date, parse_month

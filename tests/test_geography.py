@@ -17,7 +17,7 @@ from pandera.errors import SchemaError
 from helpers import births_table, deaths_table, write_xlsx
 from helpers import run_cli as cli
 from imr_analysis.analysis.indicators import INCOMPLETE, SET_ASIDE, compute_indicators
-from imr_analysis.clean.store import load_processed, run_clean
+from imr_analysis.clean import load_processed, run_clean
 from imr_analysis.schemas import SCHEMAS, UNKNOWN
 from imr_analysis.analysis.trends import fit_trend, trend_table
 

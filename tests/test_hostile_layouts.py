@@ -19,7 +19,7 @@ from helpers import (births_table, causes_table, deaths_table, kn_table, linelis
                      write_csv, write_xlsx)
 from imr_analysis.cli import main
 from imr_analysis.read.annex import find_tables
-from imr_analysis.clean.store import load_processed
+from imr_analysis.clean import load_processed
 from imr_analysis.read.grid import read_grids
 from imr_analysis.report.tables import years
 
@@ -471,7 +471,7 @@ def test_a_future_date_of_death_adds_no_year(tmp_path, capsys):
 def test_a_zero_width_space_between_words_reads_as_a_space(tmp_path):
     """'Maju\u200bJaya' (pasted from a web page) and 'Maju Jaya' are one Puskesmas, with one AKB."""
     from imr_analysis.analysis.indicators import compute_indicators
-    from imr_analysis.clean.store import run_clean
+    from imr_analysis.clean import run_clean
     births = births_table([[1, "Harta", "Maju Jaya", 300, 0, 300, 379, 0, 379, 679, 0, 679]], district="KABUPATEN SUKA MAJU")
     deaths = deaths_table([[1, "Harta", "Maju\u200bJaya", 2, 1, 3, 0, 3, 1, 1, 2, 0, 2]], district="KABUPATEN SUKA MAJU")
     run = run_clean([write_xlsx(tmp_path / "sm.xlsx", {"T26": births, "T27": deaths})], tmp_path / "p")

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from imr_analysis.analysis.indicators import OUTPUT_COLUMNS, compute_indicators
-from imr_analysis.clean.annex import empty_table
+from imr_analysis.clean.canonical import empty_table
 
 
 def _tables(lb=(100, 300), deaths=((1, 0), (9, 2)), child=True):

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import births_table, deaths_table, linelist_rows, write_csv, write_xlsx
-from imr_analysis.clean.annex import clean
+from imr_analysis.clean import clean
 
 PKM = {"Karang Jaya": ["PKM Karang Jaya", "KARANG JAYA", "Karang Jaya"], "Muara Rupit": ["M. Rupit", "Puskesmas Muara Rupit"],
        "Karang Dapo": ["karang dapo", "UPTD Puskesmas Karang Dapo"], "Bingin Teluk": ["Binginteluk", "PKM Bingin Teluk"],

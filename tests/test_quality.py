@@ -2,7 +2,7 @@
 import pytest
 
 from helpers import births_table, causes_table, deaths_table, kn_table, write_xlsx
-from imr_analysis.clean.annex import clean
+from imr_analysis.clean import clean
 from imr_analysis.clean.checks import FINDING_COLUMNS, findings
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from helpers import run_cli as _run
 from imr_analysis import synth
-from imr_analysis.clean.annex import clean
+from imr_analysis.clean import clean
 from imr_analysis.analysis.indicators import compute_indicators, indicators_for_levels
 
 
@@ -83,7 +83,7 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path):
 @pytest.fixture(scope="module")
 def large_annex_run(tmp_path_factory):
     """A 5,000-row annex births CSV of a district the registry does not know, cleaned once."""
-    from imr_analysis.clean.store import run_clean
+    from imr_analysis.clean import run_clean
 
     raw = synth.annex_csv(tmp_path_factory.mktemp("raw") / "annex_births_2023.csv", 5000, "births")
     return run_clean([raw], tmp_path_factory.mktemp("processed"))

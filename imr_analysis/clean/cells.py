@@ -22,9 +22,10 @@ from array import array
 import numpy as np
 import pandas as pd
 
-CELL_COLUMNS = ["file", "sheet", "row", "column", "header", "table", "block", "row_kind", "year",
-                "province", "district", "kecamatan", "puskesmas", "role", "measure", "sex",
-                "age_group", "cause", "denominator_kind", "raw", "value", "decimals", "used", "month", "format"]
+from ..schemas import cells as _schema
+
+#: The columns of ``frame()`` (schemas.cells; ``compared`` is added when the formats are compared).
+CELL_COLUMNS = [c for c in _schema.columns if c != "compared"]
 ROW_FIELDS = ["file", "sheet", "row", "block", "row_kind", "year", "province", "district", "kecamatan",
               "puskesmas", "month", "format"]
 COLUMN_FIELDS = ["column", "header", "table", "role", "measure", "sex", "age_group", "cause", "denominator_kind"]

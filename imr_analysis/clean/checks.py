@@ -9,10 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .annex import CleanResult
+from .core import FINDING_COLUMNS, finding
+from .pipeline import CleanResult
+from ..schemas import ACCOUNTING
 from ..vocab.layout import table_label
+from ..vocab.months import month_labels
 
-FINDING_COLUMNS = ["severity", "check", "file", "sheet", "row", "column", "year", "area", "message"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
@@ -49,7 +51,8 @@ def findings(result: CleanResult) -> pd.DataFrame:
     out["row"] = pd.to_numeric(out["row"], errors="coerce").astype("Int64")
     out["year"] = pd.to_numeric(out["year"], errors="coerce").astype("Int64")
     out["_s"] = out["severity"].map(SEVERITY_ORDER)
-    return out.sort_values(["_s", "check", "year", "file", "row"], kind="stable").drop(columns="_s").reset_index(drop=True)
+    out = out.sort_values(["_s", "check", "year", "file", "row"], kind="stable").drop(columns="_s").reset_index(drop=True)
+    return ACCOUNTING["findings"].validate(out, inplace=True)
 
 
 def _frame(df: pd.DataFrame, severity: str, check: str, message: pd.Series, column: str | pd.Series = "") -> pd.DataFrame:
@@ -257,7 +260,6 @@ def coverage_above_100(cells: pd.DataFrame) -> pd.DataFrame:
     return _frame(bad.reset_index(drop=True), "info", "coverage_above_100", msg, bad["column"])
 
 
-MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 #: WHO reporting-completeness threshold.
 COMPLETENESS_THRESHOLD = 0.90
 
@@ -273,14 +275,14 @@ def monthly_completeness(ledger: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for (district, pkm, year), g in m.groupby(["district", "puskesmas", "year"], dropna=False):
         got = set(int(x) for x in g["month"])
-        missing = [MONTH_NAMES[i - 1] for i in range(1, 13) if i not in got]
+        missing = [month_labels()[i - 1] for i in range(1, 13) if i not in got]
         share = len(got) / 12
         text = f"{len(got)} of 12 monthly reports received ({100 * share:.0f}%)"
         if missing:
             text += f"; missing: {', '.join(missing)}. Missing months are not counted as zero: totals for {year} hold the months received only"
-        rows.append({"severity": "warning" if share < COMPLETENESS_THRESHOLD else "info", "check": "monthly_completeness",
-                     "file": g["file"].iloc[0], "sheet": g["sheet"].iloc[0], "row": None, "column": "", "year": year,
-                     "area": pkm, "message": text + f" (threshold {COMPLETENESS_THRESHOLD:.0%})."})
+        rows.append(finding("warning" if share < COMPLETENESS_THRESHOLD else "info", "monthly_completeness",
+                            g["file"].iloc[0], g["sheet"].iloc[0], None, "", year, pkm,
+                            text + f" (threshold {COMPLETENESS_THRESHOLD:.0%})."))
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
@@ -305,12 +307,10 @@ def reconciliation(cells: pd.DataFrame) -> pd.DataFrame:
                 a, b = (0 if pd.isna(r["n"]) else r["n"]), (0 if pd.isna(r["n_counted"]) else r["n_counted"])
                 if a != b:
                     src = names.get(r["fmt"], "the counted source").rsplit(" ", 1)[0] if isinstance(r["fmt"], str) else "the counted source"
-                    rows.append({"severity": "warning", "check": "reconciliation",
-                                 "file": r["file"] if isinstance(r["file"], str) else "",
-                                 "sheet": r["sheet"] if isinstance(r["sheet"], str) else "", "row": None, "column": "",
-                                 "year": year, "area": pkm,
-                                 "message": f"{names[fmt]} {a:.0f} {what} for {pkm} {year}, {src} {b:.0f}; "
-                                            "check which is complete"})
+                    rows.append(finding("warning", "reconciliation", r["file"] if isinstance(r["file"], str) else "",
+                                        r["sheet"] if isinstance(r["sheet"], str) else "", None, "", year, pkm,
+                                        f"{names[fmt]} {a:.0f} {what} for {pkm} {year}, {src} {b:.0f}; "
+                                        "check which is complete"))
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
@@ -332,9 +332,8 @@ def missing_tables(sources: pd.DataFrame) -> pd.DataFrame:
             present |= {"deaths", "causes"}
         for kind, (severity, effect) in needed.items():
             if kind not in present:
-                rows.append({"severity": severity, "check": "missing_table", "file": "", "sheet": "", "row": None,
-                             "column": "", "year": year, "area": district,
-                             "message": f"no '{table_label(kind, 'id')}' table for {district} {year}: {effect}."})
+                rows.append(finding(severity, "missing_table", "", "", None, "", year, district,
+                                    f"no '{table_label(kind, 'id')}' table for {district} {year}: {effect}."))
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
@@ -352,9 +351,8 @@ def unreadable_files(errors: pd.DataFrame) -> pd.DataFrame:
 
 
 def header_notes(notes: list[dict]) -> pd.DataFrame:
-    rows = [{"severity": "info" if "typo" in n["note"] or "not used" in n["note"] else "warning",
-             "check": "header", "file": n["file"], "sheet": n["sheet"], "row": None, "column": n["column"],
-             "year": n.get("year"), "area": "",
-             "message": f"column {n['column']}" + (f" ({n['header']})" if n["header"] else "") + f": {n['note']}"}
+    rows = [finding("info" if "typo" in n["note"] or "not used" in n["note"] else "warning", "header", n["file"],
+                    n["sheet"], None, n["column"], n.get("year"), "",
+                    f"column {n['column']}" + (f" ({n['header']})" if n["header"] else "") + f": {n['note']}")
             for n in notes]
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)

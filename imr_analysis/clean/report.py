@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .annex import CleanResult
+from .pipeline import CleanResult
 from ..vocab.layout import table_label
 
 

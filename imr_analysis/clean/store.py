@@ -26,7 +26,7 @@ import pandas as pd
 from pandera.errors import SchemaError
 
 from .. import outputs as io, privacy
-from .annex import CleanResult, clean
+from .pipeline import CleanResult, clean
 from .checks import findings
 from .report import cleaning_report
 from ..schemas import SCHEMAS
@@ -104,6 +104,23 @@ def unread_inputs(directory: Path, years=None) -> pd.DataFrame:
     return errors[errors["year"].isin(list(years)) | errors["year"].isna()]
 
 
+def districts(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """The districts with data in the canonical tables, sorted."""
+    found: set[str] = set()
+    for name in ("births", "deaths", "deaths_by_cause", "neonatal_visits"):
+        found |= set(tables[name]["district"])
+    return sorted(found)
+
+
+def years(tables: dict[str, pd.DataFrame], district: str | None = None) -> list[int]:
+    """The years with data in the canonical tables (of ``district``, or of any), sorted."""
+    frames = [tables[n] for n in ("births", "deaths", "deaths_by_cause", "neonatal_visits")]
+    found = set()
+    for f in frames:
+        found |= set(f.loc[f["district"] == district, "year"] if district else f["year"])
+    return sorted(int(y) for y in found)
+
+
 def check_year(tables: dict[str, pd.DataFrame], directory: Path, year: int, district: str) -> None:
     """Stop with a clear message when a year has no data: its raw files could not be read, or there are none.
 
@@ -111,7 +128,6 @@ def check_year(tables: dict[str, pd.DataFrame], directory: Path, year: int, dist
     the report and the data-quality report name that file (``unread_inputs``).
     """
     from ..errors import InputError, Location
-    from ..report.tables import years
 
     if year in years(tables, district):
         return
@@ -142,7 +158,7 @@ def load_processed(directory: Path) -> dict[str, pd.DataFrame]:
     for name in CANONICAL:
         path = directory / f"{name}.parquet"
         if not path.exists():  # an optional table (data written by 'synth', say): none of its rows
-            from .annex import empty_table
+            from .canonical import empty_table
             tables[name] = empty_table(name)
             continue
         df = pd.read_parquet(path)

@@ -12,15 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..errors import InputError, Location, column_letter
+from ..errors import InputError, Location
 from ..privacy import cell_text, describe_text
 from ..text import norm
 from ..vocab.causes import match_cause
-from ..vocab.layout import is_footer_text, layout, lookup, table_label
-from .grid import Grid
+from ..vocab.layout import first_group, is_footer_text, layout, lookup, table_label
+from .grid import Grid, column_letter
+from .titles import title_district, title_year
 
-_YEAR = re.compile(r"\bTAHUN (\d{4})\b")
-_DISTRICT = re.compile(r"^(?:KABUPATEN KOTA|KAB KOTA|KABUPATEN|KAB|KOTA) (.+?)(?: TAHUN \d{4})?$")
 _TABLE_NO = re.compile(r"^TABEL\s*\d+")
 
 
@@ -186,10 +185,10 @@ def _read_block(grid: Grid, kind: str, start: int, end: int, continuation: bool)
     header_start = None
     for i in range(start, min(end, start + 12)):
         text = _row_text(grid.rows[i])
-        if (m := _YEAR.search(text)) and year is None:
-            year = int(m.group(1))
-        if i > start and (m := _DISTRICT.match(text)) and district is None and not _TABLE_NO.match(text):
-            district = m.group(1)
+        if year is None:
+            year = title_year(text)
+        if i > start and district is None and not _TABLE_NO.match(text) and (name := title_district(text)):
+            district = name
             district_cell = (i + 1, next(j for j, c in enumerate(grid.rows[i]) if isinstance(c, str)))
         if i > start and _label_columns(grid.rows[i]):
             header_start = i
@@ -417,29 +416,13 @@ def _interpret(kind: str, index: int, path: list[str]) -> Column:
 
 
 def _cause_section(path: list[str]) -> str:
-    for element in path:
-        text = norm(element)
-        if "POST NEONATAL" in text or "POSTNEONATAL" in text or "29 HARI" in text:
-            return "postneonatal"
-        if "ANAK BALITA" in text:
-            return "child"
-        if "NEONATAL" in text:
-            return "neonatal"
-    return ""
+    """The age group of a cause column, from the section above it (tables.yaml ``cause_sections``); '' for none."""
+    return first_group(path, layout()["measures"]["cause_sections"]) or ""
 
 
 def _kn_group(path: list[str]) -> str | None:
-    for element in path:
-        text = norm(element)
-        if "HIPOTIROID" in text or text == "SHK":
-            return "ignored"
-        if "LENGKAP" in text or "3 KALI" in text or "KN3" in text:
-            return "kn_lengkap"
-        if "KN1" in text or "KN 1" in text or "1 KALI" in text:
-            return "kn1"
-        if "SASARAN" in text or "LAHIR HIDUP" in text or "BAYI BARU LAHIR" in text:
-            return "denominator"
-    return None
+    """The KN group of a column (tables.yaml ``kn_groups``): kn1, kn_lengkap, denominator, ignored, or None."""
+    return first_group(path, layout()["measures"]["kn_groups"])
 
 
 def _assign_roles(table: AnnexTable) -> None:

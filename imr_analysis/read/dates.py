@@ -5,23 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-
-import pandas as pd
-
-from ..config import VOCAB_DIR
 from ..text import norm
+from ..vocab.months import month_numbers
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _TEXT = re.compile(r"^(\d{1,2}) ([A-Z]+) (\d{4})$")
 _AGE = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(HARI|HR|H|DAYS?|D|BULAN|BLN|BL|MONTHS?|M|TAHUN|THN|TH|YEARS?|Y|MINGGU|MGG|WEEKS?|W|JAM|HOURS?)?$")
-
-
-@lru_cache(maxsize=1)
-def _months() -> dict[str, int]:
-    df = pd.read_csv(VOCAB_DIR / "months.csv")
-    return dict(zip(df["name"], df["month"]))
 
 
 def parse_month(value: object) -> int | None:
@@ -35,7 +25,7 @@ def parse_month(value: object) -> int | None:
     text = norm(value)
     if text.isdigit():
         return int(text) if 1 <= int(text) <= 12 else None
-    return _months().get(text)
+    return month_numbers().get(text)
 
 
 @dataclass(frozen=True)
@@ -111,7 +101,7 @@ def parse_date(value: object, order: str | None = "dmy") -> dt.date | None:
             month_first = order == "mdy" if order else second > 12
             return dt.date(year, first, second) if month_first else dt.date(year, second, first)
         if m := _TEXT.match(norm(text)):
-            month = _months().get(m.group(2))
+            month = month_numbers().get(m.group(2))
             return dt.date(int(m.group(3)), month, int(m.group(1))) if month else None
     except ValueError:
         return None

@@ -10,27 +10,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-import yaml
-
-from ..config import VOCAB_DIR
-from ..errors import column_letter
 from ..privacy import describe_text, personal_header_term, personal_columns
 from ..text import norm
 from ..vocab.causes import match_cause
+from ..vocab.formats import flat_vocab
 from ..vocab.layout import is_footer_text, lookup
-from .grid import Grid
+from .grid import Grid, column_letter
 from .numbers import parse_number
-
-_YEAR = re.compile(r"\bTAHUN (\d{4})\b")
-_DISTRICT = re.compile(r"\b(?:KABUPATEN KOTA|KABUPATEN|KAB|KOTA) ([A-Z ]+?)(?: TAHUN \d{4})?$")
-
-
-@lru_cache(maxsize=2)
-def vocab(kind: str) -> dict:
-    with open(VOCAB_DIR / f"{kind}.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+from .titles import title_district as district_in, title_year as year_in
 
 
 @dataclass
@@ -72,7 +60,7 @@ class FlatTable:
 
 
 def _score(row: list[object], kind: str) -> int:
-    fields = vocab(kind)["fields"]
+    fields = flat_vocab(kind)["fields"]
     return sum(1 for c in row if isinstance(c, str) and lookup(c, fields, fuzzy=False)[0])
 
 
@@ -98,16 +86,15 @@ def has_header(grid: Grid, kind: str) -> bool:
 
 def read_flat(grid: Grid, kind: str) -> FlatTable:
     """The header, field columns and body rows of a monthly report or line list."""
-    fields = vocab(kind)["fields"]
+    fields = flat_vocab(kind)["fields"]
     header_i = max(range(min(15, len(grid.rows))), key=lambda i: _score(grid.rows[i], kind))
     header = grid.rows[header_i]
     title_year = title_district = district_cell = None
     for i in range(header_i):
         text = norm(" ".join(str(c) for c in grid.rows[i] if isinstance(c, str)))
-        if (m := _YEAR.search(text)) and title_year is None:
-            title_year = int(m.group(1))
-        if (m := _DISTRICT.search(text)) and title_district is None:
-            title_district = m.group(1).strip()
+        if title_year is None:
+            title_year = year_in(text)
+        if title_district is None and (title_district := district_in(text)):
             district_cell = (i + 1, next(j for j, c in enumerate(grid.rows[i]) if isinstance(c, str)))
     body = grid.rows[header_i + 1:]
     # values are looked at only under headers that are not fields the tool reads (those are kept anyway)
@@ -159,7 +146,7 @@ def _monthly_cause(index: int, header: str) -> FlatColumn | None:
     parts = re.split(r"\s+-\s+|:\s*|/", header, maxsplit=1)
     if len(parts) != 2:
         return None
-    section, _ = lookup(parts[0], vocab("monthly")["cause_sections"])
+    section, _ = lookup(parts[0], flat_vocab("monthly")["cause_sections"])
     if not section:
         return None
     match = match_cause(parts[1])

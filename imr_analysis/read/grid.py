@@ -48,6 +48,16 @@ class UncomputedFormula:
         return self.formula
 
 
+def column_letter(index: int) -> str:
+    """0-based column index -> Excel column letters (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
 def _clean(value: object) -> object:
     if isinstance(value, str):
         value = value.strip()

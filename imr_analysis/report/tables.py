@@ -9,26 +9,12 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.indicators import compute_indicators
+from ..clean.store import districts, years  # noqa: F401 (years: used by the reports as tables.years)
 from .labels import fmt, fmt_ci, t
 from ..vocab.causes import report_group
 
 #: The report's cause groups: the four headline causes, then the rest grouped.
 REPORT_CAUSES = ["lbw_prematurity", "asphyxia", "pneumonia", "sepsis_infection", "other"]
-
-
-def districts(tables: dict[str, pd.DataFrame]) -> list[str]:
-    found: set[str] = set()
-    for name in ("births", "deaths", "deaths_by_cause", "neonatal_visits"):
-        found |= set(tables[name]["district"])
-    return sorted(found)
-
-
-def years(tables: dict[str, pd.DataFrame], district: str | None = None) -> list[int]:
-    frames = [tables[n] for n in ("births", "deaths", "deaths_by_cause", "neonatal_visits")]
-    found = set()
-    for f in frames:
-        found |= set(f.loc[f["district"] == district, "year"] if district else f["year"])
-    return sorted(int(y) for y in found)
 
 
 def resolve_district(tables: dict[str, pd.DataFrame], district: str | None) -> str:

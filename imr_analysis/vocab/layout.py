@@ -47,6 +47,17 @@ def _normalised(options: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, s
     return {norm(v): k for k, values in options for v in values}
 
 
+def first_group(path: list[str], groups: dict[str, dict[str, list[str]]]) -> str | None:
+    """The first group (in the vocabulary's order) named by the first element of a header ``path`` that holds
+    one of the group's ``contains`` words or is one of its ``equals`` words; None when no element does."""
+    for element in path:
+        text = norm(element)
+        for group, words in groups.items():
+            if any(w in text for w in words.get("contains", ())) or text in words.get("equals", ()):
+                return group
+    return None
+
+
 @lru_cache(maxsize=1)
 def _footer_prefix() -> re.Pattern:
     """A footer word followed by ':' or '.' at the start of a text (one pattern for all the words)."""

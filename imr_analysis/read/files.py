@@ -1,0 +1,104 @@
+"""The input files: folders searched for workbooks and CSVs, and every table found in each file.
+
+A file is read into grids (grid.py); each grid holds annex tables (found by their title text,
+annex.py) or one flat table (a monthly report or line list, found by its header row, flat.py).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import InputError, Location
+from ..vocab.layout import layout
+from .annex import find_tables, finish_table, join_continuations
+from .flat import FlatTable, detect as detect_flat, has_header, read_flat
+from .grid import SUPPORTED, read_grids
+
+
+def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """Files to read: given files as they are; folders searched recursively for workbooks and CSVs."""
+    files, skipped = [], []
+    for path in map(Path, paths):
+        if not path.exists():
+            raise InputError("no such file or folder.", Location(file=str(path)), "check the path.")
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if not child.is_file() or child.name.startswith(("~$", ".")):
+                    continue
+                if child.suffix.lower() in SUPPORTED and "examples" not in child.relative_to(path).parts:
+                    files.append(child)
+                else:
+                    skipped.append(str(child))
+        else:
+            files.append(path)
+    files = sorted(dict.fromkeys(files), key=lambda p: str(p))  # a fixed reading order, whatever the argument order
+    if not files:
+        raise InputError("no Excel workbook or CSV file was found.", Location(file=", ".join(map(str, paths))),
+                         "give the annex workbooks (.xlsx) or CSV exports, or a folder that holds them.")
+    return files, skipped
+
+
+_YEAR_IN_NAME = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
+
+
+def read_tables(files: list[Path], engine: str = "calamine", errors: list | None = None,
+                fmt: str | None = None) -> list:
+    """Every annex table, monthly report and line list in every file; a file holding none is an input error.
+
+    With ``errors`` (a list), a file that cannot be used is recorded there (with the year its
+    name suggests) and the other files are still read, even when reading it failed in an
+    unexpected way; without it, the first error is raised.
+    ``fmt`` forces the format ('annex', 'monthly' or 'linelist') instead of recognising it.
+    """
+    tables = []
+    for path in files:
+        try:
+            tables.extend(_read_file(path, engine, fmt))
+        except Exception as exc:
+            if errors is None:
+                raise
+            if not isinstance(exc, InputError):
+                exc = InputError(f"the file could not be read (unexpected {type(exc).__name__}).", Location(file=str(path)),
+                                 f"run 'imr-analysis --debug clean \"{path}\" --out DIR' and report what it prints to the "
+                                 "imr-analysis maintainers, or remove the file from the input.")
+            errors.append(file_error(path, exc))
+    return tables
+
+
+def file_error(path: Path | str, exc: InputError, year: int | None = None) -> dict:
+    """An input_errors row: the file, the year it belongs to (given, else the one its name suggests), the message."""
+    if year is None and (m := _YEAR_IN_NAME.search(Path(path).name)):
+        year = int(m.group(1))
+    return {"file": str(path), "year": year, "message": str(exc)}
+
+
+def _read_file(path: Path, engine: str, fmt: str | None = None) -> list:
+    """The tables of one file; '(lanj.)' blocks on a sheet of their own join their table."""
+    found: list = []
+    for grid in read_grids(path, engine):
+        annex = find_tables(grid, finish=False) if fmt in (None, "annex") else []
+        if annex:
+            found.extend(annex)
+            continue
+        kind = detect_flat(grid) if fmt is None else (fmt if fmt != "annex" and has_header(grid, fmt) else None)
+        if kind:
+            found.append(read_flat(grid, kind))
+    if not found:
+        titles = "; ".join(spec["label_id"] for spec in layout()["tables"].values())
+        what = {"annex": "no annex table", "monthly": "no monthly report header (BULAN, PUSKESMAS, ...)",
+                "linelist": "no line-list header (TANGGAL KEMATIAN / UMUR, PUSKESMAS, ...)"}.get(fmt or "", "")
+        raise InputError(
+            (f"{what} was found in this file." if what else
+             "none of the known formats was found in this file: no annex table (found by its title text), "
+             "no monthly report header (BULAN, PUSKESMAS, ...), no line-list header (TANGGAL KEMATIAN, ...)."),
+            Location(file=str(path)),
+            f"check the title row of annex tables ({titles}) or the header row of monthly reports and line lists; "
+            "or remove the file from the input.",
+        )
+    flat = [t for t in found if isinstance(t, FlatTable)]
+    joined = join_continuations([t for t in found if not isinstance(t, FlatTable)])
+    for table in joined:
+        finish_table(table)
+    return joined + flat
+
+

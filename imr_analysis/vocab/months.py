@@ -1,0 +1,22 @@
+"""Month names: how raw files write a month (months.csv) and how findings name one (month_labels.csv)."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+from ..config import VOCAB_DIR
+
+
+@lru_cache(maxsize=1)
+def month_numbers() -> dict[str, int]:
+    """Normalised month name as written ('JANUARI', 'JAN', 'JANUARY', 'MEI') -> month number 1-12."""
+    df = pd.read_csv(VOCAB_DIR / "months.csv")
+    return dict(zip(df["name"], df["month"]))
+
+
+@lru_cache(maxsize=1)
+def month_labels() -> list[str]:
+    """The short Indonesian label of each month, January first ('Jan', 'Feb', ..., 'Des')."""
+    df = pd.read_csv(VOCAB_DIR / "month_labels.csv").sort_values("month")
+    return list(df["label_id"])
