@@ -1,4 +1,9 @@
-"""Labels in Indonesian and English (vocab/labels.csv) and numbers written the way each language writes them."""
+"""Everything in the reports that depends on the language: labels, sentences and number formats.
+
+Every label and sentence comes from ``vocab/labels.csv`` (key, id, en): a label through ``t``, a
+sentence template with ``{placeholders}`` through ``say``. Cause codes take their labels from
+``vocab/causes.csv``. Numbers are written the way each language writes them (``fmt``).
+"""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -7,13 +12,14 @@ import numpy as np
 import pandas as pd
 
 from ..config import VOCAB_DIR
-from ..vocab.causes import causes
+from ..vocab.causes import causes, label as cause_label
 
 LANGS = ("id", "en")
 
 
 @lru_cache(maxsize=1)
-def _labels() -> pd.DataFrame:
+def labels() -> pd.DataFrame:
+    """vocab/labels.csv, indexed by key: one column per language."""
     return pd.read_csv(VOCAB_DIR / "labels.csv", dtype=str, keep_default_na=False).set_index("key")
 
 
@@ -26,12 +32,17 @@ def check_lang(lang: str) -> str:
 def t(key: str, lang: str = "id") -> str:
     """The label of ``key`` in ``lang``; a cause code gives its cause label."""
     check_lang(lang)
-    table = _labels()
+    table = labels()
     if key in table.index:
         return table.loc[key, lang]
     if key in causes().index:
-        return causes().loc[key, "label_id" if lang == "id" else "label_en"]
+        return cause_label(key, lang)
     raise KeyError(f"no label for '{key}' in imr_analysis/vocab/labels.csv")
+
+
+def say(key: str, lang: str = "id", **values) -> str:
+    """The sentence template ``key`` in ``lang`` with its ``{placeholders}`` filled from ``values``."""
+    return t(key, lang).format(**values)
 
 
 def fmt(x: float | int | None, lang: str = "id", decimals: int = 1) -> str:
