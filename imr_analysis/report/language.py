@@ -1,8 +1,8 @@
 """Everything in the reports that depends on the language: labels, sentences and number formats.
 
 Every label and sentence comes from ``vocab/labels.csv`` (key, id, en): a label through ``t``, a
-sentence template with ``{placeholders}`` through ``say``. Cause codes take their labels from
-``vocab/causes.csv``. Numbers are written the way each language writes them (``fmt``).
+sentence template with ``{placeholders}`` through ``say``. Indicators and cause codes take their
+labels from ``vocab/indicators.csv`` and ``vocab/causes.csv``. Numbers are written the way each language writes them (``fmt``).
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..config import VOCAB_DIR
 from ..vocab.causes import causes, label as cause_label
+from ..vocab.indicators import indicators, label as indicator_label, unit
 
 LANGS = ("id", "en")
 
@@ -30,11 +31,13 @@ def check_lang(lang: str) -> str:
 
 
 def t(key: str, lang: str = "id") -> str:
-    """The label of ``key`` in ``lang``; a cause code gives its cause label."""
+    """The label of ``key`` in ``lang``; an indicator or a cause code gives its label (indicators.csv, causes.csv)."""
     check_lang(lang)
     table = labels()
     if key in table.index:
         return table.loc[key, lang]
+    if key in indicators().index:
+        return indicator_label(key, lang)
     if key in causes().index:
         return cause_label(key, lang)
     raise KeyError(f"no label for '{key}' in imr_analysis/vocab/labels.csv")
@@ -62,6 +65,6 @@ def fmt_ci(lower: float, upper: float, lang: str = "id", decimals: int = 1) -> s
     return f"{fmt(lower, lang, decimals)} - {fmt(upper, lang, decimals)}"
 
 
-def rate_text(value: float, lang: str = "id", decimals: int = 1) -> str:
-    """'8,7 per 1.000 KH' (id) / '8.7 per 1000 live births' (en)."""
-    return f"{fmt(value, lang, decimals)} {t('per_1000', lang)}"
+def rate_text(value: float, lang: str = "id", decimals: int = 1, indicator: str = "imr") -> str:
+    """A value with its indicator's unit: '8,7 per 1.000 KH' (id) / '8.7 per 1000 live births' (en)."""
+    return f"{fmt(value, lang, decimals)} {unit(indicator, lang)}"
