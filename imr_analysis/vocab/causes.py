@@ -74,7 +74,7 @@ def match_cause(text: str) -> CauseMatch:
 
 def label(code: str, lang: str = "id") -> str:
     """The label of a cause code in 'id' or 'en'."""
-    return causes().loc[code, "label_id" if lang == "id" else "label_en"]
+    return causes().loc[code, f"label_{lang}"]
 
 
 def report_groups() -> list[str]:
