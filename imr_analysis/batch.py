@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from . import config, markup
 from .errors import InputError
-from .report.labels import check_lang
+from .report.language import check_lang
 
 NOTEBOOKS = {"quality": "01_data_quality.ipynb", "annual": "02_annual_report.ipynb", "trends": "03_trends.ipynb"}
 

@@ -6,7 +6,7 @@ such text goes through ``text()`` (``html.escape``, quotes included), and the ou
 element that MathJax (typesetting in Jupyter and in the nbconvert HTML export) leaves alone, so a
 name such as ``$\\alpha$`` stays as written. Outputs built only from the project's own labels and
 numbers may stay Markdown. Figures do not parse ``$...$`` either (``figures``), and pandas tables
-are escaped by pandas and kept from MathJax by ``reports.setup_display``.
+are escaped by pandas and kept from MathJax by ``report.base.setup_display``.
 """
 from __future__ import annotations
 

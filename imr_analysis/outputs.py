@@ -45,7 +45,9 @@ def _starts_like_formula(values: pd.Series) -> pd.Series:
         return values.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START)).astype(bool)
 
 
-def _atomic(path: Path, write) -> Path:
+def write_atomic(path: Path, write) -> Path:
+    """Write ``path`` atomically: ``write(tmp)`` fills a temporary file beside it, which is then renamed
+    over ``path``; if ``write`` fails, ``path`` is left as it was. Returns ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -60,7 +62,7 @@ def _atomic(path: Path, write) -> Path:
 
 
 def write_text(path: Path, text: str) -> Path:
-    return _atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> Path:
@@ -71,11 +73,11 @@ def write_csv(df: pd.DataFrame, path: Path) -> Path:
         with open(tmp, "w", encoding="utf-8", newline="") as fh:
             fh.write("\ufeff")  # the BOM, written once ('utf-8-sig' would run its Python encoder on every row)
             safe.to_csv(fh, index=False)
-    return _atomic(path, write)
+    return write_atomic(path, write)
 
 
 def write_parquet(df: pd.DataFrame, path: Path) -> Path:
-    return _atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
+    return write_atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
 
 
 def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
@@ -83,7 +85,7 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
             for name, df in sheets.items():
                 neutralise(df).to_excel(writer, sheet_name=name[:31], index=False)
-    return _atomic(path, write)
+    return write_atomic(path, write)
 
 
 def write_table(df: pd.DataFrame, directory: Path, name: str) -> list[Path]:

@@ -142,7 +142,8 @@ def test_no_input_in_markdown_and_no_markup_in_html_outputs_of_the_notebooks(hos
 def test_figures_draw_names_as_written(hostile_run):
     """'$...$' in a Puskesmas name is not mathtext: drawn as written, and a broken one does not stop the figure."""
     from imr_analysis.report import figures
-    from imr_analysis.report.documents import AnnualReport, TrendReport
+    from imr_analysis.report.annual import AnnualReport
+    from imr_analysis.report.trends import TrendReport
 
     _, processed, _ = hostile_run
     rep = AnnualReport.open(2023, DISTRICT, processed_dir=processed, output_dir=processed / "figs")

@@ -48,10 +48,13 @@ def benchmark_flags(value, lower, upper, benchmark, indicator_polarity: str) -> 
 
 
 def benchmark_table(tables: dict[str, pd.DataFrame], year: int,
-                    indicators=("imr", "nmr", "postneonatal_mr", "kn1_coverage", "kn_lengkap_coverage")) -> pd.DataFrame:
-    """Each Puskesmas against the district value and the target, at 95% and 99.8%."""
-    pk = compute_indicators(tables, level="puskesmas", year=year)
-    dist = compute_indicators(tables, level="district", year=year)
+                    indicators=("imr", "nmr", "postneonatal_mr", "kn1_coverage", "kn_lengkap_coverage"),
+                    computed: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """Each Puskesmas against the district value and the target, at 95% and 99.8%.
+
+    ``computed``: the indicator tables by level ('puskesmas', 'district'), when already computed.
+    """
+    pk, dist = (_at_level(tables, level, computed, year) for level in ("puskesmas", "district"))
     pk = pk[pk["indicator"].isin(indicators) & (pk["sex"] == "all")]
     dist = dist[dist["indicator"].isin(indicators) & (dist["sex"] == "all")]
     pk = pk.merge(dist[["indicator", "district", "value"]].rename(columns={"value": "district_value"}),
@@ -71,6 +74,15 @@ def benchmark_table(tables: dict[str, pd.DataFrame], year: int,
             "upper_998", "district_value", "target", "vs_district_95", "vs_district_998", "vs_target_95",
             "vs_target_998", "polarity"]
     return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
+
+
+def _at_level(tables: dict[str, pd.DataFrame], level: str, computed: dict[str, pd.DataFrame] | None,
+              year: int | None = None) -> pd.DataFrame:
+    """The indicator table at ``level`` (of ``year``): sliced from ``computed`` when given, else computed."""
+    if computed is None:
+        return compute_indicators(tables, level=level, year=year)
+    ind = computed[level]
+    return ind if year is None else ind[ind["year"] == year]
 
 
 def exact_funnel_limits(theta: float, denominators, multiplier: float = 1000, level: float = 0.95):
@@ -111,14 +123,15 @@ def random_effects_limits(theta: float, denominators, tau2: float, multiplier: f
 
 
 def funnel(tables: dict[str, pd.DataFrame], year: int, indicator: str = "imr", pool_years: int = 1,
-           overdispersion: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+           overdispersion: bool = False, computed: dict[str, pd.DataFrame] | None = None
+           ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Funnel-plot data: one row per Puskesmas with its limits and flag, a curve for drawing, and notes.
 
     ``pool_years`` sums numerators and denominators over the ``pool_years`` years ending at ``year``
     (3 or 5 steadies small Puskesmas). The flag says where the point lies: 'above 99.8%',
-    'above 95%', 'within', 'below 95%' or 'below 99.8%'.
+    'above 95%', 'within', 'below 95%' or 'below 99.8%'. ``computed``: as in ``benchmark_table``.
     """
-    ind = compute_indicators(tables, level="puskesmas")
+    ind = _at_level(tables, "puskesmas", computed)
     years = list(range(year - pool_years + 1, year + 1))
     ind = ind[(ind["indicator"] == indicator) & ind["year"].isin(years) & (ind["sex"] == "all")
               & (ind["age_group"] == "all") & (ind["cause"] == "all")]

@@ -33,6 +33,7 @@ from ..config import NEONATAL_MAX_DAYS
 from ..schemas import GEOGRAPHY, UNKNOWN
 from .intervals import proportion_ci, rate_ci
 from ..vocab.causes import report_group
+from ..vocab.indicators import multiplier
 from ..vocab.targets import join_targets
 
 LEVELS = {
@@ -111,7 +112,7 @@ def mortality(tables: dict[str, pd.DataFrame], level: str = "district", by_sex: 
         if not set(parts) <= set(frame.columns):
             continue
         numerator = frame[parts].sum(axis=1, min_count=len(parts))
-        ci = rate_ci(numerator, frame["live_births"])
+        ci = rate_ci(numerator, frame["live_births"], multiplier(indicator))
         ci["flag"] = ci["flag"].replace("denominator missing", NO_BIRTHS)
         out.append(_shape(frame[keys], indicator, level, ci))
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=OUTPUT_COLUMNS)
@@ -122,7 +123,7 @@ def stillbirth_rate(tables: dict[str, pd.DataFrame], level: str = "district", by
     """Stillbirths per 1,000 total births (live + still), Byar / exact intervals."""
     keys = _keys(level, by_sex, period)
     b = tables["births"].groupby(keys, dropna=False, observed=True)[["live_births", "stillbirths"]].sum().reset_index()
-    ci = rate_ci(b["stillbirths"], b["live_births"] + b["stillbirths"])
+    ci = rate_ci(b["stillbirths"], b["live_births"] + b["stillbirths"], multiplier("stillbirth_rate"))
     return _shape(b[keys], "stillbirth_rate", level, ci)
 
 
@@ -151,11 +152,11 @@ def causes(tables: dict[str, pd.DataFrame], level: str = "district", grouping: s
     totals = counts.groupby(keys + ["age_group"], dropna=False, observed=True)["deaths"].transform("sum")
     births = _sum(tables["births"], keys, "live_births")
     live_births = births.reindex(pd.MultiIndex.from_frame(counts[keys])).to_numpy()  # an index join, not a merge
-    rate = rate_ci(counts["deaths"], live_births)
+    rate = rate_ci(counts["deaths"], live_births, multiplier("cause_rate"))
     rate["flag"] = rate["flag"].replace("denominator missing", NO_BIRTHS)
     rates = _shape(counts[keys + ["age_group", "cause"]], "cause_rate", level, rate)
     shares = _shape(counts[keys + ["age_group", "cause"]], "cause_share", level,
-                    proportion_ci(counts["deaths"], totals))
+                    proportion_ci(counts["deaths"], totals, multiplier=multiplier("cause_share")))
     return pd.concat([rates, shares], ignore_index=True)
 
 
@@ -171,7 +172,7 @@ def coverage(tables: dict[str, pd.DataFrame], level: str = "district", by_sex: b
     out = []
     for visit, name in (("kn1", "kn1_coverage"), ("kn_lengkap", "kn_lengkap_coverage")):
         part = g[g["visit"] == visit].reset_index(drop=True)
-        shaped = _shape(part[keys + ["denominator_kind"]], name, level, proportion_ci(part["visits"], part["denominator"]))
+        shaped = _shape(part[keys + ["denominator_kind"]], name, level, proportion_ci(part["visits"], part["denominator"], multiplier=multiplier(name)))
         out.append(shaped)
     return pd.concat(out, ignore_index=True)
 

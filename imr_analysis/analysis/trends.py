@@ -175,8 +175,11 @@ def year_on_year(deaths_a, births_a, deaths_b, births_b, level: float = 0.95) ->
 
 # --- tables --------------------------------------------------------------------------------
 
-def _series(tables: dict[str, pd.DataFrame], level: str) -> pd.DataFrame:
-    ind = compute_indicators(tables, level=level, cause_grouping="report_group")
+def _series(tables: dict[str, pd.DataFrame], level: str, computed: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """The trend series at ``level``, from ``computed[level]`` when the caller has the indicator table
+    (``compute_indicators`` with ``cause_grouping='report_group'``), else computed from ``tables``."""
+    ind = computed[level] if computed is not None else \
+        compute_indicators(tables, level=level, cause_grouping="report_group")
     keep = ind["indicator"].isin(TREND_INDICATORS) | ((ind["indicator"] == "cause_rate") & (ind["age_group"] == "infant"))
     ind = ind[keep].copy()
     ind["cause"] = ind["cause"].where(ind["indicator"] == "cause_rate", "")
@@ -184,9 +187,12 @@ def _series(tables: dict[str, pd.DataFrame], level: str) -> pd.DataFrame:
 
 
 def trend_table(tables: dict[str, pd.DataFrame], level: str = "district", start: int | None = None,
-                end: int | None = None) -> pd.DataFrame:
-    """APC, its CI, p-value, model and the recent-trend marker for every indicator, cause and area."""
-    ind = _series(tables, level)
+                end: int | None = None, computed: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """APC, its CI, p-value, model and the recent-trend marker for every indicator, cause and area.
+
+    ``computed``: the indicator tables by level (report cause groups), when already computed.
+    """
+    ind = _series(tables, level, computed)
     if start is not None:
         ind = ind[ind["year"] >= start]
     if end is not None:
@@ -212,9 +218,10 @@ def trend_table(tables: dict[str, pd.DataFrame], level: str = "district", start:
 
 
 def fitted_series(tables: dict[str, pd.DataFrame], indicator: str = "imr", area: str | None = None,
-                  level: str = "district", extend_to: int | None = None) -> pd.DataFrame:
+                  level: str = "district", extend_to: int | None = None,
+                  computed: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """Observed rates with CIs and the fitted line with its band, per year (for trend charts)."""
-    ind = _series(tables, level)
+    ind = _series(tables, level, computed)
     g = ind[(ind["indicator"] == indicator) & (ind["cause"] == "")]
     if area is not None:
         g = g[g["area"] == area]
@@ -230,7 +237,7 @@ def fitted_series(tables: dict[str, pd.DataFrame], indicator: str = "imr", area:
 
 
 def project_targets(tables: dict[str, pd.DataFrame], district: str | None = None, seed: int = 20241,
-                    draws: int = 20000) -> pd.DataFrame:
+                    draws: int = 20000, computed: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """AKB and AKN projected to each target's year from the trend model, with a 95% prediction interval.
 
     The prediction interval adds Poisson (or NB) variation at the last year's live births to the
@@ -239,7 +246,7 @@ def project_targets(tables: dict[str, pd.DataFrame], district: str | None = None
     it; otherwise 'not on track'. years_needed: years from the last data year to reach the target
     at the current APC (missing when the trend is flat or rising).
     """
-    ind = _series(tables, "district")
+    ind = _series(tables, "district", computed)
     if district is not None:
         ind = ind[ind["area"] == district]
     rng = np.random.default_rng(seed)
@@ -301,9 +308,13 @@ def _years_needed(value: float, target: float, apc: float) -> float:
 
 
 def year_on_year_table(tables: dict[str, pd.DataFrame], year: int, level: str = "district",
-                       indicators=("imr", "nmr", "postneonatal_mr")) -> pd.DataFrame:
-    """Each indicator of ``year`` against ``year - 1``: rate ratio, 95% CI and p-value, per area."""
-    ind = compute_indicators(tables, level=level)
+                       indicators=("imr", "nmr", "postneonatal_mr"),
+                       computed: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """Each indicator of ``year`` against ``year - 1``: rate ratio, 95% CI and p-value, per area.
+
+    ``computed``: the indicator tables by level (both years), when already computed.
+    """
+    ind = computed[level] if computed is not None else compute_indicators(tables, level=level)
     ind = ind[ind["indicator"].isin(indicators)]
     cur = ind[ind["year"] == year].set_index(["indicator", "area"])
     prev = ind[ind["year"] == year - 1].set_index(["indicator", "area"])
@@ -317,33 +328,3 @@ def year_on_year_table(tables: dict[str, pd.DataFrame], year: int, level: str = 
         rows.append({"indicator": key[0], "area": key[1], "year": year, "previous_value": a["value"],
                      "value": b["value"], **comp})
     return pd.DataFrame(rows)
-
-
-def describe_trend(row: pd.Series, projections: pd.DataFrame, lang: str = "id") -> str:
-    """One sentence for a meeting: direction and size of the APC with its CI, then each target's status."""
-    from ..report.labels import fmt, t
-
-    name = t(row["indicator"], lang)
-    if row["model"] == "not enough data":
-        return f"{name}: {t('not enough data', lang)}."
-    if row["model"] == "not fitted":
-        return f"{name}: {t('not fitted', lang)} ({t(row['note'], lang)})."
-    apc, lo, hi = row["apc"], row["apc_lower_95"], row["apc_upper_95"]
-    significant = row["p_value"] < 0.05
-    if lang == "id":
-        direction = "turun" if apc < 0 else "naik"
-        text = (f"{name} {direction} rata-rata {fmt(abs(apc), lang, 0)}% per tahun "
-                f"(IK 95% {fmt(-hi if apc < 0 else lo, lang, 0)}% - {fmt(-lo if apc < 0 else hi, lang, 0)}%; "
-                f"{row['start_year']}-{row['end_year']})" + ("" if significant else ", belum bermakna secara statistik"))
-    else:
-        direction = "fell" if apc < 0 else "rose"
-        text = (f"{name} {direction} by {fmt(abs(apc), lang, 0)}% a year on average "
-                f"(95% CI {fmt(-hi if apc < 0 else lo, lang, 0)}% - {fmt(-lo if apc < 0 else hi, lang, 0)}%; "
-                f"{row['start_year']}-{row['end_year']})" + ("" if significant else ", not statistically significant"))
-    if row.get("note") == "apc_vs_marker":
-        text += f" ({t('apc_vs_marker', lang)})"
-    for _, p in projections.iterrows():
-        status = t(p["status"], lang)
-        text += (f"; target {p['target_year']} ({fmt(p['target'], lang, 0)}): {status}" if lang == "id"
-                 else f"; {p['target_year']} target ({fmt(p['target'], lang, 0)}): {status}")
-    return text + "."

@@ -5,6 +5,7 @@ deterministic text account of what a figure plots, for readers and for regressio
 """
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -12,8 +13,9 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from .labels import fmt, t
-from .tables import REPORT_CAUSES
+from ..outputs import write_atomic
+from .language import fmt, t
+from .tables import CAUSE_ORDER, REPORT_CAUSES
 
 PALETTE = {"lbw_prematurity": "#1b9e77", "asphyxia": "#d95f02", "pneumonia": "#7570b3",
            "sepsis_infection": "#e7298a", "congenital": "#66a61e", "diarrhoea": "#e6ab02", "other": "#999999"}
@@ -172,8 +174,7 @@ def funnel_plot(points: pd.DataFrame, curve: pd.DataFrame, notes: dict, lang: st
 def causes_over_years(table: pd.DataFrame, measure: str = "deaths", lang: str = "id"):
     """Deaths (stacked bars) or rates (lines) by cause group and year."""
     wide = table.pivot_table(index="year", columns="cause", values=measure, aggfunc="sum").fillna(0)
-    order = [c for c in ["lbw_prematurity", "asphyxia", "pneumonia", "sepsis_infection", "congenital",
-                         "diarrhoea", "other"] if c in wide]
+    order = [c for c in CAUSE_ORDER if c in wide]
     fig, ax = plt.subplots(figsize=(8, 4.5))
     if measure == "deaths":
         bottom = np.zeros(len(wide))
@@ -207,8 +208,7 @@ def heatmap(table: pd.DataFrame, lang: str = "id"):
 
 def cause_trend_multiples(table: pd.DataFrame, lang: str = "id"):
     """Small multiples: one panel per cause group, rate per year with its 95% CI."""
-    causes = [c for c in ["lbw_prematurity", "asphyxia", "pneumonia", "sepsis_infection", "congenital",
-                          "diarrhoea", "other"] if c in set(table["cause"])]
+    causes = [c for c in CAUSE_ORDER if c in set(table["cause"])]
     ncols = 4
     nrows = int(np.ceil(len(causes) / ncols)) or 1
     fig, axes = plt.subplots(nrows, ncols, figsize=(11, 2.6 * nrows), sharey=True, squeeze=False)
@@ -227,8 +227,7 @@ def cause_trend_multiples(table: pd.DataFrame, lang: str = "id"):
 
 def save(fig, path: Path) -> Path:
     """Save a figure as PNG (atomic rename)."""
-    from ..outputs import _atomic
-    return _atomic(Path(path), lambda tmp: fig.savefig(tmp, format="png", metadata={"Software": None}))
+    return write_atomic(Path(path), lambda tmp: fig.savefig(tmp, format="png", metadata={"Software": None}))
 
 
 def describe(fig) -> str:
@@ -277,14 +276,12 @@ def show(fig) -> None:
 
     The PNG is rendered here, so the output is the same whatever matplotlib backend the kernel has.
     """
-    import io as _io
-
     from IPython.display import Image, display
 
     if not isinstance(fig, plt.Figure):  # a note in place of a figure (no data for it)
         display(fig)
         return
-    buffer = _io.BytesIO()
+    buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None})
     display(Image(data=buffer.getvalue(), format="png"))
     print(describe(fig))

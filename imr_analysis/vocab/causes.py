@@ -74,7 +74,17 @@ def match_cause(text: str) -> CauseMatch:
 
 def label(code: str, lang: str = "id") -> str:
     """The label of a cause code in 'id' or 'en'."""
-    return causes().loc[code, "label_id" if lang == "id" else "label_en"]
+    return causes().loc[code, f"label_{lang}"]
+
+
+def report_groups() -> list[str]:
+    """The report's cause groups in report order: their order of first appearance in causes.csv."""
+    return list(dict.fromkeys(causes()["report_group"]))
+
+
+def headline_causes() -> list[str]:
+    """The headline causes (``headline`` true in causes.csv), in file order: each is its own report group."""
+    return list(causes().index[causes()["headline"]])
 
 
 def report_group(codes: pd.Series) -> pd.Series:

@@ -1,0 +1,206 @@
+"""The annual report of one district and year (notebook 02_annual_report).
+
+The district's indicator table is computed once, when the report opens, at district and
+Puskesmas level for every year; each table and figure slices it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import Markdown
+
+from .. import config, markup
+from ..analysis.compare import benchmark_table, funnel
+from ..analysis.trends import year_on_year_table
+from ..clean.store import check_year, unread_inputs
+from . import figures, tables
+from .base import Report, file_names, load
+from .language import check_lang, fmt, fmt_ci, rate_text, say, t
+
+
+@dataclass
+class AnnualReport(Report):
+    data: dict[str, pd.DataFrame] = field(default_factory=dict)       # the district's processed tables
+    computed: dict[str, pd.DataFrame] = field(default_factory=dict)   # its indicators by level, every year
+    year: int = 0
+    district: str = ""
+
+    @classmethod
+    def open(cls, year: int, district: str | None = None, lang: str = "id", processed_dir=None, output_dir=None):
+        check_lang(lang)
+        data, directory = load(processed_dir)
+        district = tables.resolve_district(data, district)
+        check_year(data, directory, int(year), district)
+        out = Path(output_dir) if output_dir else config.REPORTS_DIR / str(year)
+        mine = tables.only(data, district)
+        return cls(lang=lang, output_dir=out, data=mine, computed=tables.indicators_by_level(mine), year=int(year),
+                   district=district, unread=file_names(unread_inputs(directory, [int(year)])))
+
+    def title(self):
+        return self._heading(say("annual_title", self.lang, year=self.year, district=markup.text(self.district)))
+
+    def _headline(self) -> pd.DataFrame:
+        return self._kept("headline", lambda: tables.headline(self.computed, self.year))
+
+    def headline(self) -> pd.DataFrame:
+        h = self._headline()
+        h = h.assign(ci=[fmt_ci(lo, hi, self.lang) for lo, hi in zip(h["lower_95"], h["upper_95"])])
+        return tables.present(h, self.lang, {"indicator": ("indicator", None), "numerator": ("deaths", 0),
+                                             "denominator": ("live_births", 0), "value": ("value", 1),
+                                             "ci": ("ci_95", None), "target": ("target", 0),
+                                             "meets_target": ("meets_target", None),
+                                             "previous_value": ("previous_year", 1), "change": ("change", 1)},
+                              translate=("indicator",))
+
+    def headline_text(self) -> Markdown:
+        h = self._headline().set_index("indicator")
+        if "imr" not in h.index:
+            return Markdown("-")
+        r = h.loc["imr"]
+        lang = self.lang
+        if pd.isna(r["value"]):
+            return Markdown(f"{say('infant_deaths_sentence', lang, deaths=f'{r.numerator:.0f}', year=self.year)} "
+                            f"{t('no_births_note', lang)}")
+        parts = [say("headline_sentence", lang, year=self.year, rate=rate_text(r["value"], lang),
+                     deaths=f"{r['numerator']:.0f}", births=fmt(r["denominator"], lang, 0),
+                     ci=fmt_ci(r["lower_95"], r["upper_95"], lang))]
+        if pd.notna(r["target"]):
+            key = "target_met_sentence" if r["meets_target"] else "target_not_met_sentence"
+            parts.append(say(key, lang, target=fmt(r["target"], lang, 0)))
+        if pd.notna(r["previous_value"]):
+            parts.append(say("previous_year_sentence", lang, value=fmt(r["previous_value"], lang)))
+        return Markdown(" ".join(parts))
+
+    def _causes(self) -> pd.DataFrame:
+        return self._kept("deaths_by_puskesmas_cause", lambda: tables.deaths_by_puskesmas_and_cause(self.data, self.year))
+
+    def deaths_by_cause(self) -> pd.DataFrame:
+        shown = self._causes().rename(columns={c: t(c, self.lang) for c in tables.REPORT_CAUSES + ["total"]})
+        shown["puskesmas"] = shown["puskesmas"].replace("total", t("total", self.lang))
+        shown.columns.name = None
+        return shown.rename(columns={"puskesmas": t("puskesmas", self.lang)})
+
+    def deaths_by_cause_figure(self):
+        return self._keep_fig("deaths_by_cause", figures.deaths_by_cause_bar(self._causes(), self.lang))
+
+    def _imr(self) -> pd.DataFrame:
+        return self._kept("imr_by_puskesmas", lambda: tables.imr_by_puskesmas(self.computed, self.year))
+
+    def imr_by_puskesmas(self) -> pd.DataFrame:
+        d = self._imr()
+        d = d.assign(ci=[fmt_ci(lo, hi, self.lang) for lo, hi in zip(d["lower_95"], d["upper_95"])],
+                     ci998=[fmt_ci(lo, hi, self.lang) for lo, hi in zip(d["lower_998"], d["upper_998"])])
+        return tables.present(d, self.lang, {"puskesmas": ("puskesmas", None), "numerator": ("deaths", 0),
+                                             "denominator": ("live_births", 0), "value": ("imr", 1),
+                                             "ci": ("ci_95", None), "ci998": ("ci_998", None)})
+
+    def imr_by_puskesmas_figure(self):
+        if self._imr()["value"].isna().all():
+            return Markdown(t("no_births_note", self.lang))
+        return self._keep_fig("imr_by_puskesmas", figures.imr_by_puskesmas_plot(self._imr(), self.lang))
+
+    def causes_by_age(self) -> pd.DataFrame:
+        d = self._keep_table("causes_by_age", tables.causes_by_age(self.data, self.year))
+        lang = self.lang
+        return pd.DataFrame({
+            t("cause_share", lang): d["cause"].map(lambda c: t(c, lang)),
+            t("neonatal", lang): d["neonatal"].map(lambda v: fmt(v, lang, 0)),
+            f"% {t('neonatal', lang)}": d["neonatal_share"].map(lambda v: fmt(v, lang, 1)),
+            t("postneonatal", lang): d["postneonatal"].map(lambda v: fmt(v, lang, 0)),
+            f"% {t('postneonatal', lang)}": d["postneonatal_share"].map(lambda v: fmt(v, lang, 1)),
+        })
+
+    def causes_by_age_figure(self):
+        return self._keep_fig("causes_by_age", figures.causes_by_age_bar(self.tables["causes_by_age"], self.lang))
+
+    def _coverage(self) -> pd.DataFrame:
+        return self._kept("coverage", lambda: tables.coverage_by_puskesmas(self.computed, self.year))
+
+    def coverage(self) -> pd.DataFrame:
+        d = self._coverage()
+        if "kn_lengkap_coverage" not in d:
+            return pd.DataFrame()
+        d = d.assign(kind=d["denominator_kind"].map(lambda k: t(f"{k}_kind", self.lang) if isinstance(k, str) and k else "-"))
+        return tables.present(d, self.lang, {"area": ("area", None), "kn1_coverage": ("kn1_coverage", 2),
+                                             "kn_lengkap_coverage": ("kn_lengkap_coverage", 2),
+                                             "gap_to_target": ("gap_to_target", 2), "kind": ("denominator_kind", None)})
+
+    def coverage_figure(self):
+        if "kn_lengkap_coverage" not in self._coverage() or self._coverage()["kn_lengkap_coverage"].isna().all():
+            return Markdown(t("no_kn_note", self.lang))
+        return self._keep_fig("coverage", figures.coverage_bar(self._coverage(), self.lang))
+
+    def meeting_points(self):
+        """Short points for the meeting; they name Puskesmas, so they are shown as text (``markup``)."""
+        return markup.output(markup.bullets(self.meeting_point_list()))
+
+    def meeting_point_list(self) -> list[str]:
+        """Highest-rate Puskesmas, leading cause, coverage gaps: one sentence each (label templates)."""
+        lang, points = self.lang, []
+        imr = self._imr()
+        if not imr.empty and imr["value"].notna().any():
+            top = imr.iloc[0]
+            above = top["lower_95"] > top["district_value"]
+            points.append(say("highest_imr_point", lang, puskesmas=top["puskesmas"], rate=rate_text(top["value"], lang),
+                              deaths=f"{top['numerator']:.0f}", ci=fmt_ci(top["lower_95"], top["upper_95"], lang),
+                              comparison=t("above_district" if above else "not_above_district", lang)))
+        causes = self._causes()
+        if not causes.empty:
+            total = causes[causes["puskesmas"] == "total"].iloc[0]
+            counts = total[tables.REPORT_CAUSES[:-1]].astype(int)
+            if counts.sum() > 0:
+                lead = counts.idxmax()
+                points.append(say("leading_cause_point", lang, cause=t(lead, lang), deaths=counts[lead],
+                                  total=total["total"], share=fmt(100 * counts[lead] / total["total"], lang)))
+        cov = self._coverage()
+        if "kn_lengkap_coverage" in cov:
+            low = cov[(cov["level"] == "puskesmas") & (cov["kn_lengkap_coverage"] < 100)].head(3)
+            dist = cov[cov["level"] == "district"].iloc[0]
+            lowest = ", ".join(f"{r['area']} ({fmt(r['kn_lengkap_coverage'], lang, 2)}%)" for _, r in low.iterrows())
+            points.append(say("kn_coverage_point", lang, coverage=fmt(dist["kn_lengkap_coverage"], lang, 2), lowest=lowest))
+        return points
+
+    def benchmarks(self) -> pd.DataFrame:
+        """Each Puskesmas against the district and the target (Fingertips: similar / better / worse)."""
+        b = self._keep_table("benchmarks", benchmark_table(self.data, self.year, computed=self.computed))
+        b = b[b["indicator"].isin(["imr", "nmr", "kn_lengkap_coverage"])]
+        wide = b.pivot_table(index="area", columns="indicator", values=["vs_district_95", "vs_target_95"], aggfunc="first")
+        wide = wide.map(lambda v: t(v, self.lang) if v else "-")
+        wide.columns = [f"{t(ind, self.lang)}: {t(cmp, self.lang)}" for cmp, ind in wide.columns]
+        return wide.rename_axis(t("puskesmas", self.lang))
+
+    def funnel_figure(self, pool_years: int = 1, overdispersion: bool = False):
+        points, curve, notes = funnel(self.data, self.year, "imr", pool_years, overdispersion, computed=self.computed)
+        self._keep_table("funnel", points)
+        if points.empty:
+            return Markdown(t("no_births_note", self.lang))
+        return self._keep_fig("funnel", figures.funnel_plot(points, curve, notes, self.lang))
+
+    def funnel_flags(self) -> pd.DataFrame:
+        f = self.tables["funnel"]
+        return tables.present(f, self.lang, {"area": ("puskesmas", None), "numerator": ("deaths", 0),
+                                             "denominator": ("live_births", 0), "value": ("imr", 1),
+                                             "flag": ("flag", None)}, translate=("flag",))
+
+    def year_on_year(self) -> pd.DataFrame:
+        y = self._keep_table("year_on_year", year_on_year_table(self.data, self.year, computed=self.computed))
+        if y.empty:
+            return y
+        y = y.assign(ci=[fmt_ci(lo, hi, self.lang, 2) for lo, hi in zip(y["ratio_lower_95"], y["ratio_upper_95"])])
+        return tables.present(y, self.lang, {"indicator": ("indicator", None), "previous_value": ("previous_year", 1),
+                                             "value": ("value", 1), "rate_ratio": ("rate_ratio", 2),
+                                             "ci": ("ci_95", None), "p_value": ("p_value", 3)}, translate=("indicator",))
+
+    def year_on_year_text(self) -> Markdown:
+        y = self.tables.get("year_on_year")
+        if y is None or y.empty or "imr" not in set(y["indicator"]):
+            return Markdown("-")
+        r = y.set_index("indicator").loc["imr"]
+        lang = self.lang
+        sentence = say("year_on_year_sentence", lang, year=self.year, previous=self.year - 1,
+                       ratio=fmt(r["rate_ratio"], lang, 2), ci=fmt_ci(r["ratio_lower_95"], r["ratio_upper_95"], lang, 2),
+                       p=fmt(r["p_value"], lang, 2))
+        verdict = t("change_significant" if r["p_value"] < 0.05 else "change_not_significant", lang)
+        return Markdown(f"{sentence} {verdict}")

@@ -1,0 +1,70 @@
+"""Everything in the reports that depends on the language: labels, sentences and number formats.
+
+Every label and sentence comes from ``vocab/labels.csv`` (key, id, en): a label through ``t``, a
+sentence template with ``{placeholders}`` through ``say``. Indicators and cause codes take their
+labels from ``vocab/indicators.csv`` and ``vocab/causes.csv``. Numbers are written the way each language writes them (``fmt``).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from ..config import VOCAB_DIR
+from ..vocab.causes import causes, label as cause_label
+from ..vocab.indicators import indicators, label as indicator_label, unit
+
+LANGS = ("id", "en")
+
+
+@lru_cache(maxsize=1)
+def labels() -> pd.DataFrame:
+    """vocab/labels.csv, indexed by key: one column per language."""
+    return pd.read_csv(VOCAB_DIR / "labels.csv", dtype=str, keep_default_na=False).set_index("key")
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be 'id' or 'en', not '{lang}'")
+    return lang
+
+
+def t(key: str, lang: str = "id") -> str:
+    """The label of ``key`` in ``lang``; an indicator or a cause code gives its label (indicators.csv, causes.csv)."""
+    check_lang(lang)
+    table = labels()
+    if key in table.index:
+        return table.loc[key, lang]
+    if key in indicators().index:
+        return indicator_label(key, lang)
+    if key in causes().index:
+        return cause_label(key, lang)
+    raise KeyError(f"no label for '{key}' in imr_analysis/vocab/labels.csv")
+
+
+def say(key: str, lang: str = "id", **values) -> str:
+    """The sentence template ``key`` in ``lang`` with its ``{placeholders}`` filled from ``values``."""
+    return t(key, lang).format(**values)
+
+
+def fmt(x: float | int | None, lang: str = "id", decimals: int = 1) -> str:
+    """8.7 -> '8,7' (id) / '8.7' (en); 1905 -> '1.905' (id) / '1,905' (en); missing -> '-'."""
+    if x is None or (isinstance(x, float) and np.isnan(x)) or pd.isna(x):
+        return "-"
+    text = f"{x:,.{decimals}f}"
+    if lang == "id":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def fmt_ci(lower: float, upper: float, lang: str = "id", decimals: int = 1) -> str:
+    """'6,0 - 12,2' (id) / '6.0 - 12.2' (en)."""
+    if pd.isna(lower) or pd.isna(upper):
+        return "-"
+    return f"{fmt(lower, lang, decimals)} - {fmt(upper, lang, decimals)}"
+
+
+def rate_text(value: float, lang: str = "id", decimals: int = 1, indicator: str = "imr") -> str:
+    """A value with its indicator's unit: '8,7 per 1.000 KH' (id) / '8.7 per 1000 live births' (en)."""
+    return f"{fmt(value, lang, decimals)} {unit(indicator, lang)}"

@@ -1,0 +1,165 @@
+"""The trend report of one district over a range of years (notebook 03_trends).
+
+The district's indicator table (report cause groups) is computed once, when the report opens, at
+district and Puskesmas level for the years of the report; each table, model and figure slices it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import Markdown
+
+from .. import config, markup
+from ..analysis.trends import fitted_series, project_targets, trend_table
+from ..clean.store import unread_inputs
+from . import figures, tables
+from .base import Report, file_names, load
+from .language import check_lang, fmt, fmt_ci, say, t
+
+
+@dataclass
+class TrendReport(Report):
+    data: dict[str, pd.DataFrame] = field(default_factory=dict)       # the district's processed tables, start-end
+    computed: dict[str, pd.DataFrame] = field(default_factory=dict)   # their indicators by level (report cause groups)
+    start: int = 0
+    end: int = 0
+    district: str = ""
+    n_years: int = 0    # years with data between start and end
+
+    @classmethod
+    def open(cls, start_year: int | None = None, end_year: int | None = None, district: str | None = None,
+             lang: str = "id", processed_dir=None, output_dir=None):
+        check_lang(lang)
+        data, directory = load(processed_dir)
+        district = tables.resolve_district(data, district)
+        available = tables.years(data, district)
+        start = int(start_year) if start_year else min(available)
+        end = int(end_year) if end_year else max(available)
+        out = Path(output_dir) if output_dir else config.REPORTS_DIR / "trends"
+        mine = {k: v[(v["district"] == district) & v["year"].between(start, end)] for k, v in data.items()}
+        return cls(lang=lang, output_dir=out, data=mine, computed=tables.indicators_by_level(mine, cause_grouping="report_group"),
+                   start=start, end=end, district=district, n_years=len([y for y in available if start <= y <= end]),
+                   unread=file_names(unread_inputs(directory, range(start, end + 1))))
+
+    def title(self):
+        return self._heading(say("trends_title", self.lang, start=self.start, end=self.end,
+                                 district=markup.text(self.district)))
+
+    def enough_years(self) -> Markdown:
+        if self.n_years >= 3:
+            years = ", ".join(str(y) for y in tables.years(self.data, self.district))
+            return Markdown(say("years_with_data", self.lang, years=years))
+        return Markdown(f"**{t('not_enough_years', self.lang)}**")
+
+    def yearly_rates(self) -> pd.DataFrame:
+        d = self._keep_table("yearly_rates", tables.yearly_rates(self.computed, self.start, self.end))
+        d = d.assign(ci=[fmt_ci(lo, hi, self.lang) for lo, hi in zip(d["lower_95"], d["upper_95"])])
+        return tables.present(d, self.lang, {"indicator": ("indicator", None), "year": ("year", None),
+                                             "numerator": ("deaths", 0), "denominator": ("live_births", 0),
+                                             "value": ("value", 1), "ci": ("ci_95", None), "target": ("target", 0),
+                                             "meets_target": ("meets_target", None)}, translate=("indicator",))
+
+    def trend_figure(self):
+        if self.tables["yearly_rates"]["value"].isna().all():
+            return Markdown(t("no_births_note", self.lang))
+        return self._keep_fig("trend", figures.trend_plot(self.tables["yearly_rates"], self.lang))
+
+    def causes_by_year(self) -> pd.DataFrame:
+        d = self._keep_table("causes_by_year", tables.causes_by_year(self.computed, self.start, self.end))
+        wide = d.pivot_table(index="cause", columns="year", values="deaths", aggfunc="sum")
+        wide.index = [t(c, self.lang) for c in wide.index]
+        return wide.astype(int)
+
+    def cause_counts_figure(self):
+        return self._keep_fig("cause_counts", figures.causes_over_years(self.tables["causes_by_year"], "deaths", self.lang))
+
+    def cause_rates_figure(self):
+        return self._keep_fig("cause_rates", figures.causes_over_years(self.tables["causes_by_year"], "rate", self.lang))
+
+    def heatmap(self):
+        h = tables.imr_heatmap(self.computed, self.start, self.end)
+        self._keep_table("imr_heatmap", h.reset_index())
+        if h.empty or h.isna().all().all():
+            return Markdown(t("no_births_note", self.lang))
+        return self._keep_fig("imr_heatmap", figures.heatmap(h, self.lang))
+
+    def cause_trend_figure(self):
+        return self._keep_fig("cause_trends", figures.cause_trend_multiples(self.tables["causes_by_year"], self.lang))
+
+    def trend_models(self) -> pd.DataFrame:
+        """APC with 95% CI, p-value, model and recent-trend marker: district, each indicator and cause."""
+        tt = self._keep_table("trend_models", trend_table(self.data, "district", computed=self.computed))
+        tt = tt.assign(name=[t(c, self.lang) if c else t(i, self.lang) for i, c in zip(tt["indicator"], tt["cause"])],
+                       ci=[fmt_ci(lo, hi, self.lang) for lo, hi in zip(tt["apc_lower_95"], tt["apc_upper_95"])])
+        return tables.present(tt, self.lang, {"name": ("indicator", None), "n_years": ("n_years", None),
+                                              "apc": ("apc", 1), "ci": ("ci_95", None), "p_value": ("p_value", 3),
+                                              "model": ("model", None), "trend_marker": ("trend_marker", None),
+                                              **({"note": ("note", None)} if tt["note"].ne("").any() else {})},
+                              translate=("model", "trend_marker", "note"))
+
+    def puskesmas_trends(self) -> pd.DataFrame:
+        """AKB trend per Puskesmas (few deaths each: most are not significant)."""
+        tt = trend_table(self.data, "puskesmas", computed=self.computed)
+        tt = self._keep_table("puskesmas_trends", tt[(tt["indicator"] == "imr")].sort_values("area"))
+        tt = tt.assign(ci=[fmt_ci(lo, hi, self.lang) for lo, hi in zip(tt["apc_lower_95"], tt["apc_upper_95"])])
+        return tables.present(tt, self.lang, {"area": ("puskesmas", None), "apc": ("apc", 1), "ci": ("ci_95", None),
+                                              "p_value": ("p_value", 3), "model": ("model", None),
+                                              "trend_marker": ("trend_marker", None),
+                                              **({"note": ("note", None)} if tt["note"].ne("").any() else {})},
+                              translate=("model", "trend_marker", "note"))
+
+    def fitted_trend_figure(self, indicator: str = "imr"):
+        series = fitted_series(self.data, indicator, extend_to=2030, computed=self.computed)
+        if series["value"].isna().all():
+            return Markdown(t("no_births_note", self.lang))
+        self._keep_table(f"fitted_{indicator}", series)
+        return self._keep_fig(f"fitted_{indicator}", figures.fitted_trend_plot(series, self.lang))
+
+    def targets(self) -> pd.DataFrame:
+        p = self._keep_table("target_projection", project_targets(self.data, self.district, computed=self.computed))
+        if p.empty:
+            return p
+        p = p.assign(pi=[fmt_ci(lo, hi, self.lang) for lo, hi in zip(p["pi_lower_95"], p["pi_upper_95"])],
+                     target_text=[f"{fmt(v, self.lang, 0)} ({y})" for v, y in zip(p["target"], p["target_year"])])
+        return tables.present(p, self.lang, {"indicator": ("indicator", None), "target_text": ("target", None),
+                                             "last_value": ("value", 1), "projected": ("projected", 1),
+                                             "pi": ("pi_95", None), "status": ("status", None),
+                                             "years_needed": ("years_needed", 0)}, translate=("indicator", "status"))
+
+    def interpretation(self) -> Markdown:
+        """Plain words from the results, e.g. 'AKB turun rata-rata 12% per tahun (IK 95% 3-20%); ...'."""
+        tt = self.tables.get("trend_models")
+        proj = self.tables.get("target_projection")
+        if tt is None or proj is None:
+            return Markdown("-")
+        lines = []
+        for indicator in ("imr", "nmr"):
+            row = tt[(tt["indicator"] == indicator) & (tt["cause"] == "")]
+            if row.empty:
+                continue
+            lines.append("- " + describe_trend(row.iloc[0], proj[proj["indicator"] == indicator], self.lang))
+        return Markdown("\n".join(lines) if lines else "-")
+
+
+def describe_trend(row: pd.Series, projections: pd.DataFrame, lang: str = "id") -> str:
+    """One sentence for a meeting: direction and size of the APC with its CI, then each target's status."""
+    name = t(row["indicator"], lang)
+    if row["model"] == "not enough data":
+        return f"{name}: {t('not enough data', lang)}."
+    if row["model"] == "not fitted":
+        return f"{name}: {t('not fitted', lang)} ({t(row['note'], lang)})."
+    apc, lo, hi = row["apc"], row["apc_lower_95"], row["apc_upper_95"]
+    falling = apc < 0
+    text = say("trend_sentence", lang, name=name, direction=t("trend_fell" if falling else "trend_rose", lang),
+               apc=fmt(abs(apc), lang, 0), lower=fmt(-hi if falling else lo, lang, 0),
+               upper=fmt(-lo if falling else hi, lang, 0), start=row["start_year"], end=row["end_year"])
+    if not row["p_value"] < 0.05:
+        text += f", {t('trend_not_significant', lang)}"
+    if row.get("note") == "apc_vs_marker":
+        text += f" ({t('apc_vs_marker', lang)})"
+    for _, p in projections.iterrows():
+        text += "; " + say("target_status_clause", lang, year=p["target_year"], target=fmt(p["target"], lang, 0),
+                           status=t(p["status"], lang))
+    return text + "."

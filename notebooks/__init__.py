@@ -1,0 +1,1 @@
+"""Present only so that pytest imports notebooks/conftest.py as notebooks.conftest, apart from tests/conftest.py."""
