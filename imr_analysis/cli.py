@@ -122,8 +122,7 @@ def _check_out(out: str | None) -> None:
 def cmd_indicators(args) -> int:
     from .analysis.indicators import compute_indicators
     from .clean.store import load_processed
-    from . import outputs as io
-
+    from .report import exports
     from .report.tables import years as data_years
     from .vocab.indicators import indicators as indicator_vocab
 
@@ -145,11 +144,7 @@ def cmd_indicators(args) -> int:
     if wanted:
         out = out[out["indicator"].isin(wanted)]
     if args.out:
-        path = Path(args.out)
-        if path.suffix.lower() == ".xlsx":
-            io.write_xlsx({"indicators": out}, path)
-        else:
-            io.write_csv(out, path)
+        path = exports.write(out, "indicators", Path(args.out), args.lang, args.csv_locale, args.table)
         print(f"{len(out)} indicator rows written to {path}")
         return 0
     shown = out if args.indicator else out[~out["indicator"].isin(["cause_rate", "cause_share"])]
@@ -159,13 +154,14 @@ def cmd_indicators(args) -> int:
     return 0
 
 
-def _write_or_print(df: pd.DataFrame, out: str | None) -> None:
-    from . import outputs as io
+def _write_or_print(df: pd.DataFrame, args, kind: str) -> None:
+    """Write the table ``kind`` to --out as people read it (report/exports.py), or print it."""
+    from .report import exports
 
+    out = args.out
     _check_out(out)
     if out:
-        path = Path(out)
-        io.write_xlsx({"results": df}, path) if path.suffix.lower() == ".xlsx" else io.write_csv(df, path)
+        path = exports.write(df, kind, Path(out), args.lang, args.csv_locale, args.table)
         print(f"{len(df)} rows written to {path}")
     else:
         print(df.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
@@ -176,7 +172,7 @@ def cmd_trends(args) -> int:
     from .analysis.trends import trend_table
 
     table = trend_table(load_processed(args.processed), level=args.level, start=args.start, end=args.end)
-    _write_or_print(table.drop(columns=["dispersion"]), args.out)
+    _write_or_print(table.drop(columns=["dispersion"]), args, "trends")
     return 0
 
 
@@ -195,7 +191,7 @@ def cmd_funnel(args) -> int:
     points, _, notes = funnel(tables, args.year, args.indicator, args.pool_years, args.overdispersion)
     print(f"{args.indicator} {min(notes['years'])}-{max(notes['years'])}: district {notes['theta']:.2f} per 1,000; "
           f"limits: {notes['limits']}")
-    _write_or_print(points, args.out)
+    _write_or_print(points, args, "funnel")
     return 0
 
 
@@ -260,6 +256,20 @@ def cmd_run(args) -> int:
     return 1 if result.failed else 0
 
 
+def _add_out(parser: argparse.ArgumentParser) -> None:
+    """--out, --lang, --csv-locale and --table of the commands that export a table (report/exports.py)."""
+    parser.add_argument("--out", help="write to FILE.csv or FILE.xlsx instead of printing: headers and labels in "
+                                      "--lang, rounded values, integer counts; XLSX with number formats, a frozen "
+                                      "header row and fitted columns (default: print to the console)")
+    parser.add_argument("--lang", choices=["id", "en"], default="id", help="language of headers and labels")
+    parser.add_argument("--csv-locale", choices=["id", "en"],
+                        help="CSV convention: id = ';' between fields and decimal comma (Excel set to Indonesian), "
+                             "en = ',' and decimal point (default: the --lang)")
+    parser.add_argument("--table", choices=["readable", "data"], default="readable",
+                        help="readable: for people, as above; data: for scripts, the analysis table itself (codes, "
+                             "English column names, full precision, integer counts; CSV with ',' and '.')")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="imr-analysis", description="Infant-mortality analyses for Indonesian district health offices.")
     p.add_argument("--debug", action="store_true", help="show the Python traceback of unexpected errors")
@@ -293,7 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
                                        "cause_rate, cause_share, kn1_coverage, kn_lengkap_coverage (default: all)")
     i.add_argument("--by-sex", action="store_true", help="add rows for male and female")
     i.add_argument("--cause-grouping", choices=["code", "report_group"], default="code")
-    i.add_argument("--out", help="write to FILE.csv or FILE.xlsx instead of printing")
+    _add_out(i)
     i.set_defaults(func=cmd_indicators)
 
     tr = sub.add_parser("trends", help="annual percent change (Poisson/NB GLM) and the recent-trend marker")
@@ -301,7 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--start", type=int)
     tr.add_argument("--end", type=int)
     tr.add_argument("--level", choices=["district", "puskesmas"], default="district")
-    tr.add_argument("--out", help="write to FILE.csv or FILE.xlsx instead of printing")
+    _add_out(tr)
     tr.set_defaults(func=cmd_trends)
 
     fu = sub.add_parser("funnel", help="funnel-plot data: Puskesmas rates against exact Poisson limits")
@@ -310,7 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     fu.add_argument("--indicator", default="imr")
     fu.add_argument("--pool-years", type=int, default=1, choices=[1, 3, 5])
     fu.add_argument("--overdispersion", action="store_true", help="random-effects limits (DerSimonian-Laird tau^2)")
-    fu.add_argument("--out", help="write to FILE.csv or FILE.xlsx instead of printing")
+    _add_out(fu)
     fu.set_defaults(func=cmd_funnel)
 
     sy = sub.add_parser("synth", help="seeded synthetic data: national scale, or districts the registry does not know")

@@ -114,7 +114,7 @@ def test_a_set_aside_row_leaves_numerator_and_denominator_alike(new_district):
 
 def test_the_cli_prints_the_rate_of_a_new_district(new_district):
     _, tmp = new_district
-    r = cli("indicators", "--processed", tmp / "processed", "--indicator", "imr", "--out", tmp / "imr.csv")
+    r = cli("indicators", "--processed", tmp / "processed", "--indicator", "imr", "--table", "data", "--out", tmp / "imr.csv")
     assert r.returncode == 0, r.stderr
     out = pd.read_csv(tmp / "imr.csv")
     assert out.loc[0, "value"] == pytest.approx(9 / 700 * 1000)
@@ -135,7 +135,7 @@ def test_processed_folder_with_categorical_columns_is_read(tmp_path):
     """'synth --format canonical' writes categoricals; indicators and trends read them."""
     r = cli("synth", "--districts", "2", "--puskesmas", "6", "--years", "2019-2023", "--out", tmp_path / "s")
     assert r.returncode == 0, r.stderr
-    r = cli("indicators", "--processed", tmp_path / "s", "--indicator", "imr", "--out", tmp_path / "i.csv")
+    r = cli("indicators", "--processed", tmp_path / "s", "--indicator", "imr", "--table", "data", "--out", tmp_path / "i.csv")
     assert r.returncode == 0, r.stderr
     tables = load_processed(tmp_path / "s")
     births = tables["births"].groupby(["district", "year"])["live_births"].sum()

@@ -47,7 +47,7 @@ def number(series: pd.Series) -> np.ndarray:
 
 
 def indicators(processed: Path, level: str, out: Path) -> pd.DataFrame:
-    ok(cli("indicators", "--processed", processed, "--level", level, "--out", out))
+    ok(cli("indicators", "--processed", processed, "--level", level, "--table", "data", "--out", out))
     df = read(out)
     df["year"] = df["year"].astype(int)
     for col in ("numerator", "denominator", "value"):
@@ -313,7 +313,7 @@ def test_right_totals_raise_no_total_row_warning(annex):
 def test_trends_give_an_apc_for_every_district(corpus, annex, tmp_path):
     """The APC of AKB and AKN over 2019-2024 for each district; where the model is Poisson (or
     quasi-Poisson, same estimate) it equals the maximum-likelihood slope solved here with numpy."""
-    ok(cli("trends", "--processed", annex["processed"], "--out", tmp_path / "trends.csv"))
+    ok(cli("trends", "--processed", annex["processed"], "--table", "data", "--out", tmp_path / "trends.csv"))
     trends = read(tmp_path / "trends.csv")
     truth = corpus.truth[corpus.truth["format"] == "annex"]
     counts = expected_counts(truth, "district")
@@ -359,7 +359,7 @@ def pair(corpus, tmp_path_factory):
 
 
 def test_puskesmas_trends_keep_namesakes_in_different_districts_apart(corpus, pair, tmp_path):
-    ok(cli("trends", "--processed", pair["processed"], "--level", "puskesmas", "--out", tmp_path / "t.csv"))
+    ok(cli("trends", "--processed", pair["processed"], "--level", "puskesmas", "--table", "data", "--out", tmp_path / "t.csv"))
     trends = read(tmp_path / "t.csv")
     imr = trends[(trends["indicator"] == "imr") & (trends["cause"] == "")]
     truth = corpus.truth[corpus.truth["district"].isin(pair["districts"]["district"])]
@@ -398,7 +398,8 @@ def test_funnel_places_every_puskesmas_and_flags_the_outlier(corpus, first_distr
     """On the processed folder `run` wrote for the first district."""
     puskesmas, year = first_district["outlier"].rsplit(" ", 1)
     year = int(year)
-    r = ok(cli("funnel", "--processed", run_reports[0] / "processed", "--year", year, "--out", tmp_path / "f.csv"))
+    r = ok(cli("funnel", "--processed", run_reports[0] / "processed", "--year", year, "--table", "data",
+                "--out", tmp_path / "f.csv"))
     truth = corpus.truth[(corpus.truth["district"] == first_district["district"]) & (corpus.truth["year"] == year)]
     counts = expected_counts(truth, "puskesmas").droplevel(["district", "year"])
     deaths = counts[RATES["imr"]].to_numpy(dtype=float).sum(axis=1)
@@ -430,7 +431,7 @@ def test_run_reports_show_the_true_akb(corpus, first_district, run_reports):
 
 def test_run_trend_report_gives_the_apc(run_reports, tmp_path):
     out, _ = run_reports
-    ok(cli("trends", "--processed", out / "processed", "--out", tmp_path / "t.csv"))
+    ok(cli("trends", "--processed", out / "processed", "--table", "data", "--out", tmp_path / "t.csv"))
     row = read(tmp_path / "t.csv").query("indicator == 'imr' and cause == ''").iloc[0]
     apc = float(row["apc"])
     words = "turun" if apc < 0 else "naik"
