@@ -9,9 +9,10 @@ from conftest import SAMPLE_RAW
 from helpers import births_table, deaths_table, write_xlsx
 
 
-def cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "imr_analysis", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd)
+def cli(*args, cwd=None, lang="en"):
+    """The command in a subprocess; its console messages in English, as these tests read them."""
+    return subprocess.run([sys.executable, "-m", "imr_analysis", *map(str, args), "--lang", lang], capture_output=True,
+                          text=True, cwd=cwd)
 
 
 @pytest.fixture(scope="module")

@@ -263,9 +263,9 @@ def test_clean_reads_every_district_and_year(corpus, annex):
     out = annex["clean"].stdout
     for name in corpus.districts.loc[corpus.districts["format"] == "annex", "district"]:
         assert name in out
-    assert "years 2019, 2020, 2021, 2022, 2023, 2024" in out
+    assert "tahun 2019, 2020, 2021, 2022, 2023, 2024" in out
     raw = corpus.raw_rows[corpus.raw_rows["file"].str.startswith("annex")]
-    assert f"Rows: {len(raw)} raw body rows" in out and " 0 set aside" in out
+    assert f"Baris: {len(raw)} baris isi mentah" in out and " 0 disisihkan" in out
 
 
 @pytest.mark.parametrize("level", LEVELS)
@@ -399,7 +399,7 @@ def test_funnel_places_every_puskesmas_and_flags_the_outlier(corpus, first_distr
     puskesmas, year = first_district["outlier"].rsplit(" ", 1)
     year = int(year)
     r = ok(cli("funnel", "--processed", run_reports[0] / "processed", "--year", year, "--table", "data",
-                "--out", tmp_path / "f.csv"))
+                "--lang", "en", "--out", tmp_path / "f.csv"))
     truth = corpus.truth[(corpus.truth["district"] == first_district["district"]) & (corpus.truth["year"] == year)]
     counts = expected_counts(truth, "puskesmas").droplevel(["district", "year"])
     deaths = counts[RATES["imr"]].to_numpy(dtype=float).sum(axis=1)
@@ -446,14 +446,14 @@ def test_same_numbers_whether_or_not_the_registry_knows_the_district(pair, tmp_p
     same indicators at every level."""
     from imr_analysis.vocab.puskesmas import REGISTRY_FILE
 
-    assert pair["clean"].stdout.count("New district") == 2
+    assert pair["clean"].stdout.count("Kabupaten/kota baru") == 2
     proposed = pd.concat([read(p) for p in sorted(pair["processed"].glob("registry_proposed_*.csv"))])
     assert set(proposed["district"]) == set(pair["districts"]["district"])
     registry = pd.concat([read(REGISTRY_FILE), proposed.assign(province="Provinsi Contoh")])
     registry.to_csv(tmp_path / "registry.csv", index=False)
     known = ok(cli("clean", *pair["folders"], "--out", tmp_path / "known",
                    env={"IMR_ANALYSIS_REGISTRY": tmp_path / "registry.csv"}))
-    assert "New district" not in known.stdout and not list((tmp_path / "known").glob("registry_proposed_*"))
+    assert "Kabupaten/kota baru" not in known.stdout and not list((tmp_path / "known").glob("registry_proposed_*"))
     assert set(read(tmp_path / "known" / "births.csv")["province"]) == {"Provinsi Contoh"}
     for level in LEVELS:
         a = indicators(pair["processed"], level, tmp_path / f"unknown_{level}.csv")

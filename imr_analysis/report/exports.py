@@ -171,7 +171,7 @@ def number_formats(kind: str, lang: str = "id") -> dict[str, str]:
     return {header(c.key, lang): NUMBER_FORMATS[c.kind] for c in LAYOUTS[kind] if c.kind in NUMBER_FORMATS}
 
 
-def _finish(formats: dict[str, str]):
+def sheet_formatter(formats: dict[str, str]):
     """Format one written sheet: bold frozen header, autofilter, number formats and column widths."""
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -218,7 +218,8 @@ def write(df: pd.DataFrame, kind: str, path: Path, lang: str = "id", csv_locale:
         raise ValueError(f"table must be 'readable' or 'data', not '{table}'")
     shown = readable(df, kind, lang)
     if xlsx:
-        return outputs.write_xlsx({sheet_name(kind, lang): shown}, path, finish=_finish(number_formats(kind, lang)))
+        formats = sheet_formatter(number_formats(kind, lang))
+        return outputs.write_xlsx({sheet_name(kind, lang): shown}, path, finish=formats)
     locale = csv_locale or lang
     if locale not in CSV_LOCALES:
         raise ValueError(f"csv_locale must be one of {', '.join(CSV_LOCALES)}, not '{locale}'")
@@ -226,4 +227,4 @@ def write(df: pd.DataFrame, kind: str, path: Path, lang: str = "id", csv_locale:
     return outputs.write_csv(shown, path, sep=sep, decimal=decimal)
 
 
-__all__ = ["CSV_LOCALES", "LANGS", "data_table", "header", "number_formats", "readable", "term", "write"]
+__all__ = ["CSV_LOCALES", "LANGS", "data_table", "header", "number_formats", "readable", "sheet_formatter", "term", "write"]
