@@ -19,9 +19,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import config, markup
+from . import config, markup, outputs
 from .errors import InputError
 from .report.language import check_lang
+from .vocab.messages import say
 
 NOTEBOOKS = {"quality": "01_data_quality.ipynb", "annual": "02_annual_report.ipynb", "trends": "03_trends.ipynb"}
 
@@ -101,7 +102,8 @@ def _execute(job: Job, show_code: bool, retries: int = 2) -> JobResult:
         try:
             pm.execute_notebook(str(config.NOTEBOOKS_DIR / job.notebook), str(job.output), parameters=job.parameters,
                                 kernel_name="python3", cwd=str(config.NOTEBOOKS_DIR), progress_bar=False,
-                                log_output=False, start_timeout=120)
+                                log_output=False, start_timeout=120,
+                                kernel_manager_class=quiet_kernel_manager(kernel_log(job.output)))
             status, error = "ok", ""
             break
         except PapermillExecutionError as exc:
@@ -115,6 +117,32 @@ def _execute(job: Job, show_code: bool, retries: int = 2) -> JobResult:
             time.sleep(1 + attempt)
     html_path = _to_html(job.output, show_code) if job.output.exists() else None
     return JobResult(job.name, status, time.perf_counter() - start, job.output, html_path, error)
+
+
+def kernel_log(notebook: Path) -> Path:
+    """Where the kernel of an executed notebook writes its own log: logs/<notebook>.kernel.log beside it."""
+    return notebook.parent / "logs" / f"{notebook.stem}.kernel.log"
+
+
+def quiet_kernel_manager(log: Path):
+    """A kernel manager whose kernel process writes its stdout and stderr to ``log``, not the console.
+
+    The kernel's own log lines (``[IPKernelApp] WARNING ...``, ``KeyboardInterrupt caught in
+    kernel`` when jupyter_client interrupts it at shutdown, a traceback when the run is stopped
+    with Ctrl-C) would otherwise reach the terminal of ``run``, because the kernel inherits its
+    streams. What the notebook's cells print is not affected: it travels to the notebook over
+    the kernel's messages.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            log.parent.mkdir(parents=True, exist_ok=True)
+            with open(log, "ab") as handle:   # the kernel process keeps its own copy of the file
+                kw["stdout"] = kw["stderr"] = handle
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return QuietKernelManager
 
 
 def _kernel_start_problem(exc: Exception) -> bool:
@@ -156,7 +184,7 @@ def plan(years: list[int] | None, raw: list[Path], district: str | None, out: Pa
         report(run)
     errors = run.result.input_errors
     for _, e in errors.iterrows():
-        print(f"  INPUT ERROR {e['message']}", file=sys.stderr)
+        print(say("run_input_error", lang, message=e["message"]), file=sys.stderr)
     tables = run.result.tables
     if all(t.empty for t in tables.values()):
         raise InputError("no usable annex table was found in the raw data.", fix="see the input errors above.")
@@ -189,6 +217,72 @@ def plan(years: list[int] | None, raw: list[Path], district: str | None, out: Pa
                         {**common, "start_year": min(chosen), "end_year": max(chosen), "output_dir": str(base / "trends")}))
         all_years |= set(chosen)
     return jobs, chosen_districts, sorted(all_years)
+
+
+def copy_notebooks(out: Path, processed: Path | None = None, district: str | None = None, year: int | None = None,
+                   lang: str = "id", force: bool = False) -> tuple[list[Path], str, int, Path]:
+    """Copy the report notebooks into ``out``, their parameters cell set for one district, so the
+    analyst works on a copy and notebooks/ (the stored nbval baseline) stays as it is.
+
+    Each copy's ``parameters`` cell names the district, the year (default: the last in the data),
+    the years of the trend report (every year in the data), ``lang``, the processed folder and an
+    output folder under ``out/outputs/``; the stored outputs of the sample are cleared. Returns the
+    copies, the district, the year and the processed folder.
+    """
+    import nbformat
+
+    from .clean.store import load_processed
+    from .report.tables import resolve_district, years as data_years
+
+    check_lang(lang)
+    out = Path(out).resolve()
+    processed = Path(processed or Path.cwd() / "data" / "processed").resolve()
+    tables = load_processed(processed)
+    try:
+        name = resolve_district(tables, district)
+    except ValueError as exc:
+        raise InputError(say("err_district_choice", lang, problem=exc), fix=say("fix_district_choice", lang), lang=lang) from None
+    years = sorted(data_years(tables, name))
+    year = year if year is not None else max(years)
+    if year not in years:
+        raise InputError(say("err_no_year_district", lang, year=year, district=name, years=", ".join(map(str, years))),
+                         fix=say("fix_year_from_list", lang), lang=lang)
+    common = {"lang": lang, "processed_dir": str(processed)}
+    parameters = {
+        NOTEBOOKS["quality"]: {**common, "run_cleaning": False},
+        NOTEBOOKS["annual"]: {**common, "year": year, "district": name, "output_dir": str(out / "outputs" / str(year))},
+        NOTEBOOKS["trends"]: {**common, "start_year": years[0], "end_year": years[-1], "district": name,
+                              "output_dir": str(out / "outputs" / "trends")},
+    }
+    present = [n for n in parameters if (out / n).exists()]
+    if present and not force:
+        raise InputError(say("err_notebooks_exist", lang, out=out, names=", ".join(present)),
+                         fix=say("fix_notebooks_exist", lang), lang=lang)
+    written = []
+    for notebook, values in parameters.items():
+        nb = nbformat.read(config.NOTEBOOKS_DIR / notebook, as_version=4)
+        set_parameters(nb, values)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        written.append(outputs.write_text(out / notebook, nbformat.writes(nb)))
+    return written, name, year, processed
+
+
+def set_parameters(nb, values: dict) -> None:
+    """Set ``name = value`` lines of the notebook's cell tagged 'parameters' (as papermill finds it)."""
+    cell = next((c for c in nb.cells if "parameters" in c.metadata.get("tags", [])), None)
+    if cell is None:
+        raise ValueError("the notebook has no cell tagged 'parameters'")
+    lines, found = cell.source.splitlines(), set()
+    for i, line in enumerate(lines):
+        name = line.split("=", 1)[0].strip()
+        if "=" in line and name in values:
+            lines[i] = f"{name} = {values[name]!r}"
+            found.add(name)
+    if set(values) - found:
+        raise ValueError(f"the parameters cell lacks {', '.join(sorted(set(values) - found))}")
+    cell.source = "\n".join(lines)
 
 
 def working_paths(out: Path | None, processed: Path | None, raw: list[Path] | None) -> tuple[Path, Path, list[Path]]:
@@ -317,11 +411,15 @@ def write_index(result: BatchResult, district: str, years: list[int], processed:
     return path
 
 
-def summary_table(result: BatchResult) -> str:
+def summary_table(result: BatchResult, lang: str = "id") -> str:
+    """The closing summary: report, status, seconds and output of every notebook run, headed in ``lang``."""
+    from .report.language import fmt
+
+    report, status, seconds, output = say("summary_header", lang).split("|")
     width = max([14] + [len(r.name) + 2 for r in result.results])
-    lines = [f"{'report':<{width}}{'status':<9}{'seconds':>8}  output"]
+    lines = [f"{report:<{width}}{status:<9}{seconds:>8}  {output}"]
     for r in result.results:
-        lines.append(f"{r.name:<{width}}{r.status:<9}{r.seconds:>8.1f}  {r.html or r.output}")
+        lines.append(f"{r.name:<{width}}{r.status:<9}{fmt(r.seconds, lang):>8}  {r.html or r.output}")
         if r.error:
-            lines.append(f"{'':<{width}}  error: {r.error}")
+            lines.append(f"{'':<{width}}  {say('summary_error', lang)}: {r.error}")
     return "\n".join(lines)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -16,40 +17,51 @@ import pandas as pd
 from . import config
 from .errors import InputError, Location
 from .privacy import scrub
+from .vocab.messages import say
 
 EXIT_INPUT = 2
 EXIT_STRICT = 3
+#: The rates a funnel plot draws (per 1,000; Puskesmas against the district).
+FUNNEL_INDICATORS = ("imr", "nmr", "postneonatal_mr", "u5mr", "stillbirth_rate")
 
 
-def _print_clean_summary(run) -> None:
+def _where(f, lang: str) -> str:
+    """'file, sheet 'X', row 3, column D' of a finding, in ``lang``."""
+    parts = [str(f["file"]) if f["file"] else "",
+             say("where_sheet", lang, sheet=f["sheet"]) if f["sheet"] else "",
+             say("where_row", lang, row=f["row"]) if pd.notna(f["row"]) else "",
+             say("where_column", lang, column=f["column"]) if f["column"] else ""]
+    return ", ".join(x for x in parts if x)
+
+
+def _print_clean_summary(run, lang: str = "id") -> None:
     from .vocab.puskesmas import registry_file
 
     ledger, found = run.result.ledger, run.findings
     data = ledger[ledger["row_kind"] == "data"]
     years = sorted(set(run.result.sources["year"]))
-    print(f"Read {len(run.result.sources)} table(s) for {', '.join(sorted(set(run.result.sources['district'])))}, "
-          f"years {', '.join(map(str, years))}.")
-    print(f"Rows: {len(ledger)} raw body rows = {(ledger['state'] == 'kept').sum()} kept + "
-          f"{(ledger['state'] == 'mapped').sum()} mapped + {(ledger['state'] == 'set_aside').sum()} set aside + "
-          f"{(ledger['state'] == 'reported').sum()} reported values (total and rate rows, checked, not counted).")
+    state = ledger["state"]
+    print(say("clean_read", lang, tables=len(run.result.sources), years=", ".join(map(str, years)),
+              districts=", ".join(sorted(set(run.result.sources["district"])))))
+    print(say("clean_rows", lang, raw=len(ledger), kept=(state == "kept").sum(), mapped=(state == "mapped").sum(),
+              aside=(state == "set_aside").sum(), reported=(state == "reported").sum()))
     for _, row in data[data["state"] == "set_aside"].head(20).iterrows():
-        print(f"  SET ASIDE {row['file']}, sheet '{row['sheet']}', row {row['row']}: {row['reason']}", file=sys.stderr)
+        print(say("clean_set_aside", lang, file=row["file"], sheet=row["sheet"], row=row["row"], reason=row["reason"]),
+              file=sys.stderr)
     counts = found["severity"].value_counts() if not found.empty else {}
-    print(f"Findings: {counts.get('error', 0)} errors, {counts.get('warning', 0)} warnings, {counts.get('info', 0)} info "
-          f"(see findings.csv).")
+    print(say("clean_findings", lang, errors=counts.get("error", 0), warnings=counts.get("warning", 0),
+              info=counts.get("info", 0)))
     shown = found[found["severity"].isin(["error", "warning"]) & (found["check"] != "unreadable_file")]  # printed by run
     for _, f in shown.head(15).iterrows():
-        where = ", ".join(str(x) for x in (f["file"], f"sheet '{f['sheet']}'" if f["sheet"] else "",
-                                            f"row {f['row']}" if pd.notna(f["row"]) else "",
-                                            f"column {f['column']}" if f["column"] else "") if x)
-        print(f"  {f['severity'].upper()} [{f['check']}] {where}: {f['message']}", file=sys.stderr)
+        print(f"  {say('severity_' + f['severity'], lang)} [{f['check']}] {_where(f, lang)}: {f['message']}",
+              file=sys.stderr)
     proposed = [p for p in run.written if p.name.startswith("registry_proposed_")]
     dropped = [d["header"] for d in run.result.dropped_columns if d["why"] == "personal data"]
     if dropped:
-        print(f"Personal data dropped at read time (columns): {', '.join(sorted(set(dropped)))}.")
+        print(say("clean_personal_dropped", lang, columns=", ".join(sorted(set(dropped)))))
     for p in proposed:
-        print(f"New district: names were taken as written. Review {p} and copy its rows into {registry_file()}.")
-    print(f"Processed tables, ledger, findings and cleaning report written to {run.out}")
+        print(say("clean_new_district", lang, proposed=p, registry=registry_file()))
+    print(say("clean_written", lang, out=run.out))
 
 
 def cmd_hash_text(args) -> int:
@@ -79,12 +91,11 @@ def cmd_clean(args) -> int:
     errors_in = run.result.input_errors
     if len(errors_in) == len(files):
         raise InputError(str(errors_in.iloc[0]["message"]))
-    _print_clean_summary(run)
+    _print_clean_summary(run, args.lang)
     for message in errors_in["message"]:
-        print(f"  FILE NOT USED {message}", file=sys.stderr)
+        print(say("clean_file_not_used", args.lang, message=message), file=sys.stderr)
     if not errors_in.empty:
-        print(f"{len(errors_in)} of {len(files)} file(s) could not be used (listed above and in input_errors.csv); "
-              "the others were cleaned.", file=sys.stderr)
+        print(say("clean_files_not_used", args.lang, failed=len(errors_in), files=len(files)), file=sys.stderr)
         return EXIT_INPUT
     aside = (run.result.ledger["state"] == "set_aside").any()
     errors = (run.findings["severity"] == "error").any() if not run.findings.empty else False
@@ -112,61 +123,56 @@ def _format_table(df: pd.DataFrame) -> str:
     return show.to_string(index=False)
 
 
-def _check_out(out: str | None) -> None:
+def _check_out(out: str | None, lang: str) -> None:
     """--out must be a .csv or .xlsx file; anything else is refused before any work."""
     if out and Path(out).suffix.lower() not in (".csv", ".xlsx"):
-        raise InputError(f"--out {out}: this command writes .csv or .xlsx files only.",
-                         fix="give a file name ending in .csv or .xlsx.")
+        raise InputError(say("err_out_suffix", lang, out=out), fix=say("fix_out_suffix", lang), lang=lang)
 
 
 def cmd_indicators(args) -> int:
     from .analysis.indicators import compute_indicators
     from .clean.store import load_processed
-    from . import outputs as io
-
+    from .report import exports
     from .report.tables import years as data_years
     from .vocab.indicators import indicators as indicator_vocab
 
-    _check_out(args.out)
+    lang = args.lang
+    _check_out(args.out, lang)
     wanted = [w.strip() for w in args.indicator.split(",") if w.strip()] if args.indicator else []
     valid = list(indicator_vocab().index)
     unknown = [w for w in wanted if w not in valid]
     if unknown:
-        raise InputError(f"unknown indicator name(s): {', '.join(unknown)}.",
-                         fix=f"use one or more of: {', '.join(valid)} (comma-separated).")
+        raise InputError(say("err_unknown_indicator", lang, names=", ".join(unknown)),
+                         fix=say("fix_unknown_indicator", lang, valid=", ".join(valid)), lang=lang)
     tables = load_processed(args.processed)
     years = data_years(tables)
     if args.year is not None and args.year not in years:
-        raise InputError(f"there are no data for {args.year} in the processed folder (years: "
-                         f"{', '.join(map(str, years)) or 'none'}).",
-                         fix="choose one of those years, or clean that year's files first.")
+        raise InputError(say("err_no_year", lang, year=args.year, years=", ".join(map(str, years)) or say("none", lang)),
+                         fix=say("fix_no_year", lang), lang=lang)
     out = compute_indicators(tables, level=args.level, year=args.year, by_sex=args.by_sex,
                              cause_grouping=args.cause_grouping)
     if wanted:
         out = out[out["indicator"].isin(wanted)]
     if args.out:
-        path = Path(args.out)
-        if path.suffix.lower() == ".xlsx":
-            io.write_xlsx({"indicators": out}, path)
-        else:
-            io.write_csv(out, path)
-        print(f"{len(out)} indicator rows written to {path}")
+        path = exports.write(out, "indicators", Path(args.out), args.lang, args.csv_locale, args.table)
+        print(say("indicator_rows_written", lang, rows=len(out), path=path))
         return 0
     shown = out if args.indicator else out[~out["indicator"].isin(["cause_rate", "cause_share"])]
     print(_format_table(shown))
     if not args.indicator:
-        print("\n(cause_rate and cause_share rows are left out here: use --indicator cause_share or --out FILE)")
+        print("\n" + say("causes_left_out", lang))
     return 0
 
 
-def _write_or_print(df: pd.DataFrame, out: str | None) -> None:
-    from . import outputs as io
+def _write_or_print(df: pd.DataFrame, args, kind: str) -> None:
+    """Write the table ``kind`` to --out as people read it (report/exports.py), or print it."""
+    from .report import exports
 
-    _check_out(out)
+    out = args.out
+    _check_out(out, args.lang)
     if out:
-        path = Path(out)
-        io.write_xlsx({"results": df}, path) if path.suffix.lower() == ".xlsx" else io.write_csv(df, path)
-        print(f"{len(df)} rows written to {path}")
+        path = exports.write(df, kind, Path(out), args.lang, args.csv_locale, args.table)
+        print(say("rows_written", args.lang, rows=len(df), path=path))
     else:
         print(df.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
 
@@ -176,7 +182,7 @@ def cmd_trends(args) -> int:
     from .analysis.trends import trend_table
 
     table = trend_table(load_processed(args.processed), level=args.level, start=args.start, end=args.end)
-    _write_or_print(table.drop(columns=["dispersion"]), args.out)
+    _write_or_print(table.drop(columns=["dispersion"]), args, "trends")
     return 0
 
 
@@ -184,18 +190,22 @@ def cmd_funnel(args) -> int:
     from .analysis.compare import funnel
     from .clean.store import load_processed
 
+    from .report.language import fmt
+
+    lang = args.lang
+    _check_out(args.out, lang)
     tables = load_processed(args.processed)
     years = sorted(set(tables["births"]["year"]))
     if args.year not in years:
-        raise InputError(f"there are no births for {args.year} in the processed folder (years: {', '.join(map(str, years))}).",
-                         fix="choose one of those years.")
-    if args.indicator not in ("imr", "nmr", "postneonatal_mr", "u5mr", "stillbirth_rate"):
-        raise InputError(f"--indicator {args.indicator} is not a rate this funnel plot draws.",
-                         fix="use imr, nmr, postneonatal_mr, u5mr or stillbirth_rate.")
+        raise InputError(say("err_no_births_year", lang, year=args.year, years=", ".join(map(str, years))),
+                         fix=say("fix_choose_year", lang), lang=lang)
+    if args.indicator not in FUNNEL_INDICATORS:
+        raise InputError(say("err_funnel_indicator", lang, indicator=args.indicator),
+                         fix=say("fix_funnel_indicator", lang, valid=", ".join(FUNNEL_INDICATORS)), lang=lang)
     points, _, notes = funnel(tables, args.year, args.indicator, args.pool_years, args.overdispersion)
-    print(f"{args.indicator} {min(notes['years'])}-{max(notes['years'])}: district {notes['theta']:.2f} per 1,000; "
-          f"limits: {notes['limits']}")
-    _write_or_print(points, args.out)
+    print(say("funnel_line", lang, indicator=args.indicator, first=min(notes["years"]), last=max(notes["years"]),
+              theta=fmt(notes["theta"], lang, 2), limits=notes["limits"]))
+    _write_or_print(points, args, "funnel")
     return 0
 
 
@@ -246,121 +256,225 @@ def cmd_run(args) -> int:
     """The main job: clean the raw data, then run the report notebooks for every year with papermill."""
     from .batch import parse_years, run_batch, summary_table
 
+    from .report.language import fmt
+
+    lang = args.lang
     districts = [d.strip() for d in args.districts.split(",")] if args.districts else None
     result = run_batch(years=parse_years(args.years), raw=args.raw, district=args.district, out=args.out,
-                       lang=args.lang, jobs=args.jobs, processed=args.processed, show_code=args.show_code,
-                       report_cleaning=_print_clean_summary, districts=districts, scheduler=args.scheduler)
-    print(summary_table(result))
-    print(f"\n{len(result.results) - len(result.failed)} of {len(result.results)} notebooks ran in {result.seconds:.1f} s "
-          f"(--jobs {args.jobs}).")
+                       lang=lang, jobs=args.jobs, processed=args.processed, show_code=args.show_code,
+                       report_cleaning=partial(_print_clean_summary, lang=lang), districts=districts,
+                       scheduler=args.scheduler)
+    print(summary_table(result, lang))
+    print("\n" + say("run_ran", lang, ok=len(result.results) - len(result.failed), total=len(result.results),
+                     seconds=fmt(result.seconds, lang), jobs=args.jobs))
     if result.failed:
-        print(f"FAILED: {', '.join(r.name for r in result.failed)}. The failed notebooks are saved with their error "
-              "cell; open them to see what went wrong.", file=sys.stderr)
-    print(f"Reports: {result.index}")
+        print(say("run_failed", lang, names=", ".join(r.name for r in result.failed)), file=sys.stderr)
+    print(say("run_reports", lang, index=result.index))
     return 1 if result.failed else 0
 
 
+def cmd_notebooks(args) -> int:
+    """Copy the report notebooks to the analyst's working folder, set for their district and year."""
+    from .batch import NOTEBOOKS, copy_notebooks
+
+    written, district, year, processed = copy_notebooks(args.out, args.processed, args.district, args.year,
+                                                        args.lang, args.force)
+    print(say("notebooks_written", args.lang, count=len(written), district=district, year=year, out=args.out,
+              processed=processed))
+    annual = Path(args.out) / NOTEBOOKS["annual"]
+    print(say("notebooks_next", args.lang, out=args.out, example=annual,
+              example_out=annual.with_name(f"annual_report_{year}.ipynb")))
+    return 0
+
+
+class _Help(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """Help that shows each option's default; options without a fixed default say theirs in words."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if action.default in (None, False, argparse.SUPPRESS) or "default" in text:
+            return text
+        return super()._get_help_string(action)
+
+
+def _examples(*lines: str) -> str:
+    return "example" + ("s" if len(lines) > 1 else "") + ":\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def _indicator_names() -> str:
+    """'imr (AKB), nmr (AKN), ...': every indicator name in vocab/indicators.csv with its Indonesian label."""
+    from .vocab.indicators import indicators
+
+    return ", ".join(f"{code} ({label})" for code, label in indicators()["label_id"].items())
+
+
+def _add_lang(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=["id", "en"], default="id",
+                        help="language of the console messages (and of exported tables)")
+
+
+def _add_out(parser: argparse.ArgumentParser) -> None:
+    """--out, --csv-locale and --table of the commands that export a table (report/exports.py)."""
+    parser.add_argument("--out", help="write to FILE.csv or FILE.xlsx instead of printing: headers and labels in "
+                                      "--lang, rounded values, integer counts; XLSX with number formats, a frozen "
+                                      "header row and fitted columns (default: print to the console)")
+    parser.add_argument("--csv-locale", choices=["id", "en"],
+                        help="CSV convention: id = ';' between fields and decimal comma (Excel set to Indonesian), "
+                             "en = ',' and decimal point (default: the --lang)")
+    parser.add_argument("--table", choices=["readable", "data"], default="readable",
+                        help="readable: for people, as above; data: for scripts, the analysis table itself (codes, "
+                             "English column names, full precision, integer counts; CSV with ',' and '.')")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="imr-analysis", description="Infant-mortality analyses for Indonesian district health offices.")
-    p.add_argument("--debug", action="store_true", help="show the Python traceback of unexpected errors")
+    p = argparse.ArgumentParser(
+        prog="imr-analysis", formatter_class=_Help,
+        description="Infant-mortality analyses for Indonesian district health offices.",
+        epilog=_examples("imr-analysis run                     # the main job on data/raw, reports in reports/",
+                         "imr-analysis clean data/raw --out data/processed",
+                         "imr-analysis indicators --processed data/processed --year 2023",
+                         "imr-analysis COMMAND --help         # the options of one command, with an example"))
+    p.add_argument("--debug", action="store_true", help="show the Python traceback of unexpected errors (default: off)")
     sub = p.add_subparsers(dest="command", required=True)
 
-    c = sub.add_parser("clean", help="clean raw annex tables into canonical tables, a ledger and findings")
+    def command(name: str, help: str, *examples: str) -> argparse.ArgumentParser:
+        parser = sub.add_parser(name, help=help, description=help, formatter_class=_Help,
+                                epilog=_examples(*examples))
+        _add_lang(parser)
+        return parser
+
+    c = command("clean", "clean raw annex tables into canonical tables, a ledger and findings",
+                "imr-analysis clean data/raw --out data/processed",
+                'imr-analysis clean laporan_bulanan/ --district "Musi Rawas Utara" --year 2023 --out data/processed')
     c.add_argument("raw", nargs="+", type=Path, help="raw files or folders (.xlsx workbooks, .csv exports)")
     c.add_argument("--out", type=Path, required=True, help="processed folder to write")
-    c.add_argument("--year", type=int, help="year, when a table's title block has none (a title's year wins)")
-    c.add_argument("--district", help="district, when a table's title block has none (a title's district wins)")
+    c.add_argument("--year", type=int, help="year, when a table's title block has none; a title's year wins "
+                                            "(default: the year in each title)")
+    c.add_argument("--district", help="district, when a table's title block has none; a title's district wins "
+                                      "(default: the district in each title)")
     c.add_argument("--engine", choices=["calamine", "openpyxl"], default="calamine", help="Excel reader")
     c.add_argument("--strict", action="store_true",
                    help="exit 3 when any row was set aside or an error finding exists (reported total and rate rows "
-                        "do not count)")
+                        "do not count) (default: off, exit 0 with warnings)")
     c.add_argument("--format", choices=["annex", "monthly", "linelist"],
                    help="force the input format (default: recognised from each file's content)")
     c.add_argument("--neonatal-days", type=int, default=config.NEONATAL_MAX_DAYS,
-                   help="last day of the neonatal period for line lists (default 28, Indonesian; WHO uses 27)")
+                   help="last day of the neonatal period for line lists (Indonesian usage; WHO uses 27)")
     c.set_defaults(func=cmd_clean)
 
-    h = sub.add_parser("hash-text", help="the hash messages show for a cell's text (they never show the text itself)")
+    h = command("hash-text", "the hash messages show for a cell's text (they never show the text itself)",
+                'imr-analysis hash-text "Muara Rupit" --processed data/processed')
     h.add_argument("text", nargs="+", help="the cell text, as in your file (surrounding spaces do not count)")
     h.add_argument("--processed", type=Path, required=True, help="the processed folder the messages came from")
     h.set_defaults(func=cmd_hash_text)
 
-    i = sub.add_parser("indicators", help="indicators with confidence intervals from a processed folder")
-    i.add_argument("--processed", type=Path, required=True)
-    i.add_argument("--year", type=int)
-    i.add_argument("--level", choices=["puskesmas", "kecamatan", "district"], default="district")
-    i.add_argument("--indicator", help="comma-separated names: imr, nmr, postneonatal_mr, u5mr, stillbirth_rate, "
-                                       "cause_rate, cause_share, kn1_coverage, kn_lengkap_coverage (default: all)")
-    i.add_argument("--by-sex", action="store_true", help="add rows for male and female")
-    i.add_argument("--cause-grouping", choices=["code", "report_group"], default="code")
-    i.add_argument("--out", help="write to FILE.csv or FILE.xlsx instead of printing")
+    i = command("indicators", "indicators with confidence intervals from a processed folder",
+                "imr-analysis indicators --processed data/processed --year 2023",
+                "imr-analysis indicators --processed data/processed --level puskesmas --out indikator.xlsx",
+                "imr-analysis indicators --processed data/processed --indicator imr,nmr --table data --out imr.csv")
+    i.add_argument("--processed", type=Path, required=True, help="processed folder (the --out of clean)")
+    i.add_argument("--year", type=int, help="one year (default: every year in the data)")
+    i.add_argument("--level", choices=["puskesmas", "kecamatan", "district"], default="district",
+                   help="areas the indicators are computed for")
+    i.add_argument("--indicator", help=f"comma-separated names, from: {_indicator_names()} (default: all; the "
+                                       "console leaves out cause_rate and cause_share unless named)")
+    i.add_argument("--by-sex", action="store_true", help="add rows for male and female (default: both sexes together)")
+    i.add_argument("--cause-grouping", choices=["code", "report_group"], default="code",
+                   help="causes one by one, or in the report's groups")
+    _add_out(i)
     i.set_defaults(func=cmd_indicators)
 
-    tr = sub.add_parser("trends", help="annual percent change (Poisson/NB GLM) and the recent-trend marker")
-    tr.add_argument("--processed", type=Path, required=True)
-    tr.add_argument("--start", type=int)
-    tr.add_argument("--end", type=int)
-    tr.add_argument("--level", choices=["district", "puskesmas"], default="district")
-    tr.add_argument("--out", help="write to FILE.csv or FILE.xlsx instead of printing")
+    tr = command("trends", "annual percent change (Poisson/NB GLM) and the recent-trend marker",
+                 "imr-analysis trends --processed data/processed",
+                 "imr-analysis trends --processed data/processed --level puskesmas --start 2019 --out tren.xlsx")
+    tr.add_argument("--processed", type=Path, required=True, help="processed folder (the --out of clean)")
+    tr.add_argument("--start", type=int, help="first year (default: the first year in the data)")
+    tr.add_argument("--end", type=int, help="last year (default: the last year in the data)")
+    tr.add_argument("--level", choices=["district", "puskesmas"], default="district",
+                    help="areas the trends are fitted for")
+    _add_out(tr)
     tr.set_defaults(func=cmd_trends)
 
-    fu = sub.add_parser("funnel", help="funnel-plot data: Puskesmas rates against exact Poisson limits")
-    fu.add_argument("--processed", type=Path, required=True)
-    fu.add_argument("--year", type=int, required=True)
-    fu.add_argument("--indicator", default="imr")
-    fu.add_argument("--pool-years", type=int, default=1, choices=[1, 3, 5])
-    fu.add_argument("--overdispersion", action="store_true", help="random-effects limits (DerSimonian-Laird tau^2)")
-    fu.add_argument("--out", help="write to FILE.csv or FILE.xlsx instead of printing")
+    fu = command("funnel", "funnel-plot data: Puskesmas rates against exact Poisson limits",
+                 "imr-analysis funnel --processed data/processed --year 2023",
+                 "imr-analysis funnel --processed data/processed --year 2023 --pool-years 3 --overdispersion "
+                 "--out funnel.xlsx")
+    fu.add_argument("--processed", type=Path, required=True, help="processed folder (the --out of clean)")
+    fu.add_argument("--year", type=int, required=True, help="the year (the last year when pooling)")
+    fu.add_argument("--indicator", default="imr", help=f"the rate, one of: {', '.join(FUNNEL_INDICATORS)}")
+    fu.add_argument("--pool-years", type=int, default=1, choices=[1, 3, 5], help="years pooled, ending at --year")
+    fu.add_argument("--overdispersion", action="store_true",
+                    help="random-effects limits (DerSimonian-Laird tau^2) (default: off, exact Poisson limits)")
+    _add_out(fu)
     fu.set_defaults(func=cmd_funnel)
 
-    sy = sub.add_parser("synth", help="seeded synthetic data: national scale, or districts the registry does not know")
+    sy = command("synth", "seeded synthetic data: national scale, or districts the registry does not know",
+                 "imr-analysis synth --unseen --districts 3 --years 2021-2023 --out data/synthetic",
+                 "imr-analysis synth --districts 5 --puskesmas 50 --out data/synthetic_canonical")
     sy.add_argument("--districts", type=int,
                     help="default 514 (--unseen: 20 with annex tables, plus one of monthly reports and one of a line list)")
     sy.add_argument("--puskesmas", type=int, help="Puskesmas in all (default 10000; --unseen: 6 per district)")
     sy.add_argument("--years", help="default 2015-2024 (--unseen: 2019-2024)")
     sy.add_argument("--unseen", action="store_true",
-                    help="a corpus of districts the registry does not know, in the layouts districts send, with truth.csv")
-    sy.add_argument("--monthly", action="store_true", help="one row per Puskesmas and month")
-    sy.add_argument("--out", type=Path, required=True)
-    sy.add_argument("--format", choices=["canonical", "annex"], default="canonical")
-    sy.add_argument("--max-workbooks", type=int, help="annex format: stop after this many workbooks")
-    sy.add_argument("--seed", type=int, default=1)
+                    help="a corpus of districts the registry does not know, in the layouts districts send, with "
+                         "truth.csv (default: off, the national-scale tables)")
+    sy.add_argument("--monthly", action="store_true", help="one row per Puskesmas and month (default: per year)")
+    sy.add_argument("--out", type=Path, required=True, help="folder to write")
+    sy.add_argument("--format", choices=["canonical", "annex"], default="canonical",
+                    help="canonical Parquet tables, or annex workbooks as districts send them")
+    sy.add_argument("--max-workbooks", type=int, help="annex format: stop after this many workbooks (default: all)")
+    sy.add_argument("--seed", type=int, default=1, help="random seed (the same seed writes the same data)")
     sy.set_defaults(func=cmd_synth)
 
-    r = sub.add_parser("run", help="the main job: clean the raw data and run the yearly report notebooks")
+    r = command("run", "the main job: clean the raw data and run the yearly report notebooks",
+                "imr-analysis run",
+                "imr-analysis run --raw data/raw --years 2021-2023 --lang en --jobs 2")
     r.add_argument("--years", help="e.g. 2019-2024 or 2021,2023 (default: every year with data)")
     r.add_argument("--raw", nargs="+", type=Path,
                    help="raw files or folders (default: data/raw under the current folder)")
     r.add_argument("--district", help="the district to report on (default: the only one in the data); also the "
                                       "district of raw files that name none, as in 'clean --district'")
-    r.add_argument("--districts", help="'all' or NAME,NAME: every district x year, in reports/<district>/<year>/")
-    r.add_argument("--scheduler", help="tcp://host:port of a Dask scheduler to run the notebooks on (optional extra)")
+    r.add_argument("--districts", help="'all' or NAME,NAME: every district x year, in reports/<district>/<year>/ "
+                                       "(default: one district, --district)")
+    r.add_argument("--scheduler", help="tcp://host:port of a Dask scheduler to run the notebooks on (optional extra; "
+                                       "default: this machine)")
     r.add_argument("--out", type=Path, help="reports folder (default: reports/ under the current folder)")
-    r.add_argument("--lang", choices=["id", "en"], default="id")
     r.add_argument("--jobs", type=int, default=1, help="notebooks run at once, in separate processes")
     r.add_argument("--processed", type=Path,
                    help="processed folder to write (default: data/processed/ under the current folder)")
-    r.add_argument("--show-code", action="store_true", help="keep the code cells in the HTML reports")
+    r.add_argument("--show-code", action="store_true", help="keep the code cells in the HTML reports (default: hidden)")
     r.set_defaults(func=cmd_run)
+
+    nb = command("notebooks", "copy the report notebooks to your own working folder, set for your district and year",
+                 'imr-analysis notebooks --out kerja/ --district "Musi Rawas Utara" --year 2023',
+                 "imr-analysis notebooks --out kerja/ --processed data/processed --lang en")
+    nb.add_argument("--out", type=Path, required=True, help="working folder to copy the notebooks into")
+    nb.add_argument("--processed", type=Path,
+                    help="processed folder the notebooks read (default: data/processed/ under the current folder)")
+    nb.add_argument("--district", help="your district (default: the only one in the processed folder)")
+    nb.add_argument("--year", type=int, help="the annual report's year (default: the last year in the data)")
+    nb.add_argument("--force", action="store_true", help="replace notebooks already in --out (default: keep them, "
+                                                         "stop with a message)")
+    nb.set_defaults(func=cmd_notebooks)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    lang = getattr(args, "lang", "id")
     try:
         return args.func(args)
     except InputError as exc:
-        print(f"imr-analysis: cannot use the input.\n{exc}", file=sys.stderr)
+        print(f"{say('cannot_use_input', lang)}\n{exc}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
-        print("imr-analysis: interrupted; outputs already written are complete files (atomic writes).", file=sys.stderr)
+        print(say("interrupted", lang), file=sys.stderr)
         return 130
     except Exception as exc:  # never a bare traceback for users
         if args.debug:
             traceback.print_exc()
-        print(f"imr-analysis: unexpected error ({type(exc).__name__}: {scrub(exc)}).\n"
-              "  What to do: run again with --debug and report the output to the imr-analysis maintainers.",
+        print(say("unexpected", lang, error=f"{type(exc).__name__}: {scrub(exc)}") + "\n" + say("unexpected_fix", lang),
               file=sys.stderr)
         return 1
 

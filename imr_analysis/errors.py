@@ -31,14 +31,17 @@ class InputError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str, location: Location | None = None, fix: str = ""):
+    def __init__(self, message: str, location: Location | None = None, fix: str = "", lang: str = "en"):
         self.message = message
         self.location = location or Location()
         self.fix = fix
+        self.lang = lang   # of the 'What to do' line: the command line's own messages follow --lang
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
+        from .vocab.messages import say
+
         where = self.location.describe()
         text = f"{where}: {self.message}" if where else self.message
-        return scrub(f"{text}\n  What to do: {self.fix}" if self.fix else text)  # a second line of defence
+        return scrub(f"{text}\n{say('what_to_do', self.lang, fix=self.fix)}" if self.fix else text)  # a second line of defence
 

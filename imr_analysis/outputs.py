@@ -65,14 +65,18 @@ def write_text(path: Path, text: str) -> Path:
     return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
-def write_csv(df: pd.DataFrame, path: Path) -> Path:
-    """CSV in UTF-8 with BOM so Excel opens it with the right characters; formulas neutralised."""
+def write_csv(df: pd.DataFrame, path: Path, sep: str = ",", decimal: str = ".") -> Path:
+    """CSV in UTF-8 with BOM so Excel opens it with the right characters; formulas neutralised.
+
+    ``sep=";", decimal=","`` writes the convention of Excel set to Indonesian (or any locale whose
+    decimal mark is a comma).
+    """
     safe = neutralise(df)
 
     def write(tmp: Path) -> None:
         with open(tmp, "w", encoding="utf-8", newline="") as fh:
             fh.write("\ufeff")  # the BOM, written once ('utf-8-sig' would run its Python encoder on every row)
-            safe.to_csv(fh, index=False)
+            safe.to_csv(fh, index=False, sep=sep, decimal=decimal)
     return write_atomic(path, write)
 
 
@@ -80,11 +84,14 @@ def write_parquet(df: pd.DataFrame, path: Path) -> Path:
     return write_atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
 
 
-def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
+def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path, finish=None) -> Path:
+    """One sheet per table; ``finish(name, worksheet)``, when given, formats each written sheet (openpyxl)."""
     def write(tmp: Path) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
             for name, df in sheets.items():
                 neutralise(df).to_excel(writer, sheet_name=name[:31], index=False)
+                if finish is not None:
+                    finish(name, writer.sheets[name[:31]])
     return write_atomic(path, write)
 
 

@@ -162,7 +162,7 @@ def test_only_the_year_without_readable_data_fails(bad_run):
     assert "Traceback" not in r.stderr and "unexpected error" not in r.stderr
     lines = {line.split()[0]: line.split()[1] for line in r.stdout.splitlines() if line[:4] in ("2021", "2022", "2023", "tren", "data")}
     assert lines == {"data_quality": "ok", "2021": "failed", "2022": "ok", "2023": "ok", "trends": "ok"}
-    assert "FAILED: 2021." in r.stderr
+    assert "GAGAL: 2021." in r.stderr
     errors = [o for c in nbformat.read(out / "2021" / "annual_report.ipynb", as_version=4).cells
               for o in c.get("outputs", []) if o["output_type"] == "error"]
     assert errors[0]["ename"] == "InputError" and "kematian_2021.csv" in errors[0]["evalue"]
@@ -227,7 +227,7 @@ def test_clean_uses_the_good_files_and_names_the_bad_one(tmp_path):
     (raw / "kosong_2022.csv").write_bytes(b"")
     r = run_cli("clean", raw, "--out", tmp_path / "p")
     assert r.returncode == 2, r.stdout + r.stderr
-    assert "profil_2023.csv" in r.stderr and "kosong_2022.csv" in r.stderr and "2 of 3 file(s)" in r.stderr
+    assert "profil_2023.csv" in r.stderr and "kosong_2022.csv" in r.stderr and "2 dari 3 berkas" in r.stderr
     assert "Traceback" not in r.stderr
     births = pd.read_parquet(tmp_path / "p" / "births.parquet")
     assert births.loc[births["year"] == 2023, "live_births"].sum() == 3795

@@ -183,7 +183,7 @@ def test_bad_input(case, tmp_path, capsys):
     raw.mkdir()
     paths = case.build(raw)
     out = tmp_path / "out"
-    code = main(["clean", *map(str, paths), "--out", str(out), *case.args])
+    code = main(["clean", *map(str, paths), "--out", str(out), *case.args, "--lang", "en"])
     captured = capsys.readouterr()
     text = captured.out + captured.err
     assert code == case.code, text

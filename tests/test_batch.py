@@ -57,7 +57,7 @@ def test_batch_produces_every_expected_file(batch):
             "benchmarks.csv", "funnel.csv", "year_on_year.csv"}
     assert (out / "trends" / "trends.html").exists() and len(list((out / "trends" / "figures").glob("*.png"))) == 7
     assert (out / "data_quality" / "data_quality.html").exists()
-    assert "8 of 8 notebooks ran" in r.stdout and str(out / "index.html") in r.stdout
+    assert "8 dari 8 notebook selesai" in r.stdout and str(out / "index.html") in r.stdout
     for year in range(2019, 2025):
         assert f"\n{year}" in r.stdout  # the closing summary lists each year
 
@@ -96,7 +96,7 @@ def test_a_broken_year_does_not_stop_the_others(tmp_path):
     r = run("--raw", raw, "--years", "2020-2022", "--out", out, "--processed", tmp_path / "p", "--jobs", "2")
     assert r.returncode == 1, r.stdout + r.stderr
     assert "Traceback" not in r.stderr
-    assert "FAILED: 2021" in r.stderr
+    assert "GAGAL: 2021" in r.stderr
     for year in (2020, 2022):
         assert (out / str(year) / "annual_report.html").exists()
     failed = out / "2021" / "annual_report.ipynb"

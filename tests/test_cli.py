@@ -5,7 +5,12 @@ import pytest
 
 from conftest import SAMPLE_RAW
 from helpers import births_table, deaths_table, write_xlsx
-from helpers import run_cli as cli
+from helpers import run_cli
+
+
+def cli(*args, cwd=None, lang="en"):
+    """The command in a subprocess; its console messages in English, as these tests read them."""
+    return run_cli(*args, "--lang", lang, cwd=cwd)
 
 
 @pytest.fixture(scope="module")
@@ -39,12 +44,12 @@ def test_published_akb_2023_through_the_cli(processed):
 
 def test_indicators_to_xlsx_and_csv(processed, tmp_path):
     out, _ = processed
-    r = cli("indicators", "--processed", out, "--level", "puskesmas", "--out", tmp_path / "i.xlsx")
+    r = cli("indicators", "--processed", out, "--level", "puskesmas", "--table", "data", "--out", tmp_path / "i.xlsx")
     assert r.returncode == 0, r.stderr
     df = pd.read_excel(tmp_path / "i.xlsx", engine="openpyxl")
     pauh = df[(df["indicator"] == "imr") & (df["area"] == "Pauh") & (df["year"] == 2023)].iloc[0]
     assert pauh["numerator"] == 2 and pauh["method"] == "exact"
-    r = cli("indicators", "--processed", out, "--out", tmp_path / "i.csv", "--indicator", "imr,nmr")
+    r = cli("indicators", "--processed", out, "--out", tmp_path / "i.csv", "--indicator", "imr,nmr", "--table", "data")
     assert set(pd.read_csv(tmp_path / "i.csv")["indicator"]) == {"imr", "nmr"}
 
 
@@ -147,7 +152,7 @@ def test_works_from_any_folder(processed, tmp_path):
 
 def test_trends_command_columns_and_xlsx(processed, tmp_path):
     out, _ = processed
-    r = cli("trends", "--processed", out, "--out", tmp_path / "t.csv")
+    r = cli("trends", "--processed", out, "--table", "data", "--out", tmp_path / "t.csv")
     assert r.returncode == 0, r.stderr
     df = pd.read_csv(tmp_path / "t.csv", encoding="utf-8-sig", keep_default_na=False)
     assert list(df.columns) == ["indicator", "level", "district", "area", "cause", "start_year", "end_year", "n_years", "apc",
@@ -161,7 +166,8 @@ def test_trends_command_columns_and_xlsx(processed, tmp_path):
 
 def test_funnel_command(processed, tmp_path):
     out, _ = processed
-    r = cli("funnel", "--processed", out, "--year", "2023", "--pool-years", "3", "--overdispersion", "--out", tmp_path / "f.csv")
+    r = cli("funnel", "--processed", out, "--year", "2023", "--pool-years", "3", "--overdispersion", "--table", "data",
+            "--out", tmp_path / "f.csv")
     assert r.returncode == 0, r.stderr
     assert "2021-2023" in r.stdout and "DerSimonian-Laird" in r.stdout
     df = pd.read_csv(tmp_path / "f.csv", encoding="utf-8-sig")

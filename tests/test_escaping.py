@@ -98,7 +98,7 @@ def hostile_run(tmp_path_factory):
 def test_the_reports_run_on_hostile_names(hostile_run):
     out, _, r = hostile_run
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
-    assert "3 of 3 notebooks ran" in r.stdout
+    assert "3 dari 3 notebook selesai" in r.stdout
     for name in (IMG_FILE, LINK_FILE):  # junk files of 2023: listed, and 2023 is still reported
         assert name in r.stderr
 

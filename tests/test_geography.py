@@ -108,7 +108,7 @@ def test_a_set_aside_row_leaves_numerator_and_denominator_alike(new_district):
 
 def test_the_cli_prints_the_rate_of_a_new_district(new_district):
     _, tmp = new_district
-    r = cli("indicators", "--processed", tmp / "processed", "--indicator", "imr", "--out", tmp / "imr.csv")
+    r = cli("indicators", "--processed", tmp / "processed", "--indicator", "imr", "--table", "data", "--out", tmp / "imr.csv")
     assert r.returncode == 0, r.stderr
     out = pd.read_csv(tmp / "imr.csv")
     assert out.loc[0, "value"] == pytest.approx(9 / 700 * 1000)
@@ -129,7 +129,7 @@ def test_processed_folder_with_categorical_columns_is_read(tmp_path):
     """'synth --format canonical' writes categoricals; indicators and trends read them."""
     r = cli("synth", "--districts", "2", "--puskesmas", "6", "--years", "2019-2023", "--out", tmp_path / "s")
     assert r.returncode == 0, r.stderr
-    r = cli("indicators", "--processed", tmp_path / "s", "--indicator", "imr", "--out", tmp_path / "i.csv")
+    r = cli("indicators", "--processed", tmp_path / "s", "--indicator", "imr", "--table", "data", "--out", tmp_path / "i.csv")
     assert r.returncode == 0, r.stderr
     tables = load_processed(tmp_path / "s")
     births = tables["births"].groupby(["district", "year"])["live_births"].sum()
@@ -156,19 +156,19 @@ def test_years_come_from_every_table(tmp_path):
     r = cli("indicators", "--processed", tmp_path / "p", "--year", "2023", "--indicator", "cause_share")
     assert r.returncode == 0, r.stderr
     r = cli("indicators", "--processed", tmp_path / "p", "--year", "2010")
-    assert r.returncode == 2 and "years: 2023" in r.stderr
+    assert r.returncode == 2 and "tahun: 2023" in r.stderr
 
 
 def test_strict_exit_code_agrees_with_the_summary(new_district, tmp_path):
     _, tmp = new_district
     r = cli("clean", tmp / "profil_tanah_baru_2023.xlsx", "--out", tmp_path / "p", "--strict")
-    assert r.returncode == 3 and "1 set aside" in r.stdout
+    assert r.returncode == 3 and "1 disisihkan" in r.stdout
     ok = write_xlsx(tmp_path / "ok.xlsx", {"T": births_table([_births(1, "Tanah", "Alam", 10, 10)],
                                                              total=[None, "JUMLAH KAB.", None, 10, 0, 10, 10, 0, 10,
                                                                     20, 0, 20], district=DISTRICT)})
     r = cli("clean", ok, "--out", tmp_path / "q", "--strict")
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "0 set aside + 1 reported values" in r.stdout
+    assert "0 disisihkan + 1 nilai dilaporkan" in r.stdout
 
 
 @pytest.mark.parametrize("deaths, why", [([0, 0, 0, 0, 0], "no_deaths"), ([0, 0, 0, 0, 4], "separated"),
@@ -227,4 +227,4 @@ def test_processed_folder_that_does_not_exist_and_wrong_out_suffix(tmp_path, new
     assert r.returncode == 2 and "does not exist" in r.stderr
     _, tmp = new_district
     r = cli("indicators", "--processed", tmp / "processed", "--out", tmp_path / "x.txt")
-    assert r.returncode == 2 and ".csv or .xlsx" in r.stderr and not (tmp_path / "x.txt").exists()
+    assert r.returncode == 2 and ".csv atau .xlsx" in r.stderr and not (tmp_path / "x.txt").exists()

@@ -312,7 +312,7 @@ def test_vocabulary_terms_and_positions_replace_headers_titles_and_dropped_colum
     causes = findings[(findings["check"] == "header") & (findings["sheet"] == "Tabel 28")]
     assert causes["message"].str.match(r"column F \(deaths / neonatal / other / unspecified\): cause header not in the cause "
                                        r"vocabulary \(text of 33 characters, #[0-9a-f]{8}\)").any()
-    assert ("Personal data dropped at read time (columns): ALAMAT, NAMA BAYI, NAMA IBU, NIK IBU, NO HP, column M, "
+    assert ("Data pribadi dibuang saat dibaca (kolom): ALAMAT, NAMA BAYI, NAMA IBU, NIK IBU, NO HP, column M, "
             "column N, column S.") in clean.stdout
 
 

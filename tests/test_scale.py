@@ -72,7 +72,7 @@ def test_batch_on_a_dask_cluster(tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     assert (tmp_path / "rep" / "2023" / "annual_report.html").exists()
     assert (tmp_path / "rep" / "trends" / "trends.html").exists()
-    assert "3 of 3 notebooks ran" in r.stdout
+    assert "3 dari 3 notebook selesai" in r.stdout
 
 
 def test_unreachable_scheduler_is_a_clear_error(tmp_path):

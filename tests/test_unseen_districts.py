@@ -41,7 +41,7 @@ def number(series: pd.Series) -> np.ndarray:
 
 
 def indicators(processed: Path, level: str, out: Path) -> pd.DataFrame:
-    ok(cli("indicators", "--processed", processed, "--level", level, "--out", out))
+    ok(cli("indicators", "--processed", processed, "--level", level, "--table", "data", "--out", out))
     df = read(out)
     df["year"] = df["year"].astype(int)
     for col in ("numerator", "denominator", "value"):
@@ -257,9 +257,9 @@ def test_clean_reads_every_district_and_year(corpus, annex):
     out = annex["clean"].stdout
     for name in corpus.districts.loc[corpus.districts["format"] == "annex", "district"]:
         assert name in out
-    assert "years 2019, 2020, 2021, 2022, 2023, 2024" in out
+    assert "tahun 2019, 2020, 2021, 2022, 2023, 2024" in out
     raw = corpus.raw_rows[corpus.raw_rows["file"].str.startswith("annex")]
-    assert f"Rows: {len(raw)} raw body rows" in out and " 0 set aside" in out
+    assert f"Baris: {len(raw)} baris isi mentah" in out and " 0 disisihkan" in out
 
 
 @pytest.mark.parametrize("level", LEVELS)
@@ -307,7 +307,7 @@ def test_right_totals_raise_no_total_row_warning(annex):
 def test_trends_give_an_apc_for_every_district(corpus, annex, tmp_path):
     """The APC of AKB and AKN over 2019-2024 for each district; where the model is Poisson (or
     quasi-Poisson, same estimate) it equals the maximum-likelihood slope solved here with numpy."""
-    ok(cli("trends", "--processed", annex["processed"], "--out", tmp_path / "trends.csv"))
+    ok(cli("trends", "--processed", annex["processed"], "--table", "data", "--out", tmp_path / "trends.csv"))
     trends = read(tmp_path / "trends.csv")
     truth = corpus.truth[corpus.truth["format"] == "annex"]
     counts = expected_counts(truth, "district")
@@ -353,7 +353,7 @@ def pair(corpus, tmp_path_factory):
 
 
 def test_puskesmas_trends_keep_namesakes_in_different_districts_apart(corpus, pair, tmp_path):
-    ok(cli("trends", "--processed", pair["processed"], "--level", "puskesmas", "--out", tmp_path / "t.csv"))
+    ok(cli("trends", "--processed", pair["processed"], "--level", "puskesmas", "--table", "data", "--out", tmp_path / "t.csv"))
     trends = read(tmp_path / "t.csv")
     imr = trends[(trends["indicator"] == "imr") & (trends["cause"] == "")]
     truth = corpus.truth[corpus.truth["district"].isin(pair["districts"]["district"])]
@@ -392,7 +392,8 @@ def test_funnel_places_every_puskesmas_and_flags_the_outlier(corpus, first_distr
     """On the processed folder `run` wrote for the first district."""
     puskesmas, year = first_district["outlier"].rsplit(" ", 1)
     year = int(year)
-    r = ok(cli("funnel", "--processed", run_reports[0] / "processed", "--year", year, "--out", tmp_path / "f.csv"))
+    r = ok(cli("funnel", "--processed", run_reports[0] / "processed", "--year", year, "--table", "data",
+                "--lang", "en", "--out", tmp_path / "f.csv"))
     truth = corpus.truth[(corpus.truth["district"] == first_district["district"]) & (corpus.truth["year"] == year)]
     counts = expected_counts(truth, "puskesmas").droplevel(["district", "year"])
     deaths = counts[RATES["imr"]].to_numpy(dtype=float).sum(axis=1)
@@ -424,7 +425,7 @@ def test_run_reports_show_the_true_akb(corpus, first_district, run_reports):
 
 def test_run_trend_report_gives_the_apc(run_reports, tmp_path):
     out, _ = run_reports
-    ok(cli("trends", "--processed", out / "processed", "--out", tmp_path / "t.csv"))
+    ok(cli("trends", "--processed", out / "processed", "--table", "data", "--out", tmp_path / "t.csv"))
     row = read(tmp_path / "t.csv").query("indicator == 'imr' and cause == ''").iloc[0]
     apc = float(row["apc"])
     words = "turun" if apc < 0 else "naik"
@@ -439,14 +440,14 @@ def test_same_numbers_whether_or_not_the_registry_knows_the_district(pair, tmp_p
     same indicators at every level."""
     from imr_analysis.vocab.puskesmas import REGISTRY_FILE
 
-    assert pair["clean"].stdout.count("New district") == 2
+    assert pair["clean"].stdout.count("Kabupaten/kota baru") == 2
     proposed = pd.concat([read(p) for p in sorted(pair["processed"].glob("registry_proposed_*.csv"))])
     assert set(proposed["district"]) == set(pair["districts"]["district"])
     registry = pd.concat([read(REGISTRY_FILE), proposed.assign(province="Provinsi Contoh")])
     registry.to_csv(tmp_path / "registry.csv", index=False)
     known = ok(cli("clean", *pair["folders"], "--out", tmp_path / "known",
                    env={"IMR_ANALYSIS_REGISTRY": tmp_path / "registry.csv"}))
-    assert "New district" not in known.stdout and not list((tmp_path / "known").glob("registry_proposed_*"))
+    assert "Kabupaten/kota baru" not in known.stdout and not list((tmp_path / "known").glob("registry_proposed_*"))
     assert set(read(tmp_path / "known" / "births.csv")["province"]) == {"Provinsi Contoh"}
     for level in LEVELS:
         a = indicators(pair["processed"], level, tmp_path / f"unknown_{level}.csv")

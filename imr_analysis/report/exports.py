@@ -1,0 +1,230 @@
+"""Tables people open in Excel: the exports of ``indicators``, ``trends`` and ``funnel``.
+
+An analysis table (codes, full-precision floats) becomes a table a person reads:
+
+* headers in the report language (``vocab/columns.csv``); indicator and cause codes shown as
+  their labels (``vocab/indicators.csv``, ``vocab/causes.csv``) with a code column kept beside
+  them for formulas and scripts; terms such as trend markers and funnel positions as their
+  labels (``vocab/labels.csv``, then ``vocab/columns.csv``);
+* rates, percentages, confidence limits and annual percent changes rounded to 1 decimal,
+  p-values to 3; counts and years as integers (``33``, never ``33.0``);
+* XLSX: those number formats on the cells (Excel then shows them in its own locale: ``8,7`` in
+  Indonesian), a bold frozen header row, an autofilter and column widths that fit;
+* CSV: ``locale="id"`` writes the convention of Excel set to Indonesian (``;`` between fields,
+  decimal comma); ``locale="en"`` writes ``,`` and ``.``.
+
+Scripts ask for ``table="data"``: the analysis table itself (codes, English column names, full
+precision, ``,`` and ``.``), with counts and years as integers.
+
+Only the rounding changes numbers; every value is the analysis value rounded half to even at
+its stated decimals (``round``), and the full-precision values stay available from the library.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import outputs
+from ..config import VOCAB_DIR
+from ..vocab.causes import causes
+from ..vocab.indicators import indicators as indicator_vocab
+from .language import LANGS, check_lang, t
+
+#: CSV conventions: field separator and decimal mark.
+CSV_LOCALES = {"id": (";", ","), "en": (",", ".")}
+
+#: Excel number formats and decimals of each kind of column.
+NUMBER_FORMATS = {"year": "0", "count": "#,##0", "rate": "0.0", "p": "0.000"}
+DECIMALS = {"rate": 1, "p": 3}
+MAX_WIDTH = 60
+
+
+@dataclass(frozen=True)
+class Column:
+    """One exported column: where its values come from, its header key and how it is shown.
+
+    kind: 'text' (as is), 'term' (a label of the value), 'indicator' / 'cause' (the label of a
+    code), 'code' (the code itself), 'bool' (yes / no), 'year', 'count' (integers), 'rate'
+    (1 decimal), 'p' (3 decimals), 'unit' (the indicator's unit).
+    """
+
+    source: str
+    key: str
+    kind: str
+
+
+def _c(source: str, kind: str = "text", key: str | None = None) -> Column:
+    return Column(source, key or source, kind)
+
+
+INDICATORS = [
+    _c("indicator", "indicator"), _c("indicator", "code", "indicator_code"), _c("year", "year"), _c("level", "term"),
+    _c("area"), _c("district"), _c("sex", "term"), _c("age_group", "term"), _c("cause", "cause"),
+    _c("cause", "code", "cause_code"), _c("numerator", "count"), _c("denominator", "count"), _c("value", "rate"),
+    _c("indicator", "unit", "unit"), _c("lower_95", "rate"), _c("upper_95", "rate"), _c("lower_998", "rate"),
+    _c("upper_998", "rate"), _c("method", "term"), _c("target", "rate"), _c("target_source"),
+    _c("meets_target", "bool"), _c("denominator_kind", "term"), _c("flag", "term"),
+]
+TRENDS = [
+    _c("indicator", "indicator"), _c("indicator", "code", "indicator_code"), _c("level", "term"), _c("district"),
+    _c("area"), _c("cause", "cause"), _c("cause", "code", "cause_code"), _c("start_year", "year"),
+    _c("end_year", "year"), _c("n_years", "count"), _c("apc", "rate"), _c("apc_lower_95", "rate"),
+    _c("apc_upper_95", "rate"), _c("p_value", "p"), _c("model", "term"), _c("trend_marker", "term"),
+    _c("note", "term"),
+]
+FUNNEL = [
+    _c("area"), _c("numerator", "count"), _c("denominator", "count"), _c("value", "rate"), _c("benchmark", "rate"),
+    _c("lower_95", "rate"), _c("upper_95", "rate"), _c("lower_998", "rate"), _c("upper_998", "rate"),
+    _c("flag", "term", "position"),
+]
+LAYOUTS = {"indicators": INDICATORS, "trends": TRENDS, "funnel": FUNNEL}
+
+
+@lru_cache(maxsize=1)
+def _columns_vocab() -> pd.DataFrame:
+    return pd.read_csv(VOCAB_DIR / "columns.csv", dtype=str, keep_default_na=False).set_index("key")
+
+
+def header(key: str, lang: str = "id") -> str:
+    """The column header of ``key`` in ``lang`` (vocab/columns.csv, key 'col.<key>')."""
+    return _columns_vocab().loc[f"col.{key}", check_lang(lang)]
+
+
+def sheet_name(kind: str, lang: str = "id") -> str:
+    return _columns_vocab().loc[f"sheet.{kind}", check_lang(lang)]
+
+
+def term(value, lang: str = "id") -> str:
+    """A value's label: vocab/columns.csv ('value.<text>'), then vocab/labels.csv, else the text itself.
+
+    Notes joined with '; ' are labelled one by one. Missing values give ''.
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    text = str(value)
+    if not text:
+        return ""
+    if "; " in text:
+        return "; ".join(term(part, lang) for part in text.split("; "))
+    own = _columns_vocab()
+    if f"value.{text}" in own.index:
+        return own.loc[f"value.{text}", lang]
+    try:
+        return t(text, lang)
+    except KeyError:
+        return text
+
+
+def _code_label(value, table: pd.DataFrame, lang: str) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
+        return ""
+    if value in table.index:
+        return table.loc[value, f"label_{lang}"]
+    return term(value, lang)
+
+
+def _values(df: pd.DataFrame, col: Column, lang: str) -> pd.Series:
+    """The column's values as shown: labels, integers or rounded floats."""
+    raw = df[col.source]
+    if col.kind == "text":
+        return raw.astype(object).where(raw.notna(), "")
+    if col.kind == "code":
+        return raw.astype(object).where(raw.notna(), "")
+    if col.kind == "term":
+        return raw.map(lambda v: term(v, lang))
+    if col.kind == "indicator":
+        return raw.map(lambda v: _code_label(v, indicator_vocab(), lang))
+    if col.kind == "cause":
+        return raw.map(lambda v: _code_label(v, causes(), lang))
+    if col.kind == "unit":
+        units = indicator_vocab()[f"unit_{lang}"]
+        return raw.map(lambda v: units.get(v, ""))
+    if col.kind == "bool":
+        yes, no = term("yes", lang), term("no", lang)
+        return raw.map(lambda v: "" if v is None or pd.isna(v) else (yes if bool(v) else no))
+    numbers = pd.to_numeric(raw, errors="coerce")
+    if col.kind in ("year", "count"):
+        whole = numbers.dropna()
+        if not np.allclose(whole, whole.round()):
+            raise ValueError(f"column {col.source} holds fractions; it cannot be shown as whole numbers")
+        return numbers.round().astype("Int64")
+    return numbers.round(DECIMALS[col.kind]).astype(float)
+
+
+def readable(df: pd.DataFrame, kind: str, lang: str = "id") -> pd.DataFrame:
+    """The table ``kind`` ('indicators', 'trends', 'funnel') as people read it, in ``lang``.
+
+    Columns the analysis table lacks are left out; its rows and their order are kept.
+    """
+    check_lang(lang)
+    layout = [c for c in LAYOUTS[kind] if c.source in df.columns]
+    return pd.DataFrame({header(c.key, lang): _values(df, c, lang) for c in layout}, index=df.index) \
+        .reset_index(drop=True)
+
+
+def number_formats(kind: str, lang: str = "id") -> dict[str, str]:
+    """Header -> Excel number format, for the numeric columns of table ``kind``."""
+    return {header(c.key, lang): NUMBER_FORMATS[c.kind] for c in LAYOUTS[kind] if c.kind in NUMBER_FORMATS}
+
+
+def sheet_formatter(formats: dict[str, str]):
+    """Format one written sheet: bold frozen header, autofilter, number formats and column widths."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    def finish(_name: str, ws) -> None:
+        ws.freeze_panes = "A2"
+        if ws.max_row > 1:
+            ws.auto_filter.ref = ws.dimensions
+        for index, cells in enumerate(ws.iter_cols(min_row=1, max_row=ws.max_row), start=1):
+            head = cells[0]
+            head.font = Font(bold=True)
+            fmt = formats.get(head.value)
+            width = len(str(head.value or ""))
+            for cell in cells[1:]:
+                if fmt and cell.value is not None:
+                    cell.number_format = fmt
+                shown = f"{cell.value:,.3f}" if isinstance(cell.value, float) else str(cell.value or "")
+                width = max(width, len(shown))
+            ws.column_dimensions[get_column_letter(index)].width = min(width + 2, MAX_WIDTH)
+    return finish
+
+
+def data_table(df: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """The analysis table for scripts: codes, its own column names, full precision; counts and years
+    as integers (``33``, not ``33.0``)."""
+    whole = [c.source for c in LAYOUTS[kind] if c.kind in ("year", "count") and c.source in df.columns]
+    return df.assign(**{col: _values(df, Column(col, col, "count"), "en") for col in whole}).reset_index(drop=True)
+
+
+def write(df: pd.DataFrame, kind: str, path: Path, lang: str = "id", csv_locale: str | None = None,
+          table: str = "readable") -> Path:
+    """Write table ``kind`` to ``path`` (.xlsx or .csv).
+
+    ``table="readable"`` (default): as people read it, in ``lang``; ``csv_locale`` ('id' or 'en';
+    default: ``lang``) sets the CSV's separator and decimal mark. ``table="data"``: the analysis
+    table for scripts (:func:`data_table`), CSV with ',' and '.'.
+    """
+    path = Path(path)
+    xlsx = path.suffix.lower() == ".xlsx"
+    if table == "data":
+        plain = data_table(df, kind)
+        return outputs.write_xlsx({kind: plain}, path) if xlsx else outputs.write_csv(plain, path)
+    if table != "readable":
+        raise ValueError(f"table must be 'readable' or 'data', not '{table}'")
+    shown = readable(df, kind, lang)
+    if xlsx:
+        formats = sheet_formatter(number_formats(kind, lang))
+        return outputs.write_xlsx({sheet_name(kind, lang): shown}, path, finish=formats)
+    locale = csv_locale or lang
+    if locale not in CSV_LOCALES:
+        raise ValueError(f"csv_locale must be one of {', '.join(CSV_LOCALES)}, not '{locale}'")
+    sep, decimal = CSV_LOCALES[locale]
+    return outputs.write_csv(shown, path, sep=sep, decimal=decimal)
+
+
+__all__ = ["CSV_LOCALES", "LANGS", "data_table", "header", "number_formats", "readable", "sheet_formatter", "term", "write"]

@@ -1,0 +1,120 @@
+"""Working on your own copy (`imr-analysis notebooks`), and `run` without kernel noise on the console."""
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from imr_analysis.analysis.indicators import compute_indicators
+from imr_analysis.clean.store import load_processed
+from imr_analysis.config import NOTEBOOKS_DIR
+from imr_analysis.report.language import fmt
+from imr_analysis.synth_unseen import write_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+
+
+def cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "imr_analysis", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, env=ENV)
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.ipynb"))}
+
+
+@pytest.fixture(scope="module")
+def unseen(tmp_path_factory):
+    """One annex district the registry does not know, 2022-2023, cleaned."""
+    root = tmp_path_factory.mktemp("unseen")
+    corpus = write_corpus(root / "raw", districts=1, years=[2022, 2023], flat_districts=1, seed=5)
+    r = cli("clean", root / "raw" / "annex", "--out", root / "processed")
+    assert r.returncode == 0, r.stdout + r.stderr
+    district = corpus.districts.loc[corpus.districts["format"] == "annex", "district"].iloc[0]
+    return root, district
+
+
+def parameters(path: Path) -> dict:
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    values = {}
+    exec(cell.source, {}, values)   # the cell is plain assignments
+    return values
+
+
+def test_notebooks_command_writes_parameterised_copies_that_papermill_runs(unseen, tmp_path):
+    root, district = unseen
+    stored = digest(NOTEBOOKS_DIR)
+    work = tmp_path / "kerja"
+    r = cli("notebooks", "--out", work, "--processed", root / "processed", "--year", 2023)
+    assert r.returncode == 0, r.stderr
+    assert f"3 notebook untuk {district}, 2023 disalin ke {work}" in r.stdout
+    assert digest(NOTEBOOKS_DIR) == stored   # the nbval baseline is untouched
+    processed = str((root / "processed").resolve())
+    assert parameters(work / "02_annual_report.ipynb") == {
+        "year": 2023, "district": district, "lang": "id", "processed_dir": processed,
+        "output_dir": str(work.resolve() / "outputs" / "2023")}
+    assert parameters(work / "03_trends.ipynb") == {
+        "start_year": 2022, "end_year": 2023, "district": district, "lang": "id", "processed_dir": processed,
+        "output_dir": str(work.resolve() / "outputs" / "trends")}
+    assert parameters(work / "01_data_quality.ipynb") == {
+        "raw_paths": None, "processed_dir": processed, "years": None, "lang": "id", "run_cleaning": False}
+    copy = nbformat.read(work / "02_annual_report.ipynb", as_version=4)
+    assert all(not c.get("outputs") for c in copy.cells if c.cell_type == "code")   # no sample numbers left
+
+    # a second call does not overwrite the analyst's work unless asked
+    again = cli("notebooks", "--out", work, "--processed", root / "processed", "--lang", "en")
+    assert again.returncode == 2 and "--force" in again.stderr and "What to do" in again.stderr
+
+    # the manual papermill command of the README runs the copy for this district
+    done = work / "annual_report_2023.ipynb"
+    pm = subprocess.run([sys.executable, "-m", "papermill", str(work / "02_annual_report.ipynb"), str(done)],
+                        capture_output=True, text=True, env=ENV, cwd=work)
+    assert pm.returncode == 0, pm.stderr[-3000:]
+    tables = load_processed(root / "processed")
+    imr = compute_indicators(tables, level="district", year=2023)
+    imr = imr[(imr["indicator"] == "imr") & (imr["district"] == district)].iloc[0]
+    text = json.dumps(json.loads(done.read_text(encoding="utf-8"))["cells"], ensure_ascii=False)
+    assert f"AKB 2023: **{fmt(imr['value'], 'id')} per 1.000 KH**" in text
+    assert (work / "outputs" / "2023" / "tables.xlsx").exists()
+
+
+def test_the_kernel_log_goes_to_a_file_not_the_console(tmp_path):
+    """What an ipykernel logs (e.g. 'KeyboardInterrupt caught in kernel' when jupyter_client interrupts it at
+    shutdown) reaches the console of a plain papermill run, and a log file with the batch's kernel manager."""
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                           "language": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell('get_ipython().kernel.log.error("KeyboardInterrupt caught in kernel")\n'
+                                          'print("cell output")')]
+    nbformat.write(nb, tmp_path / "noisy.ipynb")
+    script = ("import sys, papermill as pm\nfrom pathlib import Path\nfrom imr_analysis.batch import quiet_kernel_manager\n"
+              "kw = {'kernel_manager_class': quiet_kernel_manager(Path('k.log'))} if sys.argv[1] == 'quiet' else {}\n"
+              "pm.execute_notebook('noisy.ipynb', sys.argv[1] + '.ipynb', kernel_name='python3', progress_bar=False, **kw)\n")
+    runs = {how: subprocess.run([sys.executable, "-c", script, how], capture_output=True, text=True, cwd=tmp_path,
+                                env=ENV) for how in ("loud", "quiet")}
+    assert all(r.returncode == 0 for r in runs.values()), {k: r.stderr for k, r in runs.items()}
+    assert "[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel" in runs["loud"].stderr   # the noise exists
+    quiet = runs["quiet"].stdout + runs["quiet"].stderr
+    assert "IPKernelApp" not in quiet and "KeyboardInterrupt" not in quiet
+    assert "KeyboardInterrupt caught in kernel" in (tmp_path / "k.log").read_text()
+    outputs = nbformat.read(tmp_path / "quiet.ipynb", as_version=4).cells[0].outputs
+    assert any("cell output" in o.get("text", "") for o in outputs)   # what cells print still reaches the notebook
+
+
+def test_run_console_in_english_without_kernel_noise_or_progress_bar(unseen, tmp_path):
+    root, district = unseen
+    r = cli("run", "--raw", root / "raw" / "annex", "--years", 2023, "--out", tmp_path / "rep",
+            "--processed", tmp_path / "p", "--lang", "en", cwd=tmp_path)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    assert "3 of 3 notebooks ran in" in r.stdout and f"Reports: {tmp_path / 'rep' / 'index.html'}" in r.stdout
+    assert ["report", "status", "seconds", "output"] in [line.split() for line in r.stdout.splitlines()]
+    console = r.stdout + r.stderr
+    assert "IPKernelApp" not in console and "KeyboardInterrupt" not in console
+    assert "\r" not in console and "nb/s" not in console   # tqdm draws only on a terminal
+    assert sorted(p.name for p in (tmp_path / "rep").rglob("*.kernel.log")) == [
+        "annual_report.kernel.log", "data_quality.kernel.log", "trends.kernel.log"]
