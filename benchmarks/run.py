@@ -152,6 +152,62 @@ def bench_clean_scale(rows: int = 50_000) -> dict:
     return out
 
 
+#: (e): the cells of notebooks/02_annual_report.ipynb, in order (each a table, a text or a figure).
+ANNUAL_CELLS = ("title", "headline", "headline_text", "deaths_by_cause", "deaths_by_cause_figure", "imr_by_puskesmas",
+                "imr_by_puskesmas_figure", "causes_by_age", "causes_by_age_figure", "coverage", "coverage_figure",
+                "meeting_points", "benchmarks", "funnel_figure", "funnel_flags", "year_on_year", "year_on_year_text")
+
+
+def _import_seconds(module: str, tries: int = 3) -> float:
+    """Seconds to import ``module`` in a fresh interpreter (best of ``tries``), interpreter start-up excluded."""
+    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+    return min(float(subprocess.run([PY, "-c", code], capture_output=True, text=True, check=True).stdout)
+               for _ in range(tries))
+
+
+def _sample_processed() -> Path:
+    """The bundled sample, cleaned into a temporary folder."""
+    processed = Path(tempfile.mkdtemp(prefix="imr-bench-sample-")) / "processed"
+    subprocess.run([PY, "-m", "imr_analysis", "clean", str(ROOT / "data" / "raw"), "--out", str(processed)],
+                   check=True, capture_output=True)
+    return processed
+
+
+def bench_annual_report(year: int = 2023) -> dict:
+    import io
+
+    processed = _sample_processed()
+    out = {"import_package_s": _import_seconds("imr_analysis"),
+           "import_annual_s": _import_seconds("imr_analysis.report.annual")}
+    t = time.perf_counter()
+    import matplotlib.pyplot as plt
+
+    from imr_analysis.report.annual import AnnualReport
+    from imr_analysis.report.base import setup_display
+    from imr_analysis.report.figures import describe
+    out["import_in_process_s"] = time.perf_counter() - t
+
+    def tables_and_figures(render: bool):
+        setup_display()
+        rep = AnnualReport.open(year, None, "id", processed, tempfile.mkdtemp(prefix="imr-bench-annual-"))
+        for cell in ANNUAL_CELLS:
+            shown = getattr(rep, cell)()
+            if render and isinstance(shown, plt.Figure):   # what figures.show() puts in the notebook
+                shown.savefig(io.BytesIO(), format="png", metadata={"Software": None})
+                describe(shown)
+            elif render:
+                getattr(shown, "_repr_html_", getattr(shown, "_repr_markdown_", lambda: None))()
+        if render:
+            rep.save()
+        plt.close("all")
+
+    out["first_s"] = _timed(lambda: tables_and_figures(False))      # as in a new kernel, after the imports
+    out["warm_s"] = min(_timed(lambda: tables_and_figures(False)) for _ in range(3))
+    out["rendered_saved_s"] = min(_timed(lambda: tables_and_figures(True)) for _ in range(2))
+    out["peak_mb"] = _peak_mb()
+    return out
+
+
 #: (g): phe_rate (PHEindicatormethods, R) on the same 1.2 million rows, recorded on this machine; R is not
 #: installable here, so this is the recorded reference, not a measurement of this run.
 PHE_RATE_RECORDED_S = 7.2
@@ -188,7 +244,7 @@ def bench_rate_ci(rows: int = 1_200_000) -> dict:
 
 
 BENCHES = {"a": bench_indicators, "b": bench_ingestion, "c": bench_batch, "d": bench_clean_scale,
-           "g": bench_rate_ci}
+           "e": bench_annual_report, "g": bench_rate_ci}
 
 
 def main(args: list[str]) -> int:
@@ -236,6 +292,14 @@ def report(key: str, r: dict) -> None:
             ok = c["seconds"] < 10 and c["peak_mb"] < 500
             print(f"    {label}: {c['seconds']:.1f} s ({c['cpu_s']:.1f} s CPU), peak {c['peak_mb']:.0f} MB, "
                   f"cleaning_report.md {c['report_kb']:.0f} KB: {'met' if ok else 'MISSED'}")
+    elif key == "e":
+        ok = r["first_s"] <= 1.0
+        ok_import = max(r["import_package_s"], r["import_annual_s"]) <= 1.5
+        print(f"(e) one annual report's tables and figures in-process (sample, 2023; every cell of the notebook): "
+              f"{r['first_s']:.2f} s after the imports, {r['warm_s']:.2f} s warm (target <= 1.0 s: "
+              f"{'met' if ok else 'MISSED'}); with every figure rendered to PNG and save(): {r['rendered_saved_s']:.2f} s")
+        print(f"(e) import imr_analysis {r['import_package_s']:.2f} s, import imr_analysis.report.annual "
+              f"{r['import_annual_s']:.2f} s, fresh processes (target <= 1.5 s: {'met' if ok_import else 'MISSED'})")
     elif key == "g":
         ok = r["ratio"] <= 1.5 and r["vs_phe"] >= 10
         print(f"(g) rate_ci on {r['rows']:,} rows ({r['below_ten']:.0%} below 10 events): {r['rate_ci_s']:.3f} s; "
