@@ -23,9 +23,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from .config import VOCAB_DIR
+from .vocab.personal_data import personal_data
 from .text import norm
 
 REDACTED = "[data pribadi dihapus]"
@@ -36,21 +35,15 @@ _RUN_SALT = secrets.token_hex(8)   # outside a processed folder: one salt per ru
 
 
 @lru_cache(maxsize=1)
-def _vocab() -> dict:
-    with open(VOCAB_DIR / "personal_data.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
-
-
-@lru_cache(maxsize=1)
 def _patterns() -> list[re.Pattern]:
-    return [re.compile(p) for p in _vocab()["patterns"].values()]
+    return [re.compile(p) for p in personal_data()["patterns"].values()]
 
 
 @lru_cache(maxsize=1)
 def _needs() -> list[tuple[int, tuple[str, ...]]]:
     """For each pattern, in order: the digits an ASCII text must hold, and the words of which it must hold one."""
-    needs = _vocab()["pattern_needs"]
-    return [(needs[name].get("digits", 0), tuple(needs[name].get("any_of", ()))) for name in _vocab()["patterns"]]
+    needs = personal_data()["pattern_needs"]
+    return [(needs[name].get("digits", 0), tuple(needs[name].get("any_of", ()))) for name in personal_data()["patterns"]]
 
 
 def _matches_any(text: str) -> bool:
@@ -74,7 +67,7 @@ def personal_header_term(header: object) -> str | None:
     key = norm(header)
     if not key or "PUSKESMAS" in key or "KECAMATAN" in key or "KABUPATEN" in key or "FASKES" in key:
         return None
-    hits = [w for w in _vocab()["headers"] if key == w or key.startswith(w + " ")]
+    hits = [w for w in personal_data()["headers"] if key == w or key.startswith(w + " ")]
     return max(hits, key=len) if hits else None
 
 
@@ -207,7 +200,7 @@ def looks_like_place_name(text: object) -> bool:
     'Sungai Contoh', 'Puskesmas 23 Ilir' -> True; 'Muara Rupit (bidan Ani 0812-9876-5400)', 'Ny. Siti',
     '1605011234560001', 'a.b@contoh.id' -> False. The rules are in vocab/personal_data.yaml (place_names).
     """
-    rules = _vocab()["place_names"]
+    rules = personal_data()["place_names"]
     name = cell_text(text)
     if not name or len(name) > rules["max_length"] or not re.search(r"[^\W\d_]", name):
         return False

@@ -377,11 +377,11 @@ class FlatLayout:
 
 def _month_names(style: str) -> dict[int, object]:
     """Month 1-12 as written, from the month vocabulary (its first name of each month is Indonesian)."""
-    from .config import VOCAB_DIR
+    from .vocab.months import month_names
 
     if style == "number":
         return {m: m for m in range(1, 13)}
-    vocab = pd.read_csv(VOCAB_DIR / "months.csv")
+    vocab = month_names()
     pick = (vocab if style == "name" else vocab[vocab["name"].str.len() == 3]).drop_duplicates("month")
     return {m: name.capitalize() for name, m in zip(pick["name"], pick["month"])}
 
@@ -455,9 +455,9 @@ def write_monthly(tables: dict[str, pd.DataFrame], out: Path, layout=None, manif
 
 def _icd10_codes() -> dict[str, str]:
     """The first ICD-10 code of each cause code's range (vocab/icd10.csv)."""
-    from .config import VOCAB_DIR
+    from .vocab.icd10 import icd10_table
 
-    table = pd.read_csv(VOCAB_DIR / "icd10.csv")
+    table = icd10_table()
     return dict(zip(table["code"][::-1], table["first"][::-1]))
 
 

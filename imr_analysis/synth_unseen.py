@@ -26,15 +26,13 @@ The place names and layout variants are data: ``vocab/synthetic.yaml``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from . import synth
-from .config import VOCAB_DIR
+from .vocab.synthetic import synthetic_spec
 
 GEO = ["district", "kecamatan", "puskesmas"]
 
@@ -47,10 +45,9 @@ class Corpus:
     districts: pd.DataFrame
 
 
-@lru_cache(maxsize=1)
 def spec() -> dict:
-    with open(VOCAB_DIR / "synthetic.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    """The corpus's names and layout variants (vocab/synthetic.yaml)."""
+    return synthetic_spec()
 
 
 def write_corpus(out: Path, districts: int = 20, puskesmas: int | None = None, years=range(2019, 2025),

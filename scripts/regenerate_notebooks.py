@@ -4,8 +4,9 @@
     python3 dev.py regen            # all notebooks
     python3 dev.py regen 02         # the notebooks whose name contains '02'
 
-Each notebook runs top to bottom with its default parameters on the bundled sample data,
-in the notebooks folder, on the python3 kernel of this environment; its outputs are stored in
+The bundled sample (data/raw) is cleaned into data/processed first, as `imr-analysis run` does,
+so the baseline is made from what the current code cleans. Each notebook then runs top to bottom
+with its default parameters in the notebooks folder, on the python3 kernel of this environment; its outputs are stored in
 place. Read the diff (git diff notebooks/) before committing, and say in the commit message
 why the numbers changed.
 """
@@ -33,6 +34,10 @@ def regenerate(path: Path) -> None:
 
 
 def main(args: list[str]) -> int:
+    from imr_analysis import config
+    from imr_analysis.clean import run_clean
+
+    run_clean([config.RAW_DIR], config.PROCESSED_DIR, keep_going=True)
     for path in sorted(NOTEBOOKS.glob("*.ipynb")):
         if not args or any(a in path.name for a in args):
             regenerate(path)

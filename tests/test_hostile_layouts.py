@@ -7,6 +7,7 @@ and that every raw body row is in the ledger.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,9 +144,9 @@ def _save_result(path: Path, formula: str, value: int) -> None:
     with zipfile.ZipFile(path) as z:
         parts = {n: z.read(n) for n in z.namelist()}
     name = "xl/worksheets/sheet1.xml"
-    old = f"<f>{formula}</f><v />".encode()
-    assert old in parts[name]
-    parts[name] = parts[name].replace(old, f"<f>{formula}</f><v>{value}</v>".encode())
+    empty = re.compile(rf"<f>{re.escape(formula)}</f><v ?/>|<f>{re.escape(formula)}</f><v></v>".encode())
+    assert empty.search(parts[name])   # openpyxl writes '<v />', or '<v></v>' when lxml is installed
+    parts[name] = empty.sub(f"<f>{formula}</f><v>{value}</v>".encode(), parts[name])
     with zipfile.ZipFile(path, "w") as z:
         for n, data in parts.items():
             z.writestr(n, data)

@@ -12,7 +12,7 @@ import yaml
 from helpers import (births_table, causes_table, deaths_table, kn_table, linelist_rows, monthly_row, monthly_rows,
                      write_xlsx)
 from imr_analysis.config import VOCAB_DIR
-from imr_analysis.read import titles
+from imr_analysis.read import dates, titles
 from imr_analysis.read.annex import _title_kind as find_title
 from imr_analysis.vocab import formats, icd10, layout, months
 
@@ -86,7 +86,8 @@ def test_every_yaml_key_is_read(tmp_path, monkeypatch):
         return _track(real(fh), Path(fh.name).name, read)
 
     monkeypatch.setattr(yaml, "safe_load", tracked_load)
-    loaders = [layout.layout, formats.flat_vocab, titles._patterns, layout._footer_prefix]
+    loaders = [layout.layout, formats.flat_vocab, formats.age_units, dates._age_pattern, titles._patterns,
+               layout._footer_prefix]
     for loader in loaders:
         loader.cache_clear()
     try:
@@ -97,6 +98,7 @@ def test_every_yaml_key_is_read(tmp_path, monkeypatch):
         assert set(result.ledger["format"]) == {"annex", "monthly", "linelist"}
         # a table of deaths at 12-59 months by cause (the corpus has none) is recognised by its title
         assert find_title("JUMLAH KEMATIAN ANAK BALITA MENURUT PENYEBAB UTAMA") == "child_causes"
+        assert dates.parse_age_days("2 minggu") == 14   # ages in words: the line list's age units
         for kind in ["births", "deaths", "causes", "child_causes", "kn", "monthly", "linelist"]:
             for lang in ("id", "en"):   # the labels are read by the reports
                 layout.table_label(kind, lang)

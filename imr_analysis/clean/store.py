@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 from pandera.errors import SchemaError
 
-from .. import outputs as io, privacy
+from .. import outputs, privacy
 from .pipeline import CleanResult, clean
 from .checks import findings
 from .report import cleaning_report
@@ -62,24 +62,24 @@ def run_clean(paths: list[Path], out: Path, year: int | None = None, district: s
     found = privacy.scrub_frame(found)
 
     # Save outputs: staged, so an interrupted run leaves the previous outputs intact
-    with io.staged(out) as stage:
+    with outputs.staged(out) as stage:
         for name in CANONICAL:
-            io.write_table(result.tables[name], stage, name)
-        io.write_csv(result.ledger, stage / "ledger.csv")
-        io.write_csv(result.ledger[result.ledger["state"] == "set_aside"], stage / "set_aside.csv")
-        io.write_csv(found, stage / "findings.csv")
+            outputs.write_table(result.tables[name], stage, name)
+        outputs.write_csv(result.ledger, stage / "ledger.csv")
+        outputs.write_csv(result.ledger[result.ledger["state"] == "set_aside"], stage / "set_aside.csv")
+        outputs.write_csv(found, stage / "findings.csv")
         reported = result.cells[result.cells["row_kind"].isin(["total", "rate"])].drop(columns=["used"])
-        io.write_csv(reported, stage / "reported_values.csv")
-        io.write_csv(result.sources, stage / "sources.csv")
-        io.write_csv(result.input_errors, stage / "input_errors.csv")
+        outputs.write_csv(reported, stage / "reported_values.csv")
+        outputs.write_csv(result.sources, stage / "sources.csv")
+        outputs.write_csv(result.input_errors, stage / "input_errors.csv")
         dropped = pd.DataFrame(result.dropped_columns, columns=["file", "sheet", "header", "why"])
-        io.write_csv(dropped, stage / "dropped_columns.csv")
+        outputs.write_csv(dropped, stage / "dropped_columns.csv")
         if result.proposed_registry is not None:
             for dist, group in result.proposed_registry.groupby("district", dropna=False):
                 g = group.assign(aliases=group["aliases"].map(lambda a: "|".join(sorted(a))))
-                io.write_csv(g, stage / f"registry_proposed_{dist.replace(' ', '_').lower()}.csv")
-        io.write_text(stage / "cleaning_report.md", privacy.scrub(cleaning_report(result, found)))
-        io.write_text(stage / privacy.SALT_FILE, salt + "\n")
+                outputs.write_csv(g, stage / f"registry_proposed_{dist.replace(' ', '_').lower()}.csv")
+        outputs.write_text(stage / "cleaning_report.md", privacy.scrub(cleaning_report(result, found)))
+        outputs.write_text(stage / privacy.SALT_FILE, salt + "\n")
         written = [out / p.relative_to(stage) for p in sorted(stage.rglob("*")) if p.is_file()]
     for old in out.glob("registry_proposed_*.csv"):  # proposals of an earlier run that no longer apply
         if old not in written:

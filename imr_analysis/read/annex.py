@@ -410,7 +410,7 @@ def _interpret(kind: str, index: int, path: list[str]) -> Column:
         unit, _ = lookup(leaf, measures["kn_units"], fuzzy=False)
         col.measure = group
         if group == "denominator":
-            col.denominator_kind = "sasaran" if any("SASARAN" in norm(p) for p in path) else "live_births"
+            col.denominator_kind = first_group(path, measures["kn_denominators"]) or "live_births"
         col.role = "pct" if unit == "pct" else "count"
     return col
 

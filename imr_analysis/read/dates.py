@@ -5,13 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
 from ..text import norm
+from ..vocab.formats import age_units
 from ..vocab.months import month_numbers
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _TEXT = re.compile(r"^(\d{1,2}) ([A-Z]+) (\d{4})$")
-_AGE = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(HARI|HR|H|DAYS?|D|BULAN|BLN|BL|MONTHS?|M|TAHUN|THN|TH|YEARS?|Y|MINGGU|MGG|WEEKS?|W|JAM|HOURS?)?$")
+
+
+@lru_cache(maxsize=1)
+def _age_pattern() -> re.Pattern:
+    """A number and an optional unit word of linelist.yaml ``age_units`` (longest words tried first)."""
+    words = sorted(age_units(), key=len, reverse=True)
+    return re.compile(r"^(\d+(?:[.,]\d+)?)\s*(" + "|".join(map(re.escape, words)) + r")?$")
 
 
 def parse_month(value: object) -> int | None:
@@ -116,19 +125,9 @@ def parse_age_days(value: object, unit: str = "") -> float | None:
     if isinstance(value, (int, float)):
         number, word = float(value), unit
     else:
-        m = _AGE.match(str(value).strip().upper())
+        m = _age_pattern().match(str(value).strip().upper())
         if not m:
             return None
         number, word = float(m.group(1).replace(",", ".")), (m.group(2) or unit)
-    word = word.upper()
-    if word in ("", "HARI", "HR", "H", "DAY", "DAYS", "D"):
-        return number
-    if word in ("BULAN", "BLN", "BL", "MONTH", "MONTHS", "M"):
-        return number * 30.4375
-    if word in ("TAHUN", "THN", "TH", "YEAR", "YEARS", "Y"):
-        return number * 365.25
-    if word in ("MINGGU", "MGG", "WEEK", "WEEKS", "W"):
-        return number * 7
-    if word in ("JAM", "HOUR", "HOURS"):
-        return number / 24
-    return None
+    days = age_units().get(word.upper() or "HARI")
+    return None if days is None else float(Fraction(number) * days)

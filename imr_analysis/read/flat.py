@@ -70,13 +70,17 @@ def detect(grid: Grid) -> str | None:
         texts = {norm(c) for c in row if isinstance(c, str)}
         if not texts:
             continue
-        has_pkm = any("PUSKESMAS" in t or t in ("PKM", "FASKES") for t in texts)
-        if any(t in ("BULAN", "MONTH", "BLN") for t in texts) and has_pkm and _score(row, "monthly") >= 4:
+        monthly, linelist = flat_vocab("monthly")["detect"], flat_vocab("linelist")["detect"]
+        if all(_holds(texts, words) for words in monthly.values()) and _score(row, "monthly") >= 4:
             return "monthly"
-        if _score(row, "linelist") >= 3 and any(("TANGGAL" in t or "TGL" in t or "UMUR" in t or "USIA" in t
-                                                  or "DATE" in t or "AGE" in t) for t in texts):
+        if _score(row, "linelist") >= 3 and all(_holds(texts, words) for words in linelist.values()):
             return "linelist"
     return None
+
+
+def _holds(texts: set[str], words: dict[str, list[str]]) -> bool:
+    """Whether a cell text holds one of the ``contains`` words or is one of the ``equals`` words."""
+    return any(any(w in t for w in words.get("contains", ())) or t in words.get("equals", ()) for t in texts)
 
 
 def has_header(grid: Grid, kind: str) -> bool:

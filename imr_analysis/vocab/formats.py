@@ -2,6 +2,7 @@
 (linelist.yaml), loaded once each."""
 from __future__ import annotations
 
+from fractions import Fraction
 from functools import lru_cache
 
 import yaml
@@ -20,3 +21,11 @@ def flat_vocab(kind: str) -> dict:
 def sex_of(text: object) -> str | None:
     """'male' or 'female' for a line list's sex cell ('L', 'Perempuan', 'M' ...); None when it says neither."""
     return lookup(text, flat_vocab("linelist")["sex_values"], fuzzy=False)[0]
+
+
+@lru_cache(maxsize=1)
+def age_units() -> dict[str, Fraction]:
+    """Days per age-unit word (linelist.yaml ``age_units``): 'HARI' -> 1, 'BULAN' -> 30.4375, 'JAM' -> 1/24,
+    as exact fractions, so that an age is converted with one rounding (``float(number * days)``)."""
+    return {word: Fraction(str(unit["days"])) for unit in flat_vocab("linelist")["age_units"].values()
+            for word in unit["words"]}

@@ -9,9 +9,15 @@ from ..config import VOCAB_DIR
 
 
 @lru_cache(maxsize=1)
+def month_names() -> pd.DataFrame:
+    """months.csv: each way a month is written (``name``, normalised) and its ``month`` number 1-12."""
+    return pd.read_csv(VOCAB_DIR / "months.csv")
+
+
+@lru_cache(maxsize=1)
 def month_numbers() -> dict[str, int]:
     """Normalised month name as written ('JANUARI', 'JAN', 'JANUARY', 'MEI') -> month number 1-12."""
-    df = pd.read_csv(VOCAB_DIR / "months.csv")
+    df = month_names()
     return dict(zip(df["name"], df["month"]))
 
 
