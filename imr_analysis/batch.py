@@ -15,6 +15,7 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from tqdm import tqdm
@@ -91,9 +92,12 @@ def _kernel_dir(out: Path) -> Path:
 
 
 def _execute(job: Job, show_code: bool, retries: int = 2) -> JobResult:
-    """Run one notebook with papermill (retrying kernel-start failures), then export HTML."""
+    """Run one notebook with papermill on this process's warm kernel (``kernels``; retrying kernel-start
+    failures), then export HTML here."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
+
+    from .kernels import ENGINE
 
     job.output.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
@@ -101,8 +105,8 @@ def _execute(job: Job, show_code: bool, retries: int = 2) -> JobResult:
     for attempt in range(retries + 1):
         try:
             pm.execute_notebook(str(config.NOTEBOOKS_DIR / job.notebook), str(job.output), parameters=job.parameters,
-                                kernel_name="python3", cwd=str(config.NOTEBOOKS_DIR), progress_bar=False,
-                                log_output=False, start_timeout=120,
+                                kernel_name="python3", engine_name=ENGINE, cwd=str(config.NOTEBOOKS_DIR),
+                                progress_bar=False, log_output=False, start_timeout=120,
                                 kernel_manager_class=quiet_kernel_manager(kernel_log(job.output)))
             status, error = "ok", ""
             break
@@ -155,13 +159,19 @@ def _kernel_start_problem(exc: Exception) -> bool:
 
 def _to_html(notebook: Path, show_code: bool) -> Path:
     import nbformat
-    from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
+    body, _ = _html_exporter(show_code).from_notebook_node(nbformat.read(notebook, as_version=4))
     path = notebook.with_suffix(".html")
     path.write_text(body, encoding="utf-8")
     return path
+
+
+@lru_cache(maxsize=2)
+def _html_exporter(show_code: bool):
+    """One nbconvert HTML exporter per process (its templates load once)."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True)
 
 
 def _slug(name: str) -> str:

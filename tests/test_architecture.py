@@ -20,7 +20,7 @@ STAGES = {
     "clean": 2,
     "analysis": 3,
     "report": 4,
-    "batch": 5, "cli": 5, "synth": 5, "synth_unseen": 5, "annex_writer": 5, "__main__": 5, "__init__": 5,
+    "batch": 5, "kernels": 5, "cli": 5, "synth": 5, "synth_unseen": 5, "annex_writer": 5, "__main__": 5, "__init__": 5,
 }
 
 

@@ -82,3 +82,48 @@ def test_proportion_above_denominator_is_kept_and_flagged():
     assert out.loc[0, "value"] == pytest.approx(100.952, abs=1e-3)
     assert np.isnan(out.loc[0, "lower_95"])
     assert "sasaran" in out.loc[0, "flag"]
+
+
+def _rate_ci_by_masks(events, denominator, multiplier, levels):
+    """The reference (rate_ci before its fast path): Byar's limits everywhere, then the generic
+    exact_poisson_limits (statsmodels for any count it has no table entry for) put in by mask."""
+    o, d = np.asarray(events, dtype=float), np.asarray(denominator, dtype=float)
+    usable = (d > 0) & np.isfinite(d) & np.isfinite(o) & (o >= 0)
+    few = ~(o >= 10)
+    out = pd.DataFrame({"numerator": o, "denominator": d})
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["value"] = np.where(usable, o / d * multiplier, np.nan)
+        for level in levels:
+            low, up = byar_limits(o, level)
+            low[few], up[few] = exact_poisson_limits(np.where(np.isfinite(o[few]) & (o[few] >= 0), o[few], 0), level)
+            sfx = f"{level * 100:g}".replace(".", "")
+            out[f"lower_{sfx}"] = np.where(usable, low / d * multiplier, np.nan)
+            out[f"upper_{sfx}"] = np.where(usable, up / d * multiplier, np.nan)
+    out["multiplier"] = multiplier
+    out["method"] = np.where(few, "exact", "byar")
+    flags = np.full(o.shape, "", dtype=object)
+    for bad, text in ((~np.isfinite(o), "numerator missing"), (o < 0, "negative numerator"),
+                      (~np.isfinite(d), "denominator missing"), (d == 0, "zero denominator")):
+        flags = np.where(bad, text, flags)
+    out["flag"] = flags
+    return out
+
+
+def test_exact_table_equals_statsmodels():
+    from statsmodels.stats.rates import confint_poisson
+
+    for level in (0.95, 0.998):
+        o = np.arange(10, dtype=float)
+        lo, hi = confint_poisson(o, np.ones_like(o), method="exact-c", alpha=1 - level)
+        got_lo, got_hi = exact_poisson_limits(o, level)
+        assert np.array_equal(got_lo, np.where(o == 0, 0, lo)) and np.array_equal(got_hi, hi)
+
+
+@pytest.mark.parametrize("fractions", [False, True])
+def test_rate_ci_fast_path_equals_the_masked_one_exactly(fractions):
+    # every count 0..20, large ones, and bad ones (fractions below 10 take the statsmodels path), against denominators incl. zero, missing and negative
+    counts = [*range(21), 25, 99, 100, 1000, 12345, 1e6, -1, np.nan, np.inf] + ([2.5, 9.5, 10.5] if fractions else [])
+    o, d = (a.ravel() for a in np.meshgrid(np.array(counts, dtype=float), [0, 1, 7, 100, 1000, 54321, np.nan, -5.0]))
+    for multiplier, levels in ((1000, (0.95, 0.998)), (100, (0.9,)), (100000, (0.99, 0.95))):
+        got = rate_ci(o, d, multiplier, levels)
+        pd.testing.assert_frame_equal(got, _rate_ci_by_masks(o, d, multiplier, levels), check_exact=True)

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2, norm
-from scipy.stats.mstats import winsorize
 
 from .indicators import compute_indicators
 from .intervals import level_suffix
@@ -87,6 +85,8 @@ def _at_level(tables: dict[str, pd.DataFrame], level: str, computed: dict[str, p
 
 def exact_funnel_limits(theta: float, denominators, multiplier: float = 1000, level: float = 0.95):
     """Exact Poisson (chi-square) control limits around rate ``theta`` (per person) at each denominator."""
+    from scipy.stats import chi2
+
     n = np.asarray(denominators, dtype=float)
     expected = theta * n
     p = (1 - level) / 2
@@ -98,6 +98,8 @@ def exact_funnel_limits(theta: float, denominators, multiplier: float = 1000, le
 
 def dersimonian_laird_tau2(numerators, denominators, theta: float, winsor: float = 0.1) -> float:
     """Additive between-area variance on the square-root scale (Spiegelhalter 2005), from winsorised z-scores."""
+    from scipy.stats.mstats import winsorize
+
     o = np.asarray(numerators, dtype=float)
     n = np.asarray(denominators, dtype=float)
     keep = n > 0
@@ -114,6 +116,8 @@ def dersimonian_laird_tau2(numerators, denominators, theta: float, winsor: float
 
 
 def random_effects_limits(theta: float, denominators, tau2: float, multiplier: float = 1000, level: float = 0.95):
+    from scipy.stats import norm
+
     n = np.asarray(denominators, dtype=float)
     z = norm.ppf(1 - (1 - level) / 2)
     spread = z * np.sqrt(1 / (4 * n) + tau2)

@@ -9,11 +9,10 @@ Every function returns one row per input with the same columns::
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
-from scipy.stats import norm as _normal
-from statsmodels.stats.proportion import proportion_confint
-from statsmodels.stats.rates import confint_poisson
 
 #: Below this many events rates use the exact Poisson interval, at or above it Byar's method.
 BYAR_MIN_EVENTS = 10
@@ -36,11 +35,19 @@ def byar_limits(events, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     Units: events (divide by the denominator for a rate). Not defined for O = 0.
     """
     o = np.asarray(events, dtype=float)
-    z = _normal.ppf(1 - (1 - level) / 2)
+    z = _z(level)
     with np.errstate(divide="ignore", invalid="ignore"):
         lower = o * (1 - 1 / (9 * o) - z / (3 * np.sqrt(o))) ** 3
         upper = (o + 1) * (1 - 1 / (9 * (o + 1)) + z / (3 * np.sqrt(o + 1))) ** 3
     return lower, upper
+
+
+@lru_cache(maxsize=None)
+def _z(level: float) -> float:
+    """The standard-normal quantile 1 - (1 - level)/2 (scipy, loaded on first use)."""
+    from scipy.stats import norm
+
+    return float(norm.ppf(1 - (1 - level) / 2))
 
 
 def exact_poisson_limits(events, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -59,6 +66,8 @@ def exact_poisson_limits(events, level: float = 0.95) -> tuple[np.ndarray, np.nd
     lower[small], upper[small] = table_lo[idx[small]], table_hi[idx[small]]
     rest = ~small
     if rest.any():
+        from statsmodels.stats.rates import confint_poisson
+
         lo, hi = confint_poisson(o[rest], np.ones(int(rest.sum())), method="exact-c", alpha=1 - level)
         lower[rest], upper[rest] = lo, hi
     lower = np.where(o == 0, 0.0, lower)
@@ -71,6 +80,8 @@ _EXACT_TABLES: dict[float, tuple[np.ndarray, np.ndarray]] = {}
 def _exact_table(level: float) -> tuple[np.ndarray, np.ndarray]:
     """Exact limits for O = 0 .. BYAR_MIN_EVENTS - 1 (statsmodels exact-c), computed once per level."""
     if level not in _EXACT_TABLES:
+        from statsmodels.stats.rates import confint_poisson
+
         o = np.arange(BYAR_MIN_EVENTS, dtype=float)
         lo, hi = confint_poisson(o, np.ones_like(o), method="exact-c", alpha=1 - level)
         _EXACT_TABLES[level] = (np.where(o == 0, 0.0, lo), np.asarray(hi, dtype=float))
@@ -99,23 +110,47 @@ def rate_ci(events, denominator, multiplier: float = 1000, levels=(0.95, 0.998))
     denominator gives missing values and a flag, never an infinite rate.
     Vectorised over arrays and Series; returns one row per input.
     """
-    out = _frame(events, denominator, multiplier)
-    o, d = out["numerator"].to_numpy(), out["denominator"].to_numpy()
+    index = events.index if isinstance(events, pd.Series) else None
+    o, d = np.array(events, dtype=float), np.array(denominator, dtype=float)  # copies: the frame owns them
     usable = (d > 0) & np.isfinite(d) & np.isfinite(o) & (o >= 0)
     use_byar = o >= BYAR_MIN_EVENTS
+    few = ~use_byar
+    exact = _ExactLookup(o, few)
+    columns = {"numerator": o, "denominator": d}
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["value"] = np.where(usable, o / d * multiplier, np.nan)
+        columns["value"] = np.where(usable, o / d * multiplier, np.nan)
         for level in levels:
-            low, up = byar_limits(o, level)
-            few = ~use_byar
-            e_low, e_up = exact_poisson_limits(np.where(np.isfinite(o[few]) & (o[few] >= 0), o[few], 0), level)
-            low[few], up[few] = e_low, e_up
+            low, up = exact.limits(*byar_limits(o, level), level)
             sfx = level_suffix(level)
-            out[f"lower_{sfx}"] = np.where(usable, low / d * multiplier, np.nan)
-            out[f"upper_{sfx}"] = np.where(usable, up / d * multiplier, np.nan)
-    out["method"] = np.where(use_byar, "byar", "exact")
-    out["flag"] = _flags(o, d)
-    return _order(out, levels)
+            columns[f"lower_{sfx}"] = np.where(usable, low / d * multiplier, np.nan)
+            columns[f"upper_{sfx}"] = np.where(usable, up / d * multiplier, np.nan)
+    columns["multiplier"] = multiplier
+    columns["method"] = _strings(("byar", "exact"), few.view(np.int8))
+    columns["flag"] = _flag_strings(o, d)
+    return pd.DataFrame(columns, index=index, copy=False)
+
+
+class _ExactLookup:
+    """The exact limits of the rows below ``BYAR_MIN_EVENTS``, put in place of Byar's.
+
+    Missing or negative counts take the limits of 0 (their rate is masked anyway). Whole
+    counts 0..9 come straight from the table by index; a count with a fraction below 10 (rare)
+    goes through ``exact_poisson_limits``.
+    """
+
+    def __init__(self, events: np.ndarray, few: np.ndarray):
+        self.few = few
+        counts = np.where(few & np.isfinite(events) & (events >= 0), events, 0)
+        self.whole = bool(np.all(np.mod(counts, 1) == 0))
+        self.index = counts.astype(np.intp) if self.whole else None
+        self.counts = None if self.whole else counts[few]
+
+    def limits(self, low: np.ndarray, up: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+        if self.whole:
+            table_lo, table_hi = _exact_table(level)
+            return np.where(self.few, table_lo[self.index], low), np.where(self.few, table_hi[self.index], up)
+        low[self.few], up[self.few] = exact_poisson_limits(self.counts, level)
+        return low, up
 
 
 def proportion_ci(successes, total, levels=(0.95, 0.998), multiplier: float = 100) -> pd.DataFrame:
@@ -134,6 +169,8 @@ def proportion_ci(successes, total, levels=(0.95, 0.998), multiplier: float = 10
     safe_x = np.where(within, x, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["value"] = np.where(usable, x / n * multiplier, np.nan)
+    from statsmodels.stats.proportion import proportion_confint
+
     for level in levels:
         low, up = proportion_confint(safe_x, safe_n, alpha=1 - level, method="wilson")
         sfx = level_suffix(level)
@@ -153,6 +190,25 @@ def _flags(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     flags = np.where(~np.isfinite(denominator), "denominator missing", flags)
     flags = np.where(denominator == 0, "zero denominator", flags)
     return flags
+
+
+#: The flags in order of precedence (a later one wins), as in ``_flags``.
+FLAGS = ("", "numerator missing", "negative numerator", "denominator missing", "zero denominator")
+
+
+def _flag_strings(numerator: np.ndarray, denominator: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``_flags`` as a string column, built from small integer codes (fast on millions of rows)."""
+    codes = np.zeros(numerator.shape, dtype=np.int8)
+    for code, bad in enumerate((~np.isfinite(numerator), numerator < 0, ~np.isfinite(denominator),
+                                denominator == 0), start=1):
+        if bad.any():
+            codes[bad] = code
+    return _strings(FLAGS, codes)
+
+
+def _strings(values: tuple[str, ...], codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """A string column holding ``values[code]`` for each code."""
+    return pd.array(list(values), dtype="str").take(codes)
 
 
 def _order(out: pd.DataFrame, levels) -> pd.DataFrame:

@@ -22,9 +22,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy.stats import norm
-from statsmodels.stats.rates import confint_poisson_2indep, test_poisson_2indep
 
 from .indicators import compute_indicators
 from ..vocab.indicators import polarity
@@ -65,12 +62,16 @@ class TrendFit:
         return (np.exp(self.beta) - 1) * 100
 
     def apc_ci(self, level: float = 0.95) -> tuple[float, float]:
+        from scipy.stats import norm
+
         z = norm.ppf(1 - (1 - level) / 2)
         return (np.exp(self.beta - z * self.se) - 1) * 100, (np.exp(self.beta + z * self.se) - 1) * 100
 
 
 def fit_trend(years, deaths, live_births) -> TrendFit:
     """Fit the trend model to one series; see the module docstring for the model and the choice."""
+    import statsmodels.api as sm
+
     y = np.asarray(years, dtype=float)
     d = np.asarray(deaths, dtype=float)
     n = np.asarray(live_births, dtype=float)
@@ -120,6 +121,9 @@ def separated(years: np.ndarray, deaths: np.ndarray) -> bool:
 
 def fitted_band(fit: TrendFit, years, multiplier: float = 1000, level: float = 0.95) -> pd.DataFrame:
     """Fitted rate per ``multiplier`` with its confidence band, for plotting (any years, incl. projections)."""
+    import statsmodels.api as sm
+    from scipy.stats import norm
+
     y = np.asarray(years, dtype=float)
     if fit.result is None:
         return pd.DataFrame({"year": y, "fitted": np.nan, "fitted_lower": np.nan, "fitted_upper": np.nan})
@@ -158,6 +162,8 @@ def recent_trend(years, values, lower_95, upper_95, points: int = RECENT_TREND_P
 
 
 def _wls_slope(x, y, w) -> tuple[float, float]:
+    import statsmodels.api as sm
+
     res = sm.WLS(y, sm.add_constant(x - x.mean()), weights=w).fit(cov_type="fixed scale")
     return float(res.params[1]), float(res.bse[1])
 
@@ -165,6 +171,8 @@ def _wls_slope(x, y, w) -> tuple[float, float]:
 def year_on_year(deaths_a, births_a, deaths_b, births_b, level: float = 0.95) -> dict:
     """Rate ratio of year B to year A with its CI and p-value (score method), statsmodels
     ``test_poisson_2indep`` / ``confint_poisson_2indep``."""
+    from statsmodels.stats.rates import confint_poisson_2indep, test_poisson_2indep
+
     test = test_poisson_2indep(deaths_b, births_b, deaths_a, births_a, method="score", compare="ratio")
     low, upp = confint_poisson_2indep(deaths_b, births_b, deaths_a, births_a, method="score", compare="ratio",
                                       alpha=1 - level)

@@ -11,7 +11,6 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 
 from ..outputs import write_atomic
 from .language import fmt, t
@@ -197,6 +196,8 @@ def causes_over_years(table: pd.DataFrame, measure: str = "deaths", lang: str = 
 
 def heatmap(table: pd.DataFrame, lang: str = "id"):
     """AKB, Puskesmas x year."""
+    import seaborn as sns  # loaded here: importing it loads scipy.stats (0.5 s), which only this figure needs
+
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(table) + 1.8))
     annot = table.map(lambda v: fmt(v, lang))
     sns.heatmap(table, annot=annot, fmt="", cmap="Reds", cbar_kws={"label": t("rate_axis", lang)}, ax=ax)

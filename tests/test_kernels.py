@@ -1,0 +1,60 @@
+"""Warm kernels (imr_analysis.kernels): a notebook run on a kernel that already ran another one shows
+exactly what it shows on a new kernel."""
+import os
+
+import nbformat
+import papermill as pm
+import pytest
+
+from imr_analysis import config, kernels
+from imr_analysis.batch import _kernel_dir
+
+#: A notebook that leaves every kind of state behind: a variable, a pandas option, a warning filter
+#: that turns warnings into errors, another working folder, an open figure and a high cell counter.
+DIRTY = ["leftover = 1", "import pandas as pd\npd.set_option('display.precision', 6)",
+         "import warnings\nwarnings.simplefilter('error')", "import os\nos.chdir('/')",
+         "import matplotlib.pyplot as plt\nplt.figure()", *["1"] * 5]
+
+
+def _cells(path):
+    nb = nbformat.read(path, as_version=4)
+    return [(c.execution_count, c.outputs) for c in nb.cells if c.cell_type == "code"]
+
+
+@pytest.fixture
+def kernel_spec(tmp_path, monkeypatch):
+    monkeypatch.setenv("JUPYTER_PATH", os.environ.get("JUPYTER_PATH", ""))  # restored after the test
+    _kernel_dir(tmp_path)
+    yield
+    kernels.shutdown()
+
+
+def test_a_warm_kernel_shows_what_a_new_kernel_shows(sample_run, tmp_path, kernel_spec):
+    notebook = str(config.NOTEBOOKS_DIR / "02_annual_report.ipynb")
+    params = {"year": 2023, "lang": "id", "processed_dir": str(sample_run.out), "output_dir": str(tmp_path / "2023")}
+    run = {"kernel_name": "python3", "cwd": str(config.NOTEBOOKS_DIR), "progress_bar": False}
+    pm.execute_notebook(notebook, str(tmp_path / "new.ipynb"), parameters=params, **run)   # a kernel of its own
+
+    dirty = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code) for code in DIRTY])
+    nbformat.write(dirty, tmp_path / "dirty.ipynb")
+    pm.execute_notebook(str(tmp_path / "dirty.ipynb"), str(tmp_path / "dirty_out.ipynb"), engine_name=kernels.ENGINE, **run)
+    pm.execute_notebook(notebook, str(tmp_path / "warm.ipynb"), parameters=params, engine_name=kernels.ENGINE, **run)
+
+    new, warm = _cells(tmp_path / "new.ipynb"), _cells(tmp_path / "warm.ipynb")
+    assert [count for count, _ in warm] == list(range(1, len(warm) + 1))
+    assert any(o.output_type == "display_data" and "image/png" in o.data for _, outs in warm for o in outs)
+    assert warm == new
+
+
+def test_a_notebook_sees_no_variable_of_the_one_before(tmp_path, kernel_spec):
+    run = {"kernel_name": "python3", "cwd": str(config.NOTEBOOKS_DIR), "progress_bar": False,
+           "engine_name": kernels.ENGINE}
+    first = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("leftover = 1")])
+    second = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('leftover' in dir())")])
+    nbformat.write(first, tmp_path / "first.ipynb")
+    nbformat.write(second, tmp_path / "second.ipynb")
+    pm.execute_notebook(str(tmp_path / "first.ipynb"), str(tmp_path / "first_out.ipynb"), **run)
+    km = kernels._kernel["km"]
+    pm.execute_notebook(str(tmp_path / "second.ipynb"), str(tmp_path / "second_out.ipynb"), **run)
+    assert kernels._kernel["km"] is km   # the same kernel ran both
+    assert _cells(tmp_path / "second_out.ipynb")[0][1][0].text == "False\n"
