@@ -45,6 +45,13 @@ def _starts_like_formula(values: pd.Series) -> pd.Series:
         return values.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START)).astype(bool)
 
 
+def _umask() -> int:
+    """The process's umask (read by setting it and setting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, write) -> Path:
     """Write ``path`` atomically: ``write(tmp)`` fills a temporary file beside it, which is then renamed
     over ``path``; if ``write`` fails, ``path`` is left as it was. Returns ``path``."""
@@ -54,6 +61,7 @@ def write_atomic(path: Path, write) -> Path:
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes it private (0600); give it the permissions of a new file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

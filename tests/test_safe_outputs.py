@@ -80,3 +80,15 @@ def test_a_run_killed_while_writing_leaves_the_previous_outputs_intact(tmp_path)
     assert list(out.glob(".staging-*"))
     again = run_cli("clean", SAMPLE_RAW, "--out", out)
     assert again.returncode == 0 and not list(out.glob(".staging-*")) and not list(out.glob(".*.tmp"))
+
+
+def test_atomic_writes_give_files_the_permissions_of_any_new_file(tmp_path):
+    """A report written atomically is as readable as a file the user made (not private, as mkstemp makes it)."""
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        path = io.write_text(tmp_path / "report.md", "x")
+    finally:
+        os.umask(mask)
+    assert oct(path.stat().st_mode & 0o777) == oct(0o644)
