@@ -261,7 +261,7 @@ def write_docx(c: Content, path: Path) -> Path:
             cell.text, cell.width = text, Inches(widths[j])
             paragraph = cell.paragraphs[0]
             for run in paragraph.runs:
-                run.font.size = Pt(DOCUMENT_TABLE_PT)
+                run.font.size = Pt(DOCUMENT_TABLE_PT - (1 if i == 0 else 0))   # bold header words stay whole
             if j and (i == 0 or NUMBER.match(text)):
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     doc.add_paragraph()
