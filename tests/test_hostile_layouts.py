@@ -143,8 +143,9 @@ def _save_result(path: Path, formula: str, value: int) -> None:
     with zipfile.ZipFile(path) as z:
         parts = {n: z.read(n) for n in z.namelist()}
     name = "xl/worksheets/sheet1.xml"
-    old = f"<f>{formula}</f><v />".encode()
-    assert old in parts[name]
+    empty = [f"<f>{formula}</f>{v}".encode() for v in ("<v />", "<v></v>")]   # openpyxl without / with lxml
+    old = next((e for e in empty if e in parts[name]), None)
+    assert old is not None, parts[name]
     parts[name] = parts[name].replace(old, f"<f>{formula}</f><v>{value}</v>".encode())
     with zipfile.ZipFile(path, "w") as z:
         for n, data in parts.items():
