@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 from . import config, markup, outputs
 from .errors import InputError
+from .privacy import scrub
 from .report.language import check_lang
 from .vocab.messages import say
 
@@ -120,7 +121,21 @@ def _execute(job: Job, show_code: bool, retries: int = 2) -> JobResult:
                                        f"({type(exc).__name__}: {exc}); check that ipykernel is installed in this environment")
             time.sleep(1 + attempt)
     html_path = _to_html(job.output, show_code) if job.output.exists() else None
+    if job.notebook == NOTEBOOKS["annual"] and status == "ok":
+        try:
+            _write_office(job)
+        except Exception as exc:  # the HTML stands; the job says what is missing
+            status, error = "failed", f"slides and document not written ({type(exc).__name__}: {scrub(exc)})"
     return JobResult(job.name, status, time.perf_counter() - start, job.output, html_path, error)
+
+
+def _write_office(job: Job) -> None:
+    """The annual report as slides and an editable document beside its HTML (report/office.py), built in
+    this process from the same parameters as the notebook."""
+    from .report.annual import AnnualReport
+    from .report.office import write_office
+
+    write_office(AnnualReport.open(**job.parameters))
 
 
 def kernel_log(notebook: Path) -> Path:

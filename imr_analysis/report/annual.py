@@ -204,3 +204,68 @@ class AnnualReport(Report):
                        p=fmt(r["p_value"], lang, 2))
         verdict = t("change_significant" if r["p_value"] < 0.05 else "change_not_significant", lang)
         return Markdown(f"{sentence} {verdict}")
+
+    # The figures in reading order with a key sentence each: what the slides and the document show (report/office.py).
+
+    def figure_entries(self) -> list[tuple[str, str, object, str]]:
+        """Every figure of the report in reading order, as (name, title, figure, key sentence).
+
+        Each figure is built once (kept in ``figs`` for ``save``); a figure without data is None and its
+        key sentence is the note the report shows in its place. Titles and sentences are in ``lang``.
+        """
+        self.causes_by_age()  # the table the causes-by-age figure draws
+        steps = [("deaths_by_cause", "title_deaths_by_cause", self.deaths_by_cause_figure, self._deaths_key),
+                 ("imr_by_puskesmas", "title_imr_by_puskesmas", self.imr_by_puskesmas_figure, self._imr_key),
+                 ("causes_by_age", "title_cause_by_age", self.causes_by_age_figure, self._causes_by_age_key),
+                 ("coverage", "title_coverage", self.coverage_figure, self._coverage_key),
+                 ("funnel", "title_funnel", self.funnel_figure, self._funnel_key)]
+        entries = []
+        for name, title, build, key in steps:
+            fig = self.figs.get(name)
+            shown = fig if fig is not None else build()
+            if isinstance(shown, Markdown):
+                entries.append((name, t(title, self.lang), None, shown.data))
+            else:
+                entries.append((name, t(title, self.lang), shown, key()))
+        return entries
+
+    def _most(self, counts: pd.Series) -> tuple[str, int]:
+        """The label(s) of the largest count, ties joined ('A / B'), and that count."""
+        top = counts.max()
+        return " / ".join(t(k, self.lang) if k in tables.CAUSE_ORDER else str(k) for k in counts.index[counts == top]), int(top)
+
+    def _deaths_key(self) -> str:
+        causes = self._causes()
+        by_pusk = causes[causes["puskesmas"] != "total"].set_index("puskesmas")["total"].astype(int)
+        names, deaths = self._most(by_pusk)
+        return say("key_deaths_by_cause", self.lang, total=int(by_pusk.sum()), year=self.year, n=len(by_pusk),
+                   puskesmas=names, deaths=deaths)
+
+    def _imr_key(self) -> str:
+        d = self._imr().dropna(subset=["value"])
+        differ = int(((d["lower_95"] > d["district_value"]) | (d["upper_95"] < d["district_value"])).sum())
+        return say("key_imr_by_puskesmas", self.lang, low=fmt(d["value"].min(), self.lang),
+                   high=fmt(d["value"].max(), self.lang), district=rate_text(d["district_value"].iloc[0], self.lang),
+                   differ=differ, n=len(d))
+
+    def _causes_by_age_key(self) -> str:
+        d = self.tables["causes_by_age"].set_index("cause")
+        parts = {}
+        for age in ("neonatal", "postneonatal"):
+            cause, deaths = self._most(d[age]) if d[age].sum() else ("-", 0)
+            parts.update({f"{age}_total": int(d[age].sum()), f"{age}_cause": cause, f"{age}_deaths": deaths})
+        return say("key_causes_by_age", self.lang, **parts)
+
+    def _coverage_key(self) -> str:
+        cov = self._coverage()
+        pusk = cov[cov["level"] == "puskesmas"]
+        dist = cov[cov["level"] == "district"].iloc[0]
+        return say("key_coverage", self.lang, coverage=fmt(dist["kn_lengkap_coverage"], self.lang, 2),
+                   below=int((pusk["kn_lengkap_coverage"] < 100).sum()), n=len(pusk))
+
+    def _funnel_key(self) -> str:
+        f = self.tables["funnel"]
+        flagged = f[f["flag"] != "within"]
+        names = "; ".join(f"{r['area']} ({t(r['flag'], self.lang)})" for _, r in flagged.iterrows())
+        return say("key_funnel", self.lang, outside=len(flagged), n=len(f),
+                   names=f": {names}" if names else "", outside_998=int(f["flag"].str.contains("99.8").sum()))

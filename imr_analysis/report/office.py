@@ -1,0 +1,293 @@
+"""The annual report as a slide deck (PPTX, python-pptx) and as an editable Word document (DOCX, python-docx).
+
+Both are built from the same ``AnnualReport`` as the HTML, in its language: the title, the headline
+table (as a real table, formatted as the report shows it) with its sentence, every figure with its
+key sentence, and the points for the meeting. ``write_office`` writes both beside the report's HTML.
+"""
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from ..outputs import write_atomic
+from .language import say, t
+
+SLIDE_WIDTH_IN, SLIDE_HEIGHT_IN = 13.333, 7.5   # 16:9
+FIGURE_SCALE = 0.7                               # figures drawn smaller, so their text is larger when shown
+FIGURE_DPI = 200                                 # PNG resolution of the figures on slides and in the document
+A4_CM, MARGIN_CM = (21.0, 29.7), 2.0             # the document's page
+DOCUMENT_TEXT_WIDTH_IN = (A4_CM[0] - 2 * MARGIN_CM) / 2.54
+DOCUMENT_TABLE_PT = 8                            # table text in the document
+NAME_WRAP = 16                                   # characters a line of a name in a table column, before it wraps
+NUMBER = re.compile(r"^[\d.,%\s-]+$")            # a cell written as a number, a range or '-' (right-aligned)
+
+
+@dataclass
+class Figure:
+    number: int
+    name: str
+    title: str          # the figure's title
+    heading: str        # its title with district and year (slide title, document heading)
+    png: bytes | None   # None: no data for this figure (the sentence says so)
+    size_in: tuple[float, float]
+    sentence: str
+
+
+@dataclass
+class Content:
+    """What the deck and the document show, every text in the report's language."""
+
+    lang: str
+    title: str
+    subtitle: str
+    headline_title: str
+    headline: pd.DataFrame          # as the report shows it: text cells, numbers in the language's format
+    headline_sentence: str          # '**...**' marks bold text
+    figures: list[Figure]
+    meeting_title: str
+    points: list[str]
+    district: str
+    year: int
+
+
+def _png(fig) -> tuple[bytes, tuple[float, float]]:
+    """The figure as PNG drawn at ``FIGURE_SCALE`` of its size (re-laid out), and that size in inches.
+
+    Shown at slide size, its text is then about 1.5 times the report's 10 pt. The figure's size and layout are
+    put back afterwards, so the report's own PNG is unchanged.
+    """
+    width, height = fig.get_size_inches()
+    pars = fig.subplotpars
+    layout = dict(left=pars.left, right=pars.right, bottom=pars.bottom, top=pars.top, wspace=pars.wspace,
+                  hspace=pars.hspace)
+    buffer = io.BytesIO()
+    try:
+        fig.set_size_inches(width * FIGURE_SCALE, height * FIGURE_SCALE)
+        fig.tight_layout()
+        fig.savefig(buffer, format="png", dpi=FIGURE_DPI, metadata={"Software": None})
+    finally:
+        fig.set_size_inches(width, height)
+        fig.subplots_adjust(**layout)
+    return buffer.getvalue(), (width * FIGURE_SCALE, height * FIGURE_SCALE)
+
+
+def content(report) -> Content:
+    """The deck's and the document's content from an ``AnnualReport`` (its indicators are computed once, when it opens)."""
+    lang, place = report.lang, dict(district=report.district, year=report.year)
+    figures = []
+    for number, (name, title, fig, sentence) in enumerate(report.figure_entries(), start=1):
+        png, size = _png(fig) if fig is not None else (None, (0.0, 0.0))
+        figures.append(Figure(number, name, title, say("office_figure_title", lang, title=title, **place), png, size,
+                              sentence))
+    return Content(lang=lang, title=say("annual_title", lang, **place),
+                   subtitle=say("office_subtitle", lang, date=date.today().isoformat()),
+                   headline_title=say("office_headline_title", lang, **place), headline=report.headline(),
+                   headline_sentence=report.headline_text().data, figures=figures,
+                   meeting_title=say("office_meeting_title", lang, **place), points=report.meeting_point_list(), **place)
+
+
+def runs(text: str) -> list[tuple[str, bool]]:
+    """'a **b** c' -> [('a ', False), ('b', True), (' c', False)]: the report's Markdown bold as runs."""
+    return [(part, i % 2 == 1) for i, part in enumerate(text.split("**")) if part]
+
+
+def _cells(table: pd.DataFrame) -> list[list[str]]:
+    """The header row and the rows of a shown table, as text."""
+    return [[str(c) for c in table.columns]] + [["" if pd.isna(v) else str(v) for v in row] for row in table.itertuples(index=False)]
+
+
+# ---- slides ----------------------------------------------------------------------------------------------------------
+
+def _inches(*values: float):
+    from pptx.util import Inches
+
+    return [Inches(v) for v in values]
+
+
+def _slide(prs, layout: int, title: str, top: float = 0.3, height: float = 1.0, size: int = 30):
+    """A slide of ``layout`` whose title placeholder spans the 16:9 width (the default template is 4:3)."""
+    from pptx.util import Pt
+
+    slide = prs.slides.add_slide(prs.slide_layouts[layout])
+    shape = slide.shapes.title
+    shape.left, shape.top, shape.width, shape.height = _inches(0.5, top, SLIDE_WIDTH_IN - 1.0, height)
+    shape.text = title
+    for paragraph in shape.text_frame.paragraphs:
+        paragraph.font.size = Pt(size)
+    return slide
+
+
+def _text_box(slide, text: str, left: float, top: float, width: float, height: float, size: int):
+    """A text box with ``text`` (bold where the report's Markdown says so), wrapped to its width."""
+    from pptx.util import Pt
+
+    box = slide.shapes.add_textbox(*_inches(left, top, width, height))
+    frame = box.text_frame
+    frame.word_wrap = True
+    paragraph = frame.paragraphs[0]
+    for part, bold in runs(text):
+        run = paragraph.add_run()
+        run.text, run.font.size, run.font.bold = part, Pt(size), bold
+    return box
+
+
+def _sentence_size(text: str) -> int:
+    """Font size (pt) of a key sentence under a figure: smaller for long sentences, never below 16."""
+    return 20 if len(text) <= 180 else 18 if len(text) <= 260 else 16
+
+
+def _picture(slide, fig: Figure, left: float, top: float, width: float, height: float) -> None:
+    """The figure's PNG as large as fits the box, its aspect ratio kept, centred horizontally."""
+    w, h = fig.size_in
+    scale = min(width / w, height / h)
+    shown_w, shown_h = w * scale, h * scale
+    slide.shapes.add_picture(io.BytesIO(fig.png), *_inches(left + (width - shown_w) / 2, top, shown_w, shown_h))
+
+
+def _column_widths(cells: list[list[str]], total: float) -> list[float]:
+    """Column widths (inches) summing to ``total``, in proportion to what each column needs: its numbers whole, its
+    header words whole, and its names up to ``NAME_WRAP`` characters a line (longer names wrap between words)."""
+    def need(text: str, header: bool) -> int:
+        longest_word = max((len(w) for w in text.split()), default=0)
+        if header:
+            return longest_word + 3   # bold
+        return len(text) if NUMBER.match(text) else max(longest_word, min(len(text), NAME_WRAP))
+
+    widths = [3 + max([3] + [need(row[j], i == 0) for i, row in enumerate(cells)]) for j in range(len(cells[0]))]
+    return [total * w / sum(widths) for w in widths]
+
+
+def _table_slide(prs, c: Content) -> None:
+    from pptx.enum.text import PP_ALIGN
+    from pptx.util import Pt
+
+    slide = _slide(prs, 5, c.headline_title)
+    cells = _cells(c.headline)
+    rows, cols = len(cells), len(cells[0])
+    shape = slide.shapes.add_table(rows, cols, *_inches(0.5, 1.5, SLIDE_WIDTH_IN - 1.0, 0.6 * rows))
+    table = shape.table
+    for column, width in zip(table.columns, _column_widths(cells, SLIDE_WIDTH_IN - 1.0)):
+        column.width = _inches(width)[0]
+    for i, row in enumerate(cells):
+        for j, text in enumerate(row):
+            cell = table.cell(i, j)
+            cell.text = text
+            cell.margin_left = cell.margin_right = _inches(0.06)[0]
+            paragraph = cell.text_frame.paragraphs[0]
+            paragraph.font.size = Pt(13 if i == 0 else 16)
+            paragraph.font.bold = i == 0
+            paragraph.alignment = PP_ALIGN.RIGHT if j and (i == 0 or NUMBER.match(text)) else PP_ALIGN.LEFT
+    _text_box(slide, c.headline_sentence, 0.6, 1.7 + 0.6 * rows + 0.4, SLIDE_WIDTH_IN - 1.2, 1.5,
+              _sentence_size(c.headline_sentence))
+
+
+def write_pptx(c: Content, path: Path) -> Path:
+    """The deck: a title slide, the headline table, one slide per figure with its key sentence, the meeting points."""
+    from pptx import Presentation
+    from pptx.util import Pt
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = _inches(SLIDE_WIDTH_IN, SLIDE_HEIGHT_IN)
+    prs.core_properties.title, prs.core_properties.language = c.title, c.lang
+
+    slide = _slide(prs, 0, c.title, top=2.2, height=1.8, size=40)
+    subtitle = slide.placeholders[1]
+    subtitle.left, subtitle.top, subtitle.width, subtitle.height = _inches(0.5, 4.2, SLIDE_WIDTH_IN - 1.0, 1.0)
+    subtitle.text = c.subtitle
+
+    _table_slide(prs, c)
+
+    for fig in c.figures:
+        slide = _slide(prs, 5, fig.heading, top=0.2, height=1.0, size=24)
+        if fig.png is None:
+            _text_box(slide, fig.sentence, 0.6, 2.5, SLIDE_WIDTH_IN - 1.2, 2.0, 24)
+            continue
+        _picture(slide, fig, 0.5, 1.25, SLIDE_WIDTH_IN - 1.0, 4.95)
+        _text_box(slide, fig.sentence, 0.6, 6.25, SLIDE_WIDTH_IN - 1.2, 1.1, _sentence_size(fig.sentence))
+
+    slide = _slide(prs, 1, c.meeting_title)
+    body = slide.placeholders[1]
+    body.left, body.top, body.width, body.height = _inches(0.6, 1.5, SLIDE_WIDTH_IN - 1.2, 5.6)
+    size = 22 if sum(map(len, c.points)) <= 500 else 18
+    for i, point in enumerate(c.points):
+        paragraph = body.text_frame.paragraphs[0] if i == 0 else body.text_frame.add_paragraph()
+        paragraph.text = point
+        paragraph.font.size = Pt(size)
+        paragraph.space_after = Pt(12)
+    return write_atomic(path, lambda tmp: prs.save(tmp))
+
+
+# ---- document --------------------------------------------------------------------------------------------------------
+
+def _paragraph(doc, text: str, style: str | None = None):
+    paragraph = doc.add_paragraph(style=style)
+    for part, bold in runs(text):
+        paragraph.add_run(part).bold = bold
+    return paragraph
+
+
+def write_docx(c: Content, path: Path) -> Path:
+    """The document: title, headline table (a Word table) and sentence, each figure with a numbered caption and its
+    key sentence, the meeting points as a list; every text editable."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Inches, Pt
+
+    doc = Document()
+    page = doc.sections[0]
+    page.page_width, page.page_height = Cm(A4_CM[0]), Cm(A4_CM[1])
+    page.left_margin = page.right_margin = page.top_margin = page.bottom_margin = Cm(MARGIN_CM)
+    doc.core_properties.title, doc.core_properties.language = c.title, c.lang
+    doc.add_heading(c.title, level=0)
+    doc.add_paragraph(c.subtitle)
+
+    doc.add_heading(t("office_headline_heading", c.lang), level=1)
+    _paragraph(doc, say("office_table_caption", c.lang, number=1, title=t("office_headline_heading", c.lang),
+                        district=c.district, year=c.year), "Caption")
+    cells = _cells(c.headline)
+    table = doc.add_table(rows=len(cells), cols=len(cells[0]))
+    table.style, table.autofit = "Light Grid Accent 1", False
+    widths = _column_widths(cells, DOCUMENT_TEXT_WIDTH_IN)
+    for column, width in zip(table.columns, widths):   # the grid (LibreOffice) and each cell (Word)
+        column.width = Inches(width)
+    for i, row in enumerate(cells):
+        for j, text in enumerate(row):
+            cell = table.cell(i, j)
+            cell.text, cell.width = text, Inches(widths[j])
+            paragraph = cell.paragraphs[0]
+            for run in paragraph.runs:
+                run.font.size = Pt(DOCUMENT_TABLE_PT - (1 if i == 0 else 0))   # bold header words stay whole
+            if j and (i == 0 or NUMBER.match(text)):
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    doc.add_paragraph()
+    _paragraph(doc, c.headline_sentence)
+
+    doc.add_heading(t("office_figures_heading", c.lang), level=1)
+    for fig in c.figures:
+        doc.add_heading(fig.heading, level=2)
+        if fig.png is not None:
+            doc.add_picture(io.BytesIO(fig.png), width=Inches(min(DOCUMENT_TEXT_WIDTH_IN, fig.size_in[0])))
+            _paragraph(doc, say("office_figure_caption", c.lang, number=fig.number, title=fig.title,
+                                district=c.district, year=c.year), "Caption")
+        _paragraph(doc, fig.sentence)
+
+    doc.add_heading(t("office_meeting_heading", c.lang), level=1)
+    for point in c.points:
+        _paragraph(doc, point, "List Bullet")
+    return write_atomic(path, lambda tmp: doc.save(tmp))
+
+
+def write_office(report, out_dir: str | Path | None = None) -> list[Path]:
+    """Write the annual report's deck and document (``annual_report.pptx``, ``annual_report.docx``) in ``out_dir``
+    (default: the report's output folder, where the batch writes ``annual_report.html``), in the report's language.
+
+    The figures are built once by the report (and kept for its ``save``); the indicators are not computed again.
+    """
+    out = Path(out_dir) if out_dir else Path(report.output_dir)
+    c = content(report)
+    return [write_pptx(c, out / "annual_report.pptx"), write_docx(c, out / "annual_report.docx")]

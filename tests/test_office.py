@@ -1,0 +1,172 @@
+"""The annual report as slides (PPTX) and as a Word document (DOCX): what a reader sees in them, read back from the files.
+
+Sample district, 2023. Hand check of the headline: 33 infant deaths among 3,795 live births,
+1000 * 33 / 3795 = 8.70 per 1,000 live births (8,7 in Indonesian).
+"""
+import io
+
+import pytest
+from docx import Document
+from pptx import Presentation
+
+from imr_analysis.report import office, tables
+from imr_analysis.report.annual import AnnualReport
+from imr_analysis.report.language import fmt, fmt_ci
+
+PLACE = "Musi Rawas Utara, 2023"
+FIGURE_TITLES_ID = ["Kematian bayi menurut Puskesmas dan penyebab", "AKB menurut Puskesmas (IK 95%)",
+                    "Penyebab kematian: neonatal dan post neonatal", "Cakupan kunjungan neonatal menurut Puskesmas",
+                    "Funnel plot"]
+
+
+@pytest.fixture(scope="module")
+def written(sample_run, tmp_path_factory):
+    """The report opened once per language and its deck and document written: {lang: (report, pptx, docx)}."""
+    out = {}
+    for lang in ("id", "en"):
+        folder = tmp_path_factory.mktemp(f"office_{lang}")
+        rep = AnnualReport.open(2023, lang=lang, processed_dir=sample_run.out, output_dir=folder)
+        pptx_path, docx_path = office.write_office(rep)
+        assert (pptx_path.name, docx_path.name) == ("annual_report.pptx", "annual_report.docx")
+        assert pptx_path.parent == docx_path.parent == folder   # beside the report's other outputs
+        out[lang] = (rep, Presentation(pptx_path), Document(docx_path))
+    return out
+
+
+def _titles(prs) -> list[str]:
+    return [slide.shapes.title.text for slide in prs.slides]
+
+
+def _table_cells(table) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def _imr_row(rep):
+    h = rep.tables["headline"].set_index("indicator").loc["imr"]
+    assert (h["numerator"], h["denominator"]) == (33, 3795)                       # the hand check
+    assert h["value"] == pytest.approx(1000 * 33 / 3795)
+    return h
+
+
+def test_slide_count_and_titles_name_district_and_year(written):
+    rep, prs, _ = written["id"]
+    titles = _titles(prs)
+    assert len(prs.slides) == 1 + 1 + 5 + 1   # title, headline table, one per figure, meeting points
+    assert titles == ["Laporan kematian bayi 2023: Kabupaten Musi Rawas Utara", f"Angka utama: {PLACE}",
+                      *[f"{t}: {PLACE}" for t in FIGURE_TITLES_ID], f"Poin untuk rapat: {PLACE}"]
+    assert (prs.slide_width / prs.slide_height) == pytest.approx(16 / 9, rel=1e-3)
+
+
+def test_headline_slide_holds_the_reports_numbers_in_a_real_table(written):
+    rep, prs, _ = written["id"]
+    slide = prs.slides[1]
+    tables_on_slide = [s for s in slide.shapes if s.has_table]
+    assert len(tables_on_slide) == 1 and not [s for s in slide.shapes if s.shape_type == 13]  # a table, no picture
+    cells = _table_cells(tables_on_slide[0].table)
+    assert cells == office._cells(rep.headline())            # the table the HTML shows, cell for cell
+    h = _imr_row(rep)
+    header, akb = cells[0], next(row for row in cells if row[0] == "AKB")
+    shown = dict(zip(header, akb))
+    assert shown["Kematian"] == "33" and shown["Lahir hidup"] == "3.795"
+    assert shown["Nilai"] == fmt(h["value"], "id") == "8,7"
+    assert shown["IK 95%"] == fmt_ci(h["lower_95"], h["upper_95"], "id")
+    assert shown["Target"] == fmt(h["target"], "id", 0) and shown["Capai target"] == ("ya" if h["meets_target"] else "tidak")
+    sentence = "".join(s.text_frame.text for s in slide.shapes if s.has_text_frame and s != slide.shapes.title)
+    assert "8,7 per 1.000 KH" in sentence and "33 kematian dari 3.795 lahir hidup" in sentence
+    assert "**" not in sentence   # Markdown bold became a bold run
+    bold = [r.text for p in slide.shapes[-1].text_frame.paragraphs for r in p.runs if r.font.bold]
+    assert bold == ["8,7 per 1.000 KH"]
+
+
+def test_each_figure_slide_has_its_picture_inside_the_slide_and_its_key_sentence_below(written):
+    rep, prs, _ = written["id"]
+    entries = rep.figure_entries()
+    for slide, (_name, _title, fig, sentence) in zip(list(prs.slides)[2:-1], entries):
+        pictures = [s for s in slide.shapes if s.shape_type == 13]
+        texts = [s for s in slide.shapes if s.has_text_frame and s != slide.shapes.title]
+        assert fig is not None and len(pictures) == 1 and [t.text_frame.text for t in texts] == [sentence]
+        pic, text = pictures[0], texts[0]
+        assert pic.left >= 0 and pic.left + pic.width <= prs.slide_width
+        assert slide.shapes.title.top + slide.shapes.title.height <= pic.top
+        assert pic.top + pic.height <= text.top and text.top + text.height <= prs.slide_height
+        assert min(r.font.size.pt for p in text.text_frame.paragraphs for r in p.runs) >= 16
+
+
+def test_key_sentences_count_what_the_figures_show(written):
+    rep = written["id"][0]
+    sentences = {name: sentence for name, _t, _f, sentence in rep.figure_entries()}
+    causes = rep.tables["deaths_by_puskesmas_cause"]
+    total = int(causes.loc[causes["puskesmas"] == "total", "total"].iloc[0])
+    assert sentences["deaths_by_cause"].startswith(f"{total} kematian bayi pada 2023 di 8 Puskesmas")
+    by_age = rep.tables["causes_by_age"]
+    assert f"Dari {by_age['neonatal'].sum()} kematian neonatal" in sentences["causes_by_age"]
+    assert f"dari {by_age['postneonatal'].sum()} kematian post neonatal, terbanyak Lain-lain " \
+           f"({by_age.set_index('cause').loc['other', 'postneonatal']})" in sentences["causes_by_age"]
+    flagged = rep.tables["funnel"].query("flag != 'within'")
+    assert sentences["funnel"].startswith(f"{len(flagged)} dari 8 Puskesmas di luar batas kendali")
+
+
+def test_meeting_points_slide_lists_the_reports_points(written):
+    rep, prs, _ = written["id"]
+    body = prs.slides[-1].placeholders[1].text_frame
+    assert [p.text for p in body.paragraphs] == rep.meeting_point_list() and len(body.paragraphs) == 3
+
+
+def test_document_headings_captions_table_and_list(written):
+    rep, _, doc = written["id"]
+    headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith(("Title", "Heading"))]
+    assert headings == [("Title", "Laporan kematian bayi 2023: Kabupaten Musi Rawas Utara"),
+                        ("Heading 1", "Angka utama"), ("Heading 1", "Gambar"),
+                        *[("Heading 2", f"{t}: {PLACE}") for t in FIGURE_TITLES_ID], ("Heading 1", "Poin untuk rapat")]
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+    assert captions == ["Tabel 1. Angka utama: Musi Rawas Utara; 2023."] + \
+        [f"Gambar {i}. {t}: Musi Rawas Utara; 2023." for i, t in enumerate(FIGURE_TITLES_ID, start=1)]
+    assert len(doc.inline_shapes) == 5
+    assert len(doc.tables) == 1 and _table_cells(doc.tables[0]) == office._cells(rep.headline())
+    akb = next(row for row in _table_cells(doc.tables[0]) if row[0] == "AKB")
+    assert akb[1:4] == ["33", "3.795", fmt(_imr_row(rep)["value"], "id")]
+    bullets = [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]
+    assert bullets == rep.meeting_point_list()
+    assert doc.core_properties.language == "id"
+
+
+def test_english_deck_and_document(written):
+    rep, prs, doc = written["en"]
+    titles = _titles(prs)
+    assert titles[:3] == ["Infant mortality report 2023: Musi Rawas Utara district", f"Headline rates: {PLACE}",
+                          f"Infant deaths by Puskesmas and cause: {PLACE}"]
+    assert titles[-1] == f"Points for the meeting: {PLACE}"
+    cells = _table_cells(next(s for s in prs.slides[1].shapes if s.has_table).table)
+    assert cells[0][:4] == ["Indicator", "Deaths", "Live births", "Value"]
+    assert cells[1][:4] == ["IMR", "33", "3,795", "8.7"]
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+    assert captions[0].startswith("Table 1. Headline rates") and captions[1].startswith("Figure 1. Infant deaths")
+
+
+def test_writing_office_files_leaves_the_reports_figures_and_computes_indicators_once(sample_run, tmp_path, monkeypatch):
+    calls = []
+    real = tables.compute_indicators
+    monkeypatch.setattr(tables, "compute_indicators", lambda *a, **k: calls.append(k) or real(*a, **k))
+    rep = AnnualReport.open(2023, processed_dir=sample_run.out, output_dir=tmp_path)
+
+    def pngs():
+        out = {}
+        for name, fig in rep.figs.items():
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format="png", metadata={"Software": None})
+            out[name] = (buffer.getvalue(), tuple(fig.get_size_inches()))
+        return out
+
+    rep.figure_entries()
+    before = pngs()
+    office.write_office(rep, tmp_path / "office")
+    assert [c["level"] for c in calls] == ["district", "puskesmas"]
+    assert pngs() == before and len(before) == 5
+
+
+def test_markdown_bold_becomes_runs_and_columns_keep_numbers_whole():
+    assert office.runs("AKB: **8,7 per 1.000 KH** (33)") == [("AKB: ", False), ("8,7 per 1.000 KH", True), (" (33)", False)]
+    widths = office._column_widths([["Indikator", "IK 95%"], ["Angka kematian post neonatal", "0,7 - 3,8"]], 4.0)
+    assert sum(widths) == pytest.approx(4.0)
+    # name column: 16 characters a line + 3; number column: all 9 characters of '0,7 - 3,8' + 3
+    assert widths[0] / widths[1] == pytest.approx((16 + 3) / (9 + 3))
