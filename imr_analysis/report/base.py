@@ -46,7 +46,7 @@ from . import figures
 from .language import labels as language_labels, t
 
 #: A display value that is a number (formatted in either language), a CI '6,0 - 12,2', or '-'.
-NUMBER_TEXT = re.compile(r"^(-|[-+]?[\d.,]+%?( - [-+]?[\d.,]+%?)?)$")
+NUMBER_TEXT = re.compile(r"^(-|(< )?[-+]?[\d.,]+%?( - [-+]?[\d.,]+%?)?)$")
 
 #: The cell tag that nbconvert's TagRemovePreprocessor removes from the HTML (``html_export_config``).
 HIDE_TAG = "hide-in-report"
@@ -58,6 +58,19 @@ HIDE_OUTPUT_TAG = "figure-description"
 def file_names(errors: pd.DataFrame) -> list[str]:
     """The file names (no folders) of input_errors rows, each once, in order."""
     return list(dict.fromkeys(Path(f).name for f in errors["file"]))
+
+
+def data_sources(data: dict[str, pd.DataFrame], years) -> list[str]:
+    """The raw files (names only) the report's rows come from, with their sheets: 'profil_2023.xlsx (Tabel 26, Tabel 27)'."""
+    sheets: dict[str, set] = {}
+    for df in data.values():
+        if "source_file" not in df or df.empty:
+            continue
+        rows = df[df["year"].isin(list(years))]
+        for file, sheet in zip(rows["source_file"], rows.get("source_sheet", pd.Series("", index=rows.index))):
+            sheets.setdefault(Path(str(file)).name, set()).add(str(sheet) if isinstance(sheet, str) else "")
+    return [f"{name} ({', '.join(sorted(s for s in found if s))})" if any(found) else name
+            for name, found in sorted(sheets.items())]
 
 
 def display_path(path: Path) -> str:
@@ -124,7 +137,9 @@ class TitleBlock:
                      (self.labels["made"], self.made), (self.labels["sources"], "; ".join(self.sources) or "-")]
         rows = "".join(f"<tr><th>{markup.text(k)}</th><td>{markup.text(v)}</td></tr>" for k, v in lang_rows)
         return (f'<div class="{markup.NO_MATH} report-title"><h1>{markup.text(self.title)}</h1>'
-                f'<table class="title-block">{rows}</table></div>')
+                f'<table class="title-block">{rows}</table></div>'
+                "<style>table.title-block th,table.title-block td{text-align:left!important;padding:2px 12px 2px 0;"
+                "background:none!important;border:none}</style>")
 
     def __repr__(self) -> str:
         return f"{self.title}\n" + "\n".join(f"{k}: {v}" for k, v in
@@ -266,10 +281,10 @@ class Report:
         self.figure_list = [item if x.name == name else x for x in self.figure_list] if old else [*self.figure_list, item]
         return item
 
-    def _heading(self, title: str):
-        """The report's title (HTML: input text in it escaped with ``markup.text``), and a warning naming
+    def _heading(self, block: TitleBlock):
+        """The report's title block (input text in it escaped with ``markup.text``), and a warning naming
         the raw files whose data are missing from it."""
-        blocks = [f"<h1>{title}</h1>"]
+        blocks = [block._repr_html_()]
         if self.unread:
             blocks.append(f"<p><b>{t('unread_files_note', self.lang)}</b> "
                           + ", ".join(markup.code(name) for name in self.unread) + "</p>")
