@@ -54,7 +54,7 @@ def test_batch_produces_every_expected_file(batch):
             "causes_by_age.png", "coverage.png", "deaths_by_cause.png", "funnel.png", "imr_by_puskesmas.png"]
         assert {p.name for p in (folder / "tables").glob("*.csv")} == {
             "headline.csv", "deaths_by_puskesmas_cause.csv", "imr_by_puskesmas.csv", "causes_by_age.csv", "coverage.csv",
-            "benchmarks.csv", "funnel.csv", "year_on_year.csv"}
+            "benchmarks.csv", "funnel.csv", "year_on_year.csv", "zero_deaths.csv"}
     assert (out / "trends" / "trends.html").exists() and len(list((out / "trends" / "figures").glob("*.png"))) == 7
     assert (out / "data_quality" / "data_quality.html").exists()
     assert "8 of 8 notebooks ran" in r.stdout and str(out / "index.html") in r.stdout

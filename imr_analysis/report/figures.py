@@ -312,7 +312,7 @@ def describe(fig) -> str:
             arr = coll.get_array() if hasattr(coll, "get_array") else None
             if arr is not None and getattr(arr, "ndim", 0) >= 1 and arr.size:
                 lines.append(f"  cells: {[round(float(v), 1) for v in np.ma.filled(arr, np.nan).ravel()]}")
-    lines += [f"text: {x.get_text()}" for x in fig.texts]
+    lines += [f"text: {x.get_text()}" for x in fig.texts if x is not fig._suptitle]
     return "\n".join(lines)
 
 
