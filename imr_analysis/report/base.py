@@ -300,10 +300,6 @@ class Report:
             self.tables[name] = build()
         return self.tables[name]
 
-    def _keep_fig(self, name: str, fig):
-        self.figs[name] = fig
-        return fig
-
     def save(self):
         """Write every table (CSV and one XLSX workbook) and every figure (PNG) to the output folder."""
         out = self.output_dir

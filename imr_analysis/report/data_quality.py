@@ -16,7 +16,7 @@ from IPython.display import Markdown
 from .. import config, markup
 from ..clean.store import input_errors, run_clean
 from .base import Report, TitleBlock, file_names
-from .language import check_lang, fmt, say, t
+from .language import check_lang, say, t
 
 #: The canonical tables as the ledger names them, in report order.
 TABLES = ("births", "deaths", "causes", "kn")

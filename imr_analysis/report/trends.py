@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown
 
-from .. import config, markup
+from .. import config
 from ..analysis.trends import fitted_series, project_targets, trend_table
 from ..clean.store import unread_inputs
 from . import figures, tables
