@@ -140,7 +140,8 @@ class DataQualityReport(Report):
         f = f[f["severity"].isin(severities)].assign(file=lambda d: d["file"].map(lambda p: Path(p).name if p else ""))
         f = f.assign(severity=f["severity"].map(lambda k: t(k, self.lang)),
                      check=f["check"].map(lambda k: self._label(k, "check_")),
-                     row=f["row"].map(lambda v: "" if v == "" else str(v)), year=f["year"].astype(str))
+                     row=f["row"].map(lambda v: "" if v == "" else str(v)), year=f["year"].astype(str),
+                     area=f["area"].str.replace("(total row)", f"({t('row_kind_total', self.lang)})", regex=False))
         cols = ["severity", "check", "file", "sheet", "row", "column", "year", "area"] + (["message"] if self.lang == "en" else [])
         return self._table("findings", "title_findings", f[cols].rename(columns={c: t(c, self.lang) for c in cols}))
 
