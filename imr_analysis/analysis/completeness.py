@@ -92,7 +92,7 @@ def missing_months(ledger: pd.DataFrame, year: int) -> pd.DataFrame:
     m = ledger[(ledger["format"] == "monthly") & (ledger["year"] == year) & (ledger["puskesmas"] != "")]
     m = m[pd.to_numeric(m["month"], errors="coerce").notna()]
     rows = []
-    for puskesmas, months in m.groupby("puskesmas")["month"]:
+    for puskesmas, months in m.groupby("puskesmas", dropna=False)["month"]:
         gone = sorted(set(range(1, 13)) - {int(float(x)) for x in months})
         if gone:
             rows.append((puskesmas, gone))

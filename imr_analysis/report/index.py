@@ -73,7 +73,7 @@ def headline_table(h: pd.DataFrame, lang: str) -> str:
         head += [t(ind, lang), f"{t(ind, lang)}: {t('ci_95', lang)}", f"{t(ind, lang)}: {t('target', lang)}"]
     numeric = {2, 3, 4, 5, 6, 7}
     rows = []
-    for (area, year), g in h.groupby(["area", "year"], sort=True):
+    for (area, year), g in h.groupby(["area", "year"], sort=True, dropna=False):
         cells = [markup.text(area), str(year)]
         for ind in ("imr", "nmr"):
             r = g[g["indicator"] == ind]
