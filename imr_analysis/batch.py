@@ -186,7 +186,12 @@ def _html_exporter(show_code: bool):
     """One nbconvert HTML exporter per process (its templates load once)."""
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True)
+    from traitlets.config import Config
+
+    from .report.base import html_export_config
+
+    return HTMLExporter(config=Config(html_export_config()), exclude_input=not show_code, exclude_input_prompt=True,
+                        exclude_output_prompt=True)
 
 
 def _slug(name: str) -> str:
@@ -392,48 +397,10 @@ def _run_on_dask(address: str, planned: list[Job], show_code: bool, bar) -> list
 
 
 def write_index(result: BatchResult, district: str, years: list[int], processed: Path) -> Path:
-    """reports/index.html: a page linking every report, table, figure and the cleaning outputs."""
-    out = result.out
+    """reports/index.html: a dashboard of the headline rates, then every report (``report.index``)."""
+    from .report.index import write
 
-    def link(path: Path, text: str) -> str:
-        rel = os.path.relpath(path, out).replace(os.sep, "/")
-        return f'<a href="{markup.text(rel)}">{markup.text(text)}</a>'
-
-    rows = []
-    for r in result.results:
-        files = [link(r.html, "HTML")] if r.html else []
-        files.append(link(r.output, "notebook"))
-        folder = r.output.parent
-        if (folder / "tables.xlsx").exists():
-            files.append(link(folder / "tables.xlsx", "tables.xlsx"))
-        files += [link(p, p.stem) for p in sorted((folder / "figures").glob("*.png"))] if (folder / "figures").exists() else []
-        status = "ok" if r.status == "ok" else f"FAILED: {markup.text(r.error)}"
-        rows.append(f"<tr><td>{markup.text(r.name)}</td><td>{status}</td><td>{r.seconds:.1f} s</td>"
-                    f"<td>{' · '.join(files)}</td></tr>")
-    cleaning = [link(processed / n, n) for n in ("cleaning_report.md", "ledger.csv", "findings.csv", "set_aside.csv",
-                                                 "input_errors.csv") if (processed / n).exists()]
-    page = f"""<!DOCTYPE html>
-<html lang="id">
-<head><meta charset="utf-8"><title>imr-analysis: {markup.text(district)}</title>
-<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 8px}}</style>
-</head>
-<body>
-<h1>Kematian bayi / Infant mortality: {markup.text(district)}, {min(years)}&ndash;{max(years)}</h1>
-<p>{len(result.results)} reports, {len(result.failed)} failed.</p>
-<table>
-<thead><tr><th>report</th><th>status</th><th>duration</th><th>outputs</th></tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody>
-</table>
-<h2>Data cleaning</h2>
-<p>{' · '.join(cleaning)}</p>
-</body>
-</html>
-"""
-    path = out / "index.html"
-    path.write_text(page, encoding="utf-8")
-    return path
+    return write(result, district, years, processed)
 
 
 def summary_table(result: BatchResult, lang: str = "id") -> str:

@@ -54,7 +54,7 @@ def test_batch_produces_every_expected_file(batch):
             "causes_by_age.png", "coverage.png", "deaths_by_cause.png", "funnel.png", "imr_by_puskesmas.png"]
         assert {p.name for p in (folder / "tables").glob("*.csv")} == {
             "headline.csv", "deaths_by_puskesmas_cause.csv", "imr_by_puskesmas.csv", "causes_by_age.csv", "coverage.csv",
-            "benchmarks.csv", "funnel.csv", "year_on_year.csv"}
+            "benchmarks.csv", "funnel.csv", "year_on_year.csv", "zero_deaths.csv"}
     assert (out / "trends" / "trends.html").exists() and len(list((out / "trends" / "figures").glob("*.png"))) == 7
     assert (out / "data_quality" / "data_quality.html").exists()
     assert "8 dari 8 notebook selesai" in r.stdout and str(out / "index.html") in r.stdout
@@ -110,8 +110,10 @@ def test_a_broken_year_does_not_stop_the_others(tmp_path):
     assert (out / "trends" / "trends.html").exists()
 
 
-@pytest.mark.parametrize("lang, words", [("en", ["IMR by Puskesmas (95% CI)", "8.7 per 1000 live births", "Leading cause"]),
-                                         ("id", ["AKB menurut Puskesmas (IK 95%)", "8,7 per 1.000 KH", "Penyebab utama"])])
+@pytest.mark.parametrize("lang, words", [("en", ["Table 3. IMR by health centre with 95% and 99.8% CIs: Musi Rawas Utara, 2023",
+                                                 "8.7 per 1000 live births", "Leading cause"]),
+                                         ("id", ["Tabel 3. AKB menurut Puskesmas dengan IK 95% dan 99,8%: Musi Rawas Utara, 2023",
+                                                 "8,7 per 1.000 KH", "Penyebab utama"])])
 def test_both_languages_render(tmp_path, lang, words):
     raw = tmp_path / "raw"
     raw.mkdir()

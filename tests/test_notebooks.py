@@ -68,8 +68,8 @@ def test_nbval_fails_when_a_stored_number_changes(tmp_path):
                 assert "8,7" in plain
                 out["data"]["text/plain"] = plain.replace("   8,7", "   9,7")
                 html = "".join(out["data"]["text/html"])
-                assert html.count("<td>8,7</td>") == 1
-                out["data"]["text/html"] = html.replace("<td>8,7</td>", "<td>9,7</td>")
+                assert html.count('<td class="num">8,7</td>') == 1
+                out["data"]["text/html"] = html.replace('<td class="num">8,7</td>', '<td class="num">9,7</td>')
                 edited += 1
     assert edited == 1
     changed.write_text(json.dumps(nb))

@@ -44,16 +44,55 @@ def test_causes_by_age_bars_are_the_shares(data):
     assert _legend(ax) == ["Neonatal (0-28 days)", "Post-neonatal (29 days-11 months)"]
 
 
-def test_coverage_bars_target_line_and_localised_ticks(computed):
+def test_coverage_dot_plot_district_apart_target_line_and_localised_ticks(computed):
     fig = figures.coverage_bar(tables.coverage_by_puskesmas(computed, 2023), "id")
     ax = fig.axes[0]
-    kn1, complete = ax.containers
-    assert [p.get_height() for p in complete] == pytest.approx([80.0, 90.0, 82.75])
-    assert [tick.get_text() for tick in ax.get_xticklabels()] == ["B", "A", "D"]
+    kn1, complete = [c for c in ax.collections if type(c).__name__ == "PathCollection"]
+    points = {ax.get_yticklabels()[i].get_text(): None for i in range(len(ax.get_yticks()))}
+    y_of = dict(zip([tick.get_text() for tick in ax.get_yticklabels()], ax.get_yticks()))
+    assert list(points) == ["B", "A", "D"][::-1] or set(points) == {"B", "A", "D"}
+    # KN lengkap: B 232/290 = 80%, A 99/110 = 90%, district 331/400 = 82.75%
+    by_y = {y: x for x, y in complete.get_offsets()}
+    assert [by_y[y_of[name]] for name in ("B", "A", "D")] == pytest.approx([80.0, 90.0, 82.75])
+    # the district is drawn apart: below every Puskesmas, past a rule, in bold
+    assert y_of["D"] < min(y_of["B"], y_of["A"]) - 1
+    rule = [line for line in ax.get_lines() if list(line.get_ydata())[0] == list(line.get_ydata())[1]
+            and line.get_ydata()[0] not in (0, 1)]
+    assert len(rule) == 1 and y_of["D"] < rule[0].get_ydata()[0] < min(y_of["B"], y_of["A"])
+    assert {tick.get_text(): tick.get_fontweight() for tick in ax.get_yticklabels()}["D"] == "bold"
     target = [line for line in ax.get_lines() if line.get_label() == "Target 100%"]
-    assert len(target) == 1 and list(target[0].get_ydata()) == [100, 100]
-    assert ax.get_ylim() == pytest.approx((70.0, 105.0))  # 10 below the lowest bar
-    assert ax.yaxis.get_major_formatter()(82.5, 0) == "82,5"  # decimal comma in Indonesian
+    assert len(target) == 1 and list(target[0].get_xdata()) == [100, 100]
+    assert ax.get_xlim() == pytest.approx((70.0, 102.0))  # dots: a round 10 below the lowest value
+    assert ax.xaxis.get_major_formatter()(82.5, 0) == "82,5"  # decimal comma in Indonesian
+
+
+def test_causes_by_age_writes_the_count_above_each_share(data):
+    fig = figures.causes_by_age_bar(tables.causes_by_age(data, 2023), "id")
+    ax = fig.axes[0]
+    labels = [text.get_text() for text in ax.texts]
+    # 2023: neonatal LBW 3, asphyxia 6, sepsis 1 (of 10); post-neonatal pneumonia 1, congenital 1 (of 2); zeros unlabelled
+    assert labels == ["3", "6", "", "1", "", "", "", "", "", "1", "", "1", "", ""]
+    assert ax.get_legend().get_title().get_text() == t("bar_count_note", "id")
+
+
+def test_funnel_names_only_the_puskesmas_outside_the_limits():
+    import pandas as pd
+    points = pd.DataFrame({"area": ["Near", "High", "Low", "Close"], "denominator": [300, 400, 500, 310],
+                           "value": [10.0, 40.0, 0.0, 11.0],
+                           "flag": ["within", "above 99.8%", "below 95%", "within"]})
+    curve = pd.DataFrame({"denominator": [100, 600], "upper_95": [30, 20], "lower_95": [1, 3],
+                          "upper_998": [40, 25], "lower_998": [0.5, 1]})
+    notes = {"theta": 10.0, "years": [2023], "tau2": 0, "limits": "exact", "indicator": "imr"}
+    fig = figures.funnel_plot(points, curve, notes, "id")
+    assert sorted(text.get_text() for text in fig.axes[0].texts) == ["High", "Low"]
+
+
+def test_frame_draws_title_and_source_line_in_the_figure(data):
+    fig = figures.deaths_by_cause_bar(tables.deaths_by_puskesmas_and_cause(data, 2023), "id")
+    fig = figures.frame(fig, "Kematian bayi menurut Puskesmas dan penyebab: D, 2023", "Sumber: uji")
+    assert fig._suptitle.get_text() == "Kematian bayi menurut Puskesmas dan penyebab: D, 2023"
+    assert fig.axes[0].get_title() == "" and [x.get_text() for x in fig.texts if x is not fig._suptitle] == ["Sumber: uji"]
+    assert "text: Sumber: uji" in figures.describe(fig)
 
 
 def test_trend_plot_lines_bands_and_targets(data):

@@ -9,7 +9,9 @@ from report_fixture import computed, data  # noqa: F401 (fixtures)
 
 def test_headline_rates_targets_and_previous_year(computed):
     h = tables.headline(computed, 2023).set_index("indicator")
-    assert list(h.index) == ["imr", "nmr", "postneonatal_mr"]
+    assert list(h.index) == ["imr", "nmr", "postneonatal_mr", "stillbirth_rate"]  # no child deaths: no AKABA
+    # stillbirth rate 2023 = (1 + 3) / (400 + 1 + 3) x 1000 per 1,000 births (live and still)
+    assert h.loc["stillbirth_rate", "value"] == pytest.approx(4 / 404 * 1000)
     # AKB 2023 = (1 + 9 + 2) / 400 x 1000 = 30.0; 2022 = (2 + 4 + 2) / 400 x 1000 = 20.0
     assert (h.loc["imr", "numerator"], h.loc["imr", "denominator"]) == (12, 400)
     assert h.loc["imr", "value"] == pytest.approx(30.0) and h.loc["imr", "previous_value"] == pytest.approx(20.0)

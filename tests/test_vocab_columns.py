@@ -18,7 +18,7 @@ LOADERS = (causes.causes, causes.alias_kinds, causes.aliases, indicators.indicat
 
 def _answers() -> str:
     """What the readers of the four files answer, as one text (a missing column raises)."""
-    out = [list(causes.causes().index), causes.report_groups(), causes.headline_causes(),
+    out = [list(causes.causes().index), causes.report_groups(), causes.headline_causes(), causes.ill_defined_causes(),
            [causes.label(c, lang) for c in causes.causes().index for lang in language.LANGS]]
     for ind in indicators.indicators().index:
         out.append([indicators.polarity(ind), indicators.multiplier(ind)]

@@ -11,10 +11,11 @@ from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
+from IPython.display import Markdown
 
 from .. import config, markup
 from ..clean.store import input_errors, run_clean
-from .base import Report, file_names
+from .base import Report, TitleBlock, file_names
 from .language import check_lang, say, t
 
 #: The canonical tables as the ledger names them, in report order.
@@ -51,6 +52,28 @@ class DataQualityReport(Report):
         """The findings (findings.csv)."""
         return _read(self.processed / "findings.csv")
 
+    def place(self) -> str:
+        years = sorted({int(y) for y in pd.to_numeric(self.ledger["year"], errors="coerce").dropna()})
+        districts = sorted({d for d in self.ledger.get("district", pd.Series(dtype=str)) if d})
+        period = f"{years[0]}-{years[-1]}" if years else "-"
+        return f"{', '.join(districts) or '-'}, {period}"
+
+    def source_line(self) -> str:
+        return say("source_line", self.lang, place=self.place())
+
+    def title_block(self) -> TitleBlock:
+        district, _, period = self.place().rpartition(", ")
+        files = sorted({Path(f).name for f in self.ledger["file"] if f})
+        return self._title_block(say("quality_title", self.lang, place=self.place()), district, period, files)
+
+    def build(self) -> None:
+        for section in (self.ledger_by_state, self.rules, self.set_aside, self.dropped_columns,
+                        self.findings_by_severity, self.findings, self.tables_received):
+            section()
+
+    def title(self):
+        return self._heading(self.title_block())
+
     def summary(self):
         """The row accounting in one sentence, and the files that could not be read (file names shown as text)."""
         led = self.ledger
@@ -64,55 +87,90 @@ class DataQualityReport(Report):
                           + ", ".join(markup.code(name) for name in unread) + "</p>")
         return markup.output(*blocks)
 
-    def ledger_by_state(self) -> pd.DataFrame:
+    def _label(self, key: str, prefix: str = "") -> str:
+        """The label of a code (``prefix + key``) in ``lang``, or the code itself when it has none."""
+        try:
+            return t(prefix + key, self.lang)
+        except KeyError:
+            return key
+
+    def ledger_by_state(self):
         table = self.ledger.pivot_table(index=["year", "table", "row_kind"], columns="state", values="row",
                                         aggfunc="count", fill_value=0).reset_index()
         table["table"] = table["table"].map(lambda k: _table_label(k, self.lang) if k in TABLES else k)
-        return table.rename(columns={c: t(c, self.lang) for c in ("year", "table", "kept", "mapped", "set_aside", "reported") if c in table})
+        table["row_kind"] = table["row_kind"].map(lambda k: self._label(k, "row_kind_"))
+        table["year"] = table["year"].astype(str)
+        table.columns.name = None
+        table = table.rename(columns={c: t(c, self.lang) for c in ("year", "table", "row_kind", "kept", "mapped",
+                                                                     "set_aside", "reported") if c in table})
+        return self._table("ledger", "title_ledger", table)
 
-    def rules(self) -> pd.DataFrame:
+    def rules(self):
         led = self.ledger
         rules = led.loc[(led["row_kind"] == "data") & (led["rules"] != ""), "rules"].str.split("; ").explode()
-        rules = rules.str.replace(r" \(\d+ cells?\)$", "", regex=True)
-        rules = rules.where(~rules.str.startswith("name "), "Puskesmas name normalised or alias applied")
-        return rules.value_counts().rename_axis(t("mapped", self.lang)).reset_index(name=t("rows", self.lang))
+        kinds = rules.map(rule_kind).map(lambda k: t(k, self.lang))
+        table = kinds.value_counts().rename_axis(t("mapped", self.lang)).reset_index(name=t("rows", self.lang))
+        return self._table("rules", "title_rules", table)
 
-    def set_aside(self) -> pd.DataFrame:
+    def set_aside(self):
+        """Rows set aside per table (the full reason of each row, in English, is in set_aside.csv)."""
         led = self.ledger
         aside = led[led["state"] == "set_aside"]
-        aside = aside.assign(file=aside["file"].map(lambda f: Path(f).name))
-        grouped = aside.groupby(["row_kind", "reason"], dropna=False).size().rename(t("rows", self.lang)).reset_index()
-        grouped["reason"] = grouped["reason"].str.slice(0, 160)
-        return grouped.rename(columns={"reason": t("reason", self.lang)})
+        if aside.empty:
+            return Markdown(t("none_set_aside", self.lang))
+        grouped = aside.groupby(["year", "table"], dropna=False).size().rename(t("rows", self.lang)).reset_index()
+        grouped["table"] = grouped["table"].map(lambda k: _table_label(k, self.lang) if k in TABLES else k)
+        grouped = grouped.rename(columns={"year": t("year", self.lang), "table": t("table", self.lang)})
+        return self._table("set_aside", "title_set_aside", grouped)
 
-    def findings_by_severity(self) -> pd.DataFrame:
+    def findings_by_severity(self):
         f = self.found
         if f.empty:
-            return pd.DataFrame()
-        return f.groupby(["severity", "check"], dropna=False).size().rename(t("findings", self.lang)).reset_index() \
-            .rename(columns={"severity": t("severity", self.lang), "check": t("check", self.lang)})
+            return Markdown("-")
+        table = f.groupby(["severity", "check"], dropna=False).size().rename(t("findings", self.lang)).reset_index()
+        table["severity"] = table["severity"].map(lambda k: t(k, self.lang))
+        table["check"] = table["check"].map(lambda k: self._label(k, "check_"))
+        return self._table("findings_by_severity", "title_findings_by_severity",
+                           table.rename(columns={"severity": t("severity", self.lang), "check": t("check", self.lang)}))
 
-    def findings(self, severities=("error", "warning")) -> pd.DataFrame:
+    def findings(self, severities=("error", "warning")):
+        """Errors and warnings with where they are; the message (English) only in an English report:
+        an Indonesian report names the check, and findings.csv holds every message."""
         f = self.found
         f = f[f["severity"].isin(severities)].assign(file=lambda d: d["file"].map(lambda p: Path(p).name if p else ""))
-        cols = ["severity", "check", "file", "sheet", "row", "column", "year", "area", "message"]
-        return f[cols].rename(columns={c: t(c, self.lang) for c in cols}).reset_index(drop=True)
+        f = f.assign(severity=f["severity"].map(lambda k: t(k, self.lang)),
+                     check=f["check"].map(lambda k: self._label(k, "check_")),
+                     row=f["row"].map(lambda v: "" if v == "" else str(v)), year=f["year"].astype(str),
+                     area=f["area"].str.replace("(total row)", f"({t('row_kind_total', self.lang)})", regex=False))
+        cols = ["severity", "check", "file", "sheet", "row", "column", "year", "area"] + (["message"] if self.lang == "en" else [])
+        return self._table("findings", "title_findings", f[cols].rename(columns={c: t(c, self.lang) for c in cols}))
 
-    def dropped_columns(self) -> pd.DataFrame:
+    def dropped_columns(self):
         """Columns not read, by header name only: personal data (dropped at read time) and unused columns."""
         path = self.processed / "dropped_columns.csv"
         d = _read(path) if path.exists() else pd.DataFrame()
         if d.empty:
-            return pd.DataFrame({t("message", self.lang): ["-"]})
-        d = d.assign(file=d["file"].map(lambda f: Path(f).name))
-        return d.rename(columns={"file": t("file", self.lang), "sheet": t("sheet", self.lang),
-                                 "header": t("column", self.lang), "why": t("reason", self.lang)})
+            return Markdown("-")
+        d = d.assign(file=d["file"].map(lambda f: Path(f).name), why=d["why"].map(lambda k: self._label(k, "why_")))
+        return self._table("dropped_columns", "title_dropped_columns", d.rename(
+            columns={"file": t("file", self.lang), "sheet": t("sheet", self.lang),
+                     "header": t("column", self.lang), "why": t("reason", self.lang)}))
 
-    def tables_received(self) -> pd.DataFrame:
+    def tables_received(self):
         """Which tables each Puskesmas has, per year: the number of rows used (0 = not received)."""
         led = self.ledger
         data = led[(led["row_kind"] == "data") & (led["state"] != "set_aside")]
         grid = data.pivot_table(index=["puskesmas", "year"], columns="table", values="row", aggfunc="count", fill_value=0)
         grid = grid.reindex(columns=[c for c in TABLES if c in grid.columns])
         grid.columns = [_table_label(c, self.lang) for c in grid.columns]
-        return grid
+        grid = grid.reset_index().rename(columns={"puskesmas": t("puskesmas", self.lang), "year": t("year", self.lang)})
+        grid[t("year", self.lang)] = grid[t("year", self.lang)].astype(str)
+        return self._table("tables_received", "title_tables_received", grid)
+
+
+def rule_kind(rule: str) -> str:
+    """The label key of a ledger rule: 'name normalised -> ...' -> 'rule_name', "'-' -> 0 (3 cells)" -> 'rule_dash_zero'."""
+    for start, key in (("name ", "rule_name"), ("'-' -> 0", "rule_dash_zero"), ("blank -> 0", "rule_blank_zero")):
+        if rule.startswith(start):
+            return key
+    return "rule_other"

@@ -72,34 +72,48 @@ def imr_by_puskesmas_plot(table: pd.DataFrame, lang: str = "id"):
 
 
 def causes_by_age_bar(table: pd.DataFrame, lang: str = "id"):
-    """Cause shares (%), neonatal beside post-neonatal."""
+    """Cause shares (%), neonatal beside post-neonatal; the number of deaths is written above each bar."""
     data = table.set_index("cause")[["neonatal_share", "postneonatal_share"]].fillna(0)
     fig, ax = plt.subplots(figsize=(8, 4))
     x = np.arange(len(data))
-    ax.bar(x - 0.2, data["neonatal_share"], width=0.4, label=t("neonatal", lang), color="#4c72b0")
-    ax.bar(x + 0.2, data["postneonatal_share"], width=0.4, label=t("postneonatal", lang), color="#dd8452")
+    counts = table.set_index("cause")[["neonatal", "postneonatal"]].fillna(0).astype(int)
+    for age, shift, color in (("neonatal", -0.2, "#4c72b0"), ("postneonatal", 0.2, "#dd8452")):
+        bars = ax.bar(x + shift, data[f"{age}_share"], width=0.4, label=t(age, lang), color=color)
+        ax.bar_label(bars, labels=[str(n) if n else "" for n in counts[age]], fontsize=7, padding=1)
     ax.set_xticks(x, [t(c, lang) for c in data.index], rotation=30, ha="right")
     _localise(ax.yaxis, lang)
     ax.set_ylabel(t("share_pct", lang))
     ax.set_title(t("title_cause_by_age", lang))
-    ax.legend(frameon=False, fontsize=8)
+    ax.legend(frameon=False, fontsize=8, title=t("bar_count_note", lang), title_fontsize=7)
     return _done(fig)
 
 
 def coverage_bar(table: pd.DataFrame, lang: str = "id"):
-    """KN1 and KN lengkap coverage by Puskesmas and district, against 100%."""
-    data = table.set_index("area")
-    fig, ax = plt.subplots(figsize=(9, 4.5))
-    x = np.arange(len(data))
-    ax.bar(x - 0.2, data["kn1_coverage"], width=0.4, label=t("kn1", lang), color="#8da0cb")
-    ax.bar(x + 0.2, data["kn_lengkap_coverage"], width=0.4, label=t("kn_lengkap", lang), color="#1b9e77")
-    ax.axhline(100, color="#d62728", ls=":", label=f"{t('target', lang)} 100%")
-    ax.set_xticks(x, data.index, rotation=30, ha="right")
-    ax.set_ylim(max(0, float(np.nanmin(data[["kn1_coverage", "kn_lengkap_coverage"]].to_numpy())) - 10), 105)
-    _localise(ax.yaxis, lang)
-    ax.set_ylabel(t("coverage_pct", lang))
-    ax.set_title(t("title_coverage", lang))
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    """KN1 and KN lengkap coverage (%) as a dot plot with the 100% target line.
+
+    Puskesmas are sorted by KN lengkap coverage; the district is drawn apart below a rule, in bold.
+    """
+    pk = table[table["level"] == "puskesmas"]
+    dist = table[table["level"] == "district"]
+    rows = list(pk["area"]) + list(dist["area"])
+    # top to bottom: the Puskesmas, a gap and a rule, then the district
+    y = np.r_[len(dist) + 0.6 + np.arange(len(pk))[::-1], np.arange(len(dist))[::-1]]
+    fig, ax = plt.subplots(figsize=(9, 0.38 * len(rows) + 2.0))
+    values = table[["kn1_coverage", "kn_lengkap_coverage"]].to_numpy(dtype=float)
+    ax.scatter(table["kn1_coverage"], y, marker="o", facecolor="white", edgecolor="#4c72b0", zorder=3, label=t("kn1", lang))
+    ax.scatter(table["kn_lengkap_coverage"], y, marker="o", color="#1b9e77", zorder=3, label=t("kn_lengkap", lang))
+    ax.axvline(100, color="#d62728", ls=":", label=f"{t('target', lang)} 100%")
+    if len(dist):
+        ax.axhline(len(dist) - 0.2, color="#999999", lw=0.8)
+    ax.set_yticks(y, rows)
+    for tick, level in zip(ax.get_yticklabels(), list(pk["level"]) + list(dist["level"])):
+        tick.set_fontweight("bold" if level == "district" else "normal")
+    # dots, not bars: the axis may start above 0 without exaggerating; it starts at a round 10 below the lowest
+    ax.set_xlim(max(0.0, 10 * np.floor(float(np.nanmin(values)) / 10) - 10), max(102.0, float(np.nanmax(values)) + 2))
+    _localise(ax.xaxis, lang)
+    ax.set_xlabel(t("coverage_pct", lang))
+    ax.grid(axis="x", color="#eeeeee")
+    ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3)
     return _done(fig)
 
 
@@ -155,8 +169,7 @@ def funnel_plot(points: pd.DataFrame, curve: pd.DataFrame, notes: dict, lang: st
     ax.plot(curve["denominator"], curve["lower_998"], color="#d62728", ls="-", label="_lower998")
     ax.axhline(notes["theta"], color="#1f77b4", label=f"{t('district_value', lang)} ({fmt(notes['theta'], lang)})")
     ax.scatter(points["denominator"], points["value"], color="#333333", zorder=3, label=t("puskesmas", lang))
-    for _, p in points.iterrows():
-        ax.annotate(p["area"], (p["denominator"], p["value"]), textcoords="offset points", xytext=(4, 4), fontsize=8)
+    _label_flagged(ax, points)
     _localise(ax.yaxis, lang)
     _localise(ax.xaxis, lang)
     years = notes["years"]
@@ -168,6 +181,16 @@ def funnel_plot(points: pd.DataFrame, curve: pd.DataFrame, notes: dict, lang: st
     ax.set_ylim(bottom=0)
     ax.legend(frameon=False, fontsize=8)
     return _done(fig)
+
+
+def _label_flagged(ax, points: pd.DataFrame) -> None:
+    """Name only the Puskesmas outside the limits (``flag`` other than 'within'), moved apart with adjustText."""
+    flagged = points[points["flag"].ne("within")] if "flag" in points else points.iloc[0:0]
+    labels = [ax.text(p["denominator"], p["value"], p["area"], fontsize=8) for _, p in flagged.iterrows()]
+    if len(labels) > 1:
+        from adjustText import adjust_text
+
+        adjust_text(labels, ax=ax, arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.5})
 
 
 def causes_over_years(table: pd.DataFrame, measure: str = "deaths", lang: str = "id"):
@@ -226,6 +249,22 @@ def cause_trend_multiples(table: pd.DataFrame, lang: str = "id"):
     return _done(fig)
 
 
+def frame(fig, title: str, source: str):
+    """Draw the figure's title (district and year in it) and its source line in the figure, so the PNG
+    stands alone on a slide. One panel: the title replaces the panel's; several: it is the figure's."""
+    import textwrap
+
+    panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_label() != "<colorbar>"]
+    if len(panels) == 1:   # the figure's title stands for the panel's
+        panels[0].set_title("")
+    width = int(fig.get_figwidth() * 9)   # characters that fit at 12 pt
+    fig.suptitle("\n".join(textwrap.wrap(title, width)), x=0.01, ha="left", fontweight="bold", fontsize=12)
+    fig.text(0.01, 0.005, "\n".join(textwrap.wrap(source, int(width * 1.6))), ha="left", va="bottom", fontsize=7,
+             color="#555555")
+    fig.tight_layout(rect=(0, 0.035, 1, 1))
+    return fig
+
+
 def save(fig, path: Path) -> Path:
     """Save a figure as PNG (atomic rename)."""
     return write_atomic(Path(path), lambda tmp: fig.savefig(tmp, format="png", metadata={"Software": None}))
@@ -239,7 +278,12 @@ def describe(fig) -> str:
     for ax in fig.axes:
         if not ax.get_visible() or ax.get_label() == "<colorbar>":
             continue
-        lines.append(f"panel: {ax.get_title()} | x: {ax.get_xlabel()} | y: {ax.get_ylabel()}")
+        title = ax.get_title() or ax.get_title(loc="left")
+        lines.append(f"panel: {title} | x: {ax.get_xlabel()} | y: {ax.get_ylabel()}")
+        ticks = [tick.get_text() for tick in ax.get_yticklabels()] if len(ax.get_yticks()) and \
+            ax.yaxis.get_major_formatter().__class__.__name__ == "FixedFormatter" else []
+        if ticks:
+            lines.append(f"  rows: {ticks}")
         for container in ax.containers:
             if hasattr(container, "has_xerr") and container.lines[0] is not None:
                 xs = [v if isinstance(v, str) else round(float(v), 1) for v in container.lines[0].get_xdata()]
@@ -269,6 +313,7 @@ def describe(fig) -> str:
             arr = coll.get_array() if hasattr(coll, "get_array") else None
             if arr is not None and getattr(arr, "ndim", 0) >= 1 and arr.size:
                 lines.append(f"  cells: {[round(float(v), 1) for v in np.ma.filled(arr, np.nan).ravel()]}")
+    lines += [f"text: {x.get_text()}" for x in fig.texts if x is not fig._suptitle]
     return "\n".join(lines)
 
 
@@ -277,12 +322,21 @@ def show(fig) -> None:
 
     The PNG is rendered here, so the output is the same whatever matplotlib backend the kernel has.
     """
-    from IPython.display import Image, display
+    from IPython.display import HTML, Image, display
 
+    from .. import markup
+    from .base import HIDE_OUTPUT_TAG
+
+    numbered = getattr(fig, "figure", None)
+    if numbered is not None:   # a report's numbered figure: the image, then its number and key sentence
+        caption, fig = fig.caption, numbered
     if not isinstance(fig, plt.Figure):  # a note in place of a figure (no data for it)
         display(fig)
         return
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None})
     display(Image(data=buffer.getvalue(), format="png"))
-    print(describe(fig))
+    if numbered is not None:
+        display(HTML(f'<p class="{markup.NO_MATH} figure-caption"><b>{markup.text(caption)}</b></p>'))
+    # the text account of what is plotted: checked by nbval, left out of the HTML report
+    display({"text/plain": describe(fig)}, raw=True, metadata={"tags": [HIDE_OUTPUT_TAG]})

@@ -16,6 +16,8 @@ from .language import fmt, t
 
 #: The annual report's cause groups: the headline causes (causes.csv), then the rest grouped.
 REPORT_CAUSES = [*headline_causes(), "other"]
+#: The annual report's headline indicators, in order: AKB, AKN, post-neonatal rate, AKABA, stillbirth rate.
+HEADLINE = ("imr", "nmr", "postneonatal_mr", "u5mr", "stillbirth_rate")
 #: Every report cause group, in report order (causes.csv).
 CAUSE_ORDER = report_groups()
 
@@ -54,15 +56,15 @@ def _year(ind: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def headline(computed: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
-    """AKB, AKN and the post-neonatal rate of a year with CIs, target, and the previous year."""
+    """AKB, AKN, the post-neonatal rate, AKABA and the stillbirth rate of a year with CIs, target, and the previous year."""
     ind = computed["district"]
-    ind = ind[ind["indicator"].isin(["imr", "nmr", "postneonatal_mr"])]
+    ind = ind[ind["indicator"].isin(HEADLINE)]
     cur = ind[ind["year"] == year].set_index("indicator")
     prev = ind[ind["year"] == year - 1].set_index("indicator")
     out = cur[["numerator", "denominator", "value", "lower_95", "upper_95", "target", "meets_target"]].copy()
     out["previous_value"] = prev["value"].reindex(out.index)
     out["change"] = out["value"] - out["previous_value"]
-    return out.reindex([i for i in ("imr", "nmr", "postneonatal_mr") if i in out.index]).reset_index()
+    return out.reindex([i for i in HEADLINE if i in out.index]).reset_index()
 
 
 def deaths_by_puskesmas_and_cause(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:

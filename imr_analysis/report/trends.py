@@ -11,11 +11,11 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown
 
-from .. import config, markup
+from .. import config
 from ..analysis.trends import fitted_series, project_targets, trend_table
 from ..clean.store import unread_inputs
 from . import figures, tables
-from .base import Report, file_names, load
+from .base import Report, TitleBlock, data_sources, file_names, load
 from .language import check_lang, fmt, fmt_ci, say, t
 
 
@@ -43,9 +43,27 @@ class TrendReport(Report):
                    start=start, end=end, district=district, n_years=len([y for y in available if start <= y <= end]),
                    unread=file_names(unread_inputs(directory, range(start, end + 1))))
 
+    def place(self) -> str:
+        return f"{self.district}, {self.start}-{self.end}"
+
+    def source_line(self) -> str:
+        return say("source_line", self.lang, place=self.place())
+
+    def title_block(self) -> TitleBlock:
+        return self._title_block(say("trends_title", self.lang, start=self.start, end=self.end, district=self.district),
+                                 self.district, f"{self.start}-{self.end}",
+                                 data_sources(self.data, range(self.start, self.end + 1)))
+
     def title(self):
-        return self._heading(say("trends_title", self.lang, start=self.start, end=self.end,
-                                 district=markup.text(self.district)))
+        return self._heading(self.title_block())
+
+    def build(self) -> None:
+        """Every section in the notebook's order (fills ``table_list`` and ``figure_list``)."""
+        for section in (self.yearly_rates, self.trend_figure, self.causes_by_year, self.cause_counts_figure,
+                        self.cause_rates_figure, self.heatmap, self.cause_trend_figure, self.trend_models,
+                        self.puskesmas_trends, lambda: self.fitted_trend_figure("imr"),
+                        lambda: self.fitted_trend_figure("nmr"), self.targets):
+            section()
 
     def enough_years(self) -> Markdown:
         if self.n_years >= 3:
@@ -55,78 +73,90 @@ class TrendReport(Report):
 
     def yearly_rates(self) -> pd.DataFrame:
         d = self._keep_table("yearly_rates", tables.yearly_rates(self.computed, self.start, self.end))
-        d = d.assign(ci=[fmt_ci(lo, hi, self.lang) for lo, hi in zip(d["lower_95"], d["upper_95"])])
-        return tables.present(d, self.lang, {"indicator": ("indicator", None), "year": ("year", None),
-                                             "numerator": ("deaths", 0), "denominator": ("live_births", 0),
-                                             "value": ("value", 1), "ci": ("ci_95", None), "target": ("target", 0),
-                                             "meets_target": ("meets_target", None)}, translate=("indicator",))
+        d = d.assign(ci=[fmt_ci(lo, hi, self.lang) for lo, hi in zip(d["lower_95"], d["upper_95"])],
+                     year_text=d["year"].astype(str))
+        return self._table("yearly_rates", "title_trend", tables.present(
+            d, self.lang, {"indicator": ("indicator", None), "year_text": ("year", None),
+                           "numerator": ("deaths", 0), "denominator": ("live_births", 0),
+                           "value": ("value", 1), "ci": ("ci_95", None), "target": ("target", 0),
+                           "meets_target": ("meets_target", None)}, translate=("indicator",)))
+
+    def _yearly(self) -> pd.DataFrame:
+        return self._kept("yearly_rates", lambda: tables.yearly_rates(self.computed, self.start, self.end))
 
     def trend_figure(self):
-        if self.tables["yearly_rates"]["value"].isna().all():
+        if self._yearly()["value"].isna().all():
             return Markdown(t("no_births_note", self.lang))
-        return self._keep_fig("trend", figures.trend_plot(self.tables["yearly_rates"], self.lang))
+        return self._figure("trend", "title_trend", lambda: figures.trend_plot(self._yearly(), self.lang))
 
-    def causes_by_year(self) -> pd.DataFrame:
-        d = self._keep_table("causes_by_year", tables.causes_by_year(self.computed, self.start, self.end))
-        wide = d.pivot_table(index="cause", columns="year", values="deaths", aggfunc="sum")
+    def _causes(self) -> pd.DataFrame:
+        return self._kept("causes_by_year", lambda: tables.causes_by_year(self.computed, self.start, self.end))
+
+    def causes_by_year(self):
+        wide = self._causes().pivot_table(index="cause", columns="year", values="deaths", aggfunc="sum")
         wide.index = [t(c, self.lang) for c in wide.index]
-        return wide.astype(int)
+        wide = wide.astype(int).map(lambda v: fmt(v, self.lang, 0))
+        wide.columns = [str(c) for c in wide.columns]
+        return self._table("causes_by_year", "title_cause_counts", wide.rename_axis(t("cause_group", self.lang)).reset_index())
 
     def cause_counts_figure(self):
-        return self._keep_fig("cause_counts", figures.causes_over_years(self.tables["causes_by_year"], "deaths", self.lang))
+        return self._figure("cause_counts", "title_cause_counts",
+                            lambda: figures.causes_over_years(self._causes(), "deaths", self.lang))
 
     def cause_rates_figure(self):
-        return self._keep_fig("cause_rates", figures.causes_over_years(self.tables["causes_by_year"], "rate", self.lang))
+        return self._figure("cause_rates", "title_cause_rates",
+                            lambda: figures.causes_over_years(self._causes(), "rate", self.lang))
 
     def heatmap(self):
         h = tables.imr_heatmap(self.computed, self.start, self.end)
         self._keep_table("imr_heatmap", h.reset_index())
         if h.empty or h.isna().all().all():
             return Markdown(t("no_births_note", self.lang))
-        return self._keep_fig("imr_heatmap", figures.heatmap(h, self.lang))
+        return self._figure("imr_heatmap", "title_heatmap", lambda: figures.heatmap(h, self.lang))
 
     def cause_trend_figure(self):
-        return self._keep_fig("cause_trends", figures.cause_trend_multiples(self.tables["causes_by_year"], self.lang))
+        return self._figure("cause_trends", "title_cause_trend", lambda: figures.cause_trend_multiples(self._causes(), self.lang))
 
-    def trend_models(self) -> pd.DataFrame:
+    def trend_models(self):
         """APC with 95% CI, p-value, model and recent-trend marker: district, each indicator and cause."""
         tt = self._keep_table("trend_models", trend_table(self.data, "district", computed=self.computed))
         tt = tt.assign(name=[t(c, self.lang) if c else t(i, self.lang) for i, c in zip(tt["indicator"], tt["cause"])],
                        ci=[fmt_ci(lo, hi, self.lang) for lo, hi in zip(tt["apc_lower_95"], tt["apc_upper_95"])])
-        return tables.present(tt, self.lang, {"name": ("indicator", None), "n_years": ("n_years", None),
+        return self._table("trend_models", "title_trend_models", tables.present(tt, self.lang, {"name": ("indicator", None), "n_years": ("n_years", None),
                                               "apc": ("apc", 1), "ci": ("ci_95", None), "p_value": ("p_value", 3),
                                               "model": ("model", None), "trend_marker": ("trend_marker", None),
                                               **({"note": ("note", None)} if tt["note"].ne("").any() else {})},
-                              translate=("model", "trend_marker", "note"))
+                              translate=("model", "trend_marker", "note")))
 
-    def puskesmas_trends(self) -> pd.DataFrame:
+    def puskesmas_trends(self):
         """AKB trend per Puskesmas (few deaths each: most are not significant)."""
         tt = trend_table(self.data, "puskesmas", computed=self.computed)
         tt = self._keep_table("puskesmas_trends", tt[(tt["indicator"] == "imr")].sort_values("area"))
         tt = tt.assign(ci=[fmt_ci(lo, hi, self.lang) for lo, hi in zip(tt["apc_lower_95"], tt["apc_upper_95"])])
-        return tables.present(tt, self.lang, {"area": ("puskesmas", None), "apc": ("apc", 1), "ci": ("ci_95", None),
+        return self._table("puskesmas_trends", "title_puskesmas_trends", tables.present(tt, self.lang, {"area": ("puskesmas", None), "apc": ("apc", 1), "ci": ("ci_95", None),
                                               "p_value": ("p_value", 3), "model": ("model", None),
                                               "trend_marker": ("trend_marker", None),
                                               **({"note": ("note", None)} if tt["note"].ne("").any() else {})},
-                              translate=("model", "trend_marker", "note"))
+                              translate=("model", "trend_marker", "note")))
 
     def fitted_trend_figure(self, indicator: str = "imr"):
         series = fitted_series(self.data, indicator, extend_to=2030, computed=self.computed)
         if series["value"].isna().all():
             return Markdown(t("no_births_note", self.lang))
         self._keep_table(f"fitted_{indicator}", series)
-        return self._keep_fig(f"fitted_{indicator}", figures.fitted_trend_plot(series, self.lang))
+        return self._figure(f"fitted_{indicator}", f"title_fitted_{indicator}",
+                            lambda: figures.fitted_trend_plot(series, self.lang))
 
-    def targets(self) -> pd.DataFrame:
+    def targets(self):
         p = self._keep_table("target_projection", project_targets(self.data, self.district, computed=self.computed))
         if p.empty:
-            return p
+            return Markdown("-")
         p = p.assign(pi=[fmt_ci(lo, hi, self.lang) for lo, hi in zip(p["pi_lower_95"], p["pi_upper_95"])],
                      target_text=[f"{fmt(v, self.lang, 0)} ({y})" for v, y in zip(p["target"], p["target_year"])])
-        return tables.present(p, self.lang, {"indicator": ("indicator", None), "target_text": ("target", None),
+        return self._table("target_projection", "title_projection", tables.present(p, self.lang, {"indicator": ("indicator", None), "target_text": ("target", None),
                                              "last_value": ("value", 1), "projected": ("projected", 1),
                                              "pi": ("pi_95", None), "status": ("status", None),
-                                             "years_needed": ("years_needed", 0)}, translate=("indicator", "status"))
+                                             "years_needed": ("years_needed", 0)}, translate=("indicator", "status")))
 
     def interpretation(self) -> Markdown:
         """Plain words from the results, e.g. 'AKB turun rata-rata 12% per tahun (IK 95% 3-20%); ...'."""

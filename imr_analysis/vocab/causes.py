@@ -21,7 +21,13 @@ def causes() -> pd.DataFrame:
     """The canonical cause codes, indexed by code."""
     df = pd.read_csv(VOCAB_DIR / "causes.csv", dtype=str, keep_default_na=False)
     df["headline"] = df["headline"].eq("true")
+    df["ill_defined"] = df["ill_defined"].eq("true")
     return df.set_index("code")
+
+
+def ill_defined_causes() -> list[str]:
+    """Codes of ill-defined causes ('other', 'cause not determined'): counted by the cause-completeness check."""
+    return list(causes().index[causes()["ill_defined"]])
 
 
 @lru_cache(maxsize=1)

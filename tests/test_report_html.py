@@ -1,0 +1,119 @@
+"""The HTML reports as a reader sees them: one language, numbered tables without an index column,
+no code, no figure descriptions, no file lists; and the index page as a dashboard.
+
+One batch in Indonesian (the sample, every year) and one in English (2021, the year with a
+Puskesmas flagged for zero deaths) are run once for this module; every HTML file they write is parsed.
+"""
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import SAMPLE_RAW
+from helpers import run_cli
+from imr_analysis.report.language import labels
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    out = {}
+    for lang, years in (("id", "2021-2023"), ("en", "2021")):
+        folder = tmp_path_factory.mktemp(f"reports_{lang}")
+        r = run_cli("run", "--raw", SAMPLE_RAW, "--years", years, "--lang", lang, "--out", folder / "reports",
+                    "--processed", folder / "processed", "--jobs", "2", cwd=folder)
+        assert r.returncode == 0, r.stderr[-3000:]
+        out[lang] = folder / "reports"
+    return out
+
+
+def pages(folder):
+    return {p.relative_to(folder).as_posix(): BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser")
+            for p in sorted(folder.rglob("*.html"))}
+
+
+def only_in(lang: str) -> set[str]:
+    """Label texts of the other language that this language never uses (longer than 3 characters)."""
+    other = "en" if lang == "id" else "id"
+    table = labels()
+    mine = set(table[lang])
+    return {text for text in table[other] if text not in mine and len(text) > 3 and "{" not in text}
+
+
+def shown_labels(soup) -> list[str]:
+    """Headings, captions, table headers and title-block labels: the texts that come from labels."""
+    return [el.get_text(" ", strip=True).rstrip("¶ ") for el in soup.find_all(["h1", "h2", "h3", "caption", "th"])]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_report_speaks_one_language(runs, lang):
+    foreign = only_in(lang)
+    sections = {text for key, text in labels()[lang].items() if key.startswith("section_")}
+    for name, soup in pages(runs[lang]).items():
+        shown = shown_labels(soup)
+        assert shown, name
+        assert [s for s in shown if s in foreign] == [], name
+        assert not any(re.search(r"\w / \w", s.get_text()) for s in soup.find_all(["h1", "h2"])), name  # no 'Angka utama / Headline'
+        assert soup.find_all(["em", "i"]) == [], name   # no English italics under the headings
+        if name != "index.html":
+            h2 = [h.get_text(strip=True).rstrip("¶") for h in soup.find_all("h2")]  # nbconvert adds an anchor '¶'
+            assert h2 and set(h2) <= sections, (name, set(h2) - sections)
+    annual = pages(runs[lang])["2021/annual_report.html"].get_text(" ")
+    if lang == "id":
+        assert "IK 99,8%" in annual and "IK 99.8%" not in annual and "Kelengkapan data" in annual
+    else:
+        assert "99.8% CI" in annual and "Data completeness" in annual and "Kelengkapan" not in annual
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_reports_hold_no_code_index_column_description_parameters_or_file_list(runs, lang):
+    for name, soup in pages(runs[lang]).items():
+        text = soup.get_text(" ")
+        assert soup.select("tbody th") == [], name                # a pandas index would be a header cell per row
+        assert soup.select("table.dataframe") == [], name         # every table is a numbered report table
+        assert soup.select(".jp-InputArea, .input_area") == [], name
+        for noise in ("panel:", "Simpan", "Tersimpan", "Saved:", "Parameter", "setup_display", "rep.", "dq."):
+            assert noise not in text, (name, noise)
+        if name == "index.html":
+            continue
+        captions = [c.get_text(strip=True) for c in soup.find_all("caption")]
+        word = "Tabel" if lang == "id" else "Table"
+        assert captions == [c for c in captions if c.startswith(word)] and captions, name
+        numbers = [int(re.match(rf"{word} (\d+)\.", c).group(1)) for c in captions]
+        assert numbers == list(range(1, len(numbers) + 1)), name
+        # numbers right-aligned, names left-aligned
+        for table in soup.select("table.report"):
+            for cell in table.select("td.num"):
+                assert re.fullmatch(r"-|(< )?[-+]?[\d.,]+%?( - [-+]?[\d.,]+%?)?", cell.get_text(strip=True)), cell
+
+
+def test_annual_report_title_block_figures_and_completeness(runs):
+    soup = pages(runs["id"])["2021/annual_report.html"]
+    block = {th.get_text(strip=True): td.get_text(strip=True) for th, td in
+             zip(soup.select("table.title-block th"), soup.select("table.title-block td"))}
+    assert block["Kabupaten"] == "Musi Rawas Utara" and block["Periode"] == "2021"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", block["Dibuat"]) and "profil_kesehatan_2021.xlsx" in block["Sumber data"]
+    figure_captions = [p.get_text(strip=True) for p in soup.select("p.figure-caption")]
+    assert [c.split(".")[0] for c in figure_captions] == [f"Gambar {i}" for i in range(1, 6)]
+    assert len(soup.find_all("img")) == 5
+    headline = soup.find("caption", string=re.compile("Angka utama")).find_parent("table").get_text(" ")
+    assert "AKABA" in headline and "Angka lahir mati" in headline
+    text = soup.get_text(" ")
+    # Surulangun: 0 deaths among 595 live births at the district's 14,9 per 1.000: P(0) = e^-8,87 < 0,001
+    assert "1 Puskesmas tanpa kematian bayi dengan peluang di bawah 0,05: Surulangun" in text
+    assert "10 dari 58 kematian bayi (17,2%)" in text
+
+
+def test_index_is_a_dashboard_in_the_report_language(runs):
+    soup = pages(runs["id"])["index.html"]
+    assert soup.html["lang"] == "id"
+    rows = [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in soup.select("tbody tr")]
+    assert [r[1] for r in rows] == ["2021", "2022", "2023"]
+    assert rows[2][2:5] == ["8,7", "6,0 - 12,2", "16 sudah tercapai"]     # AKB 2023 with its CI and target status
+    assert rows[0][5:8] == ["13,6", "10,2 - 17,8", "12 belum tercapai"]  # AKN 2021 above its target
+    assert soup.find("img", class_="trend")["src"].startswith("data:image/png;base64,")
+    assert "Temuan: 0 galat, 1 peringatan, 6 info." in soup.get_text(" ")
+    links = [a.get_text(strip=True) for a in soup.find_all("a")]
+    assert {"Laporan tahunan 2021", "Tren antar tahun", "Kualitas data"} <= set(links)
+    english = pages(runs["en"])["index.html"]
+    assert english.html["lang"] == "en" and "Annual report 2021" in english.get_text(" ")
+    assert "Laporan" not in english.get_text(" ")
