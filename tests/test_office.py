@@ -67,7 +67,7 @@ def test_headline_slide_holds_the_reports_numbers_in_a_real_table(written):
     h = _imr_row(rep)
     header, akb = cells[0], next(row for row in cells if row[0] == "AKB")
     shown = dict(zip(header, akb))
-    assert shown["Kematian"] == "33" and shown["Lahir hidup"] == "3.795"
+    assert shown["Jumlah"] == "33" and shown["Penyebut"] == "3.795"   # deaths, live births
     assert shown["Nilai"] == fmt(h["value"], "id") == "8,7"
     assert shown["IK 95%"] == fmt_ci(h["lower_95"], h["upper_95"], "id")
     assert shown["Target"] == fmt(h["target"], "id", 0) and shown["Capai target"] == ("ya" if h["meets_target"] else "tidak")
@@ -137,7 +137,7 @@ def test_english_deck_and_document(written):
                           f"Infant deaths by Puskesmas and cause: {PLACE}"]
     assert titles[-1] == f"Points for the meeting: {PLACE}"
     cells = _table_cells(next(s for s in prs.slides[1].shapes if s.has_table).table)
-    assert cells[0][:4] == ["Indicator", "Deaths", "Live births", "Value"]
+    assert cells[0][:4] == ["Indicator", "Count", "Denominator", "Value"]
     assert cells[1][:4] == ["IMR", "33", "3,795", "8.7"]
     captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
     assert captions[0].startswith("Table 1. Headline rates") and captions[1].startswith("Figure 1. Infant deaths")

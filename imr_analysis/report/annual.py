@@ -17,7 +17,7 @@ from ..analysis.compare import benchmark_table, funnel
 from ..analysis.trends import year_on_year_table
 from ..clean.store import check_year, unread_inputs
 from . import figures, tables
-from .base import Report, TitleBlock, data_sources, file_names, load
+from .base import Report, ReportFigure, TitleBlock, data_sources, file_names, load
 from ..vocab.indicators import unit
 from ..vocab.months import month_labels
 from .language import check_lang, fmt, fmt_ci, rate_text, say, t
@@ -275,6 +275,8 @@ class AnnualReport(Report):
         for name, title, build, key in steps:
             fig = self.figs.get(name)
             shown = fig if fig is not None else build()
+            if isinstance(shown, ReportFigure):   # the numbered figure: its matplotlib figure goes on the slide
+                shown = shown.figure
             if isinstance(shown, Markdown):
                 entries.append((name, t(title, self.lang), None, shown.data))
             else:

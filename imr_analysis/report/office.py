@@ -86,7 +86,7 @@ def content(report) -> Content:
                               sentence))
     return Content(lang=lang, title=say("annual_title", lang, **place),
                    subtitle=say("office_subtitle", lang, date=date.today().isoformat()),
-                   headline_title=say("office_headline_title", lang, **place), headline=report.headline(),
+                   headline_title=say("office_headline_title", lang, **place), headline=report.headline().frame,
                    headline_sentence=report.headline_text().data, figures=figures,
                    meeting_title=say("office_meeting_title", lang, **place), points=report.meeting_point_list(), **place)
 
@@ -98,6 +98,7 @@ def runs(text: str) -> list[tuple[str, bool]]:
 
 def _cells(table: pd.DataFrame) -> list[list[str]]:
     """The header row and the rows of a shown table, as text."""
+    table = getattr(table, "frame", table)   # a report's numbered table, or its frame
     return [[str(c) for c in table.columns]] + [["" if pd.isna(v) else str(v) for v in row] for row in table.itertuples(index=False)]
 
 
