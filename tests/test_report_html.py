@@ -114,6 +114,9 @@ def test_index_is_a_dashboard_in_the_report_language(runs):
     assert "Temuan: 0 galat, 1 peringatan, 6 info." in soup.get_text(" ")
     links = [a.get_text(strip=True) for a in soup.find_all("a")]
     assert {"Laporan tahunan 2021", "Tren antar tahun", "Kualitas data"} <= set(links)
+    hrefs = {a.get_text(strip=True): a["href"] for a in soup.find_all("a") if a["href"].startswith("2023/")}
+    assert hrefs["slide (PPTX)"] == "2023/annual_report.pptx" and hrefs["dokumen (DOCX)"] == "2023/annual_report.docx"
+    assert (runs["id"] / "2023" / "annual_report.pptx").exists() and (runs["id"] / "2023" / "annual_report.docx").exists()
     english = pages(runs["en"])["index.html"]
     assert english.html["lang"] == "en" and "Annual report 2021" in english.get_text(" ")
     assert "Laporan" not in english.get_text(" ")

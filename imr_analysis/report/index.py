@@ -131,6 +131,9 @@ def write(result, district: str, years: list[int], processed: Path) -> Path:
         extra = [link(r.output, t("index_notebook", lang))]
         if (Path(r.output).parent / "tables.xlsx").exists():
             extra.append(link(Path(r.output).parent / "tables.xlsx", t("index_tables", lang)))
+        for name, key in (("annual_report.pptx", "index_slides"), ("annual_report.docx", "index_document")):
+            if (Path(r.output).parent / name).exists():   # the annual report's slides and Word document (report/office.py)
+                extra.append(link(Path(r.output).parent / name, t(key, lang)))
         status = "" if r.status == "ok" else f'<span class="failed">{t("index_failed", lang)}: {markup.text(r.error)}</span>'
         rows.append(f"<li>{main} ({' · '.join(extra)}) {status}</li>")
     cleaning = [link(Path(processed) / n, t(f"index_file_{n.split('.')[0]}", lang))
