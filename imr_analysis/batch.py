@@ -139,7 +139,8 @@ def _write_office(job: Job) -> None:
 
 
 def kernel_log(notebook: Path) -> Path:
-    """Where the kernel of an executed notebook writes its own log: logs/<notebook>.kernel.log beside it."""
+    """Where a notebook kernel writes its own log: logs/<notebook>.kernel.log beside the first notebook it ran
+    (a batch process keeps one warm kernel for its notebooks, kernels.py)."""
     return notebook.parent / "logs" / f"{notebook.stem}.kernel.log"
 
 

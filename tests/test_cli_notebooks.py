@@ -116,5 +116,7 @@ def test_run_console_in_english_without_kernel_noise_or_progress_bar(unseen, tmp
     console = r.stdout + r.stderr
     assert "IPKernelApp" not in console and "KeyboardInterrupt" not in console
     assert "\r" not in console and "nb/s" not in console   # tqdm draws only on a terminal
-    assert sorted(p.name for p in (tmp_path / "rep").rglob("*.kernel.log")) == [
-        "annual_report.kernel.log", "data_quality.kernel.log", "trends.kernel.log"]
+    # the kernel's own log goes to a file: one kernel serves a batch process's notebooks one after another
+    # (kernels.py), so its log is named after the first notebook that process ran
+    logs = sorted(p.name for p in (tmp_path / "rep").rglob("*.kernel.log"))
+    assert logs and set(logs) <= {"annual_report.kernel.log", "data_quality.kernel.log", "trends.kernel.log"}
