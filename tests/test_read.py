@@ -1,4 +1,7 @@
 """Reading each annex table, from .xlsx and from .csv, with the messiness of real files."""
+import io
+import sys
+
 import pytest
 
 from helpers import births_table, causes_table, deaths_table, kn_table, write_csv, write_xlsx
@@ -144,3 +147,24 @@ def test_2025_icd_pm_cause_categories(tmp_path):
                            "sepsis_infection": 6, "cardio_respiratory": 7, "other_neonatal": 8, "lbw_prematurity": 9,
                            "unspecified": 10}
     assert not [n for n in result.header_notes if "not in the cause vocabulary" in n["note"]]
+
+
+class _Terminal(io.StringIO):
+    """A stream that says it is a terminal, as a console is."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_reading_several_files_shows_a_progress_bar_on_a_terminal_only(tmp_path, monkeypatch):
+    from imr_analysis.read.files import read_tables
+
+    body = [[1, "Rupit", "Muara Rupit", 10, 0, 10, 9, 0, 9, 19, 0, 19]]
+    files = [write_xlsx(tmp_path / f"profil_{y}.xlsx", {"B": births_table(body, year=y)}) for y in (2022, 2023)]
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert len(read_tables(files)) == 2
+    assert "files:" in terminal.getvalue() and "/2 [" in terminal.getvalue()   # the bar, over the 2 files
+    logged = io.StringIO()   # a log file or a test capture: no bar
+    monkeypatch.setattr(sys, "stderr", logged)
+    assert len(read_tables(files)) == 2 and logged.getvalue() == ""

@@ -6,7 +6,10 @@ annex.py) or one flat table (a monthly report or line list, found by its header 
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
+
+from tqdm import tqdm
 
 from ..errors import InputError, Location
 from ..vocab.layout import layout
@@ -51,7 +54,9 @@ def read_tables(files: list[Path], engine: str = "calamine", errors: list | None
     ``fmt`` forces the format ('annex', 'monthly' or 'linelist') instead of recognising it.
     """
     tables = []
-    for path in files:
+    # a progress bar over the files, drawn only on a terminal (tqdm's disable=None) and only for several files
+    for path in tqdm(files, desc="files", unit="file", file=sys.stderr, leave=False,
+                     disable=None if len(files) > 1 else True):
         try:
             tables.extend(_read_file(path, engine, fmt))
         except Exception as exc:
