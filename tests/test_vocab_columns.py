@@ -10,6 +10,7 @@ import pytest
 
 from imr_analysis import config
 from imr_analysis.report import language
+from imr_analysis.vocab import labels as vocab_labels
 from imr_analysis.vocab import causes, indicators, targets
 
 FILES = ("causes.csv", "indicators.csv", "labels.csv", "targets.csv")
@@ -34,7 +35,7 @@ def _answers() -> str:
 def vocab_copy(tmp_path, monkeypatch):
     folder = tmp_path / "vocab"
     shutil.copytree(config.VOCAB_DIR, folder)
-    for module in (causes, indicators, targets, language):
+    for module in (causes, indicators, targets, vocab_labels):
         monkeypatch.setattr(module, "VOCAB_DIR", folder)
     for loader in LOADERS:
         loader.cache_clear()
@@ -49,7 +50,7 @@ def _columns():
 
 def test_the_copy_answers_as_the_package_does(vocab_copy, monkeypatch):
     copied = _answers()
-    for module in (causes, indicators, targets, language):
+    for module in (causes, indicators, targets, vocab_labels):
         monkeypatch.setattr(module, "VOCAB_DIR", config.VOCAB_DIR)
     for loader in LOADERS:
         loader.cache_clear()

@@ -6,28 +6,13 @@ labels from ``vocab/indicators.csv`` and ``vocab/causes.csv``. Numbers are writt
 """
 from __future__ import annotations
 
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from ..config import VOCAB_DIR
 from ..vocab.causes import causes, label as cause_label
 from ..vocab.indicators import indicators, label as indicator_label, unit
-
-LANGS = ("id", "en")
-
-
-@lru_cache(maxsize=1)
-def labels() -> pd.DataFrame:
-    """vocab/labels.csv, indexed by key: one column per language."""
-    return pd.read_csv(VOCAB_DIR / "labels.csv", dtype=str, keep_default_na=False).set_index("key")
-
-
-def check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise ValueError(f"lang must be 'id' or 'en', not '{lang}'")
-    return lang
+from ..vocab.labels import LANGS, check_lang, labels  # noqa: F401 (LANGS, check_lang: the report language API)
 
 
 def t(key: str, lang: str = "id") -> str:

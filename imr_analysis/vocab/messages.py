@@ -10,8 +10,7 @@ from functools import lru_cache
 import pandas as pd
 
 from ..config import VOCAB_DIR
-
-LANGS = ("id", "en")
+from .labels import check_lang
 
 
 @lru_cache(maxsize=1)
@@ -21,6 +20,4 @@ def messages() -> pd.DataFrame:
 
 def say(key: str, lang: str = "id", **values) -> str:
     """The message ``key`` in ``lang`` ('id' or 'en') with ``values`` filled in."""
-    if lang not in LANGS:
-        raise ValueError(f"lang must be 'id' or 'en', not '{lang}'")
-    return messages().loc[key, lang].format(**values)
+    return messages().loc[key, check_lang(lang)].format(**values)
