@@ -19,6 +19,9 @@ A header is given as a tree of labels: a text is one column; ``(label, [children
 over its children's columns. ``header_grid`` turns the tree into header rows (each row ends at its
 last label) and the merged ranges a spreadsheet draws for it: a group across its columns, a
 column label down to the last header row when nothing stands below it.
+
+The module imports no stage of the package (only the cause vocabulary): the seeded generators and
+the report stage (``report/annex.py``, the annex compiled from processed data) both write with it.
 """
 from __future__ import annotations
 
@@ -32,6 +35,8 @@ TITLES = {
     "causes": "JUMLAH KEMATIAN NEONATAL DAN POST NEONATAL MENURUT PENYEBAB UTAMA, KECAMATAN, DAN PUSKESMAS",
     "kn": "CAKUPAN KUNJUNGAN NEONATAL MENURUT JENIS KELAMIN, KECAMATAN, DAN PUSKESMAS",
 }
+#: The table numbers of the Profil Kesehatan template (tables are found by title; numbers vary by year).
+TABLE_NUMBERS = {"births": 26, "deaths": 27, "causes": 28, "kn": 37}
 PLACE_COLUMNS = ("NO", "KECAMATAN", "PUSKESMAS")
 SEXES = ("LAKI-LAKI", "PEREMPUAN", "LAKI-LAKI + PEREMPUAN")
 BIRTH_MEASURES = ("HIDUP", "MATI", "HIDUP + MATI")
@@ -64,10 +69,29 @@ def causes_header(neonatal, postneonatal) -> list:
     return [(CAUSE_GROUPS[0], list(neonatal)), (CAUSE_GROUPS[1], list(postneonatal))]
 
 
-def kn_header(denominator: str, sexes=SEXES, pct: bool = True) -> list:
-    """The denominator by sex, then KN1 and KN lengkap by sex, each as JUMLAH and % (``pct``)."""
-    visits = [(g, [(s, ["JUMLAH", "%"]) for s in sexes] if pct else list(sexes)) for g in KN_GROUPS]
+def kn_header(denominator: str, sexes=SEXES, pct: bool = True, groups=KN_GROUPS) -> list:
+    """The denominator by sex, then KN1 and KN lengkap (``groups``) by sex, each as JUMLAH and % (``pct``)."""
+    visits = [(g, [(s, ["JUMLAH", "%"]) for s in sexes] if pct else list(sexes)) for g in groups]
     return [(denominator, list(sexes))] + visits
+
+
+def cause_label(code: str) -> str:
+    """The Indonesian label of a cause code in the cause vocabulary ('Asfiksia'); Profil headers write it in capitals."""
+    from .vocab.causes import causes
+
+    return causes().loc[code, "label_id"]
+
+
+def column_totals(values: list[list], kinds: list[str]) -> list:
+    """Column sums of the body ``values``; a percentage column (kind ``pct:j``) is recomputed as 100 x the
+    sum of the count column before it / the sum of column j (KN: its count and, in the same sex group,
+    the denominator), to 2 decimals."""
+    sums = [int(sum(row[j] or 0 for row in values)) if k == "count" else None for j, k in enumerate(kinds)]
+    for j, k in enumerate(kinds):
+        if k.startswith("pct:"):
+            den = sums[int(k.split(":")[1])]
+            sums[j] = round(100 * sums[j - 1] / den, 2) if den else None
+    return sums
 
 
 def _width(node) -> int:
@@ -193,9 +217,11 @@ def write_xlsx(path: Path, sheets: dict, streamed: bool = False, merge: bool = F
 
     ``streamed`` writes with openpyxl's write-only mode (a third of the time; no merges);
     ``merge`` draws each sheet's merged header ranges; ``column_width(j)`` sets column j's width
-    for the sheet's columns. Blank cells (None) are left out.
+    for the sheet's columns. Blank cells (None) are left out. Text is always a text cell, also when
+    it begins with '=' (a name such as '=Sehat' is never written as a formula).
     """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=streamed)
@@ -206,12 +232,14 @@ def write_xlsx(path: Path, sheets: dict, streamed: bool = False, merge: bool = F
         ws = book.create_sheet(name)
         if streamed:
             for row in sheet.rows:
-                ws.append(row)
+                ws.append([_text_cell(WriteOnlyCell(ws, value)) if _formula_like(value) else value for value in row])
             continue
         for i, row in enumerate(sheet.rows, start=1):
             for j, value in enumerate(row, start=1):
                 if value is not None:
-                    ws.cell(row=i, column=j, value=value)
+                    cell = ws.cell(row=i, column=j, value=value)
+                    if _formula_like(value):
+                        _text_cell(cell)
         for r1, c1, r2, c2 in sheet.merges if merge else ():
             ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
         if column_width:
@@ -219,6 +247,16 @@ def write_xlsx(path: Path, sheets: dict, streamed: bool = False, merge: bool = F
                 ws.column_dimensions[get_column_letter(j)].width = column_width(j)
     book.save(path)
     return Path(path)
+
+
+def _formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith("=")
+
+
+def _text_cell(cell):
+    """The cell as text: openpyxl takes a string beginning with '=' for a formula."""
+    cell.data_type = "s"
+    return cell
 
 
 def write_csv(path: Path, rows: list[list], delimiter: str = ";", encoding: str = "utf-8",

@@ -287,6 +287,41 @@ def cmd_notebooks(args) -> int:
     return 0
 
 
+def cmd_annex(args) -> int:
+    """The year's Profil annex tables (births, deaths, causes, KN) in the official layout, from any processed data."""
+    from .clean.store import load_processed
+    from .report.annex import compile_annex, write_annex
+    from .report.tables import resolve_district, years as data_years
+    from .vocab.layout import table_label
+
+    lang, out = args.lang, Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise InputError(say("err_annex_out_suffix", lang, out=out), fix=say("fix_annex_out_suffix", lang), lang=lang)
+    if out.exists() and not args.force:
+        raise InputError(say("err_annex_out_exists", lang, out=out), fix=say("fix_annex_out_exists", lang), lang=lang)
+    tables = load_processed(args.processed)
+    try:
+        district = resolve_district(tables, args.district)
+    except ValueError as exc:
+        raise InputError(say("err_district_choice", lang, problem=exc), fix=say("fix_district_choice", lang),
+                         lang=lang) from None
+    years = sorted(data_years(tables, district))
+    if args.year not in years:
+        raise InputError(say("err_no_year_district", lang, year=args.year, district=district,
+                             years=", ".join(map(str, years))), fix=say("fix_year_from_list", lang), lang=lang)
+    annex = compile_annex(tables, args.year, district)
+    path = write_annex(annex, out)
+    print(say("annex_written", lang, year=args.year, district=district, path=path,
+              tables="; ".join(f"{name} ({table_label(kind, lang)})" for name, kind in annex.kinds.items())))
+    if annex.missing:
+        print(say("annex_missing", lang, year=args.year, tables="; ".join(table_label(k, lang) for k in annex.missing)))
+    inc = tables["incomplete"]
+    inc = inc[(inc["district"] == district) & (inc["year"] == args.year)]
+    if len(inc):
+        print(say("annex_incomplete", lang, rows=len(inc), year=args.year))
+    return 0
+
+
 class _Help(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
     """Help that shows each option's default; options without a fixed default say theirs in words."""
 
@@ -444,6 +479,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="processed folder to write (default: data/processed/ under the current folder)")
     r.add_argument("--show-code", action="store_true", help="keep the code cells in the HTML reports (default: hidden)")
     r.set_defaults(func=cmd_run)
+
+    an = command("annex", "the year's Profil annex tables (lampiran) in the official layout, from any processed data",
+                 "imr-analysis annex --processed data/processed --year 2023 --out profil_lampiran_2023.xlsx",
+                 'imr-analysis annex --processed data/processed --year 2025 --district "Musi Rawas Utara" '
+                 "--out profil_lampiran_2025.xlsx --force")
+    an.add_argument("--processed", type=Path, required=True, help="processed folder (the --out of clean)")
+    an.add_argument("--year", type=int, required=True, help="the year of the tables")
+    an.add_argument("--district", help="the district (default: the only one in the processed folder)")
+    an.add_argument("--out", type=Path, required=True, help="the workbook to write (.xlsx)")
+    an.add_argument("--force", action="store_true", help="replace --out when it exists (default: stop with a message)")
+    an.set_defaults(func=cmd_annex)
 
     nb = command("notebooks", "copy the report notebooks to your own working folder, set for your district and year",
                  'imr-analysis notebooks --out kerja/ --district "Musi Rawas Utara" --year 2023',

@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .annex_writer import (SEXES, TITLES, AnnexTable, births_header, causes_header, deaths_header, id_number,
-                           kn_header, stack, write_csv, write_xlsx)
+from .annex_writer import (SEXES, TABLE_NUMBERS, TITLES, AnnexTable, births_header, cause_label, causes_header,
+                           column_totals, deaths_header, id_number, kn_header, stack, write_csv, write_xlsx)
 
 NEONATAL_CAUSES = {"lbw_prematurity": 34.5, "asphyxia": 27.8, "congenital": 12.8, "sepsis_infection": 4.0,
                    "covid19": 0.5, "tetanus": 0.2, "other": 20.2}
@@ -141,7 +141,7 @@ class AnnexLayout:
     every row, names as in the data, zeros as 0, no total row and no footer.
     """
 
-    numbers: dict = field(default_factory=lambda: {"births": 26, "deaths": 27, "causes": 28, "kn": 37})
+    numbers: dict = field(default_factory=lambda: dict(TABLE_NUMBERS))
     order: tuple = TABLES
     sheet: str = "Tabel {n}"            # sheet name: {n} the table number, {k} the sheet's position
     csv: frozenset = frozenset()        # tables exported as one ';' CSV each, Indonesian number format
@@ -274,21 +274,10 @@ def annex_blocks(kind: str, counts: _Counts, lay: AnnexLayout, district: str, ye
         last = b == len(parts) - 1
         table = AnnexTable(f"TABEL {lay.numbers[kind]}" + (" (lanj.)" if b else ""), TITLES[kind], header, body,
                            district=line, year=year,
-                           total=[None, lay.total_row, None] + _total(values, kinds) if lay.total_row and last else None,
+                           total=[None, lay.total_row, None] + column_totals(values, kinds) if lay.total_row and last else None,
                            footer=("Sumber: Seksi Kesehatan Keluarga dan Gizi",) if lay.footer else ())
         blocks.append((table, [names[i] for i in part]))
     return blocks
-
-
-def _total(values: list[list], kinds: list[str]) -> list:
-    """Column sums; a percentage column is recomputed from the sums of the two count columns before it
-    (KN: its count and, in the same sex group, the denominator)."""
-    sums = [int(sum(row[j] for row in values)) if k == "count" else None for j, k in enumerate(kinds)]
-    for j, k in enumerate(kinds):
-        if k.startswith("pct:"):
-            den = sums[int(k.split(":")[1])]
-            sums[j] = round(100 * sums[j - 1] / den, 2) if den else None
-    return sums
 
 
 def _sexes(lay: AnnexLayout) -> list[str]:
@@ -320,13 +309,6 @@ def _deaths_table(c: _Counts, lay: AnnexLayout):
             row += [neo, post] + ([neo + post] if lay.with_totals else [])
         values.append(row)
     return header, values, ["count"] * len(measures) * len(sexes)
-
-
-def cause_label(code: str) -> str:
-    """The Indonesian label of a cause code in the cause vocabulary ('Asfiksia'); Profil headers write it in capitals."""
-    from .vocab.causes import causes
-
-    return causes().loc[code, "label_id"]
 
 
 def _causes_table(c: _Counts, lay: AnnexLayout):
