@@ -1,0 +1,198 @@
+"""The Profil annex compiled from processed data (`imr-analysis annex`): cleaning the written
+workbook gives back the same canonical tables, with no data-quality findings of its own, for the
+sample (every year) and for districts the registry has never seen (annex tables, monthly reports,
+a line list); the rate rows are the package's indicators; bad input and hostile names."""
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from helpers import run_cli
+from imr_analysis.clean.store import load_processed, run_clean
+from imr_analysis.report.annex import REGISTRY, AnnexKind, births_columns, compile_annex, write_annex
+from imr_analysis.synth_unseen import write_corpus
+
+YEARS = range(2022, 2024)
+#: Counts of each canonical table, by the keys an annex table can carry (causes have no sex in the Profil tables).
+COUNTS = {"births": (["sex"], ["live_births", "stillbirths"]), "deaths": (["sex", "age_group"], ["deaths"]),
+          "deaths_by_cause": (["age_group", "cause"], ["deaths"]),
+          "neonatal_visits": (["sex", "visit"], ["visits", "denominator", "denominator_kind"])}
+#: Findings that describe the data themselves, not the layout (they come with the counts).
+DATA_FACTS = {"coverage_above_100", "missing_table"}
+
+
+def counts(tables: dict[str, pd.DataFrame], year: int, district: str) -> pd.DataFrame:
+    """Every non-zero count of one district-year in long form, months summed: what the annex must keep."""
+    parts = []
+    for name, (keys, values) in COUNTS.items():
+        df = tables[name][(tables[name]["year"] == year) & (tables[name]["district"] == district)]
+        k = ["province", "kecamatan", "puskesmas"] + keys + (["denominator_kind"] if "denominator_kind" in values else [])
+        num = [v for v in values if v != "denominator_kind"]
+        g = df.groupby(k, dropna=False)[num].sum().reset_index().melt(id_vars=k, var_name="measure")
+        parts.append(g.assign(table=name))
+    out = pd.concat(parts, ignore_index=True).fillna("")
+    out = out[out["value"] != 0]
+    cols = ["table", "province", "kecamatan", "puskesmas", "sex", "age_group", "cause", "visit", "denominator_kind",
+            "measure"]
+    out = out.reindex(columns=cols + ["value"]).fillna("")
+    return out.sort_values(cols).reset_index(drop=True)
+
+
+def round_trip(processed, year: int, district: str, tmp) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, object]:
+    """Compile the annex, clean it again: (counts before, counts after, findings of the re-read, the annex)."""
+    tables = load_processed(processed)
+    annex = compile_annex(tables, year, district)
+    path = write_annex(annex, tmp / f"lampiran_{year}.xlsx")
+    run = run_clean([path], tmp / "again")
+    return counts(tables, year, district), counts(load_processed(tmp / "again"), year, district), run.findings, annex
+
+
+@pytest.fixture(scope="session")
+def sample_processed(tmp_path_factory):
+    out = tmp_path_factory.mktemp("annex_sample") / "processed"
+    result = run_cli("clean", "data/raw/musi_rawas_utara", "--out", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.mark.parametrize("year", range(2019, 2025))
+def test_sample_round_trip_every_year(sample_processed, year, tmp_path):
+    before, after, found, annex = round_trip(sample_processed, year, "Musi Rawas Utara", tmp_path)
+    assert len(before) > 100
+    pd.testing.assert_frame_equal(before, after)
+    assert set(found["check"]) <= DATA_FACTS, found[["check", "message"]].to_string()
+    assert list(annex.kinds.values()) == ["births", "deaths", "causes", "kn"] and annex.missing == []
+
+
+def test_rate_rows_are_the_package_indicators(sample_processed, tmp_path):
+    """2023: AKB = 33 infant deaths / 3,795 live births x 1000 = 8.70; AKN 26 / 3,795 = 6.85;
+    stillbirth rate 46 / (3,795 + 46) x 1000 = 11.98; AKABA 36 / 3,795 = 9.49 (hand-computed)."""
+    annex = compile_annex(load_processed(sample_processed), 2023, "Musi Rawas Utara")
+    write_annex(annex, tmp_path / "a.xlsx")
+    ws = load_workbook(tmp_path / "a.xlsx")["Tabel 27"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    rate = next(r for r in rows if r[1] == "ANGKA KEMATIAN (DILAPORKAN)")
+    total = next(r for r in rows if r[1] == "JUMLAH KAB/KOTA")
+    header = rows[6]          # L, P, L+P under JUMLAH KEMATIAN; then the age groups below
+    assert header[3:] == ["LAKI-LAKI"] + [None] * 4 + ["PEREMPUAN"] + [None] * 4 + ["LAKI-LAKI + PEREMPUAN"] + [None] * 4
+    both = slice(13, 18)      # L+P: NEONATAL, POST NEONATAL, BAYI, ANAK BALITA, JUMLAH TOTAL
+    assert total[both] == [26, 7, 33, 3, 36]
+    assert rate[both] == [round(26 / 3795 * 1000, 2), round(7 / 3795 * 1000, 2), 8.70, None, round(36 / 3795 * 1000, 2)]
+    assert rate[15] == pytest.approx(8.70)
+    births = [[c.value for c in row] for row in load_workbook(tmp_path / "a.xlsx")["Tabel 26"].iter_rows()]
+    sb_rate = next(r for r in births if str(r[1]).startswith("ANGKA LAHIR MATI"))
+    assert sb_rate[10] == round(46 / 3841 * 1000, 2) == 11.98      # L+P MATI
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory):
+    """Seven annex districts (the seventh titled 'KOTA ...'), one of monthly reports, one of a line list."""
+    return write_corpus(tmp_path_factory.mktemp("annex_unseen"), districts=7, years=YEARS, seed=11)
+
+
+@pytest.fixture(scope="session")
+def corpus_processed(corpus, tmp_path_factory):
+    out = tmp_path_factory.mktemp("annex_unseen_processed")
+    folders = {}
+    for _, row in corpus.districts.iterrows():
+        if row["format"] == "annex":
+            continue
+        run_clean([corpus.root / row["folder"]], out / row["format"], district=row["district"])
+        folders[row["district"]] = out / row["format"]
+    run_clean([corpus.root / "annex"], out / "annex")
+    for name in corpus.districts.loc[corpus.districts["format"] == "annex", "district"]:
+        folders[name] = out / "annex"
+    return folders
+
+
+@pytest.mark.parametrize("which", [0, 2, 5, 6, "monthly", "linelist"])
+def test_unseen_district_round_trip(corpus, corpus_processed, which, tmp_path):
+    d = corpus.districts
+    row = d[d["format"] == which].iloc[0] if isinstance(which, str) else d.iloc[which]
+    processed = corpus_processed[row["district"]]
+    district = next(x for x in load_processed(processed)["deaths"]["district"].unique()
+                    if x.lower().endswith(row["district"].lower()))
+    before, after, found, annex = round_trip(processed, 2023, district, tmp_path)
+    assert len(before) > 20
+    pd.testing.assert_frame_equal(before, after)
+    assert set(found["check"]) <= DATA_FACTS, found[["check", "message"]].to_string()
+    if which == "linelist":      # a line list has deaths only
+        assert list(annex.kinds.values()) == ["deaths", "causes"] and annex.missing == ["births", "kn"]
+
+
+def test_monthly_stillbirths_without_sex_are_under_lp_only(corpus, corpus_processed, tmp_path):
+    """A monthly report gives live births by sex and stillbirths without: MATI has one column, under L+P."""
+    processed = corpus_processed[corpus.districts.loc[corpus.districts["format"] == "monthly", "district"].iloc[0]]
+    tables = load_processed(processed)
+    district = tables["births"]["district"].iloc[0]
+    annex = compile_annex(tables, 2023, district)
+    header = annex.tables["Tabel 26"].header
+    assert header == [("JUMLAH KELAHIRAN", [("LAKI-LAKI", ["HIDUP"]), ("PEREMPUAN", ["HIDUP"]),
+                                            ("LAKI-LAKI + PEREMPUAN", ["HIDUP", "MATI", "HIDUP + MATI"])])]
+
+
+def test_hostile_puskesmas_names(corpus, corpus_processed, tmp_path):
+    """'Sumber Harta' stays a Puskesmas row (not a footer); '=SUM(A1)' is a text cell, not a formula; markup is
+    written as text. Cleaning reads every row back with its counts ('Sumber Harta' as written; the other two
+    in the cleaning's own spelling of a new name)."""
+    processed = corpus_processed[corpus.districts["district"].iloc[0]]
+    copy = tmp_path / "processed"
+    shutil.copytree(processed, copy)
+    tables = load_processed(copy)
+    district = corpus.districts["district"].iloc[0]
+    names = sorted(set(tables["births"].loc[tables["births"]["district"] == district, "puskesmas"]))[:3]
+    hostile = dict(zip(names, ["Sumber Harta", "=SUM(A1)", "<b>Pusk</b> & Co"]))
+    for name, df in tables.items():
+        if "puskesmas" in df:
+            df.assign(puskesmas=df["puskesmas"].replace(hostile)).to_parquet(copy / f"{name}.parquet", index=False)
+    before, after, found, _ = round_trip(copy, 2023, district, tmp_path)
+    assert set(found["check"]) <= DATA_FACTS
+    assert "Sumber Harta" in set(after["puskesmas"])
+
+    def by_puskesmas(df):
+        rest = [c for c in df.columns if c != "puskesmas"]
+        return sorted(tuple(map(tuple, g[rest].astype(str).to_numpy())) for _, g in df.groupby("puskesmas"))
+    assert by_puskesmas(before) == by_puskesmas(after)
+    for sheet in load_workbook(tmp_path / "lampiran_2023.xlsx"):
+        cells = {c.value: c for row in sheet.iter_rows() for c in row if c.value in hostile.values()}
+        assert set(cells) == set(hostile.values()) and cells["=SUM(A1)"].data_type == "s"
+
+
+def test_registry_takes_a_new_table_by_one_entry(sample_processed):
+    """An entry whose canonical table the folder lacks is named missing; given the table, it is written."""
+    tables = load_processed(sample_processed)
+    extra = AnnexKind("births", 99, ("maternal_deaths",), births_columns)
+    annex = compile_annex(tables, 2023, "Musi Rawas Utara", REGISTRY + [extra])
+    assert "Tabel 99" not in annex.tables and annex.missing == ["births"]
+    annex = compile_annex({**tables, "maternal_deaths": tables["births"]}, 2023, "Musi Rawas Utara", REGISTRY + [extra])
+    assert annex.tables["Tabel 99"].number == "TABEL 99" and annex.missing == []
+
+
+def test_cli_annex_and_its_bad_input(sample_processed, tmp_path):
+    out = tmp_path / "profil_lampiran_2023.xlsx"
+    ok = run_cli("annex", "--processed", sample_processed, "--year", "2023", "--out", out)
+    assert ok.returncode == 0, ok.stderr
+    assert f"ditulis ke {out}" in ok.stdout and "Tabel 37 (Cakupan kunjungan neonatal" in ok.stdout
+    assert load_workbook(out).sheetnames == ["Tabel 26", "Tabel 27", "Tabel 28", "Tabel 37"]
+    again = run_cli("annex", "--processed", sample_processed, "--year", "2023", "--out", out, "--lang", "en")
+    assert again.returncode == 2 and "already exists" in again.stderr and "--force" in again.stderr
+    forced = run_cli("annex", "--processed", sample_processed, "--year", "2022", "--out", out, "--force")
+    assert forced.returncode == 0 and load_workbook(out)["Tabel 26"]["A4"].value == "TAHUN 2022"
+    year = run_cli("annex", "--processed", sample_processed, "--year", "2030", "--out", tmp_path / "x.xlsx", "--lang", "en")
+    assert year.returncode == 2 and "2019, 2020, 2021, 2022, 2023, 2024" in year.stderr
+    district = run_cli("annex", "--processed", sample_processed, "--year", "2023", "--district", "Atlantis",
+                       "--out", tmp_path / "x.xlsx", "--lang", "en")
+    assert district.returncode == 2 and "Musi Rawas Utara" in district.stderr and "Traceback" not in district.stderr
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_cli_line_list_year_says_what_is_missing(corpus, corpus_processed, tmp_path):
+    row = corpus.districts[corpus.districts["format"] == "linelist"].iloc[0]
+    result = run_cli("annex", "--processed", corpus_processed[row["district"]], "--year", "2023",
+                     "--out", tmp_path / "l.xlsx", "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    assert "Not written (the processed data for 2023 hold none): Births by sex; Neonatal visit (KN) coverage by sex." \
+        in result.stdout
