@@ -97,3 +97,27 @@ def missing_months(ledger: pd.DataFrame, year: int) -> pd.DataFrame:
         if gone:
             rows.append((puskesmas, gone))
     return pd.DataFrame(rows, columns=["puskesmas", "months"])
+
+
+def months_covered(tables: dict[str, pd.DataFrame], district: str | None = None) -> pd.DataFrame:
+    """The months each year's data cover: year, months (sorted tuple), n_months, partial (fewer than 12).
+
+    Monthly reports carry births with a ``month``: a year they feed covers the months present
+    across the district's Puskesmas (a month any Puskesmas reported counts). Annex tables (births
+    without a month) and line lists (deaths only: no month of them says a month was reported)
+    cover the whole year. ``district`` None: every district in ``tables`` together.
+    """
+    def rows(name: str) -> pd.DataFrame:
+        df = tables.get(name, pd.DataFrame(columns=["year", "district"]))
+        return df if district is None else df[df["district"] == district]
+
+    births = rows("births")
+    years = sorted({int(y) for name in ("births", "deaths", "deaths_by_cause", "neonatal_visits")
+                    for y in rows(name)["year"]})
+    out = []
+    for year in years:
+        b = births[births["year"] == year]
+        annual = b.empty or "month" not in b or b["month"].isna().any()
+        months = tuple(range(1, 13)) if annual else tuple(sorted({int(m) for m in b["month"]}))
+        out.append((year, months, len(months), len(months) < 12))
+    return pd.DataFrame(out, columns=["year", "months", "n_months", "partial"])

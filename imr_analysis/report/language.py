@@ -53,3 +53,13 @@ def fmt_ci(lower: float, upper: float, lang: str = "id", decimals: int = 1) -> s
 def rate_text(value: float, lang: str = "id", decimals: int = 1, indicator: str = "imr") -> str:
     """A value with its indicator's unit: '8,7 per 1.000 KH' (id) / '8.7 per 1000 live births' (en)."""
     return f"{fmt(value, lang, decimals)} {unit(indicator, lang)}"
+
+
+def year_label(year: int, months=tuple(range(1, 13)), lang: str = "id") -> str:
+    """A year as a report names it: '2024'; a year with only some months of data
+    '2025 (Januari s.d. Juni)' / '2025 (year to date (January–June))', never a plain year."""
+    months = sorted(months)
+    if len(months) >= 12:
+        return str(year)
+    first, last = (t(f"month_{m}", lang) for m in (months[0], months[-1]))
+    return f"{year} ({say('year_to_date', lang, first=first, last=last)})"
