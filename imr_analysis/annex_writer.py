@@ -34,9 +34,13 @@ TITLES = {
     "deaths": "JUMLAH KEMATIAN NEONATAL, BAYI, DAN BALITA MENURUT JENIS KELAMIN, KECAMATAN, DAN PUSKESMAS",
     "causes": "JUMLAH KEMATIAN NEONATAL DAN POST NEONATAL MENURUT PENYEBAB UTAMA, KECAMATAN, DAN PUSKESMAS",
     "kn": "CAKUPAN KUNJUNGAN NEONATAL MENURUT JENIS KELAMIN, KECAMATAN, DAN PUSKESMAS",
+    "maternal": "JUMLAH KEMATIAN IBU MENURUT KELOMPOK UMUR, KECAMATAN, DAN PUSKESMAS",
+    "maternal_causes": "JUMLAH KEMATIAN IBU MENURUT PENYEBAB, KECAMATAN, DAN PUSKESMAS",
 }
 #: The table numbers of the Profil Kesehatan template (tables are found by title; numbers vary by year).
 TABLE_NUMBERS = {"births": 26, "deaths": 27, "causes": 28, "kn": 37}
+#: The older editions' title of the maternal-deaths table.
+MATERNAL_TITLE_OLDER = "JUMLAH KEMATIAN IBU MENURUT KELOMPOK UMUR"
 PLACE_COLUMNS = ("NO", "KECAMATAN", "PUSKESMAS")
 SEXES = ("LAKI-LAKI", "PEREMPUAN", "LAKI-LAKI + PEREMPUAN")
 BIRTH_MEASURES = ("HIDUP", "MATI", "HIDUP + MATI")
@@ -50,6 +54,11 @@ POSTNEONATAL_CAUSE_COLUMNS = ("KONDISI PERINATAL", "PNEUMONIA", "DIARE", "KELAIN
                               "KELAINAN KONGENITAL LAINNYA", "MENINGITIS", "PENYAKIT SARAF", "DEMAM BERDARAH", "LAIN-LAIN")
 CAUSE_GROUPS = ("PENYEBAB KEMATIAN NEONATAL (0-28 HARI)", "PENYEBAB KEMATIAN POST NEONATAL (29 HARI-11 BULAN)")
 KN_GROUPS = ("KUNJUNGAN NEONATAL 1 KALI (KN1)", "KUNJUNGAN NEONATAL 3 KALI (KN LENGKAP)")
+#: The maternal-deaths table: the periods (then their sum), each over the mother's age groups and their sum.
+MATERNAL_PERIODS = ("KEMATIAN IBU HAMIL", "KEMATIAN IBU BERSALIN", "KEMATIAN IBU NIFAS")
+MATERNAL_TOTAL = "JUMLAH KEMATIAN IBU"
+MATERNAL_AGES = ("< 20 TAHUN", "20-34 TAHUN", "≥ 35 TAHUN", "JUMLAH")
+MATERNAL_LIVE_BIRTHS = "JUMLAH LAHIR HIDUP"
 
 
 # --- header trees for the four tables ------------------------------------------------------
@@ -92,6 +101,22 @@ def column_totals(values: list[list], kinds: list[str]) -> list:
             den = sums[int(k.split(":")[1])]
             sums[j] = round(100 * sums[j - 1] / den, 2) if den else None
     return sums
+
+
+def maternal_header(periods=MATERNAL_PERIODS, ages=MATERNAL_AGES, total: bool = True,
+                    live_births: bool = True) -> list:
+    """JUMLAH LAHIR HIDUP, then each period (hamil, bersalin, nifas; then JUMLAH KEMATIAN IBU with
+    ``total``) over the age groups (< 20, 20-34, >= 35 TAHUN, JUMLAH)."""
+    groups = list(periods) + ([MATERNAL_TOTAL] if total else [])
+    return ([MATERNAL_LIVE_BIRTHS] if live_births else []) + [(p, list(ages)) for p in groups]
+
+
+def maternal_causes_header(edition: str = "current", total: bool = True) -> list:
+    """The cause columns of an edition of the maternal cause table ('current' 9 causes, 'older' 6;
+    vocab/maternal_causes.csv), then JUMLAH KEMATIAN IBU with ``total``."""
+    from .vocab.maternal import edition_headers
+
+    return edition_headers(edition) + ([MATERNAL_TOTAL] if total else [])
 
 
 def _width(node) -> int:

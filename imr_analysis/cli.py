@@ -112,7 +112,7 @@ def _format_table(df: pd.DataFrame) -> str:
         show["age_group"], show["cause"] = df["age_group"], df["cause"]
     show["numerator"] = df["numerator"].map(lambda x: f"{x:,.0f}" if pd.notna(x) else "")
     show["denominator"] = df["denominator"].map(lambda x: f"{x:,.0f}" if pd.notna(x) else "")
-    unit = df["multiplier"].map({1000: "per 1,000", 100: "%"})
+    unit = df["multiplier"].map({100000: "per 100,000", 1000: "per 1,000", 100: "%"})
     show["value"] = [(f"{v:.1f} {u}" if u != "%" else f"{v:.2f} %") if pd.notna(v) else "-" for v, u in zip(df["value"], unit)]
     show["95% CI"] = [f"{lo:.1f} - {hi:.1f}" if pd.notna(lo) else "-" for lo, hi in zip(df["lower_95"], df["upper_95"])]
     show["99.8% CI"] = [f"{lo:.1f} - {hi:.1f}" if pd.notna(lo) else "-" for lo, hi in zip(df["lower_998"], df["upper_998"])]

@@ -11,6 +11,12 @@ deaths_by_cause   one row per Puskesmas x year x age_group x cause: deaths
                   (annex tables give causes without sex, so sex is 'unspecified')
 neonatal_visits   one row per Puskesmas x year x sex x visit (kn1, kn_lengkap): visits,
                   denominator, denominator_kind (live_births or sasaran), reported_pct
+maternal_deaths   one row per Puskesmas x year x period x age_group: deaths (maternal deaths;
+                  period: pregnancy (hamil), delivery (bersalin), postpartum (nifas, 42 days),
+                  or unspecified in a line list that does not say; age_group of the mother:
+                  age_under_20, age_20_34, age_35_plus, unspecified)
+maternal_causes   one row per Puskesmas x year x cause: deaths (maternal_causes.csv codes; the
+                  older Profil edition's causes keep their codes, see vocab/maternal.py)
 incomplete        one row per raw data row set aside for a problem, whose counts are therefore
                   missing: geography ('unknown' Puskesmas when its name was not resolved),
                   year, month, table and source. Indicators leave these Puskesmas-periods out
@@ -38,6 +44,7 @@ from __future__ import annotations
 from pandera.pandas import Check, Column, DataFrameSchema
 
 from .vocab.causes import causes
+from .vocab.maternal import maternal_causes as _maternal_causes
 
 SEXES = ["male", "female", "unspecified"]
 #: The explicit value of a geography key the input does not give (see the geography rule above).
@@ -98,6 +105,19 @@ neonatal_visits = DataFrameSchema(
     checks=_unique("sex", "visit"), strict=False, name="neonatal_visits",
 )
 
+MATERNAL_PERIODS = ["pregnancy", "delivery", "postpartum", "unspecified"]
+MATERNAL_AGE_GROUPS = ["age_under_20", "age_20_34", "age_35_plus", "unspecified"]
+maternal_deaths = DataFrameSchema(
+    {**_geo, "period": Column(str, Check.isin(MATERNAL_PERIODS)),
+     "age_group": Column(str, Check.isin(MATERNAL_AGE_GROUPS)), "deaths": Column(int, **_count), **_source},
+    checks=_unique("period", "age_group"), strict=False, name="maternal_deaths",
+)
+maternal_causes = DataFrameSchema(
+    {**_geo, "cause": Column(str, Check.isin(list(_maternal_causes().index))), "deaths": Column(int, **_count),
+     **_source},
+    checks=_unique("cause"), strict=False, name="maternal_causes",
+)
+
 incomplete = DataFrameSchema(
     {**_geo, "table": Column(str), "source_file": Column(str), "source_sheet": Column(str, nullable=True),
      "source_row": Column(int)},
@@ -105,13 +125,16 @@ incomplete = DataFrameSchema(
 )
 
 SCHEMAS = {"births": births, "deaths": deaths, "deaths_by_cause": deaths_by_cause,
-           "neonatal_visits": neonatal_visits, "incomplete": incomplete}
+           "neonatal_visits": neonatal_visits, "maternal_deaths": maternal_deaths,
+           "maternal_causes": maternal_causes, "incomplete": incomplete}
+#: The maternal tables: absent from a processed folder when the input has no maternal deaths.
+MATERNAL_TABLES = ("maternal_deaths", "maternal_causes")
 
 
 # --- the accounting tables of the cleaning ---------------------------------------------------
 
 FORMATS = ["annex", "monthly", "linelist"]
-TABLE_KINDS = ["births", "deaths", "causes", "child_causes", "kn"]
+TABLE_KINDS = ["births", "deaths", "causes", "child_causes", "kn", "maternal", "maternal_causes"]
 ROW_KINDS = ["data", "total", "rate"]
 STATES = ["kept", "mapped", "set_aside", "reported"]
 SEVERITIES = ["error", "warning", "info"]

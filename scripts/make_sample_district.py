@@ -23,8 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from imr_analysis.annex_writer import (DEATH_MEASURES, NEONATAL_CAUSE_COLUMNS, POSTNEONATAL_CAUSE_COLUMNS, TITLES,
-                                       AnnexTable, births_header, causes_header, deaths_header, kn_header, stack,
+from imr_analysis.annex_writer import (DEATH_MEASURES, MATERNAL_TITLE_OLDER, NEONATAL_CAUSE_COLUMNS,
+                                       POSTNEONATAL_CAUSE_COLUMNS, TITLES, AnnexTable, births_header, causes_header,
+                                       deaths_header, kn_header, maternal_causes_header, maternal_header, stack,
                                        write_csv, write_xlsx)
 
 PKM = ["Karang Jaya", "Muara Rupit", "Karang Dapo", "Bingin Teluk", "Pauh", "Surulangun", "Muara Kulam", "Nibung"]
@@ -69,9 +70,29 @@ NAMES = {  # how each year's tables write the Puskesmas names
 }
 # Which tables leave the workbook as semicolon CSV exports, and table numbers / sheet names per year.
 CSV_TABLES = {2020: {"causes"}, 2022: {"kn"}, 2024: {"births"}}
-TABLE_NO = {"births": 26, "deaths": 27, "causes": 28, "kn": 37}
+TABLE_NO = {"births": 26, "deaths": 27, "causes": 28, "kn": 37, "maternal": 30, "maternal_causes": 31}
 SHEET_STYLE = {2019: "Tabel {n}", 2020: "T{n}", 2021: "Lamp {n}", 2022: "TABEL {n}", 2023: "Tabel {n}", 2024: "tbl{n}"}
 DISTRICT_LINE = {2019: "KABUPATEN MUSI RAWAS UTARA", 2020: "KABUPATEN/KOTA MUSI RAWAS UTARA"}
+# Maternal deaths (synthetic, fixed by hand: a handful a year, 19 in six years): Puskesmas, period
+# (pregnancy = hamil, delivery = bersalin, postpartum = nifas), the mother's age group (index into
+# < 20, 20-34, >= 35) and the cause header of that year's edition. 2019 and 2020 use the older
+# edition of the cause table (6 causes) and, in 2019, the older title.
+MATERNAL = {
+    2019: [("Muara Rupit", "delivery", 1, "PERDARAHAN"), ("Nibung", "postpartum", 2, "HIPERTENSI DALAM KEHAMILAN"),
+           ("Muara Kulam", "pregnancy", 0, "GANGGUAN METABOLIK")],
+    2020: [("Surulangun", "delivery", 1, "PERDARAHAN"), ("Karang Jaya", "postpartum", 1, "INFEKSI"),
+           ("Muara Rupit", "postpartum", 2, "GANGGUAN SISTEM PEREDARAN DARAH"), ("Pauh", "delivery", 1, "LAIN-LAIN")],
+    2021: [("Muara Kulam", "postpartum", 1, "COVID-19"), ("Nibung", "delivery", 2, "PERDARAHAN"),
+           ("Bingin Teluk", "pregnancy", 1, "GANGGUAN HIPERTENSI"), ("Muara Rupit", "postpartum", 1, "COVID-19"),
+           ("Karang Dapo", "delivery", 0, "PERDARAHAN")],
+    2022: [("Muara Rupit", "delivery", 1, "GANGGUAN HIPERTENSI"),
+           ("Surulangun", "postpartum", 2, "KELAINAN JANTUNG DAN PEMBULUH DARAH"),
+           ("Nibung", "pregnancy", 1, "KOMPLIKASI PASCA KEGUGURAN (ABORTUS)")],
+    2023: [("Karang Jaya", "delivery", 2, "PERDARAHAN"), ("Muara Kulam", "postpartum", 1, "INFEKSI")],
+    2024: [("Pauh", "postpartum", 1, "GANGGUAN HIPERTENSI"), ("Muara Rupit", "delivery", 1, "PERDARAHAN")],
+}
+MATERNAL_OLDER_EDITION = {2019, 2020}
+MATERNAL_PERIOD_ORDER = ("pregnancy", "delivery", "postpartum")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -309,6 +330,43 @@ def kn_table(year: int, v: dict) -> AnnexTable:
                           "Keterangan: cakupan dihitung terhadap sasaran" if year in SASARAN_YEARS else "Keterangan: -"))
 
 
+def maternal_tables(year: int, b: dict) -> list[AnnexTable]:
+    """The maternal deaths of a year (MATERNAL) by period x age group, with the live births and an AKI
+    rate row, then by cause (older edition in MATERNAL_OLDER_EDITION years)."""
+    x = b[year]
+    body, cause_body = [], []
+    edition = "older" if year in MATERNAL_OLDER_EDITION else "current"
+    causes = maternal_causes_header(edition, total=False)
+    for i, (row, p) in enumerate(zip(_rows_common(year), PKM)):
+        grid = np.zeros((3, 3), dtype=int)           # period x age group
+        by_cause = dict.fromkeys(causes, 0)
+        for pkm, period, age, cause in MATERNAL[year]:
+            if pkm == p:
+                grid[MATERNAL_PERIOD_ORDER.index(period), age] += 1
+                by_cause[cause] += 1
+        values = [int(x["live_m"][i] + x["live_f"][i])]
+        for k in range(3):
+            values += list(grid[k]) + [int(grid[k].sum())]
+        values += list(grid.sum(axis=0)) + [int(grid.sum())]
+        body.append(row + [_blank_zero(year, int(v)) for v in values])
+        cause_body.append(row + [_blank_zero(year, v) for v in list(by_cause.values()) + [int(grid.sum())]])
+    width = len(body[0]) - 3
+    total = [int(sum(r[3 + k] or 0 for r in body if not isinstance(r[3 + k], str))) for k in range(width)]
+    cause_total = [int(sum(r[3 + k] or 0 for r in cause_body if not isinstance(r[3 + k], str)))
+                   for k in range(len(causes) + 1)]
+    rate = ["ANGKA KEMATIAN IBU PER 100.000 KH (DILAPORKAN)", None, None] + [None] * (width - 1) \
+        + [round(100000 * total[-1] / total[0], 2)]
+    title = MATERNAL_TITLE_OLDER if year == 2019 else TITLES["maternal"]
+    age = AnnexTable(f"TABEL {TABLE_NO['maternal']}", title, maternal_header(), body,
+                     district=DISTRICT_LINE.get(year, "KABUPATEN MUSI RAWAS UTARA"), year=year,
+                     total=[None, "JUMLAH KAB.", None] + total, rate=rate,
+                     footer=("Sumber: Seksi Kesehatan Keluarga dan Gizi",))
+    cause = _table("maternal_causes", year, header=maternal_causes_header(edition), body=cause_body,
+                   total=[None, "JUMLAH KAB.", None] + cause_total,
+                   footer=("Sumber: Seksi Kesehatan Keluarga dan Gizi (AMP-SR)",))
+    return [age, cause]
+
+
 def distractor(title: str, year: int) -> AnnexTable:
     """Unrelated annex tables in the same workbook, which the reader must ignore."""
     body = [[i + 1, KECAMATAN[p], p, 10 + i] for i, p in enumerate(PKM)]
@@ -340,7 +398,9 @@ def main() -> None:
                 write_csv(args.out / f"profil_{year}_tabel_{TABLE_NO[kind]}.csv", stack(tables[kind]).rows, export=True)
             else:
                 sheets[SHEET_STYLE[year].format(n=TABLE_NO[kind])] = stack(tables[kind])
-        sheets["Tabel 30"] = stack([distractor("JUMLAH KEMATIAN IBU MENURUT KELOMPOK UMUR, KECAMATAN, DAN PUSKESMAS", year)])
+        maternal, maternal_causes = maternal_tables(year, b)
+        sheets[SHEET_STYLE[year].format(n=TABLE_NO["maternal"])] = stack([maternal])
+        sheets[SHEET_STYLE[year].format(n=TABLE_NO["maternal_causes"])] = stack([maternal_causes])
         write_xlsx(args.out / f"profil_kesehatan_{year}.xlsx", sheets, merge=True, column_width=_column_width)
     print(f"wrote the sample district to {args.out}")
 

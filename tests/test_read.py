@@ -45,7 +45,7 @@ def test_births_table_with_messy_numbers_totals_and_rate_row(tmp_path, fmt):
 
 
 def test_unrelated_sheets_and_tables_are_ignored(tmp_path):
-    path = write_xlsx(tmp_path / "w.xlsx", {"A": [["TABEL 30"], ["JUMLAH KEMATIAN IBU MENURUT KELOMPOK UMUR, KECAMATAN"]],
+    path = write_xlsx(tmp_path / "w.xlsx", {"A": [["TABEL 30"], ["JUMLAH KASUS HIV MENURUT KELOMPOK UMUR, KECAMATAN"]],
                                             "B": births_table(BIRTH_ROWS)})
     tables = [t for g in read_grids(path) for t in find_tables(g)]
     assert [t.kind for t in tables] == ["births"]

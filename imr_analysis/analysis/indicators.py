@@ -18,7 +18,12 @@ cause_rate             deaths from the cause / live births             1,000    
 cause_share            deaths from the cause / deaths with a cause     100 (%)     wilson
 kn1_coverage           KN1 visits / denominator (live births/sasaran)  100 (%)     wilson
 kn_lengkap_coverage    complete KN visits / denominator                100 (%)     wilson
+mmr (AKI)              maternal deaths / live births                   100,000     byar/exact
 =====================  ==============================================  ==========  =========
+
+AKI is computed only where maternal deaths were reported (the maternal tables or a line list
+naming maternal deaths): an area-year without them has no AKI, never a zero. A district has a
+handful of maternal deaths a year, so AKI is best read pooled over years (analysis/pooled.py).
 
 Aggregation up the hierarchy is a ratio of sums: numerators and denominators are summed over
 the Puskesmas of a kecamatan or district, then divided (never an average of rates).
@@ -30,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import NEONATAL_MAX_DAYS
-from ..schemas import GEOGRAPHY, UNKNOWN
+from ..schemas import GEOGRAPHY, MATERNAL_TABLES, UNKNOWN
 from .intervals import proportion_ci, rate_ci
 from ..vocab.causes import report_group
 from ..vocab.indicators import multiplier
@@ -59,6 +64,9 @@ def add_quarter(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     for name, df in tables.items():
         if name == "incomplete":  # not counts: its rows are matched by month where they have one
             out[name] = df
+            continue
+        if name in MATERNAL_TABLES and "month" not in df:  # yearly maternal tables have no quarter: no AKI by quarter
+            out[name] = df.iloc[0:0].assign(quarter=pd.Series(dtype="Int64"))
             continue
         if not df.empty and "month" not in df:
             raise ValueError(f"the {name} table has no month: quarters need monthly reports or line lists")
@@ -160,6 +168,25 @@ def causes(tables: dict[str, pd.DataFrame], level: str = "district", grouping: s
     return pd.concat([rates, shares], ignore_index=True)
 
 
+def maternal_mortality(tables: dict[str, pd.DataFrame], level: str = "district", period: str = "year") -> pd.DataFrame:
+    """AKI (mmr): maternal deaths per 100,000 live births, Byar / exact Poisson intervals (exact below 10 deaths).
+
+    Only the areas and periods with maternal-death records (zeros included) get a value; their live
+    births come from the births table, as for every rate.
+    """
+    keys = _keys(level, False, period)
+    m = tables.get("maternal_deaths")
+    if m is None or m.empty:
+        return pd.DataFrame(columns=OUTPUT_COLUMNS)
+    deaths = _sum(m, keys, "deaths").rename("deaths")
+    births = _sum(tables["births"], keys, "live_births").rename("live_births") if not tables["births"].empty \
+        else pd.Series(dtype=float, name="live_births")
+    frame = pd.concat([deaths, births.reindex(deaths.index)], axis=1).reset_index()
+    ci = rate_ci(frame["deaths"], frame["live_births"], multiplier("mmr"))
+    ci["flag"] = ci["flag"].replace("denominator missing", NO_BIRTHS)
+    return _shape(frame[keys], "mmr", level, ci)
+
+
 def coverage(tables: dict[str, pd.DataFrame], level: str = "district", by_sex: bool = False,
              period: str = "year") -> pd.DataFrame:
     """KN1 and KN lengkap coverage (%), Wilson intervals; the denominator kind is carried along."""
@@ -199,6 +226,7 @@ FAMILY_TABLES = {
     "stillbirth": {"births", "monthly"},
     "coverage": {"kn", "monthly"},
     "causes": {"births", "causes", "monthly", "linelist"},
+    "maternal": {"births", "maternal", "linelist"},
 }
 #: Flag of an aggregated value some of whose Puskesmas rows were set aside in cleaning.
 INCOMPLETE = "built from incomplete rows: {n} raw row(s) set aside in cleaning are left out (see set_aside.csv)"
@@ -278,6 +306,7 @@ def compute_indicators(tables: dict[str, pd.DataFrame], level: str = "district",
         "stillbirth": lambda t: stillbirth_rate(t, level, by_sex, period),
         "coverage": lambda t: coverage(t, level, by_sex, period),
         "causes": lambda t: causes(t, level, cause_grouping, period),
+        "maternal": lambda t: maternal_mortality(t, level, period),
     }
     # Parts in report order; each is already sorted by geography and period (groupby order), so no
     # sort of the whole output is needed (at national scale that sort alone took a third of the time).
@@ -309,10 +338,13 @@ def aggregate_puskesmas_year(tables: dict[str, pd.DataFrame]) -> dict[str, pd.Da
     keys = LEVELS["puskesmas"] + ["year"]
     spec = {"births": (["sex"], ["live_births", "stillbirths"]), "deaths": (["sex", "age_group"], ["deaths"]),
             "deaths_by_cause": (["sex", "age_group", "cause"], ["deaths"]),
-            "neonatal_visits": (["sex", "visit"], ["visits", "denominator"])}
+            "neonatal_visits": (["sex", "visit"], ["visits", "denominator"]),
+            "maternal_deaths": (["period", "age_group"], ["deaths"])}
     out = {}
     for name, (extra, values) in spec.items():
-        df = tables[name]
+        df = tables.get(name)
+        if df is None:  # a set of tables without the maternal ones
+            continue
         g = df.groupby(keys + extra, dropna=False, observed=True)
         agg = g[values].sum()
         if name == "neonatal_visits":

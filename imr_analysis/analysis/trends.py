@@ -11,6 +11,13 @@ scale (Pearson chi2 / df). APC = (exp(b1) - 1) * 100, 95% CI from b1 +/- 1.96 SE
 
 A series that cannot be fitted honestly (no deaths, deaths only in the first or the last year,
 no convergence) has model 'not fitted', no APC, and a ``note`` code saying why (NOT_FITTED).
+
+Small counts (AKI: a handful of maternal deaths a year). For the indicators in
+SMALL_COUNT_INDICATORS the model is not fitted, note 'too_few_deaths', when the series has fewer
+than MIN_TREND_DEATHS deaths in total or no death in more than MAX_ZERO_YEAR_SHARE of its years.
+Below 20 deaths over five years the exact 95% interval of each year's count (e.g. 4 deaths:
+1.1 to 10.2) spans a factor of nine, so a fitted slope would describe noise; the reports then
+show counts and pooled rates (analysis/pooled.py) instead.
 The note 'apc_vs_marker' marks an APC significant at 95% beside a recent-trend marker of no
 significant change: both can be right, as the GLM uses every year at 95% while the Fingertips
 marker uses the last 5 points at 99.8% and must hold with each point left out.
@@ -33,7 +40,11 @@ OVERDISPERSION_LIMIT = 1.5
 RECENT_TREND_CHI2 = 9.5495
 RECENT_TREND_POINTS = 5
 MIN_YEARS = 3
-TREND_INDICATORS = ["imr", "nmr", "postneonatal_mr"]
+TREND_INDICATORS = ["imr", "nmr", "postneonatal_mr", "mmr"]
+#: Indicators whose trend is fitted only with enough deaths (see the module docstring).
+SMALL_COUNT_INDICATORS = {"mmr"}
+MIN_TREND_DEATHS = 20
+MAX_ZERO_YEAR_SHARE = 0.5
 
 
 #: Why a series has no APC (codes; the report layer words them through labels.csv).
@@ -41,6 +52,8 @@ NOT_FITTED = {
     "no_deaths": "no deaths in any year",
     "separated": "deaths in only the first or only the last year: the slope has no finite estimate",
     "not_converged": "the model did not converge",
+    "too_few_deaths": f"too few deaths to fit a trend (fewer than {MIN_TREND_DEATHS} in total, or none in more than "
+                      f"half of the years): read the counts and the pooled rates",
 }
 
 
@@ -68,8 +81,18 @@ class TrendFit:
         return (np.exp(self.beta - z * self.se) - 1) * 100, (np.exp(self.beta + z * self.se) - 1) * 100
 
 
-def fit_trend(years, deaths, live_births) -> TrendFit:
-    """Fit the trend model to one series; see the module docstring for the model and the choice."""
+def too_few_deaths(deaths) -> bool:
+    """Whether a series has too few deaths for a trend: fewer than MIN_TREND_DEATHS in total, or zero in
+    more than MAX_ZERO_YEAR_SHARE of its years."""
+    d = np.asarray(deaths, dtype=float)
+    d = d[np.isfinite(d)]
+    return bool(d.sum() < MIN_TREND_DEATHS or (d == 0).mean() > MAX_ZERO_YEAR_SHARE) if len(d) else True
+
+
+def fit_trend(years, deaths, live_births, small_counts: bool = False) -> TrendFit:
+    """Fit the trend model to one series; see the module docstring for the model and the choice.
+
+    ``small_counts``: apply the small-count rule (too_few_deaths) before fitting."""
     import statsmodels.api as sm
 
     y = np.asarray(years, dtype=float)
@@ -81,6 +104,8 @@ def fit_trend(years, deaths, live_births) -> TrendFit:
         return TrendFit("not enough data", int(len(y)))
     if d.sum() == 0:
         return TrendFit("not fitted", int(len(y)), note="no_deaths")
+    if small_counts and too_few_deaths(d):
+        return TrendFit("not fitted", int(len(y)), note="too_few_deaths")
     if separated(y, d):
         return TrendFit("not fitted", int(len(y)), note="separated")
     centre = float(y.mean())
@@ -210,7 +235,7 @@ def trend_table(tables: dict[str, pd.DataFrame], level: str = "district", start:
     for (indicator, district, area, cause), g in ind.groupby(["indicator", "district", "area", "cause"], sort=False,
                                                              dropna=False):
         g = g.sort_values("year")
-        fit = fit_trend(g["year"], g["numerator"], g["denominator"])
+        fit = fit_trend(g["year"], g["numerator"], g["denominator"], indicator in SMALL_COUNT_INDICATORS)
         lo, hi = fit.apc_ci() if fit.result is not None else (np.nan, np.nan)
         rows.append({"indicator": indicator, "level": level, "district": district, "area": area, "cause": cause,
                      "start_year": int(g["year"].min()), "end_year": int(g["year"].max()), "n_years": fit.n_years,
@@ -234,7 +259,7 @@ def fitted_series(tables: dict[str, pd.DataFrame], indicator: str = "imr", area:
     if area is not None:
         g = g[g["area"] == area]
     g = g.sort_values("year")
-    fit = fit_trend(g["year"], g["numerator"], g["denominator"])
+    fit = fit_trend(g["year"], g["numerator"], g["denominator"], indicator in SMALL_COUNT_INDICATORS)
     last = int(g["year"].max())
     years = np.arange(int(g["year"].min()), max(last, extend_to or last) + 1)
     band = fitted_band(fit, years)

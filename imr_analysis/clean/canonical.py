@@ -71,9 +71,10 @@ def _sum_with_source(df: pd.DataFrame, keys: list[str], name: str) -> pd.DataFra
 
 
 def build_canonical(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Aggregate the used count cells into the four canonical tables (validated by pandera).
+    """Aggregate the used count cells into the canonical tables (validated by pandera).
 
-    Keys are the geography, year, month (monthly data; dropped when no row has one) and sex.
+    Keys are the geography, year, month (monthly data; dropped when no row has one) and sex (the
+    maternal tables have no sex: the deaths are women's).
     """
     keys = GEO + ["year", "month", "sex"]
     out = {}
@@ -100,6 +101,11 @@ def build_canonical(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
     out["neonatal_visits"] = _visits(cells, keys)
 
+    period_keys = GEO + ["year", "month"]
+    m = _data_counts(cells, "maternal").rename(columns={"measure": "period"})
+    out["maternal_deaths"] = _sum_with_source(m, period_keys + ["period", "age_group"], "deaths")
+    out["maternal_causes"] = _sum_with_source(_data_counts(cells, "maternal_causes"), period_keys + ["cause"], "deaths")
+
     for name, df in out.items():
         if df.empty:
             out[name] = empty_table(name)
@@ -110,7 +116,8 @@ def build_canonical(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
         else:
             df["month"] = df["month"].astype("Int64")
         # sorted while the text is categorical (sorted categories: the order of the text itself, less to copy)
-        df = df.sort_values([k for k in ["district", "year", "month", "puskesmas", "sex", "age_group", "cause", "visit"] if k in df])
+        df = df.sort_values([k for k in ["district", "year", "month", "puskesmas", "sex", "period", "age_group", "cause",
+                                        "visit"] if k in df])
         df = _default_text(with_known_geography(df))
         out[name] = SCHEMAS[name].validate(df.reset_index(drop=True))
     return out

@@ -12,6 +12,7 @@ import pandas as pd
 from .core import FINDING_COLUMNS, finding
 from .pipeline import CleanResult
 from ..schemas import ACCOUNTING
+from ..vocab.indicators import multiplier
 from ..vocab.layout import table_label
 from ..vocab.months import month_labels
 
@@ -42,6 +43,9 @@ def findings(result: CleanResult) -> pd.DataFrame:
             reconciliation(cells),
             deaths_exceed_births(result.tables),
             causes_vs_deaths(result.tables),
+            maternal_parts_vs_reported(cells),
+            maternal_reported_rate(cells),
+            maternal_causes_vs_deaths(result.tables),
         ]
     parts += [monthly_completeness(result.ledger), missing_tables(result.sources), header_notes(result.header_notes),
               unreadable_files(result.input_errors)]
@@ -156,6 +160,96 @@ def causes_vs_deaths(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     msg = pd.Series([f"{a} deaths by cause add up to {c_:.0f}, the deaths table says {d_:.0f}"
                      for a, c_, d_ in zip(bad["age_group"], bad["cause_total"], bad["deaths"])])
     return _frame(bad.reset_index(drop=True), "warning", "causes_vs_deaths", msg)
+
+
+#: The periods of a maternal death (the maternal table's measures) whose sum is its JUMLAH KEMATIAN IBU.
+MATERNAL_PERIODS = ["pregnancy", "delivery", "postpartum"]
+
+
+def maternal_parts_vs_reported(cells: pd.DataFrame) -> pd.DataFrame:
+    """Maternal-deaths table, row by row: the age groups of a period against its JUMLAH column, and the
+    periods (hamil + bersalin + nifas) against JUMLAH KEMATIAN IBU of the same age group."""
+    idx = ["file", "sheet", "row", "row_kind", "year", "district", "puskesmas"]
+    m = cells.loc[(cells["table"] == "maternal") & cells["row_kind"].isin(["data", "total"])
+                  & (cells["measure"] != "live_births"), idx + ["measure", "age_group", "column", "value"]]
+    if m.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    m = m.assign(**{k: m[k].astype(str) for k in ("measure", "age_group", "column")})
+    wide = m.pivot_table(index=idx, columns=["measure", "age_group"], values="value", aggfunc="sum", observed=True)
+    column = m.groupby(["measure", "age_group"])["column"].first()
+    out = []
+    have = set(wide.columns)
+    for period in MATERNAL_PERIODS + ["all_periods"]:
+        parts = [(period, a) for a in ("age_under_20", "age_20_34", "age_35_plus") if (period, a) in have]
+        if (period, "all_ages") in have and parts:
+            out.append(_sum_finding(wide, parts, (period, "all_ages"), f"{period}: the age groups", column))
+    for age in ("age_under_20", "age_20_34", "age_35_plus", "all_ages"):
+        parts = [(p, age) for p in MATERNAL_PERIODS if (p, age) in have]
+        if ("all_periods", age) in have and parts:
+            out.append(_sum_finding(wide, parts, ("all_periods", age), f"{age}: hamil + bersalin + nifas", column))
+    out = [o for o in out if not o.empty]
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=FINDING_COLUMNS)
+
+
+def _sum_finding(wide: pd.DataFrame, parts: list, total: tuple, what: str, column: pd.Series) -> pd.DataFrame:
+    """Rows of ``wide`` whose ``parts`` do not add up to the reported ``total`` column ('maternal_sum')."""
+    s = wide[parts].sum(axis=1, min_count=1)
+    bad = wide[wide[total].notna() & s.notna() & (s != wide[total])]
+    if bad.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    letter = column[total]
+    bad = bad.assign(_sum=s[bad.index], _total=bad[total]).reset_index()
+    bad.columns = [c[0] if isinstance(c, tuple) and c[1] == "" else c for c in bad.columns]
+    bad["area"] = _area(bad)
+    msg = pd.Series([f"column {letter}: {what} add up to {a:.0f}, the table reports {b:.0f}"
+                     for a, b in zip(bad["_sum"], bad["_total"])])
+    return _frame(bad, "warning", "maternal_sum", msg, letter)
+
+
+def maternal_reported_rate(cells: pd.DataFrame) -> pd.DataFrame:
+    """AKI printed in the maternal table's rate row (ANGKA KEMATIAN IBU (DILAPORKAN)) against the AKI
+    recomputed from its counts: the deaths of the column over the table's own JUMLAH LAHIR HIDUP (else the
+    live births of the births table) x 100,000."""
+    keys = ["file", "sheet", "table", "block", "column", "year", "district"]
+    m = cells[cells["table"] == "maternal"]
+    rate = m[(m["row_kind"] == "rate") & (m["measure"] != "live_births")]
+    if rate.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    data = m[m["row_kind"] == "data"]
+    sums = data.groupby(keys, dropna=False, observed=True)["value"].sum().rename("rows_sum")
+    r = rate.join(sums, on=keys, how="left")
+    own = data[data["measure"] == "live_births"].groupby(["file", "year", "district"], dropna=False, observed=True)["value"].sum()
+    births = _live_births(cells)
+    births_total = births["total"] if "total" in births else pd.Series(dtype=float)
+    denominator = [own.get((f, y, d), births_total.get((y, d), np.nan))
+                   for f, y, d in zip(r["file"], r["year"], r["district"])]
+    r = r.assign(denominator=np.asarray(denominator, dtype=float))
+    r["expected"] = multiplier("mmr") * r["rows_sum"] / r["denominator"].where(r["denominator"] > 0)
+    r = r[r["expected"].notna() & r["value"].notna()]
+    bad = r[(r["expected"] - r["value"]).abs() > _tolerance(r["decimals"])].assign(area=lambda x: x["district"])
+    msg = pd.Series([f"column {c} ({h}): the reported AKI is {v:g}, recomputed it is {n:.0f} / {d:,.0f} x 100,000 "
+                     f"= {e:.2f}" for c, h, v, n, d, e in zip(bad["column"], bad["header"], bad["value"],
+                                                               bad["rows_sum"], bad["denominator"], bad["expected"])])
+    return _frame(bad.reset_index(drop=True), "warning", "reported_rate", msg, bad["column"])
+
+
+def maternal_causes_vs_deaths(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Maternal deaths by cause against maternal deaths by period and age, per Puskesmas and year."""
+    keys = ["district", "puskesmas", "year"]
+    c, d = tables["maternal_causes"], tables["maternal_deaths"]
+    if c.empty or d.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    years = set(c["year"]) & set(d["year"])
+    cs = c[c["year"].isin(years)].groupby(keys).agg(cause_total=("deaths", "sum"), file=("source_file", "first"),
+                                                     sheet=("source_sheet", "first"), row=("source_row", "first"))
+    ds = d[d["year"].isin(years)].groupby(keys)["deaths"].sum()
+    j = cs.join(ds, how="outer").reset_index()
+    j[["cause_total", "deaths"]] = j[["cause_total", "deaths"]].fillna(0)
+    bad = j[j["cause_total"] != j["deaths"]].assign(area=lambda x: x["puskesmas"])
+    bad = bad.assign(file=bad["file"].fillna(""), sheet=bad["sheet"].fillna(""))
+    msg = pd.Series([f"maternal deaths by cause add up to {a:.0f}, the table by period and age says {b:.0f}"
+                     for a, b in zip(bad["cause_total"], bad["deaths"])])
+    return _frame(bad.reset_index(drop=True), "warning", "maternal_causes_vs_deaths", msg)
 
 
 def rows_vs_total_row(cells: pd.DataFrame) -> pd.DataFrame:

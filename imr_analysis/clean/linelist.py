@@ -21,7 +21,8 @@ from ..read.dates import DateOrder, date_order, parse_age_days, parse_date
 from ..read.flat import FlatTable
 from ..text import norm
 from ..vocab.causes import aliases, match_cause
-from ..vocab.formats import sex_of
+from ..vocab.maternal import match_maternal_cause
+from ..vocab.formats import is_maternal_death, maternal_period, mother_age_group, sex_of
 from ..vocab.icd10 import icd10_ranges
 
 _ICD = re.compile(r"\b([A-Z])(\d{2})(?:\.\d+)?\b")
@@ -132,6 +133,9 @@ def account_linelist(table: FlatTable, ctx: Context, builder: CellBuilder) -> li
             rules.append(f"date of death in column {c['date_of_death'].letter} unreadable; age column used")
         if future:
             reasons.append(f"column {c['date_of_death'].letter}: the date of death is in the future; correct it")
+        if is_maternal_death(val_of(table, "death_type", cells)):
+            ledger.append(_account_maternal(table, row, cells, entry, year, month, geo, rules, reasons, builder))
+            continue
         age = None
         if dob and dod:
             age = (dod - dob).days
@@ -181,3 +185,33 @@ def account_linelist(table: FlatTable, ctx: Context, builder: CellBuilder) -> li
         add_cell(builder, row_id, c["date_of_death"] or c["age_days"], "deaths", age_group, 1.0, sex=sex)
         add_cell(builder, row_id, c["cause"] or c["icd10"], "causes", "deaths", 1.0, sex=sex, age_group=age_group, cause=cause)
     return ledger
+
+
+def val_of(table: FlatTable, name: str, cells: list) -> object:
+    """The cell of field ``name`` in a row (None when the line list has no such column)."""
+    col = table.col(name)
+    return cells[col.index] if col is not None else None
+
+
+def _account_maternal(table: FlatTable, row: int, cells: list, entry: dict, year, month, geo: dict, rules: list,
+                      reasons: list, builder: CellBuilder) -> dict:
+    """A maternal death of a line list: one death in the maternal table, by period (when the line list
+    gives it) and the mother's age group (UMUR IBU in years, when given); the ledger entry, closed."""
+    if year is None and not reasons:
+        reasons.append("no year of death: give the date of death, a TAHUN title line, or --year")
+    rules.append("maternal death (death type column)")
+    period = maternal_period(val_of(table, "maternal_period", cells))
+    age_text = val_of(table, "mother_age", cells)
+    days = parse_age_days(age_text, "TAHUN") if age_text is not None else None
+    age_group = mother_age_group(days / 365.25 if days is not None else None)
+    if age_text is not None and days is None:
+        rules.append(f"mother's age in column {table.col('mother_age').letter} not readable -> age group unspecified")
+    entry = close_entry(entry, rules, reasons, True)
+    if not reasons:
+        row_id = cell_row(builder, table, row, year, month, geo, table.kind)
+        add_cell(builder, row_id, table.col("death_type"), "maternal", period, 1.0, age_group=age_group)
+        cause_text = val_of(table, "cause", cells)
+        if cause_text is not None:  # a free-text cause: mapped to a code, never kept as written
+            add_cell(builder, row_id, table.col("cause"), "maternal_causes", "deaths", 1.0,
+                     cause=match_maternal_cause(str(cause_text)).code)
+    return entry

@@ -3,6 +3,7 @@
 Outputs in the processed folder (written atomically):
 
 * births, deaths, deaths_by_cause, neonatal_visits  (.parquet for the library, .csv for Excel)
+* maternal_deaths, maternal_causes  (the same; only when the input has maternal tables or deaths)
 * ledger.csv          every raw body row with its state (kept / mapped / set_aside) and why
 * set_aside.csv       the rows set aside, with their reasons
 * findings.csv        data-quality findings (severity, check, file, sheet, row, column, year, area, message)
@@ -29,11 +30,12 @@ from .. import outputs, privacy
 from .pipeline import CleanResult, clean
 from .checks import findings
 from .report import cleaning_report
-from ..schemas import SCHEMAS
+from ..schemas import MATERNAL_TABLES, SCHEMAS
 
 CANONICAL = list(SCHEMAS)
-#: Canonical tables a processed folder may lack (an empty table is then used).
-OPTIONAL = {"incomplete"}
+#: Canonical tables a processed folder may lack (an empty table is then used). The maternal tables are
+#: written only when the input has maternal deaths.
+OPTIONAL = {"incomplete", *MATERNAL_TABLES}
 
 
 @dataclass
@@ -64,6 +66,8 @@ def run_clean(paths: list[Path], out: Path, year: int | None = None, district: s
     # Save outputs: staged, so an interrupted run leaves the previous outputs intact
     with outputs.staged(out) as stage:
         for name in CANONICAL:
+            if name in MATERNAL_TABLES and result.tables[name].empty:
+                continue
             outputs.write_table(result.tables[name], stage, name)
         outputs.write_csv(result.ledger, stage / "ledger.csv")
         outputs.write_csv(result.ledger[result.ledger["state"] == "set_aside"], stage / "set_aside.csv")

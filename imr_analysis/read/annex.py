@@ -16,6 +16,7 @@ from ..errors import InputError, Location
 from ..privacy import cell_text, describe_text
 from ..text import norm
 from ..vocab.causes import match_cause
+from ..vocab.maternal import match_maternal_cause
 from ..vocab.layout import first_group, is_footer_text, layout, lookup, table_label
 from .grid import Grid, column_letter
 from .titles import title_district, title_year
@@ -157,10 +158,13 @@ def join_continuations(tables: list[AnnexTable]) -> list[AnnexTable]:
 
 
 REQUIRED = {"births": [("live_births",)], "deaths": [("neonatal", "infant"), ("postneonatal", "infant")],
-            "causes": [("deaths",)], "child_causes": [("deaths",)], "kn": [("denominator",), ("kn1", "kn_lengkap")]}
+            "causes": [("deaths",)], "child_causes": [("deaths",)], "kn": [("denominator",), ("kn1", "kn_lengkap")],
+            "maternal": [("pregnancy", "delivery", "postpartum", "all_periods")], "maternal_causes": [("deaths",)]}
 REQUIRED_WORDS = {"births": "HIDUP (live births)", "deaths": "NEONATAL and POST NEONATAL",
                   "causes": "cause columns under PENYEBAB KEMATIAN NEONATAL / POST NEONATAL",
-                  "child_causes": "cause columns", "kn": "JUMLAH LAHIR HIDUP or SASARAN, and KN1 or KN LENGKAP"}
+                  "child_causes": "cause columns", "kn": "JUMLAH LAHIR HIDUP or SASARAN, and KN1 or KN LENGKAP",
+                  "maternal": "KEMATIAN IBU HAMIL / BERSALIN / NIFAS by age group (< 20, 20-34, >= 35 TAHUN)",
+                  "maternal_causes": "cause columns (PERDARAHAN, GANGGUAN HIPERTENSI, ...)"}
 
 
 def _check_required(table: AnnexTable) -> None:
@@ -401,6 +405,10 @@ def _interpret(kind: str, index: int, path: list[str]) -> Column:
                         "(add an alias to cause_aliases.csv)")
         elif match.rule.startswith("typo"):
             col.rule = match.rule
+    elif kind == "maternal":
+        _interpret_maternal(col, path)
+    elif kind == "maternal_causes":
+        _interpret_maternal_cause(col, leaf)
     elif kind == "kn":
         group = _kn_group(path)
         col.sex = _sex(path)
@@ -413,6 +421,40 @@ def _interpret(kind: str, index: int, path: list[str]) -> Column:
             col.denominator_kind = first_group(path, measures["kn_denominators"]) or "live_births"
         col.role = "pct" if unit == "pct" else "count"
     return col
+
+
+def _interpret_maternal(col: Column, path: list[str]) -> None:
+    """A column of the maternal-deaths table: measure = the period (pregnancy, delivery, postpartum or
+    all_periods), age_group = the age group (or all_ages); only a period x age-group column is a count,
+    the JUMLAH columns and the table's own JUMLAH LAHIR HIDUP are reported values to check."""
+    measures = layout()["measures"]
+    col.sex = "unspecified"
+    if first_group(path, {"live_births": measures["maternal_live_births"]}):
+        col.role, col.measure = "check", "live_births"
+        return
+    period = first_group(path, measures["maternal_periods"])
+    age = first_group(path[-1:], measures["maternal_ages"]) if len(path) > 1 else None
+    if not period or not age:
+        col.rule = "column not recognised for this table (no period and age group); not used"
+        return
+    col.measure, col.age_group = period, age
+    col.role = "count" if period != "all_periods" and age != "all_ages" else "check"
+
+
+def _interpret_maternal_cause(col: Column, leaf: str) -> None:
+    """A column of the maternal cause table: a cause (maternal_causes.csv) or the reported total."""
+    col.sex = "unspecified"
+    total, _ = lookup(leaf, {"total": layout()["measures"]["maternal_cause_total"]}, fuzzy=False)
+    if total:
+        col.role, col.measure = "check", "cause_total"
+        return
+    match = match_maternal_cause(leaf)
+    col.role, col.measure, col.cause = "count", "deaths", match.code
+    if match.rule == "unrecognised":
+        col.rule = (f"cause header not in the maternal cause vocabulary ({describe_text(leaf)}); counted as 'other' "
+                    "(add it to maternal_causes.csv)")
+    elif match.rule.startswith("typo"):
+        col.rule = match.rule
 
 
 def _cause_section(path: list[str]) -> str:

@@ -29,3 +29,24 @@ def age_units() -> dict[str, Fraction]:
     as exact fractions, so that an age is converted with one rounding (``float(number * days)``)."""
     return {word: Fraction(str(unit["days"])) for unit in flat_vocab("linelist")["age_units"].values()
             for word in unit["words"]}
+
+
+def is_maternal_death(text: object) -> bool:
+    """Whether a line list's death-type cell names a maternal death (linelist.yaml ``death_type_values``)."""
+    return lookup(text, flat_vocab("linelist")["death_type_values"], fuzzy=False)[0] == "maternal"
+
+
+def maternal_period(text: object) -> str:
+    """The period of a maternal death (pregnancy, delivery, postpartum) from its cell; 'unspecified' when unsaid."""
+    return lookup(text, flat_vocab("linelist")["maternal_period_values"], fuzzy=False)[0] or "unspecified"
+
+
+def mother_age_group(years: float | None) -> str:
+    """The Profil age group of a mother's age in completed years (linelist.yaml ``mother_age_groups``);
+    'unspecified' for none or one outside every group."""
+    if years is None:
+        return "unspecified"
+    for group, (low, high) in flat_vocab("linelist")["mother_age_groups"].items():
+        if low <= years < high:
+            return group
+    return "unspecified"

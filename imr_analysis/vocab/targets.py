@@ -9,6 +9,10 @@ import pandas as pd
 from ..config import VOCAB_DIR
 
 
+#: How a value is compared with its target (targets.csv ``comparison``).
+COMPARISONS = {"at_most", "below", "at_least"}
+
+
 @lru_cache(maxsize=1)
 def targets() -> pd.DataFrame:
     df = pd.read_csv(VOCAB_DIR / "targets.csv")
@@ -21,8 +25,9 @@ def join_targets(indicators: pd.DataFrame) -> pd.DataFrame:
     """Add ``target``, ``target_source`` and ``meets_target`` to an indicator table (in place, returned).
 
     A target applies to a data year between ``applies_from`` and ``applies_to`` (blank = open).
-    ``meets_target`` is value <= target for mortality ('at_most') and value >= target for
-    coverage ('at_least'); missing where the value or the target is missing. Vectorised (numpy).
+    ``meets_target`` is value <= target for mortality ('at_most'), value < target for a target to
+    stay under ('below': SDG 3.1, AKI below 70) and value >= target for coverage ('at_least');
+    missing where the value or the target is missing. Vectorised (numpy).
     """
     t = targets()
     out = indicators
@@ -33,6 +38,7 @@ def join_targets(indicators: pd.DataFrame) -> pd.DataFrame:
     source = np.full(len(out), -1, dtype=np.int64)
     sources = list(dict.fromkeys(t["source"]))
     at_most = np.zeros(len(out), dtype=bool)
+    below = np.zeros(len(out), dtype=bool)
     for _, row in t.iterrows():
         applies = ind == row["indicator"]
         if pd.notna(row["applies_from"]):
@@ -42,7 +48,10 @@ def join_targets(indicators: pd.DataFrame) -> pd.DataFrame:
         target[applies] = float(row["target"])
         source[applies] = sources.index(row["source"])
         at_most[applies] = row["comparison"] == "at_most"
-    meets = np.where(at_most, values <= target, values >= target)
+        below[applies] = row["comparison"] == "below"
+    if not set(t["comparison"]) <= COMPARISONS:
+        raise ValueError(f"targets.csv: comparison must be one of {sorted(COMPARISONS)}")
+    meets = np.where(below, values < target, np.where(at_most, values <= target, values >= target))
     known = np.isfinite(values) & np.isfinite(target)
     out["target"] = target
     out["target_source"] = pd.Categorical.from_codes(source, categories=sources)

@@ -1,0 +1,219 @@
+"""Maternal deaths and AKI: the Profil maternal tables read and accounted like the infant tables,
+maternal deaths from line lists, AKI with its intervals against hand-computed values, pooled rates
+and the small-count rule of the trend models."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from imr_analysis.analysis.intervals import rate_ci
+from imr_analysis.analysis.pooled import pooled_rate
+from imr_analysis.analysis.trends import fit_trend, trend_table
+from imr_analysis.annex_writer import (TITLES, AnnexTable, maternal_causes_header, maternal_header, stack, write_csv,
+                                       write_xlsx)
+from imr_analysis.clean import run_clean
+from imr_analysis.clean.checks import findings
+from imr_analysis.clean.pipeline import clean
+from imr_analysis.clean.store import load_processed
+
+from conftest import ROOT
+
+# The sample's maternal deaths (scripts/make_sample_district.py, MATERNAL), counted by hand.
+SAMPLE_DEATHS = {2019: 3, 2020: 4, 2021: 5, 2022: 3, 2023: 2, 2024: 2}
+SAMPLE_BIRTHS = {2021: 3905, 2022: 3831, 2023: 3795}
+
+
+def _row(no, kec, pkm, lh, hamil, bersalin, nifas):
+    """A maternal-table row: live births, then each period's age groups and their JUMLAH, then the sums."""
+    parts = [hamil, bersalin, nifas]
+    total = [sum(p[i] for p in parts) for i in range(3)]
+    return [no, kec, pkm, lh] + [v for p in parts + [total] for v in p + [sum(p)]]
+
+
+def _workbook(path, body, total=None, rate=None, cause_body=None, cause_total=None):
+    width = len(body[0])
+    total = total or ["", "JUMLAH KAB.", ""] + [sum(r[j] for r in body) for j in range(3, width)]
+    tables = {"T30": stack([AnnexTable("TABEL 30", TITLES["maternal"], maternal_header(), body,
+                                       "KABUPATEN MUSI RAWAS UTARA", 2023, total=total, rate=rate)])}
+    if cause_body:
+        tables["T31"] = stack([AnnexTable("TABEL 31", TITLES["maternal_causes"], maternal_causes_header(), cause_body,
+                                          "KABUPATEN MUSI RAWAS UTARA", 2023, total=cause_total)])
+    return write_xlsx(path, tables, merge=True)
+
+
+BODY = [_row(1, "Rupit", "Muara Rupit", 500, [0, 1, 0], [0, 0, 0], [0, 0, 1]),
+        _row(2, "Nibung", "Nibung", 300, [0, 0, 0], [1, 0, 0], [0, 0, 0])]
+
+
+# --- AKI and its intervals, by hand ---------------------------------------------------------------
+
+def test_aki_two_deaths_exact_poisson_limits_by_hand():
+    # 2 / 3,795 x 100,000 = 52.70; exact Poisson: chi2(0.025; 4)/2 = 0.24221, chi2(0.975; 6)/2 = 7.22469
+    ci = rate_ci(pd.Series([2.0]), pd.Series([3795.0]), 100_000).iloc[0]
+    assert ci["value"] == pytest.approx(52.70, abs=0.01)
+    assert ci["lower_95"] == pytest.approx(0.24221 / 3795 * 1e5, rel=1e-4) == pytest.approx(6.38, abs=0.01)
+    assert ci["upper_95"] == pytest.approx(7.22469 / 3795 * 1e5, rel=1e-4) == pytest.approx(190.37, abs=0.01)
+    assert ci["method"] == "exact"
+
+
+def test_pooled_rate_over_three_years_uses_the_summed_counts():
+    # 2021-2023 of the sample: 5 + 3 + 2 = 10 deaths of 3,905 + 3,831 + 3,795 = 11,531 births: 86.72 per
+    # 100,000; 10 deaths is Byar's method: 10 (1 - 1/90 - 1.96/(3 sqrt 10))^3 = 4.7875 -> 41.52,
+    # 11 (1 - 1/99 + 1.96/(3 sqrt 11))^3 = 18.3916 -> 159.50
+    p = pooled_rate([2021, 2022, 2023], [5, 3, 2], [3905, 3831, 3795], window=3)
+    assert len(p) == 1
+    row = p.iloc[0]
+    assert (row["start_year"], row["end_year"], row["deaths"], row["live_births"]) == (2021, 2023, 10, 11531)
+    assert row["value"] == pytest.approx(86.72, abs=0.01)
+    assert row["lower_95"] == pytest.approx(41.52, abs=0.01) and row["upper_95"] == pytest.approx(159.50, abs=0.01)
+    assert row["method"] == "byar"
+
+
+def test_pooled_rate_needs_every_year_of_its_window():
+    p = pooled_rate([2019, 2020, 2022, 2023, 2024], [3, 4, 3, 2, 2], [3890, 3852, 3831, 3795, 3718], window=3)
+    assert list(p["end_year"]) == [2024]  # 2021 missing: only 2022-2024 is a full window
+    assert p.iloc[0]["deaths"] == 7
+
+
+def test_trend_of_few_maternal_deaths_is_not_fitted():
+    years = list(SAMPLE_DEATHS)
+    fit = fit_trend(years, list(SAMPLE_DEATHS.values()), [3890, 3852, 3905, 3831, 3795, 3718], small_counts=True)
+    assert fit.model == "not fitted" and fit.note == "too_few_deaths"  # 19 deaths < 20
+    # the same counts are fitted when the small-count rule is not asked for (infant series)
+    assert fit_trend(years, list(SAMPLE_DEATHS.values()), [3890, 3852, 3905, 3831, 3795, 3718]).model == "poisson"
+    # zero-heavy: 40 deaths, but none in 4 of 6 years
+    zero_heavy = fit_trend(years, [0, 0, 20, 0, 0, 20], [4000] * 6, small_counts=True)
+    assert zero_heavy.note == "too_few_deaths"
+
+
+# --- the sample ----------------------------------------------------------------------------------
+
+def test_sample_maternal_tables_read_in_both_editions(sample_run):
+    tables = sample_run.result.tables
+    m = tables["maternal_deaths"]
+    assert m.groupby("year")["deaths"].sum().to_dict() == SAMPLE_DEATHS
+    one = m[(m["year"] == 2023) & (m["deaths"] > 0)].set_index("puskesmas")
+    assert one.loc["Karang Jaya", ["period", "age_group"]].tolist() == ["delivery", "age_35_plus"]
+    assert one.loc["Muara Kulam", ["period", "age_group"]].tolist() == ["postpartum", "age_20_34"]
+    c = tables["maternal_causes"]
+    c = c[c["deaths"] > 0].groupby(["year", "cause"])["deaths"].sum()
+    # 2019, older edition: HIPERTENSI DALAM KEHAMILAN -> hypertension, GANGGUAN METABOLIK -> metabolic
+    assert c[2019].to_dict() == {"haemorrhage": 1, "hypertension": 1, "metabolic": 1}
+    assert c[2020].to_dict() == {"cardiovascular": 1, "haemorrhage": 1, "infection": 1, "other": 1}
+    assert c[2021].to_dict() == {"covid19": 2, "haemorrhage": 2, "hypertension": 1}
+    found = sample_run.findings
+    assert not found["check"].str.startswith("maternal").any()
+    assert not ((found["check"].isin(["total_row", "reported_rate"])) & found["sheet"].str.contains("30|31")).any()
+
+
+def test_sample_ledger_has_every_row_of_the_maternal_tables(sample_run):
+    ledger = sample_run.result.ledger
+    for kind, per_year in (("maternal", {"data": 8, "total": 1, "rate": 1}), ("maternal_causes", {"data": 8, "total": 1})):
+        rows = ledger[ledger["table"] == kind]
+        assert sorted(rows["year"].unique()) == list(SAMPLE_DEATHS)
+        for year, g in rows.groupby("year"):
+            assert g["row_kind"].value_counts().to_dict() == per_year, (kind, year)
+        assert set(rows["state"]) <= {"kept", "mapped", "reported"}
+
+
+def test_cli_indicators_mmr_on_the_sample(sample_run):
+    out = subprocess.run([sys.executable, "-m", "imr_analysis", "indicators", "--processed", str(sample_run.out),
+                          "--indicator", "mmr", "--level", "district", "--lang", "en"],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    line = next(x for x in out.stdout.splitlines() if " 2023 " in x)
+    assert "52.7 per 100,000" in line and "6.4 - 190.4" in line and "exact" in line and "183" in line
+    assert "imr" not in out.stdout and sum(" mmr " in x for x in out.stdout.splitlines()) == 6
+
+
+def test_mmr_by_puskesmas_and_kecamatan_add_up(sample_run):
+    from imr_analysis.analysis.indicators import compute_indicators
+
+    tables = load_processed(sample_run.out)
+    by = {lvl: compute_indicators(tables, level=lvl, year=2021) for lvl in ("puskesmas", "kecamatan", "district")}
+    mmr = {lvl: df[df["indicator"] == "mmr"] for lvl, df in by.items()}
+    assert mmr["puskesmas"]["numerator"].sum() == mmr["kecamatan"]["numerator"].sum() == 5
+    district = mmr["district"].iloc[0]
+    assert district["numerator"] == 5 and district["denominator"] == 3905
+    assert district["value"] == pytest.approx(5 / 3905 * 1e5)
+    rupit = mmr["kecamatan"].set_index("area").loc["Rawas Ilir"]  # Bingin Teluk + Pauh
+    assert rupit["numerator"] == 1
+
+
+def test_trend_table_says_maternal_counts_are_too_few(sample_run):
+    tables = load_processed(sample_run.out)
+    t = trend_table(tables, level="district")
+    row = t[t["indicator"] == "mmr"].iloc[0]
+    assert row["model"] == "not fitted" and row["note"] == "too_few_deaths" and np.isnan(row["apc"])
+
+
+# --- bad inputs ----------------------------------------------------------------------------------
+
+def test_wrong_total_bad_cell_and_wrong_aki_are_findings(tmp_path):
+    body = [list(r) for r in BODY]
+    body[1][4] = "tiga"            # Nibung, KEMATIAN IBU HAMIL / < 20 TAHUN (column E): text in a count cell
+    body[0][5] = 2                 # Muara Rupit hamil 20-34 (column F): 2, but the row's JUMLAH says 1
+    total = ["", "JUMLAH KAB.", "", 800] + [0, 1, 0, 1, 1, 0, 0, 1, 0, 0, 1, 1, 1, 1, 1, 3]
+    total[-1] = 4                  # the total row says 4 maternal deaths; the rows say 3
+    rate = ["", "ANGKA KEMATIAN IBU (DILAPORKAN)", ""] + [None] * 16 + [380.0]   # 3 / 800 x 100,000 = 375
+    path = _workbook(tmp_path / "maternal.xlsx", body, total=total, rate=rate)
+    result = clean([path])
+    f = findings(result)
+    text = f[(f["check"] == "text_in_count")].iloc[0]
+    assert (text["sheet"], text["row"], text["column"]) == ("T30", 10, "E") and text["file"].endswith("maternal.xlsx")
+    assert "tiga" not in f.to_csv()
+    nibung = result.ledger[(result.ledger["table"] == "maternal") & (result.ledger["row"] == 10)].iloc[0]
+    assert nibung["state"] == "set_aside" and nibung["counts_missing"]   # its counts are not used
+    total_row = f[(f["check"] == "total_row") & (f["column"] == "T")].iloc[0]
+    assert "the Puskesmas rows add up to 3, the total row says 4" in total_row["message"]
+    parts = f[(f["check"] == "maternal_sum") & (f["row"] == 9)]
+    assert "pregnancy: the age groups add up to 2, the table reports 1" in " ".join(parts["message"])
+    rate_f = f[f["check"] == "reported_rate"].iloc[0]
+    assert rate_f["row"] == 12 and "reported AKI is 380" in rate_f["message"] and "375.00" in rate_f["message"]
+
+
+def test_causes_against_deaths_and_an_unknown_cause_header(tmp_path):
+    causes = [[1, "Rupit", "Muara Rupit", 1, 0, 0, 0, 0, 0, 0, 0, 1, 2],
+              [2, "Nibung", "Nibung", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]   # Nibung's death has no cause
+    path = _workbook(tmp_path / "m.xlsx", BODY, cause_body=causes, cause_total=["", "JUMLAH KAB.", "", 1] + [0] * 7 + [1, 2])
+    f = findings(clean([path]))
+    mismatch = f[f["check"] == "maternal_causes_vs_deaths"]
+    assert mismatch["area"].tolist() == ["Nibung"]
+    assert "add up to 0, the table by period and age says 1" in mismatch.iloc[0]["message"]
+
+
+def test_personal_data_in_a_maternal_cell_is_not_echoed(tmp_path):
+    body = [list(r) for r in BODY]
+    body[0][4] = "Siti Aminah 1605012345670001"   # a name and a NIK typed into a count cell
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    _workbook(raw / "m.xlsx", body, total=["", "JUMLAH KAB.", ""] + [sum(r[j] for r in BODY) for j in range(3, 20)])
+    run = run_clean([raw], tmp_path / "processed")
+    assert (run.findings["check"] == "text_in_count").any()
+    for path in (tmp_path / "processed").rglob("*"):
+        data = pd.read_parquet(path).to_csv() if path.suffix == ".parquet" else path.read_text("utf-8", "replace")
+        assert "Siti" not in data and "1605012345670001" not in data, path.name
+
+
+# --- line lists ----------------------------------------------------------------------------------
+
+def test_maternal_deaths_from_a_line_list(tmp_path):
+    rows = [["NAMA", "NIK", "PUSKESMAS", "JENIS KEMATIAN", "TANGGAL LAHIR", "TANGGAL KEMATIAN", "UMUR IBU",
+             "PERIODE KEMATIAN", "PENYEBAB KEMATIAN"],
+            ["Siti Aminah", "1605012345670001", "Muara Rupit", "Ibu", "", "2023-03-02", "36", "nifas", "perdarahan"],
+            ["Budi", "1605012345670002", "Nibung", "Bayi", "2023-03-01", "2023-03-03", "", "", "asfiksia"],
+            ["Rina", "1605012345670003", "Nibung", "maternal", "", "2023-05-02", "19 tahun", "", "eklampsia"]]
+    write_csv(tmp_path / "amp_sr.csv", rows)
+    result = clean([tmp_path], district="Musi Rawas Utara")
+    assert len(result.ledger) == 3 and (result.ledger["state"] != "set_aside").all()
+    m = result.tables["maternal_deaths"].set_index("puskesmas")
+    assert m.loc["Muara Rupit", ["period", "age_group", "deaths", "month"]].tolist() == ["postpartum", "age_35_plus", 1, 3]
+    assert m.loc["Nibung", ["period", "age_group", "deaths"]].tolist() == ["unspecified", "age_under_20", 1]
+    assert result.tables["deaths"]["deaths"].sum() == 1   # the infant death only
+    c = result.tables["maternal_causes"].set_index("puskesmas")["cause"].to_dict()
+    assert c == {"Muara Rupit": "haemorrhage", "Nibung": "hypertension"}
+    assert "Siti" not in result.ledger.to_csv() and "Siti" not in result.cells.to_csv()
