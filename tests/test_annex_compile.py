@@ -164,10 +164,10 @@ def test_hostile_puskesmas_names(corpus, corpus_processed, tmp_path):
 def test_registry_takes_a_new_table_by_one_entry(sample_processed):
     """An entry whose canonical table the folder lacks is named missing; given the table, it is written."""
     tables = load_processed(sample_processed)
-    extra = AnnexKind("births", 99, ("maternal_deaths",), births_columns)
+    extra = AnnexKind("births", 99, ("table_not_in_the_folder",), births_columns)
     annex = compile_annex(tables, 2023, "Musi Rawas Utara", REGISTRY + [extra])
     assert "Tabel 99" not in annex.tables and annex.missing == ["births"]
-    annex = compile_annex({**tables, "maternal_deaths": tables["births"]}, 2023, "Musi Rawas Utara", REGISTRY + [extra])
+    annex = compile_annex({**tables, "table_not_in_the_folder": tables["births"]}, 2023, "Musi Rawas Utara", REGISTRY + [extra])
     assert annex.tables["Tabel 99"].number == "TABEL 99" and annex.missing == []
 
 
