@@ -120,9 +120,9 @@ class BriefReport(Report):
         r = self.brief.rates
         self._keep_table("rates", r)
         frame = pd.DataFrame({
-            t("col.indicator", self.lang): [t(i, self.lang) for i in r["indicator"]],
-            t("col.numerator", self.lang): [fmt(x, self.lang, 0) for x in r["numerator"]],
-            t("col.denominator", self.lang): [fmt(x, self.lang, 0) for x in r["denominator"]],
+            t("indicator", self.lang): [t(i, self.lang) for i in r["indicator"]],
+            t("numerator", self.lang): [fmt(x, self.lang, 0) for x in r["numerator"]],
+            t("denominator", self.lang): [fmt(x, self.lang, 0) for x in r["denominator"]],
             t("brief_col_rate", self.lang): [fmt(x, self.lang) for x in r["value"]],
             t("brief_col_ci", self.lang): [fmt_ci(lo, up, self.lang) for lo, up in zip(r["lower_95"], r["upper_95"])]})
         return self._table("rates", "brief_table_rates", frame)
@@ -132,7 +132,7 @@ class BriefReport(Report):
         self._keep_table("causes", c)
         frame = pd.DataFrame({
             t("brief_col_age_group", self.lang): [t(f"age_{a}", self.lang) for a in c["age_group"]],
-            t("col.cause", self.lang): [t(x, self.lang) for x in c["cause"]],
+            t("brief_col_cause", self.lang): [t(x, self.lang) for x in c["cause"]],
             say("brief_col_quarter", self.lang, **self._values()): [fmt(x, self.lang, 0) for x in c["quarter"]],
             say("brief_col_ytd", self.lang, **self._values()): [fmt(x, self.lang, 0) for x in c["year_to_date"]]})
         return self._table("causes", "brief_table_causes", frame)
