@@ -46,7 +46,7 @@ class BriefReport(Report):
         monthly = load_monthly_desa(processed)
         brief = compute_brief(monthly, int(year), int(quarter), district, puskesmas, kecamatan)
         out = Path(output_dir) if output_dir else config.PROJ_ROOT / "reports" / "brief"
-        register = Path(rtl_register) if rtl_register else out / DEFAULT_REGISTER
+        register = _resolve(Path(rtl_register)) if rtl_register else out / DEFAULT_REGISTER
         created = not register.exists()
         if created:
             write_template(register, lang)
@@ -262,3 +262,10 @@ class BriefReport(Report):
         return {"sasaran": fmt(k["annual_sasaran"], self.lang, 0), "months": int(k["months_elapsed"]),
                 "target": fmt(k["target"], self.lang, 0)}
 
+
+
+def _resolve(path: Path) -> Path:
+    """A relative register path from the current folder, else from the project (a notebook runs in notebooks/)."""
+    if path.is_absolute() or path.exists() or not (config.PROJ_ROOT / path).exists():
+        return path
+    return config.PROJ_ROOT / path
