@@ -32,4 +32,4 @@ def month_labels() -> list[str]:
 def month_full_names(lang: str = "id") -> list[str]:
     """The full name of each month in ``lang`` ('id': Januari ... Desember; 'en': January ... December)."""
     df = pd.read_csv(VOCAB_DIR / "month_labels.csv").sort_values("month")
-    return list(df[f"name_{lang}"])
+    return list({"id": df["name_id"], "en": df["name_en"]}[lang])
