@@ -85,6 +85,14 @@ def spread(rng, n: int, pkm: str, months) -> np.ndarray:
     return rng.multinomial(int(n), weights(pkm, months))
 
 
+def served(rng, n: int, sasaran: np.ndarray, pkm: str, months) -> np.ndarray:
+    """``n`` newborns served over the cells, none above its sasaran when the year's total allows it
+    (multivariate hypergeometric), else as ``spread``."""
+    if n <= sasaran.sum():
+        return rng.multivariate_hypergeometric(sasaran, int(n))
+    return spread(rng, n, pkm, months)
+
+
 def even(n: int, pkm: str, months) -> np.ndarray:
     """``n`` (a sasaran) over the cells as evenly as the desa shares allow, summing to ``n`` exactly."""
     exact = n * weights(pkm, months)
@@ -128,8 +136,8 @@ def split_2024(rng, t: dict) -> dict:
                     f["late"][cell] += 1
         vp = v[v["puskesmas"] == pkm]
         f["sasaran"] = even(int(vp.loc[vp["visit"] == "kn1", "denominator"].sum()), pkm, months)
-        f["kn1"] = spread(rng, vp.loc[vp["visit"] == "kn1", "visits"].sum(), pkm, months)
-        f["knl"] = spread(rng, vp.loc[vp["visit"] == "kn_lengkap", "visits"].sum(), pkm, months)
+        f["kn1"] = served(rng, vp.loc[vp["visit"] == "kn1", "visits"].sum(), f["sasaran"], pkm, months)
+        f["knl"] = served(rng, vp.loc[vp["visit"] == "kn_lengkap", "visits"].sum(), f["sasaran"], pkm, months)
         out[pkm] = f
     return out
 
@@ -158,7 +166,7 @@ def draw_2025(rng, t: dict) -> dict:
         sasaran = int(vp.loc[vp["visit"] == "kn1", "denominator"].sum())
         f["sasaran"] = even(sasaran * len(MONTHS_2025) // 12, pkm, MONTHS_2025)
         f["knl"] = rng.binomial(f["sasaran"], 0.82 if pkm == "Nibung" else 0.93)
-        f["kn1"] = np.minimum(f["knl"] + rng.poisson(f["sasaran"] * 0.04), f["sasaran"] + 1)
+        f["kn1"] = np.minimum(f["knl"] + rng.poisson(f["sasaran"] * 0.04), f["sasaran"])
         out[pkm] = f
     return out
 
