@@ -26,7 +26,8 @@ from .privacy import scrub
 from .report.language import check_lang
 from .vocab.messages import say
 
-NOTEBOOKS = {"quality": "01_data_quality.ipynb", "annual": "02_annual_report.ipynb", "trends": "03_trends.ipynb"}
+NOTEBOOKS = {"quality": "01_data_quality.ipynb", "annual": "02_annual_report.ipynb", "trends": "03_trends.ipynb",
+             "brief": "04_lokmin_brief.ipynb"}
 
 
 @dataclass
@@ -121,7 +122,7 @@ def _execute(job: Job, show_code: bool, retries: int = 2) -> JobResult:
                                        f"({type(exc).__name__}: {exc}); check that ipykernel is installed in this environment")
             time.sleep(1 + attempt)
     html_path = _to_html(job.output, show_code) if job.output.exists() else None
-    if job.notebook == NOTEBOOKS["annual"] and status == "ok":
+    if job.notebook in (NOTEBOOKS["annual"], NOTEBOOKS["brief"]) and status == "ok":
         try:
             _write_office(job)
         except Exception as exc:  # the HTML stands; the job says what is missing
@@ -132,6 +133,12 @@ def _execute(job: Job, show_code: bool, retries: int = 2) -> JobResult:
 def _write_office(job: Job) -> None:
     """The annual report as slides and an editable document beside its HTML (report/office.py), built in
     this process from the same parameters as the notebook."""
+    if job.notebook == NOTEBOOKS["brief"]:
+        from .report.brief import BriefReport
+        from .report.office import write_office_brief
+
+        write_office_brief(BriefReport.open(**job.parameters))
+        return
     from .report.annual import AnnualReport
     from .report.office import write_office
 
@@ -371,6 +378,39 @@ def run_batch(years: list[int] | None = None, raw: list[Path] | None = None, dis
     result.index = write_index(result, label, chosen, processed)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def plan_briefs(year: int, quarter: int, processed: Path, out: Path, lang: str = "id", puskesmas: str | None = None,
+                kecamatan: str | None = None, every: bool = False, district: str | None = None,
+                rtl: Path | None = None) -> list[Job]:
+    """The brief notebook runs: one for the area asked (a Puskesmas, a kecamatan, else the district), or one per
+    Puskesmas (``every``). Names are checked first: an unknown one stops with the valid names (InputError)."""
+    from .analysis.brief import area_rows, quarter_months
+    from .clean.store import load_monthly_desa
+
+    check_lang(lang)
+    quarter_months(quarter)
+    monthly = load_monthly_desa(processed)
+    rows, level, area, district = area_rows(monthly, district, puskesmas, kecamatan)
+    if int(year) not in set(rows["year"]):
+        raise InputError(f"no monthly reports for {area} in {year} (years: {', '.join(map(str, sorted(set(rows['year']))))}).",
+                         fix="choose a year from that list with --year.")
+    areas = [("puskesmas", p) for p in sorted(rows["puskesmas"].unique())] if every else [(level, area)]
+    jobs = []
+    for lvl, name in areas:
+        folder = out / f"{_slug(name)}_{year}_tw{quarter}"
+        jobs.append(Job(f"{name} {year} TW{quarter}", NOTEBOOKS["brief"], folder / "lokmin_brief.ipynb",
+                        {"year": int(year), "quarter": int(quarter), "puskesmas": name if lvl == "puskesmas" else None,
+                         "kecamatan": name if lvl == "kecamatan" else None, "district": district, "lang": lang,
+                         "processed_dir": str(processed), "output_dir": str(folder),
+                         "rtl_register": str(rtl or folder / "rtl_register.csv")}))
+    return jobs
+
+
+def run_briefs(jobs: list[Job], out: Path, show_code: bool = False) -> list[JobResult]:
+    """Run the brief notebooks one after another on this process's warm kernel: notebook, HTML, slides, document."""
+    _kernel_dir(out)
+    return [_execute(job, show_code) for job in jobs]
 
 
 def _run_on_dask(address: str, planned: list[Job], show_code: bool, bar) -> list[JobResult]:

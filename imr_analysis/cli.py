@@ -322,6 +322,25 @@ def cmd_annex(args) -> int:
     return 0
 
 
+def cmd_brief(args) -> int:
+    """The quarterly Lokakarya Mini brief: the notebook run with papermill, as HTML, slides and a document."""
+    from .batch import plan_briefs, run_briefs
+
+    out = Path(args.out or Path.cwd() / "reports").resolve()
+    processed = Path(args.processed or Path.cwd() / "data" / "processed").resolve()
+    jobs = plan_briefs(args.year, args.quarter, processed, out, args.lang, args.puskesmas, args.kecamatan, args.all,
+                       args.district, args.rtl)
+    for register in dict.fromkeys(Path(job.parameters["rtl_register"]) for job in jobs):
+        if not register.exists():   # the notebook writes it
+            print(say("brief_rtl_template", args.lang, path=register))
+    results = run_briefs(jobs, out, args.show_code)
+    for r in results:
+        print(say("brief_written", args.lang, name=r.name, status=r.status, html=r.html, folder=r.output.parent)
+              + (f" ({r.error})" if r.error else ""))
+    failed = [r for r in results if r.status != "ok"]
+    return 1 if failed else 0
+
+
 class _Help(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
     """Help that shows each option's default; options without a fixed default say theirs in words."""
 
@@ -502,6 +521,24 @@ def build_parser() -> argparse.ArgumentParser:
     nb.add_argument("--force", action="store_true", help="replace notebooks already in --out (default: keep them, "
                                                          "stop with a message)")
     nb.set_defaults(func=cmd_notebooks)
+    br = command("brief", "the quarterly Lokakarya Mini brief (one Puskesmas, kecamatan or the district; HTML, PPTX, DOCX)",
+                 'imr-analysis brief --year 2025 --quarter 2 --puskesmas "Nibung" --processed data/processed',
+                 "imr-analysis brief --year 2025 --quarter 2 --all --out reports/lokmin --rtl rtl_register.xlsx")
+    br.add_argument("--year", type=int, required=True, help="the year of the quarter")
+    br.add_argument("--quarter", type=int, required=True, choices=[1, 2, 3, 4],
+                    help="TW I (January-March) ... TW IV (October-December)")
+    area = br.add_mutually_exclusive_group()
+    area.add_argument("--puskesmas", help="one Puskesmas (default: the whole district)")
+    area.add_argument("--kecamatan", help="one kecamatan (default: the whole district)")
+    area.add_argument("--all", action="store_true", help="one brief per Puskesmas (default: off)")
+    br.add_argument("--district", help="the district (default: the only one in the monthly reports)")
+    br.add_argument("--out", type=Path, help="folder of the briefs (default: reports/ under the current folder)")
+    br.add_argument("--processed", type=Path,
+                    help="processed folder with the monthly reports (default: data/processed/ under the current folder)")
+    br.add_argument("--rtl", type=Path, help="the RTL register, CSV or XLSX; an empty template is written when it does "
+                                             "not exist (default: rtl_register.csv in each brief's folder)")
+    br.add_argument("--show-code", action="store_true", help="keep the code cells in the HTML (default: hidden)")
+    br.set_defaults(func=cmd_brief)
     return p
 
 

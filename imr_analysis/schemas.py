@@ -17,6 +17,11 @@ maternal_deaths   one row per Puskesmas x year x period x age_group: deaths (mat
                   age_under_20, age_20_34, age_35_plus, unspecified)
 maternal_causes   one row per Puskesmas x year x cause: deaths (maternal_causes.csv codes; the
                   older Profil edition's causes keep their codes, see vocab/maternal.py)
+monthly_desa      (an extra table, not canonical) the monthly reports by desa/kelurahan: one row per
+                  Puskesmas x desa x year x month x measure (live_births, stillbirths, neonatal_deaths,
+                  postneonatal_deaths, cause_deaths by age_group and cause, kn1, kn_lengkap, sasaran).
+                  Every usable monthly row, also where annex tables give the year's counts (the
+                  quarterly brief needs the months). ``desa`` is 'unknown' when a report has none.
 incomplete        one row per raw data row set aside for a problem, whose counts are therefore
                   missing: geography ('unknown' Puskesmas when its name was not resolved),
                   year, month, table and source. Indicators leave these Puskesmas-periods out
@@ -122,6 +127,18 @@ incomplete = DataFrameSchema(
     {**_geo, "table": Column(str), "source_file": Column(str), "source_sheet": Column(str, nullable=True),
      "source_row": Column(int)},
     strict=False, name="incomplete",
+)
+
+#: The measures of the monthly reports by desa (``monthly_desa``).
+MONTHLY_MEASURES = ["live_births", "stillbirths", "neonatal_deaths", "postneonatal_deaths", "cause_deaths", "kn1",
+                    "kn_lengkap", "sasaran"]
+monthly_desa = DataFrameSchema(
+    {**{k: _geo[k] for k in GEOGRAPHY}, "desa": Column(str, _named), "year": _geo["year"],
+     "month": Column(int, Check.in_range(1, 12)), "measure": Column(str, Check.isin(MONTHLY_MEASURES)),
+     "age_group": Column(str), "cause": Column(str), "value": Column(int, **_count), **_source},
+    checks=Check(lambda df: ~df.duplicated(["district", "puskesmas", "desa", "year", "month", "measure", "age_group",
+                                            "cause"]).any(), error="duplicate rows for the same desa, month and measure"),
+    strict=True, ordered=True, name="monthly_desa",
 )
 
 SCHEMAS = {"births": births, "deaths": deaths, "deaths_by_cause": deaths_by_cause,

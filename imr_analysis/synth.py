@@ -355,6 +355,8 @@ class FlatLayout:
     names: tuple = ("{name}",)          # Puskesmas name templates, row by row in turn
     csv: bool = False                   # a ';' CSV export instead of a workbook
     zero: object = 0                    # monthly: a zero count as written
+    desa: tuple = ()                    # monthly: desa name templates ('{name} Ilir'); one DESA/KELURAHAN column
+                                        # with each Puskesmas's rows in turn over them (none: no desa column)
 
 
 def _month_names(style: str) -> dict[int, object]:
@@ -414,6 +416,7 @@ def write_monthly(tables: dict[str, pd.DataFrame], out: Path, layout=None, manif
         births, deaths, causes, visits = (_lookup(x, district, year) for x in (b, d, c, v))
         names = list(dict.fromkeys(p for p, _, _ in births))
         body = []
+        desa_header = ["DESA/KELURAHAN"] if lay.desa else []
         for i, p in enumerate(names):
             for m in range(1, 13):
                 (lm, sm), (lf, sf) = births.get((p, m, "male"), [0, 0]), births.get((p, m, "female"), [0, 0])
@@ -426,8 +429,9 @@ def write_monthly(tables: dict[str, pd.DataFrame], out: Path, layout=None, manif
                              visits.get((p, m, "kn_lengkap"), [0, 0])[0]])
                 row = [months[(i + m) % len(months)][m], int(year), geo[p],
                        _flat_written(lay.names[(i + m) % len(lay.names)], p)]
+                row += [_flat_written(lay.desa[m % len(lay.desa)], p)] if lay.desa else []
                 body.append((row + [int(x) if x else lay.zero for x in counts], p))
-        rows = [[lay.title.format(year=year)], [], header] + [r for r, _ in body]
+        rows = [[lay.title.format(year=year)], [], header[:4] + desa_header + header[4:]] + [r for r, _ in body]
         slug = bare_district(district).replace(" ", "_").lower()
         path = _save_flat(rows, out / f"lb3_kia_{slug}_{year}.xlsx", "LB3 KIA", lay.csv)
         _flat_manifest(manifest, path, "LB3 KIA", "monthly", 4, body, district, int(year))

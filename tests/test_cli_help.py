@@ -60,17 +60,18 @@ def test_help_as_printed_lists_defaults_and_every_indicator_name():
 
 
 def test_clean_summary_in_indonesian_and_english(sample_run, capsys):
-    """The sample's 238 raw body rows: 28 kept + 172 mapped + 0 set aside + 38 reported values."""
+    """The sample's 631 raw body rows: 28 kept + 301 mapped + 264 set aside (the 2024 monthly reports, compared with
+    the annex tables) + 38 reported values."""
     _print_clean_summary(sample_run, "id")
     out = capsys.readouterr()
-    assert ("Baris: 238 baris isi mentah = 28 dipakai apa adanya + 172 dipetakan + 0 disisihkan + 38 nilai "
+    assert ("Baris: 631 baris isi mentah = 28 dipakai apa adanya + 301 dipetakan + 264 disisihkan + 38 nilai "
             "dilaporkan") in out.out
-    assert "Temuan: 0 galat, 1 peringatan, 6 info (lihat findings.csv)." in out.out
+    assert "Temuan: 0 galat, 9 peringatan, 25 info (lihat findings.csv)." in out.out
     assert "  PERINGATAN [coverage_pct]" in out.err and "lembar 'Tabel 37', baris 18, kolom R" in out.err
     _print_clean_summary(sample_run, "en")
     out = capsys.readouterr()
-    assert "Rows: 238 raw body rows = 28 kept + 172 mapped + 0 set aside + 38 reported values" in out.out
-    assert "Findings: 0 errors, 1 warnings, 6 info (see findings.csv)." in out.out
+    assert "Rows: 631 raw body rows = 28 kept + 301 mapped + 264 set aside + 38 reported values" in out.out
+    assert "Findings: 0 errors, 9 warnings, 25 info (see findings.csv)." in out.out
     assert "  WARNING [coverage_pct]" in out.err and "sheet 'Tabel 37', row 18, column R" in out.err
 
 
@@ -85,7 +86,7 @@ def test_the_commands_own_messages_follow_lang(sample_run, tmp_path):
     code, _, err = console("funnel", "--processed", processed, "--year", 2031)
     assert code == 2 and err.splitlines() == [
         "imr-analysis: masukan tidak dapat dipakai.",
-        "tidak ada data kelahiran untuk 2031 di folder olahan (tahun: 2019, 2020, 2021, 2022, 2023, 2024).",
+        "tidak ada data kelahiran untuk 2031 di folder olahan (tahun: 2019, 2020, 2021, 2022, 2023, 2024, 2025).",
         "  Yang harus dilakukan: pilih salah satu tahun tersebut."]
     code, _, err = console("indicators", "--processed", processed, "--indicator", "akb", "--lang", "en")
     assert code == 2 and "unknown indicator name(s): akb." in err and "  What to do: use one or more of: imr, nmr" in err

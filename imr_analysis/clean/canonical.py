@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..schemas import GEOGRAPHY, SCHEMAS, UNKNOWN
+from ..schemas import GEOGRAPHY, SCHEMAS, UNKNOWN, monthly_desa as MONTHLY_DESA
 from ..vocab.puskesmas import Registry
 
 GEO = GEOGRAPHY
@@ -201,3 +201,47 @@ def _visits(cells: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     cols = keys + ["visit", "visits", "denominator", "denominator_kind", "reported_pct",
                    "source_file", "source_sheet", "source_row"]
     return v.reindex(columns=cols)
+
+
+# --- the monthly reports by desa (an extra table: the desa is no key of the canonical tables) -----------
+
+#: (cell table, cell measure) -> monthly_desa measure
+_MONTHLY_MEASURE = {("births", "live_births"): "live_births", ("births", "stillbirths"): "stillbirths",
+                    ("deaths", "neonatal"): "neonatal_deaths", ("deaths", "postneonatal"): "postneonatal_deaths",
+                    ("causes", "deaths"): "cause_deaths", ("kn", "kn1"): "kn1", ("kn", "kn_lengkap"): "kn_lengkap",
+                    ("kn", "denominator"): "sasaran"}
+
+
+def build_monthly_desa(cells: pd.DataFrame, desa: dict[tuple, str]) -> pd.DataFrame:
+    """The counted cells of the monthly reports, summed per Puskesmas, desa, month and measure (schemas.monthly_desa).
+
+    Call it before ``apply_precedence``: a monthly row compared with the annex tables of its year is still a
+    month of data for the quarterly brief. Rows set aside for a problem are left out, as in the canonical tables.
+    ``desa``: (file, sheet, row) -> desa, from the accounting of the monthly reports (monthly.py).
+    """
+    cols = list(MONTHLY_DESA.columns)
+    if cells.empty or not desa:
+        return _empty_monthly_desa()
+    mask = (cells["format"] == "monthly") & (cells["row_kind"] == "data") & (cells["role"] == "count") & cells["used"]
+    sel = cells.loc[mask, GEO + ["year", "month", "table", "measure", "age_group", "cause", "value", "file", "sheet", "row"]]
+    sel = sel.assign(measure=[_MONTHLY_MEASURE.get((t, m), "") for t, m in zip(sel["table"], sel["measure"])])
+    sel = sel[(sel["measure"] != "") & sel["month"].notna() & sel["year"].notna()]
+    if sel.empty:
+        return _empty_monthly_desa()
+    sel = _default_text(sel.copy())
+    sel["desa"] = [desa.get((f, s, r), UNKNOWN) for f, s, r in zip(sel["file"], sel["sheet"], sel["row"])]
+    sel["age_group"] = sel["age_group"].where(sel["measure"] == "cause_deaths", "")
+    sel["cause"] = sel["cause"].where(sel["measure"] == "cause_deaths", "")
+    keys = GEO + ["desa", "year", "month", "measure", "age_group", "cause"]
+    out = _sum_with_source(sel.assign(value=sel["value"].astype(float)), keys, "value")
+    out = with_known_geography(out)
+    out["year"], out["month"] = out["year"].astype("int64"), out["month"].astype("int64")
+    out["source_sheet"] = out["source_sheet"].fillna("")
+    out = out.sort_values(["district", "year", "month", "puskesmas", "desa", "measure", "age_group", "cause"])
+    return MONTHLY_DESA.validate(out[cols].reset_index(drop=True))
+
+
+def _empty_monthly_desa() -> pd.DataFrame:
+    cols = {c: pd.Series(dtype="int64" if str(spec.dtype).startswith("int") else "str")
+            for c, spec in MONTHLY_DESA.columns.items()}
+    return pd.DataFrame(cols)

@@ -39,6 +39,7 @@ class Context:
     today: dt.date = field(default_factory=dt.date.today)
     proposals: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
+    desa: dict = field(default_factory=dict)   # monthly reports: (file, sheet, row) -> desa/kelurahan as named
 
 
 # --- findings -------------------------------------------------------------------------------

@@ -11,10 +11,11 @@ from .cells import CellBuilder
 from .core import (Context, add_cell, cell_row, close_entry, count_issue, finding, ledger_entry, read_cell,
                    summarise_rules)
 from .places import district_of_row, resolve_puskesmas
-from ..privacy import current_salt, describe_cell
+from ..privacy import current_salt, describe_cell, describe_text, looks_like_place_name
 from ..read.dates import parse_month
 from ..read.flat import FlatTable
 from ..read.numbers import parse_number
+from ..schemas import UNKNOWN
 
 
 MONTHLY_COUNTS = {
@@ -53,10 +54,13 @@ def account_monthly(table: FlatTable, ctx: Context, builder: CellBuilder) -> lis
                                 pkm_col.letter if pkm_col else "",
                                 cells[kec_col.index] if kec_col is not None else "", kec_col.letter if kec_col else "")
         entry["month"] = month if month else pd.NA
-        key = (geo["puskesmas"], year, month)
+        desa = ctx.desa[(table.file, table.sheet, row)] = _desa(table, cells, rules)
+        key = (geo["puskesmas"], year, month, desa)   # a report by desa has one row per desa and month
         if geo["puskesmas"] and month and not reasons:
             if key in seen:
-                reasons.append(f"second row for {geo['puskesmas']} {month}/{year} (first at row {seen[key]}); not counted twice")
+                where = "" if desa == UNKNOWN else f" desa {desa}"
+                reasons.append(f"second row for {geo['puskesmas']}{where} {month}/{year} (first at row {seen[key]}); "
+                               "not counted twice")
                 counts_missing = False  # the first row is counted
             else:
                 seen[key] = row
@@ -67,7 +71,7 @@ def account_monthly(table: FlatTable, ctx: Context, builder: CellBuilder) -> lis
         neonatal_cols = [c for c in (table.col("neonatal_0_6"), table.col("neonatal_7_28")) if c is not None] \
             or [c for c in (table.col("neonatal"),) if c is not None]
         for col in table.columns:
-            if col.field in ("month", "year", "puskesmas", "kecamatan", "district", "sasaran_puskesmas"):
+            if col.field in ("month", "year", "puskesmas", "kecamatan", "desa", "district", "sasaran_puskesmas"):
                 continue
             cell = read_cell(cells[col.index], True, salt)
             if (issue := count_issue(cell, f"{col.letter} ({col.label})", counts=True)) is not None:
@@ -103,6 +107,20 @@ def account_monthly(table: FlatTable, ctx: Context, builder: CellBuilder) -> lis
         if row_id is not None:
             builder.set_used(row_id, not reasons)
     return ledger
+
+
+def _desa(table: FlatTable, cells: list, rules: list) -> str:
+    """The desa/kelurahan of a row as written (spaces tidied), or UNKNOWN when the report has no desa column,
+    the cell is blank, or the text does not look like a place name (it is then never written: privacy.py)."""
+    col = table.col("desa")
+    if col is None or cells[col.index] is None or not str(cells[col.index]).strip():
+        return UNKNOWN
+    name = " ".join(str(cells[col.index]).split())
+    if not looks_like_place_name(name):
+        rules.append(f"column {col.letter} (desa): {describe_text(name)} does not look like a village name; "
+                     f"its counts are shown under '{UNKNOWN}' in the counts by desa")
+        return UNKNOWN
+    return name
 
 
 def _year(table: FlatTable, ctx: Context, cells: list, reasons: list):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .annex import account_table, resolve_period
-from .canonical import apply_precedence, build_canonical, incomplete_rows
+from .canonical import apply_precedence, build_canonical, build_monthly_desa, incomplete_rows
 from .cells import CellBuilder
 from .core import LEDGER_COLUMNS, Context, ledger_record
 from .linelist import account_linelist
@@ -50,6 +50,7 @@ class CleanResult:
     input_errors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["file", "year", "message"]))
     dropped_columns: list[dict] = field(default_factory=list)   # header names only
     registry: Registry | None = None
+    monthly_desa: pd.DataFrame | None = None   # the monthly reports by desa (canonical.build_monthly_desa)
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -137,6 +138,7 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
     cells["month"] = cells["month"].astype("Int64")
     cells["used"] = cells["used"].astype(bool)
     cells["compared"] = False
+    by_desa = build_monthly_desa(cells, ctx.desa)
     apply_precedence(cells, ledger)
     for name, table in (("ledger", ledger), ("cells", cells)):
         if len(table):  # an empty table has the columns, with no dtype to check
@@ -149,6 +151,6 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
     # Save outputs: see write_outputs
     errors = pd.DataFrame(file_errors or [], columns=["file", "year", "message"])
     return CleanResult(None, ledger, cells, pd.DataFrame(sources), notes, problems, proposed, skipped, errors,
-                       dropped, registry)
+                       dropped, registry, by_desa)
 
 

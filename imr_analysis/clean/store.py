@@ -4,6 +4,8 @@ Outputs in the processed folder (written atomically):
 
 * births, deaths, deaths_by_cause, neonatal_visits  (.parquet for the library, .csv for Excel)
 * maternal_deaths, maternal_causes  (the same; only when the input has maternal tables or deaths)
+* monthly_desa        the monthly reports by desa/kelurahan and month (.parquet, .csv), when there are
+                      monthly reports: what the quarterly brief is computed from
 * ledger.csv          every raw body row with its state (kept / mapped / set_aside) and why
 * set_aside.csv       the rows set aside, with their reasons
 * findings.csv        data-quality findings (severity, check, file, sheet, row, column, year, area, message)
@@ -69,6 +71,8 @@ def run_clean(paths: list[Path], out: Path, year: int | None = None, district: s
             if name in MATERNAL_TABLES and result.tables[name].empty:
                 continue
             outputs.write_table(result.tables[name], stage, name)
+        if result.monthly_desa is not None and not result.monthly_desa.empty:
+            outputs.write_table(result.monthly_desa, stage, "monthly_desa")
         outputs.write_csv(result.ledger, stage / "ledger.csv")
         outputs.write_csv(result.ledger[result.ledger["state"] == "set_aside"], stage / "set_aside.csv")
         outputs.write_csv(found, stage / "findings.csv")
@@ -143,6 +147,25 @@ def check_year(tables: dict[str, pd.DataFrame], directory: Path, year: int, dist
                          "fix or replace that file and run the batch again.")
     raise InputError(f"there are no data for {district} {year} (years with data: "
                      f"{', '.join(map(str, years(tables, district)))}).", fix="choose a year with data.")
+
+
+def load_monthly_desa(directory: Path) -> pd.DataFrame:
+    """The monthly reports by desa of a processed folder (schemas.monthly_desa); a clear message when it has none."""
+    from ..errors import InputError, Location
+    from ..schemas import monthly_desa
+
+    path = Path(directory) / "monthly_desa.parquet"
+    if not path.exists():
+        raise InputError("the processed folder has no monthly reports (monthly_desa.parquet).", Location(file=str(path)),
+                         "clean the monthly Puskesmas reports (LB3 KIA) into it: 'imr-analysis clean RAW --out DIR', "
+                         "with RAW holding the monthly reports.")
+    df = pd.read_parquet(path)
+    try:
+        return monthly_desa.validate(df)
+    except SchemaError as exc:
+        raise InputError(f"the monthly_desa table does not follow its schema: {str(exc).splitlines()[0]}",
+                         Location(file=str(path)), "write the processed folder again with 'imr-analysis clean RAW "
+                         "--out DIR'.") from None
 
 
 def load_processed(directory: Path) -> dict[str, pd.DataFrame]:

@@ -292,3 +292,11 @@ def write_office(report, out_dir: str | Path | None = None) -> list[Path]:
     out = Path(out_dir) if out_dir else Path(report.output_dir)
     c = content(report)
     return [write_pptx(c, out / "annual_report.pptx"), write_docx(c, out / "annual_report.docx")]
+
+
+def write_office_brief(report, out_dir: str | Path | None = None) -> list[Path]:
+    """The quarterly brief's deck and document (``lokmin_brief.pptx``, ``lokmin_brief.docx``): its counts table and
+    the problems of the new follow-up plan (``BriefReport.office_content``)."""
+    out = Path(out_dir) if out_dir else Path(report.output_dir)
+    c = report.office_content()
+    return [write_pptx(c, out / "lokmin_brief.pptx"), write_docx(c, out / "lokmin_brief.docx")]

@@ -26,3 +26,10 @@ def month_labels() -> list[str]:
     """The short Indonesian label of each month, January first ('Jan', 'Feb', ..., 'Des')."""
     df = pd.read_csv(VOCAB_DIR / "month_labels.csv").sort_values("month")
     return list(df["label_id"])
+
+
+@lru_cache(maxsize=2)
+def month_full_names(lang: str = "id") -> list[str]:
+    """The full name of each month in ``lang`` ('id': Januari ... Desember; 'en': January ... December)."""
+    df = pd.read_csv(VOCAB_DIR / "month_labels.csv").sort_values("month")
+    return list({"id": df["name_id"], "en": df["name_en"]}[lang])

@@ -1,0 +1,268 @@
+"""The figures of the quarterly brief for the Lokakarya Mini (triwulan), from the monthly reports by desa.
+
+For one Puskesmas, one kecamatan or the district, a year and a quarter (TW I = January-March ...
+TW IV = October-December):
+
+* counts of this quarter and of the year to date (TW I to this quarter, cumulative): live births,
+  stillbirths, neonatal, post-neonatal and infant deaths; deaths by cause; the same quarter (and
+  year to date) of last year beside them, missing (no data) when last year has no monthly report;
+* rates of the year to date only, with the package's intervals (``intervals.rate_ci``: Byar from 10
+  events, exact Poisson below): a single quarter at one Puskesmas has too few events to read a rate;
+* KN1 and KN lengkap of the year to date against the annual target pro-rated to the quarter,
+  ``target = sasaran x months elapsed / 12`` (rounded to whole babies), and the newborns not yet
+  served, ``max(target - served, 0)``. The annual sasaran is the sum of the monthly sasaran over the
+  year, estimated as 12 x the mean monthly sasaran of the months reported (monthly reports carry the
+  month's share of the annual sasaran);
+* counts by desa (no rates: at that level the numbers are tiny);
+* reporting completeness: monthly reports received of the months elapsed, per Puskesmas, with the
+  missing months;
+* the problems the quarter shows, for the new follow-up plan (RTL): codes and numbers, worded by the
+  report layer.
+
+Statistics return numbers; sentences come from label templates in the report layer.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .intervals import rate_ci
+from ..errors import InputError
+
+LEVELS = ("puskesmas", "kecamatan", "district")
+#: The counts of the brief, in the order shown; infant deaths = neonatal + post-neonatal.
+COUNTS = ["live_births", "stillbirths", "neonatal_deaths", "postneonatal_deaths", "infant_deaths"]
+#: The year-to-date rates: indicator code -> (numerator, denominator) among the counts (total births = live + still).
+RATES = {"imr": ("infant_deaths", "live_births"), "nmr": ("neonatal_deaths", "live_births"),
+         "postneonatal_mr": ("postneonatal_deaths", "live_births"), "stillbirth_rate": ("stillbirths", "births")}
+VISITS = ["kn1", "kn_lengkap"]
+
+
+def quarter_months(quarter: int) -> list[int]:
+    """The months of a quarter: TW I -> [1, 2, 3] ... TW IV -> [10, 11, 12]."""
+    if quarter not in (1, 2, 3, 4):
+        raise InputError(f"the quarter must be 1, 2, 3 or 4, not {quarter}.", fix="pass --quarter 1, 2, 3 or 4.")
+    return list(range(3 * quarter - 2, 3 * quarter + 1))
+
+
+def months_elapsed(quarter: int) -> int:
+    """Months from January to the end of the quarter (3, 6, 9, 12)."""
+    return quarter_months(quarter)[-1]
+
+
+@dataclass
+class Brief:
+    """The brief's figures for one area, year and quarter (see the module doc)."""
+
+    level: str
+    area: str
+    district: str
+    year: int
+    quarter: int
+    counts: pd.DataFrame          # index COUNTS; quarter, year_to_date, quarter_last_year, year_to_date_last_year
+    causes: pd.DataFrame          # age_group, cause, quarter, year_to_date
+    rates: pd.DataFrame           # indicator + rate_ci columns, year to date
+    visits: pd.DataFrame          # visit, served, annual_sasaran, months_elapsed, target, coverage_pct, unserved
+    desa: pd.DataFrame            # puskesmas, desa, the counts of the quarter and the year to date
+    reporting: pd.DataFrame       # puskesmas, received, expected, missing (list of month numbers)
+    problems: list[dict] = field(default_factory=list)   # {'code': ..., values}
+
+    @property
+    def months_elapsed(self) -> int:
+        return months_elapsed(self.quarter)
+
+
+def area_rows(monthly: pd.DataFrame, district: str | None = None, puskesmas: str | None = None,
+              kecamatan: str | None = None) -> tuple[pd.DataFrame, str, str, str]:
+    """The monthly rows of one area: (rows, level, area name, district).
+
+    ``district`` defaults to the only district in the data. A Puskesmas or kecamatan that the data do not
+    hold stops with the valid names (matched without regard to case and spacing).
+    """
+    districts = sorted(monthly["district"].unique())
+    if district is None:
+        if len(districts) != 1:
+            raise InputError(f"the monthly reports hold {len(districts)} districts: {', '.join(districts) or 'none'}.",
+                             fix="name one with --district.")
+        district = districts[0]
+    district = _match(district, districts, "district")
+    rows = monthly[monthly["district"] == district]
+    if puskesmas:
+        name = _match(puskesmas, sorted(rows["puskesmas"].unique()), "Puskesmas")
+        return rows[rows["puskesmas"] == name], "puskesmas", name, district
+    if kecamatan:
+        name = _match(kecamatan, sorted(rows["kecamatan"].unique()), "kecamatan")
+        return rows[rows["kecamatan"] == name], "kecamatan", name, district
+    return rows, "district", district, district
+
+
+def _match(name: str, valid: list[str], what: str) -> str:
+    wanted = " ".join(str(name).split()).casefold()
+    found = next((v for v in valid if " ".join(v.split()).casefold() == wanted), None)
+    if found is None:
+        raise InputError(f"no {what} '{name}' in the monthly reports. Valid names: {', '.join(valid) or 'none'}.",
+                         fix=f"choose a {what} from that list.")
+    return found
+
+
+def compute_brief(monthly: pd.DataFrame, year: int, quarter: int, district: str | None = None,
+                  puskesmas: str | None = None, kecamatan: str | None = None) -> Brief:
+    """Every figure of the brief for one area (a Puskesmas, a kecamatan, else the district) and quarter."""
+    quarter_months(quarter)   # a quarter outside 1-4 stops here
+    rows, level, area, district = area_rows(monthly, district, puskesmas, kecamatan)
+    counts = brief_counts(rows, year, quarter)
+    visits = kn_progress(rows, year, quarter)
+    reporting = reporting_completeness(rows, year, quarter)
+    brief = Brief(level, area, district, int(year), int(quarter), counts, cause_counts(rows, year, quarter),
+                  ytd_rates(counts), visits, desa_counts(rows, year, quarter), reporting)
+    brief.problems = problems(brief)
+    return brief
+
+
+def _period(rows: pd.DataFrame, year: int, months: list[int]) -> pd.DataFrame:
+    return rows[(rows["year"] == year) & rows["month"].isin(months)]
+
+
+def period_totals(rows: pd.DataFrame, year: int, months: list[int]) -> pd.Series | None:
+    """The COUNTS summed over ``months`` of ``year``; None when no monthly report covers any of those months."""
+    sel = _period(rows, year, months)
+    if sel.empty:
+        return None
+    sums = sel.groupby("measure")["value"].sum()
+    out = pd.Series({m: int(sums.get(m, 0)) for m in COUNTS[:-1]}, dtype="int64")
+    out["infant_deaths"] = out["neonatal_deaths"] + out["postneonatal_deaths"]
+    return out[COUNTS]
+
+
+def brief_counts(rows: pd.DataFrame, year: int, quarter: int) -> pd.DataFrame:
+    """This quarter, the year to date, and the same two periods of last year (missing: no data), per count."""
+    quarter_m, ytd_m = quarter_months(quarter), list(range(1, months_elapsed(quarter) + 1))
+    columns = {"quarter": (year, quarter_m), "year_to_date": (year, ytd_m),
+               "quarter_last_year": (year - 1, quarter_m), "year_to_date_last_year": (year - 1, ytd_m)}
+    out = pd.DataFrame(index=pd.Index(COUNTS, name="measure"))
+    for name, (y, months) in columns.items():
+        totals = period_totals(rows, y, months)
+        out[name] = pd.array([pd.NA] * len(COUNTS) if totals is None else totals.to_numpy(), dtype="Int64")
+    return out
+
+
+def cause_counts(rows: pd.DataFrame, year: int, quarter: int) -> pd.DataFrame:
+    """Deaths by age group and cause, this quarter and year to date (counts; causes with no death left out)."""
+    ytd = _period(rows, year, list(range(1, months_elapsed(quarter) + 1)))
+    ytd = ytd[ytd["measure"] == "cause_deaths"]
+    q = ytd[ytd["month"].isin(quarter_months(quarter))]
+    keys = ["age_group", "cause"]
+    out = ytd.groupby(keys)["value"].sum().rename("year_to_date").to_frame()
+    out["quarter"] = q.groupby(keys)["value"].sum()
+    out = out.fillna(0).astype("int64").reset_index()
+    out = out[out["year_to_date"] > 0]
+    return out.sort_values(["age_group", "year_to_date", "cause"], ascending=[True, False, True])[
+        keys + ["quarter", "year_to_date"]].reset_index(drop=True)
+
+
+def ytd_rates(counts: pd.DataFrame) -> pd.DataFrame:
+    """AKB, AKN, post-neonatal rate per 1,000 live births and the stillbirth rate per 1,000 births, year to date,
+    with 95% and 99.8% intervals (``intervals.rate_ci``). Missing when the year to date has no data."""
+    ytd = counts["year_to_date"]
+    if ytd.isna().all():
+        ytd = pd.Series(0, index=counts.index)
+    values = {k: float(ytd[k]) for k in COUNTS} | {"births": float(ytd["live_births"] + ytd["stillbirths"])}
+    num = [values[n] for n, _ in RATES.values()]
+    den = [values[d] for _, d in RATES.values()]
+    out = rate_ci(np.array(num), np.array(den))
+    out.insert(0, "indicator", list(RATES))
+    return out
+
+
+def annual_sasaran(rows: pd.DataFrame, year: int) -> float | None:
+    """12 x the mean monthly sasaran of the months of ``year`` that report one (the sum over the year when all
+    12 do); None when no month gives a sasaran."""
+    s = rows[(rows["year"] == year) & (rows["measure"] == "sasaran")].groupby("month")["value"].sum()
+    if s.empty:
+        return None
+    return float(s.mean() * 12)
+
+
+def kn_progress(rows: pd.DataFrame, year: int, quarter: int) -> pd.DataFrame:
+    """KN1 and KN lengkap of the year to date against the pro-rated target.
+
+    target = round(annual sasaran x months elapsed / 12) (whole babies; halves up);
+    coverage_pct = served / target x 100; unserved = max(target - served, 0).
+    """
+    elapsed = months_elapsed(quarter)
+    ytd = _period(rows, year, list(range(1, elapsed + 1)))
+    sasaran = annual_sasaran(rows, year)
+    target = None if sasaran is None else int(np.floor(sasaran * elapsed / 12 + 0.5))
+    out = []
+    for visit in VISITS:
+        served = int(ytd.loc[ytd["measure"] == visit, "value"].sum())
+        out.append({"visit": visit, "served": served, "annual_sasaran": sasaran, "months_elapsed": elapsed,
+                    "target": target,
+                    "coverage_pct": served / target * 100 if target else np.nan,
+                    "unserved": max(target - served, 0) if target is not None else pd.NA})
+    frame = pd.DataFrame(out)
+    frame["target"] = frame["target"].astype("Int64")
+    frame["unserved"] = frame["unserved"].astype("Int64")
+    return frame
+
+
+def desa_counts(rows: pd.DataFrame, year: int, quarter: int) -> pd.DataFrame:
+    """Per Puskesmas and desa: live births and infant deaths this quarter, and the year to date's live births,
+    stillbirths, neonatal and post-neonatal deaths and KN lengkap. Counts only."""
+    ytd = _period(rows, year, list(range(1, months_elapsed(quarter) + 1)))
+    keys = ["puskesmas", "desa"]
+    if ytd.empty:
+        return pd.DataFrame(columns=keys + ["live_births_quarter", "infant_deaths_quarter", "live_births",
+                                            "stillbirths", "neonatal_deaths", "postneonatal_deaths", "kn_lengkap"])
+    wide = ytd.pivot_table(index=keys + ["month"], columns="measure", values="value", aggfunc="sum", fill_value=0)
+    wide = wide.reindex(columns=["live_births", "stillbirths", "neonatal_deaths", "postneonatal_deaths", "kn_lengkap"],
+                        fill_value=0).reset_index()
+    wide["infant_deaths"] = wide["neonatal_deaths"] + wide["postneonatal_deaths"]
+    in_q = wide["month"].isin(quarter_months(quarter))
+    out = wide.groupby(keys)[["live_births", "stillbirths", "neonatal_deaths", "postneonatal_deaths",
+                              "kn_lengkap"]].sum()
+    q = wide[in_q].groupby(keys)[["live_births", "infant_deaths"]].sum()
+    out.insert(0, "live_births_quarter", q["live_births"])
+    out.insert(1, "infant_deaths_quarter", q["infant_deaths"])
+    return out.fillna(0).astype("int64").reset_index()
+
+
+def reporting_completeness(rows: pd.DataFrame, year: int, quarter: int) -> pd.DataFrame:
+    """Per Puskesmas of the area (those with a monthly report in any year): monthly reports received of the
+    months elapsed in ``year``, and the missing months (numbers)."""
+    elapsed = list(range(1, months_elapsed(quarter) + 1))
+    out = []
+    for pkm in sorted(rows["puskesmas"].unique()):
+        got = set(rows.loc[(rows["puskesmas"] == pkm) & (rows["year"] == year), "month"]) & set(elapsed)
+        out.append({"puskesmas": pkm, "received": len(got), "expected": len(elapsed),
+                    "missing": [m for m in elapsed if m not in got]})
+    return pd.DataFrame(out, columns=["puskesmas", "received", "expected", "missing"])
+
+
+def problems(brief: Brief) -> list[dict]:
+    """What the quarter shows that the meeting should plan for, as codes with their numbers:
+
+    * ``kn_gap``: a visit (KN1, KN lengkap) below the pro-rated target (coverage %, unserved newborns);
+    * ``missing_reports``: a Puskesmas with monthly reports missing (its months);
+    * ``deaths``: neonatal and post-neonatal deaths of the quarter (with the leading cause);
+    * ``stillbirths``: stillbirths of the quarter.
+    """
+    out = []
+    for _, v in brief.visits.iterrows():
+        if pd.notna(v["unserved"]) and v["unserved"] > 0:
+            out.append({"code": "kn_gap", "visit": v["visit"], "coverage_pct": float(v["coverage_pct"]),
+                        "unserved": int(v["unserved"])})
+    for _, r in brief.reporting.iterrows():
+        if r["missing"]:
+            out.append({"code": "missing_reports", "puskesmas": r["puskesmas"], "months": list(r["missing"])})
+    q = brief.counts["quarter"]
+    if pd.notna(q["infant_deaths"]) and q["infant_deaths"] > 0:
+        in_q = brief.causes[brief.causes["quarter"] > 0]
+        leading = in_q.sort_values(["quarter", "cause"], ascending=[False, True])["cause"].iloc[0] if len(in_q) else ""
+        out.append({"code": "deaths", "neonatal": int(q["neonatal_deaths"]), "postneonatal": int(q["postneonatal_deaths"]),
+                    "cause": leading})
+    if pd.notna(q["stillbirths"]) and q["stillbirths"] > 0:
+        out.append({"code": "stillbirths", "stillbirths": int(q["stillbirths"])})
+    return out
