@@ -153,6 +153,7 @@ def cmd_indicators(args) -> int:
                              cause_grouping=args.cause_grouping)
     if wanted:
         out = out[out["indicator"].isin(wanted)]
+    out = _mark_partial_years(out, tables)
     if args.out:
         path = exports.write(out, "indicators", Path(args.out), args.lang, args.csv_locale, args.table)
         print(say("indicator_rows_written", lang, rows=len(out), path=path))
@@ -162,6 +163,18 @@ def cmd_indicators(args) -> int:
     if not args.indicator:
         print("\n" + say("causes_left_out", lang))
     return 0
+
+
+def _mark_partial_years(out: pd.DataFrame, tables: dict) -> pd.DataFrame:
+    """Indicators with a column ``months_covered`` ('1-6') when a year's data cover only some months
+    (blank for full years); without the column when every year is a full year."""
+    from .analysis.completeness import months_text, partial_years_by_district
+
+    partial = partial_years_by_district(tables)
+    if not partial or out.empty:
+        return out
+    return out.assign(months_covered=[months_text(partial[d][y]) if y in partial.get(d, {}) else ""
+                                      for d, y in zip(out["district"], out["year"])])
 
 
 def _write_or_print(df: pd.DataFrame, args, kind: str) -> None:
