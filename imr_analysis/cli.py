@@ -303,6 +303,7 @@ def cmd_notebooks(args) -> int:
 def cmd_annex(args) -> int:
     """The year's Profil annex tables (births, deaths, causes, KN) in the official layout, from any processed data."""
     from .clean.store import load_processed
+    from .analysis.completeness import months_text, partial_years
     from .report.annex import compile_annex, write_annex
     from .report.tables import resolve_district, years as data_years
     from .vocab.layout import table_label
@@ -322,6 +323,11 @@ def cmd_annex(args) -> int:
     if args.year not in years:
         raise InputError(say("err_no_year_district", lang, year=args.year, district=district,
                              years=", ".join(map(str, years))), fix=say("fix_year_from_list", lang), lang=lang)
+    partial = partial_years(tables, district).get(args.year)
+    if partial:   # refused: the written table would read back as a full year (README, Profil annex tables)
+        raise InputError(say("err_annex_partial_year", lang, year=args.year, district=district,
+                             months=months_text(partial)), fix=say("fix_annex_partial_year", lang, year=args.year),
+                         lang=lang)
     annex = compile_annex(tables, args.year, district)
     path = write_annex(annex, out)
     print(say("annex_written", lang, year=args.year, district=district, path=path,
