@@ -153,6 +153,7 @@ def cmd_indicators(args) -> int:
                              cause_grouping=args.cause_grouping)
     if wanted:
         out = out[out["indicator"].isin(wanted)]
+    out = _mark_partial_years(out, tables)
     if args.out:
         path = exports.write(out, "indicators", Path(args.out), args.lang, args.csv_locale, args.table)
         print(say("indicator_rows_written", lang, rows=len(out), path=path))
@@ -162,6 +163,18 @@ def cmd_indicators(args) -> int:
     if not args.indicator:
         print("\n" + say("causes_left_out", lang))
     return 0
+
+
+def _mark_partial_years(out: pd.DataFrame, tables: dict) -> pd.DataFrame:
+    """Indicators with a column ``months_covered`` ('1-6') when a year's data cover only some months
+    (blank for full years); without the column when every year is a full year."""
+    from .analysis.completeness import months_text, partial_years_by_district
+
+    partial = partial_years_by_district(tables)
+    if not partial or out.empty:
+        return out
+    return out.assign(months_covered=[months_text(partial[d][y]) if y in partial.get(d, {}) else ""
+                                      for d, y in zip(out["district"], out["year"])])
 
 
 def _write_or_print(df: pd.DataFrame, args, kind: str) -> None:
@@ -290,6 +303,7 @@ def cmd_notebooks(args) -> int:
 def cmd_annex(args) -> int:
     """The year's Profil annex tables (births, deaths, causes, KN) in the official layout, from any processed data."""
     from .clean.store import load_processed
+    from .analysis.completeness import months_text, partial_years
     from .report.annex import compile_annex, write_annex
     from .report.tables import resolve_district, years as data_years
     from .vocab.layout import table_label
@@ -309,6 +323,11 @@ def cmd_annex(args) -> int:
     if args.year not in years:
         raise InputError(say("err_no_year_district", lang, year=args.year, district=district,
                              years=", ".join(map(str, years))), fix=say("fix_year_from_list", lang), lang=lang)
+    partial = partial_years(tables, district).get(args.year)
+    if partial:   # refused: the written table would read back as a full year (README, Profil annex tables)
+        raise InputError(say("err_annex_partial_year", lang, year=args.year, district=district,
+                             months=months_text(partial)), fix=say("fix_annex_partial_year", lang, year=args.year),
+                         lang=lang)
     annex = compile_annex(tables, args.year, district)
     path = write_annex(annex, out)
     print(say("annex_written", lang, year=args.year, district=district, path=path,

@@ -121,3 +121,25 @@ def months_covered(tables: dict[str, pd.DataFrame], district: str | None = None)
         months = tuple(range(1, 13)) if annual else tuple(sorted({int(m) for m in b["month"]}))
         out.append((year, months, len(months), len(months) < 12))
     return pd.DataFrame(out, columns=["year", "months", "n_months", "partial"])
+
+
+def partial_years(tables: dict[str, pd.DataFrame], district: str | None = None) -> dict[int, tuple[int, ...]]:
+    """The years whose data cover fewer than twelve months (``months_covered``), with those months.
+
+    Such a year's counts are a year to date: they are never fitted or compared as a full year.
+    """
+    m = months_covered(tables, district)
+    return {int(y): tuple(months) for y, months, partial in zip(m["year"], m["months"], m["partial"]) if partial}
+
+
+def partial_years_by_district(tables: dict[str, pd.DataFrame]) -> dict[str, dict[int, tuple[int, ...]]]:
+    """``partial_years`` of every district in ``tables`` (districts without a partial year left out)."""
+    names = sorted({d for df in tables.values() if "district" in df for d in df["district"].dropna().unique()})
+    found = {d: partial_years(tables, d) for d in names}
+    return {d: years for d, years in found.items() if years}
+
+
+def months_text(months) -> str:
+    """The months a year's data cover, as data: '1-6' (first to last month), '3' for one month."""
+    months = sorted(int(m) for m in months)
+    return str(months[0]) if len(months) == 1 else f"{months[0]}-{months[-1]}"

@@ -21,6 +21,10 @@ show counts and pooled rates (analysis/pooled.py) instead.
 The note 'apc_vs_marker' marks an APC significant at 95% beside a recent-trend marker of no
 significant change: both can be right, as the GLM uses every year at 95% while the Fingertips
 marker uses the last 5 points at 99.8% and must hold with each point left out.
+
+A year whose data cover only some months (``completeness.partial_years``: monthly reports for
+January-June) is a year to date, not a year: it is left out of every fit, marker and projection
+here, and the tables name it (column ``left_out``, present when a year was left out).
 """
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .completeness import partial_years_by_district
 from .indicators import compute_indicators
 from ..vocab.indicators import polarity
 from ..vocab.targets import targets
@@ -219,17 +224,32 @@ def _series(tables: dict[str, pd.DataFrame], level: str, computed: dict[str, pd.
     return ind
 
 
+def _drop_partial(ind: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The series without the partial years of each district, and per district the years left out ('2025')."""
+    partial = partial_years_by_district(tables)
+    if not partial:
+        return ind, {}
+    drop = pd.Series(False, index=ind.index)
+    for district, years in partial.items():
+        drop |= (ind["district"] == district) & ind["year"].isin(list(years))
+    return ind[~drop], {d: ", ".join(str(y) for y in sorted(years)) for d, years in partial.items()}
+
+
 def trend_table(tables: dict[str, pd.DataFrame], level: str = "district", start: int | None = None,
                 end: int | None = None, computed: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """APC, its CI, p-value, model and the recent-trend marker for every indicator, cause and area.
 
     ``computed``: the indicator tables by level (report cause groups), when already computed.
+    Partial years are left out of the fits (module docstring); column ``left_out`` names them.
     """
     ind = _series(tables, level, computed)
     if start is not None:
         ind = ind[ind["year"] >= start]
     if end is not None:
         ind = ind[ind["year"] <= end]
+    within = set(ind["year"])
+    ind, left_out = _drop_partial(ind, tables)
+    left_out = {d: ", ".join(y for y in text.split(", ") if int(y) in within) for d, text in left_out.items()}
     rows = []
     # by district too: two districts may each have a Puskesmas of the same name
     for (indicator, district, area, cause), g in ind.groupby(["indicator", "district", "area", "cause"], sort=False,
@@ -247,19 +267,25 @@ def trend_table(tables: dict[str, pd.DataFrame], level: str = "district", start:
             row["note"] = "apc_vs_marker"
     cols = ["indicator", "level", "district", "area", "cause", "start_year", "end_year", "n_years", "apc", "apc_lower_95",
             "apc_upper_95", "p_value", "model", "trend_marker", "note", "dispersion"]
-    return pd.DataFrame(rows, columns=cols)
+    out = pd.DataFrame(rows, columns=cols)
+    if any(left_out.values()):
+        out["left_out"] = out["district"].map(left_out).fillna("")
+    return out
 
 
 def fitted_series(tables: dict[str, pd.DataFrame], indicator: str = "imr", area: str | None = None,
                   level: str = "district", extend_to: int | None = None,
                   computed: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
-    """Observed rates with CIs and the fitted line with its band, per year (for trend charts)."""
+    """Observed rates with CIs and the fitted line with its band, per year (for trend charts).
+
+    Every year is observed; the line is fitted on the full years (a partial year is left out)."""
     ind = _series(tables, level, computed)
     g = ind[(ind["indicator"] == indicator) & (ind["cause"] == "")]
     if area is not None:
         g = g[g["area"] == area]
     g = g.sort_values("year")
-    fit = fit_trend(g["year"], g["numerator"], g["denominator"], indicator in SMALL_COUNT_INDICATORS)
+    full, _ = _drop_partial(g, tables)
+    fit = fit_trend(full["year"], full["numerator"], full["denominator"], indicator in SMALL_COUNT_INDICATORS)
     last = int(g["year"].max())
     years = np.arange(int(g["year"].min()), max(last, extend_to or last) + 1)
     band = fitted_band(fit, years)
@@ -279,7 +305,7 @@ def project_targets(tables: dict[str, pd.DataFrame], district: str | None = None
     it; otherwise 'not on track'. years_needed: years from the last data year to reach the target
     at the current APC (missing when the trend is flat or rising).
     """
-    ind = _series(tables, "district", computed)
+    ind, _ = _drop_partial(_series(tables, "district", computed), tables)   # the last full year, never a year to date
     if district is not None:
         ind = ind[ind["area"] == district]
     rng = np.random.default_rng(seed)
@@ -345,10 +371,14 @@ def year_on_year_table(tables: dict[str, pd.DataFrame], year: int, level: str = 
                        computed: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """Each indicator of ``year`` against ``year - 1``: rate ratio, 95% CI and p-value, per area.
 
-    ``computed``: the indicator tables by level (both years), when already computed.
+    ``computed``: the indicator tables by level (both years), when already computed. A district
+    whose ``year`` or ``year - 1`` is a partial year has no rows: a year to date is not compared
+    with a year.
     """
     ind = computed[level] if computed is not None else compute_indicators(tables, level=level)
     ind = ind[ind["indicator"].isin(indicators)]
+    partial = partial_years_by_district(tables)
+    ind = ind[~ind["district"].map(lambda d: bool({year, year - 1} & set(partial.get(d, {}))))]
     cur = ind[ind["year"] == year].set_index(["indicator", "area"])
     prev = ind[ind["year"] == year - 1].set_index(["indicator", "area"])
     rows = []

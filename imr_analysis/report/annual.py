@@ -20,7 +20,7 @@ from . import figures, tables
 from .base import Report, ReportFigure, TitleBlock, data_sources, file_names, load
 from ..vocab.indicators import unit
 from ..vocab.months import month_labels
-from .language import check_lang, fmt, fmt_ci, rate_text, say, t
+from .language import check_lang, fmt, fmt_ci, months_phrase, rate_text, say, t, year_label
 
 
 @dataclass
@@ -30,6 +30,7 @@ class AnnualReport(Report):
     year: int = 0
     district: str = ""
     ledger: pd.DataFrame = field(default_factory=pd.DataFrame)       # the cleaning ledger of the district
+    partial: dict = field(default_factory=dict)   # year -> months, the district's years with only some months of data
 
     @classmethod
     def open(cls, year: int, district: str | None = None, lang: str = "id", processed_dir=None, output_dir=None):
@@ -43,17 +44,34 @@ class AnnualReport(Report):
             else pd.DataFrame()
         ledger = ledger[ledger["district"] == district] if "district" in ledger else ledger
         return cls(lang=lang, output_dir=out, data=mine, computed=tables.indicators_by_level(mine), year=int(year),
-                   district=district, unread=file_names(unread_inputs(directory, [int(year)])), ledger=ledger)
+                   district=district, unread=file_names(unread_inputs(directory, [int(year)])), ledger=ledger,
+                   partial=completeness.partial_years(mine, district))
+
+    def year_text(self, year: int | None = None) -> str:
+        """The year as the report names it: '2024', a partial year '2025 (Januari s.d. Juni)' (``year_label``)."""
+        year = self.year if year is None else year
+        return year_label(year, self.partial.get(year, range(1, 13)), self.lang)
+
+    def comparison_note(self) -> str:
+        """Why the year is not compared with the previous one (one of them covers only some months), or ''."""
+        previous = self.year - 1
+        if self.year in self.partial:
+            return say("no_comparison_partial", self.lang, previous=previous, partial=self.year,
+                       months=months_phrase(self.partial[self.year], self.lang))
+        if previous in self.partial:
+            return say("no_comparison_partial_previous", self.lang, previous=previous,
+                       months=months_phrase(self.partial[previous], self.lang))
+        return ""
 
     def place(self) -> str:
-        return f"{self.district}, {self.year}"
+        return f"{self.district}, {self.year_text()}"
 
     def source_line(self) -> str:
         return say("source_line", self.lang, place=self.place())
 
     def title_block(self) -> TitleBlock:
-        return self._title_block(say("annual_title", self.lang, year=self.year, district=self.district),
-                                 self.district, str(self.year), data_sources(self.data, [self.year]))
+        return self._title_block(say("annual_title", self.lang, year=self.year_text(), district=self.district),
+                                 self.district, self.year_text(), data_sources(self.data, [self.year]))
 
     def title(self):
         return self._heading(self.title_block())
@@ -67,7 +85,12 @@ class AnnualReport(Report):
             section()
 
     def _headline(self) -> pd.DataFrame:
-        return self._kept("headline", lambda: tables.headline(self.computed, self.year))
+        def build():
+            h = tables.headline(self.computed, self.year)
+            if self.comparison_note():   # a year to date is never compared with a full year
+                h[["previous_value", "change"]] = float("nan")
+            return h
+        return self._kept("headline", build)
 
     def headline(self):
         h = self._headline()
@@ -87,9 +110,9 @@ class AnnualReport(Report):
         r = h.loc["imr"]
         lang = self.lang
         if pd.isna(r["value"]):
-            return Markdown(f"{say('infant_deaths_sentence', lang, deaths=f'{r.numerator:.0f}', year=self.year)} "
+            return Markdown(f"{say('infant_deaths_sentence', lang, deaths=f'{r.numerator:.0f}', year=self.year_text())} "
                             f"{t('no_births_note', lang)}")
-        parts = [say("headline_sentence", lang, year=self.year, rate=rate_text(r["value"], lang),
+        parts = [say("headline_sentence", lang, year=self.year_text(), rate=rate_text(r["value"], lang),
                      deaths=f"{r['numerator']:.0f}", births=fmt(r["denominator"], lang, 0),
                      ci=fmt_ci(r["lower_95"], r["upper_95"], lang))]
         if pd.notna(r["target"]):
@@ -97,6 +120,8 @@ class AnnualReport(Report):
             parts.append(say(key, lang, target=fmt(r["target"], lang, 0)))
         if pd.notna(r["previous_value"]):
             parts.append(say("previous_year_sentence", lang, value=fmt(r["previous_value"], lang)))
+        if self.comparison_note():
+            parts.append(self.comparison_note())
         return Markdown(" ".join(parts))
 
     def _causes(self) -> pd.DataFrame:
@@ -238,7 +263,7 @@ class AnnualReport(Report):
     def year_on_year(self):
         y = self._keep_table("year_on_year", year_on_year_table(self.data, self.year, computed=self.computed))
         if y.empty:
-            return Markdown("-")
+            return Markdown(self.comparison_note() or "-")
         y = y.assign(ci=[fmt_ci(lo, hi, self.lang, 2) for lo, hi in zip(y["ratio_lower_95"], y["ratio_upper_95"])])
         return self._table("year_on_year", "title_year_on_year", tables.present(
             y, self.lang, {"indicator": ("indicator", None), "previous_value": ("previous_year", 1),
@@ -248,7 +273,7 @@ class AnnualReport(Report):
     def year_on_year_text(self) -> Markdown:
         y = self.tables.get("year_on_year")
         if y is None or y.empty or "imr" not in set(y["indicator"]):
-            return Markdown("-")
+            return Markdown("-")   # a partial year: the table's place already says why
         r = y.set_index("indicator").loc["imr"]
         lang = self.lang
         sentence = say("year_on_year_sentence", lang, year=self.year, previous=self.year - 1,
@@ -292,7 +317,7 @@ class AnnualReport(Report):
         causes = self._causes()
         by_pusk = causes[causes["puskesmas"] != "total"].set_index("puskesmas")["total"].astype(int)
         names, deaths = self._most(by_pusk)
-        return say("key_deaths_by_cause", self.lang, total=int(by_pusk.sum()), year=self.year, n=len(by_pusk),
+        return say("key_deaths_by_cause", self.lang, total=int(by_pusk.sum()), year=self.year_text(), n=len(by_pusk),
                    puskesmas=names, deaths=deaths)
 
     def _imr_key(self) -> str:

@@ -32,7 +32,7 @@ from .. import outputs
 from ..config import VOCAB_DIR
 from ..vocab.causes import causes
 from ..vocab.indicators import indicators as indicator_vocab
-from .language import LANGS, check_lang, t
+from .language import LANGS, check_lang, say, t
 
 #: CSV conventions: field separator and decimal mark.
 CSV_LOCALES = {"id": (";", ","), "en": (",", ".")}
@@ -49,7 +49,8 @@ class Column:
 
     kind: 'text' (as is), 'term' (a label of the value), 'indicator' / 'cause' (the label of a
     code), 'code' (the code itself), 'bool' (yes / no), 'year', 'count' (integers), 'rate'
-    (1 decimal), 'p' (3 decimals), 'unit' (the indicator's unit).
+    (1 decimal), 'p' (3 decimals), 'unit' (the indicator's unit), 'months' (the months a partial
+    year's data cover, '1-6' -> 'Januari s.d. Juni'; blank for a full year).
     """
 
     source: str
@@ -67,14 +68,14 @@ INDICATORS = [
     _c("cause", "code", "cause_code"), _c("numerator", "count"), _c("denominator", "count"), _c("value", "rate"),
     _c("indicator", "unit", "unit"), _c("lower_95", "rate"), _c("upper_95", "rate"), _c("lower_998", "rate"),
     _c("upper_998", "rate"), _c("method", "term"), _c("target", "rate"), _c("target_source"),
-    _c("meets_target", "bool"), _c("denominator_kind", "term"), _c("flag", "term"),
+    _c("meets_target", "bool"), _c("denominator_kind", "term"), _c("flag", "term"), _c("months_covered", "months"),
 ]
 TRENDS = [
     _c("indicator", "indicator"), _c("indicator", "code", "indicator_code"), _c("level", "term"), _c("district"),
     _c("area"), _c("cause", "cause"), _c("cause", "code", "cause_code"), _c("start_year", "year"),
     _c("end_year", "year"), _c("n_years", "count"), _c("apc", "rate"), _c("apc_lower_95", "rate"),
     _c("apc_upper_95", "rate"), _c("p_value", "p"), _c("model", "term"), _c("trend_marker", "term"),
-    _c("note", "term"),
+    _c("note", "term"), _c("left_out", "text", "partial_years_left_out"),
 ]
 FUNNEL = [
     _c("area"), _c("numerator", "count"), _c("denominator", "count"), _c("value", "rate"), _c("benchmark", "rate"),
@@ -143,6 +144,8 @@ def _values(df: pd.DataFrame, col: Column, lang: str) -> pd.Series:
     if col.kind == "unit":
         units = indicator_vocab()[f"unit_{lang}"]
         return raw.map(lambda v: units.get(v, ""))
+    if col.kind == "months":
+        return raw.map(lambda v: months_label(v, lang))
     if col.kind == "bool":
         yes, no = term("yes", lang), term("no", lang)
         return raw.map(lambda v: "" if v is None or pd.isna(v) else (yes if bool(v) else no))
@@ -153,6 +156,16 @@ def _values(df: pd.DataFrame, col: Column, lang: str) -> pd.Series:
             raise ValueError(f"column {col.source} holds fractions; it cannot be shown as whole numbers")
         return numbers.round().astype("Int64")
     return numbers.round(DECIMALS[col.kind]).astype(float)
+
+
+def months_label(months: str, lang: str = "id") -> str:
+    """'1-6' (``completeness.months_text``) as people read it: 'Januari s.d. Juni'; '' (a full year) stays ''."""
+    if not isinstance(months, str) or not months:
+        return ""
+    first, _, last = months.partition("-")
+    if not last:
+        return t(f"month_{int(first)}", lang)
+    return say("year_to_date", lang, first=t(f"month_{int(first)}", lang), last=t(f"month_{int(last)}", lang))
 
 
 def readable(df: pd.DataFrame, kind: str, lang: str = "id") -> pd.DataFrame:

@@ -117,18 +117,40 @@ def coverage_bar(table: pd.DataFrame, lang: str = "id"):
     return _done(fig)
 
 
-def trend_plot(table: pd.DataFrame, lang: str = "id"):
-    """AKB and AKN per year with 95% CI bands and their target lines."""
+def _partial_points(ax, d: pd.DataFrame, partial: dict, color: str, name: str) -> None:
+    """A partial year's value as a hollow circle with its 95% CI, labelled with the year's label
+    ('AKB 2025 (Januari s.d. Juni)'): a year to date, not joined to the full years' line."""
+    for _, r in d[d["year"].isin(list(partial))].iterrows():
+        ax.vlines(r["year"], r["lower_95"], r["upper_95"], color=color, lw=1)
+        ax.plot([r["year"]], [r["value"]], marker="o", mfc="none", ls="none", color=color,
+                label=f"{name} {partial[r['year']]}")
+
+
+def _year_ticks(ax, years, partial: dict | None) -> None:
+    """Ticks at the years; a partial year's tick shows its label ('2025\n(Januari s.d. Juni)')."""
+    years = sorted(int(y) for y in years)
+    ax.set_xticks(years)
+    if partial and set(partial) & set(years):
+        ax.set_xticklabels([partial[y].replace(" (", "\n(", 1) if y in partial else str(y) for y in years])
+
+
+def trend_plot(table: pd.DataFrame, lang: str = "id", partial: dict | None = None):
+    """AKB and AKN per year with 95% CI bands and their target lines.
+
+    ``partial``: year -> label of the years with only some months of data, drawn apart (hollow circle)."""
+    partial = partial or {}
     fig, ax = plt.subplots(figsize=(8, 4.5))
     for ind, color in (("imr", "#1f77b4"), ("nmr", "#ff7f0e")):
-        d = table[table["indicator"] == ind].sort_values("year")
-        if d.empty:
+        d_all = table[table["indicator"] == ind].sort_values("year")
+        if d_all.empty:
             continue
+        d = d_all[~d_all["year"].isin(list(partial))]
         ax.plot(d["year"], d["value"], marker="o", color=color, label=t(ind, lang))
         ax.fill_between(d["year"], d["lower_95"], d["upper_95"], color=color, alpha=0.15)
+        _partial_points(ax, d_all, partial, color, t(ind, lang))
         for target in sorted(set(d["target"].dropna())):
             ax.axhline(target, color=color, ls=":", lw=1, label=f"{t('target', lang)} {t(ind, lang)} {fmt(target, lang, 0)}")
-    ax.set_xticks(sorted(set(table["year"])))
+    _year_ticks(ax, set(table["year"]), partial)
     _localise(ax.yaxis, lang)
     ax.set_ylabel(t("rate_axis", lang))
     ax.set_xlabel(t("year", lang))
@@ -138,18 +160,23 @@ def trend_plot(table: pd.DataFrame, lang: str = "id"):
     return _done(fig)
 
 
-def fitted_trend_plot(series: pd.DataFrame, lang: str = "id"):
-    """Observed rates with CIs, the fitted trend line with its 95% band, and the target line."""
+def fitted_trend_plot(series: pd.DataFrame, lang: str = "id", partial: dict | None = None):
+    """Observed rates with CIs, the fitted trend line with its 95% band, and the target line.
+
+    ``partial``: year -> label of the years left out of the fit, drawn as hollow circles."""
+    partial = partial or {}
     fig, ax = plt.subplots(figsize=(8, 4.5))
     ind = series["indicator"].iloc[0]
-    obs = series.dropna(subset=["value"])
+    observed = series.dropna(subset=["value"])
+    obs = observed[~observed["year"].isin(list(partial))]
+    _partial_points(ax, observed, partial, "#333333", t(ind, lang))
     err = np.vstack([obs["value"] - obs["lower_95"], obs["upper_95"] - obs["value"]])
     ax.errorbar(obs["year"], obs["value"], yerr=err, fmt="o", color="#333333", capsize=3, label=t(ind, lang))
     ax.plot(series["year"], series["fitted"], color="#1f77b4", label=t("fitted_trend", lang))
     ax.fill_between(series["year"], series["fitted_lower"], series["fitted_upper"], color="#1f77b4", alpha=0.15)
     for target in sorted(set(series["target"].dropna())):
         ax.axhline(target, color="#d62728", ls=":", label=f"{t('target', lang)} {fmt(target, lang, 0)}")
-    ax.set_xticks([int(y) for y in series["year"]])
+    _year_ticks(ax, series["year"], partial)
     ax.tick_params(axis="x", rotation=45)
     _localise(ax.yaxis, lang)
     ax.set_ylim(bottom=0)
@@ -193,8 +220,8 @@ def _label_flagged(ax, points: pd.DataFrame) -> None:
         adjust_text(labels, ax=ax, arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.5})
 
 
-def causes_over_years(table: pd.DataFrame, measure: str = "deaths", lang: str = "id"):
-    """Deaths (stacked bars) or rates (lines) by cause group and year."""
+def causes_over_years(table: pd.DataFrame, measure: str = "deaths", lang: str = "id", partial: dict | None = None):
+    """Deaths (stacked bars) or rates (lines) by cause group and year (``partial``: year -> label on its tick)."""
     wide = table.pivot_table(index="year", columns="cause", values=measure, aggfunc="sum").fillna(0)
     order = [c for c in CAUSE_ORDER if c in wide]
     fig, ax = plt.subplots(figsize=(8, 4.5))
@@ -210,7 +237,7 @@ def causes_over_years(table: pd.DataFrame, measure: str = "deaths", lang: str = 
             ax.plot(wide.index, wide[c], marker="o", label=t(c, lang), color=PALETTE[c])
         ax.set_ylabel(t("rate_axis", lang))
         ax.set_title(t("title_cause_rates", lang))
-    ax.set_xticks(list(wide.index))
+    _year_ticks(ax, wide.index, partial)
     _localise(ax.yaxis, lang)
     ax.set_xlabel(t("year", lang))
     ax.legend(frameon=False, fontsize=8, ncol=2)
@@ -230,8 +257,8 @@ def heatmap(table: pd.DataFrame, lang: str = "id"):
     return _done(fig)
 
 
-def cause_trend_multiples(table: pd.DataFrame, lang: str = "id"):
-    """Small multiples: one panel per cause group, rate per year with its 95% CI."""
+def cause_trend_multiples(table: pd.DataFrame, lang: str = "id", partial: dict | None = None):
+    """Small multiples: one panel per cause group, rate per year with its 95% CI (``partial``: year -> tick label)."""
     causes = [c for c in CAUSE_ORDER if c in set(table["cause"])]
     ncols = 4
     nrows = int(np.ceil(len(causes) / ncols)) or 1
@@ -241,7 +268,7 @@ def cause_trend_multiples(table: pd.DataFrame, lang: str = "id"):
         ax.plot(d["year"], d["rate"], marker="o", color=PALETTE[cause])
         ax.fill_between(d["year"], d["lower_95"], d["upper_95"], color=PALETTE[cause], alpha=0.2)
         ax.set_title(t(cause, lang), fontsize=9)
-        ax.set_xticks(list(d["year"]))
+        _year_ticks(ax, d["year"], partial)
         ax.tick_params(axis="x", labelsize=7, rotation=45)
     for ax in list(axes.flat)[len(causes):]:
         ax.set_visible(False)
@@ -304,7 +331,8 @@ def describe(fig) -> str:
                 y = [round(float(v), 1) for v in np.asarray(line.get_ydata(), dtype=float)]
             except ValueError:  # error-bar caps on a categorical axis: described with their points
                 continue
-            lines.append(f"  line {label}: {y}")
+            hollow = " (hollow marker)" if str(line.get_markerfacecolor()) == "none" and line.get_marker() not in ("", "None", None) else ""
+            lines.append(f"  line {label}{hollow}: {y}")
         for coll in ax.collections:
             if hasattr(coll, "get_offsets") and coll.get_offsets().shape[0] and type(coll).__name__ == "PathCollection":
                 pts = [(round(float(x), 1), round(float(y), 1)) for x, y in coll.get_offsets()]

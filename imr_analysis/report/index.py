@@ -16,10 +16,11 @@ from pathlib import Path
 import pandas as pd
 
 from .. import markup
+from ..analysis.completeness import partial_years_by_district
 from ..analysis.indicators import compute_indicators
 from ..clean.store import load_processed
 from . import figures
-from .language import LANGS, fmt, fmt_ci, say, t
+from .language import LANGS, fmt, fmt_ci, say, t, year_label
 
 STYLE = """body{font-family:sans-serif;margin:2em;max-width:70em;color:#222}
 table{border-collapse:collapse;margin:.5em 0}td,th{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}
@@ -41,13 +42,23 @@ def report_lang(results) -> str:
 
 
 def headline_by_year(processed: Path, years: list[int]) -> pd.DataFrame:
-    """AKB and AKN per district and year with 95% CIs, target and whether it is met (district level)."""
+    """AKB and AKN per district and year with 95% CIs, target and whether it is met (district level);
+    ``months``: the months a partial year's data cover (empty for a full year)."""
     if not (Path(processed) / "births.parquet").exists():
         return pd.DataFrame()
-    ind = compute_indicators(load_processed(Path(processed)), level="district")
+    tables = load_processed(Path(processed))
+    ind = compute_indicators(tables, level="district")
     ind = ind[ind["indicator"].isin(["imr", "nmr"]) & ind["year"].isin(years)]
+    partial = partial_years_by_district(tables)
+    ind = ind.assign(months=[partial.get(d, {}).get(y, ()) for d, y in zip(ind["district"], ind["year"])])
     return ind[["area", "indicator", "year", "numerator", "denominator", "value", "lower_95", "upper_95", "target",
-                "meets_target"]].sort_values(["area", "year", "indicator"]).reset_index(drop=True)
+                "meets_target", "months"]].sort_values(["area", "year", "indicator"]).reset_index(drop=True)
+
+
+def _year_text(g: pd.DataFrame, year: int, lang: str) -> str:
+    """'2024'; a partial year '2025 (Januari s.d. Juni)' (``months`` of its rows)."""
+    months = g["months"].iloc[0] if "months" in g and len(g["months"].iloc[0]) else range(1, 13)
+    return year_label(int(year), months, lang)
 
 
 def findings_count(processed: Path) -> dict[str, int]:
@@ -74,7 +85,7 @@ def headline_table(h: pd.DataFrame, lang: str) -> str:
     numeric = {2, 3, 4, 5, 6, 7}
     rows = []
     for (area, year), g in h.groupby(["area", "year"], sort=True, dropna=False):
-        cells = [markup.text(area), str(year)]
+        cells = [markup.text(area), markup.text(_year_text(g, year, lang))]
         for ind in ("imr", "nmr"):
             r = g[g["indicator"] == ind]
             if r.empty:
@@ -93,7 +104,8 @@ def trend_image(h: pd.DataFrame, lang: str) -> str:
     """A small AKB/AKN trend chart (one district, two years or more) as an inline PNG."""
     if h.empty or h["area"].nunique() != 1 or h["year"].nunique() < 2 or h["value"].isna().all():
         return ""
-    fig = figures.trend_plot(h, lang)
+    partial = {int(y): _year_text(g, y, lang) for y, g in h.groupby("year") if "months" in g and len(g["months"].iloc[0])}
+    fig = figures.trend_plot(h, lang, partial)
     fig.set_size_inches(6.5, 3.4)
     fig.tight_layout()
     buffer = io.BytesIO()

@@ -63,3 +63,9 @@ def year_label(year: int, months=tuple(range(1, 13)), lang: str = "id") -> str:
         return str(year)
     first, last = (t(f"month_{m}", lang) for m in (months[0], months[-1]))
     return f"{year} ({say('year_to_date', lang, first=first, last=last)})"
+
+
+def months_phrase(months, lang: str = "id") -> str:
+    """The months a partial year's data cover: 'Januari s.d. Juni' (id) / 'January–June' (en)."""
+    months = sorted(months)
+    return say("months_range", lang, first=t(f"month_{months[0]}", lang), last=t(f"month_{months[-1]}", lang))

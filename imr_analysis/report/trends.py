@@ -12,11 +12,12 @@ import pandas as pd
 from IPython.display import Markdown
 
 from .. import config
+from ..analysis.completeness import partial_years
 from ..analysis.trends import fitted_series, project_targets, trend_table
 from ..clean.store import unread_inputs
 from . import figures, tables
 from .base import Report, TitleBlock, data_sources, file_names, load
-from .language import check_lang, fmt, fmt_ci, say, t
+from .language import check_lang, fmt, fmt_ci, say, t, year_label
 
 
 @dataclass
@@ -27,6 +28,7 @@ class TrendReport(Report):
     end: int = 0
     district: str = ""
     n_years: int = 0    # years with data between start and end
+    partial: dict = field(default_factory=dict)   # year -> months, the years with only some months of data
 
     @classmethod
     def open(cls, start_year: int | None = None, end_year: int | None = None, district: str | None = None,
@@ -41,17 +43,27 @@ class TrendReport(Report):
         mine = {k: v[(v["district"] == district) & v["year"].between(start, end)] for k, v in data.items()}
         return cls(lang=lang, output_dir=out, data=mine, computed=tables.indicators_by_level(mine, cause_grouping="report_group"),
                    start=start, end=end, district=district, n_years=len([y for y in available if start <= y <= end]),
-                   unread=file_names(unread_inputs(directory, range(start, end + 1))))
+                   unread=file_names(unread_inputs(directory, range(start, end + 1))),
+                   partial=partial_years(mine, district))
+
+    def year_text(self, year: int) -> str:
+        """'2024'; a year with only some months of data '2025 (Januari s.d. Juni)' (``year_label``)."""
+        return year_label(year, self.partial.get(year, range(1, 13)), self.lang)
+
+    def partial_labels(self) -> dict[int, str]:
+        """Year -> label of the partial years, for the figures (drawn apart, labelled)."""
+        return {y: self.year_text(y) for y in sorted(self.partial)}
 
     def place(self) -> str:
-        return f"{self.district}, {self.start}-{self.end}"
+        return f"{self.district}, {self.start}-{self.year_text(self.end)}"
 
     def source_line(self) -> str:
         return say("source_line", self.lang, place=self.place())
 
     def title_block(self) -> TitleBlock:
-        return self._title_block(say("trends_title", self.lang, start=self.start, end=self.end, district=self.district),
-                                 self.district, f"{self.start}-{self.end}",
+        return self._title_block(say("trends_title", self.lang, start=self.start, end=self.year_text(self.end),
+                                     district=self.district),
+                                 self.district, f"{self.start}-{self.year_text(self.end)}",
                                  data_sources(self.data, range(self.start, self.end + 1)))
 
     def title(self):
@@ -65,16 +77,23 @@ class TrendReport(Report):
                         lambda: self.fitted_trend_figure("nmr"), self.targets):
             section()
 
+    def partial_note(self) -> str:
+        """The sentence naming the partial years left out of the trend models, or '' when there are none."""
+        if not self.partial:
+            return ""
+        return say("partial_years_note", self.lang, years=", ".join(self.partial_labels().values()))
+
     def enough_years(self) -> Markdown:
         if self.n_years >= 3:
-            years = ", ".join(str(y) for y in tables.years(self.data, self.district))
-            return Markdown(say("years_with_data", self.lang, years=years))
+            years = ", ".join(self.year_text(y) for y in tables.years(self.data, self.district))
+            text = say("years_with_data", self.lang, years=years)
+            return Markdown(f"{text}\n\n{self.partial_note()}" if self.partial else text)
         return Markdown(f"**{t('not_enough_years', self.lang)}**")
 
     def yearly_rates(self) -> pd.DataFrame:
         d = self._keep_table("yearly_rates", tables.yearly_rates(self.computed, self.start, self.end))
         d = d.assign(ci=[fmt_ci(lo, hi, self.lang) for lo, hi in zip(d["lower_95"], d["upper_95"])],
-                     year_text=d["year"].astype(str))
+                     year_text=d["year"].map(self.year_text))
         return self._table("yearly_rates", "title_trend", tables.present(
             d, self.lang, {"indicator": ("indicator", None), "year_text": ("year", None),
                            "numerator": ("deaths", 0), "denominator": ("live_births", 0),
@@ -87,7 +106,8 @@ class TrendReport(Report):
     def trend_figure(self):
         if self._yearly()["value"].isna().all():
             return Markdown(t("no_births_note", self.lang))
-        return self._figure("trend", "title_trend", lambda: figures.trend_plot(self._yearly(), self.lang))
+        return self._figure("trend", "title_trend", lambda: figures.trend_plot(self._yearly(), self.lang,
+                                                                                 self.partial_labels()))
 
     def _causes(self) -> pd.DataFrame:
         return self._kept("causes_by_year", lambda: tables.causes_by_year(self.computed, self.start, self.end))
@@ -96,26 +116,28 @@ class TrendReport(Report):
         wide = self._causes().pivot_table(index="cause", columns="year", values="deaths", aggfunc="sum")
         wide.index = [t(c, self.lang) for c in wide.index]
         wide = wide.astype(int).map(lambda v: fmt(v, self.lang, 0))
-        wide.columns = [str(c) for c in wide.columns]
+        wide.columns = [self.year_text(c) for c in wide.columns]
         return self._table("causes_by_year", "title_cause_counts", wide.rename_axis(t("cause_group", self.lang)).reset_index())
 
     def cause_counts_figure(self):
         return self._figure("cause_counts", "title_cause_counts",
-                            lambda: figures.causes_over_years(self._causes(), "deaths", self.lang))
+                            lambda: figures.causes_over_years(self._causes(), "deaths", self.lang, self.partial_labels()))
 
     def cause_rates_figure(self):
         return self._figure("cause_rates", "title_cause_rates",
-                            lambda: figures.causes_over_years(self._causes(), "rate", self.lang))
+                            lambda: figures.causes_over_years(self._causes(), "rate", self.lang, self.partial_labels()))
 
     def heatmap(self):
         h = tables.imr_heatmap(self.computed, self.start, self.end)
         self._keep_table("imr_heatmap", h.reset_index())
         if h.empty or h.isna().all().all():
             return Markdown(t("no_births_note", self.lang))
-        return self._figure("imr_heatmap", "title_heatmap", lambda: figures.heatmap(h, self.lang))
+        shown = h.rename(columns=self.year_text) if self.partial else h   # a partial year's column says so
+        return self._figure("imr_heatmap", "title_heatmap", lambda: figures.heatmap(shown, self.lang))
 
     def cause_trend_figure(self):
-        return self._figure("cause_trends", "title_cause_trend", lambda: figures.cause_trend_multiples(self._causes(), self.lang))
+        return self._figure("cause_trends", "title_cause_trend", lambda: figures.cause_trend_multiples(self._causes(), self.lang,
+                                                                                    self.partial_labels()))
 
     def trend_models(self):
         """APC with 95% CI, p-value, model and recent-trend marker: district, each indicator and cause."""
@@ -125,7 +147,8 @@ class TrendReport(Report):
         return self._table("trend_models", "title_trend_models", tables.present(tt, self.lang, {"name": ("indicator", None), "n_years": ("n_years", None),
                                               "apc": ("apc", 1), "ci": ("ci_95", None), "p_value": ("p_value", 3),
                                               "model": ("model", None), "trend_marker": ("trend_marker", None),
-                                              **({"note": ("note", None)} if tt["note"].ne("").any() else {})},
+                                              **({"note": ("note", None)} if tt["note"].ne("").any() else {}),
+                                              **({"left_out": ("partial_years_left_out", None)} if "left_out" in tt else {})},
                               translate=("model", "trend_marker", "note")))
 
     def puskesmas_trends(self):
@@ -145,7 +168,7 @@ class TrendReport(Report):
             return Markdown(t("no_births_note", self.lang))
         self._keep_table(f"fitted_{indicator}", series)
         return self._figure(f"fitted_{indicator}", f"title_fitted_{indicator}",
-                            lambda: figures.fitted_trend_plot(series, self.lang))
+                            lambda: figures.fitted_trend_plot(series, self.lang, self.partial_labels()))
 
     def targets(self):
         p = self._keep_table("target_projection", project_targets(self.data, self.district, computed=self.computed))
@@ -170,6 +193,8 @@ class TrendReport(Report):
             if row.empty:
                 continue
             lines.append("- " + describe_trend(row.iloc[0], proj[proj["indicator"] == indicator], self.lang))
+        if lines and self.partial:
+            lines.append("- " + self.partial_note())
         return Markdown("\n".join(lines) if lines else "-")
 
 
