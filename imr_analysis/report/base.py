@@ -300,12 +300,16 @@ class Report:
             self.tables[name] = build()
         return self.tables[name]
 
-    def save(self):
-        """Write every table (CSV and one XLSX workbook) and every figure (PNG) to the output folder."""
+    def save(self, csv_locale: str | None = None):
+        """Write every table and every figure (PNG) to the output folder.
+
+        The tables are written as people read them (``exports.write_report_tables``): ``tables/<name>.csv``
+        in the CSV convention of ``csv_locale`` (default: the report's language; 'id' writes ``;`` and
+        a decimal comma) and one formatted ``tables.xlsx``, headers and labels in ``lang``.
+        """
+        from .exports import write_report_tables
+
         out = self.output_dir
-        for name, df in self.tables.items():
-            outputs.write_csv(df, out / "tables" / f"{name}.csv")
-        if self.tables:
-            outputs.write_xlsx(self.tables, out / "tables.xlsx")
+        write_report_tables(self.tables, out, self.lang, csv_locale)
         for name, fig in self.figs.items():
             figures.save(fig, out / "figures" / f"{name}.png")
