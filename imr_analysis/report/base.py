@@ -122,6 +122,27 @@ def html_export_config() -> dict:
             "HTMLExporter": {"preprocessors": ["nbconvert.preprocessors.TagRemovePreprocessor"]}}
 
 
+#: The title of a report as its title block shows it (``TitleBlock._repr_html_``), in a notebook's outputs.
+TITLE_HTML = re.compile(r'report-title"><h1>(.*?)</h1>', re.S)
+
+
+def notebook_title(nb) -> str | None:
+    """The title a report notebook shows (its title block's heading, in the report's language), for the
+    HTML page's ``<title>``; None when no output holds a title block (a notebook that failed before it).
+
+    Read from the stored output, so the page title is the title the reader sees first, whatever report
+    the notebook holds.
+    """
+    import html
+
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            found = TITLE_HTML.search(str(output.get("data", {}).get("text/html", "")))
+            if found:
+                return html.unescape(found.group(1))
+    return None
+
+
 @dataclass
 class TitleBlock:
     """What a report is about: shown first in the HTML, on the title slide and the document's first page."""

@@ -25,6 +25,10 @@ DOCUMENT_TEXT_WIDTH_IN = (A4_CM[0] - 2 * MARGIN_CM) / 2.54
 DOCUMENT_TABLE_PT = 8                            # table text in the document
 NAME_WRAP = 16                                   # characters a line of a name in a table column, before it wraps
 NUMBER = re.compile(r"^[\d.,%\s-]+$")            # a cell written as a number, a range or '-' (right-aligned)
+SLIDE_TABLE_PT = (16, 15, 14, 13, 12, 11)         # table text sizes on the headline slide, the largest that fits
+CHAR_EM = 0.62                                   # width of a digit in em (DejaVu Sans 0.64, Calibri 0.51): a safe mean
+BOLD_EM = 1.25                                   # bold header text (capitals too) is at most this much wider
+CELL_PAD_IN = 0.14                               # a cell's left and right margins together (inches)
 
 
 @dataclass
@@ -163,6 +167,51 @@ def _column_widths(cells: list[list[str]], total: float) -> list[float]:
     return [total * w / sum(widths) for w in widths]
 
 
+def numeric_columns(cells: list[list[str]]) -> list[bool]:
+    """For each column of a shown table (header row first): every body cell a number, a range or '-'."""
+    return [all(NUMBER.match(v) for v in col[1:] if v) for col in zip(*cells)]
+
+
+def slide_table_layout(cells: list[list[str]], total: float) -> tuple[int, list[float]]:
+    """The text size (pt) and column widths (inches, summing to ``total``) of a table on a slide.
+
+    A column of numbers (every body cell a number, a range such as '6,0 - 12,2', or '-') gets the
+    width of its longest cell on one line, and its header's longest word; a column of names gets at
+    least its longest word, and ``NAME_WRAP`` characters a line when it can. The size is the largest of
+    ``SLIDE_TABLE_PT`` at which the names fit ``NAME_WRAP`` characters a line, else at which the numbers
+    fit; the width left over goes to the name columns, so that names wrap as little as possible.
+    """
+    columns = list(zip(*cells))
+    numeric = numeric_columns(cells)
+
+    def chars(col, j: int) -> tuple[float, float]:
+        head = max((len(w) for w in col[0].split()), default=0) * BOLD_EM
+        body = [v for v in col[1:] if v]
+        if numeric[j]:
+            return max([head] + [len(v) for v in body]), 0.0
+        longest_word = max([head] + [len(w) for v in body for w in v.split()])
+        return longest_word, max([0] + [min(len(v), NAME_WRAP) for v in body]) - longest_word
+
+    needs = [chars(col, j) for j, col in enumerate(columns)]
+
+    def fit(size: int, names_whole: bool) -> bool:
+        em = CHAR_EM * size / 72
+        return sum(n * em + CELL_PAD_IN + (extra * em if names_whole else 0) for n, extra in needs) <= total
+
+    size = next((s for s in SLIDE_TABLE_PT if fit(s, True)), None) \
+        or next((s for s in SLIDE_TABLE_PT if fit(s, False)), SLIDE_TABLE_PT[-1])
+    em = CHAR_EM * size / 72
+    fixed = [n * em + CELL_PAD_IN for n, _ in needs]
+    left = total - sum(fixed)
+    wish = [max(extra, 0.0) * em if not numeric[j] else 0.0 for j, (_, extra) in enumerate(needs)]
+    names = [j for j in range(len(columns)) if not numeric[j]] or list(range(len(columns)))
+    weights = [wish[j] + 1e-9 for j in names]
+    widths = list(fixed)
+    for j, w in zip(names, weights):
+        widths[j] += left * w / sum(weights)
+    return size, widths
+
+
 def _table_slide(prs, c: Content) -> None:
     from pptx.enum.text import PP_ALIGN
     from pptx.util import Pt
@@ -170,19 +219,21 @@ def _table_slide(prs, c: Content) -> None:
     slide = _slide(prs, 5, c.headline_title)
     cells = _cells(c.headline)
     rows, cols = len(cells), len(cells[0])
+    size, widths = slide_table_layout(cells, SLIDE_WIDTH_IN - 1.0)
+    numeric = numeric_columns(cells)
     shape = slide.shapes.add_table(rows, cols, *_inches(0.5, 1.5, SLIDE_WIDTH_IN - 1.0, 0.6 * rows))
     table = shape.table
-    for column, width in zip(table.columns, _column_widths(cells, SLIDE_WIDTH_IN - 1.0)):
+    for column, width in zip(table.columns, widths):
         column.width = _inches(width)[0]
     for i, row in enumerate(cells):
         for j, text in enumerate(row):
             cell = table.cell(i, j)
             cell.text = text
-            cell.margin_left = cell.margin_right = _inches(0.06)[0]
+            cell.margin_left = cell.margin_right = _inches(CELL_PAD_IN / 2)[0]
             paragraph = cell.text_frame.paragraphs[0]
-            paragraph.font.size = Pt(13 if i == 0 else 16)
+            paragraph.font.size = Pt(size)
             paragraph.font.bold = i == 0
-            paragraph.alignment = PP_ALIGN.RIGHT if j and (i == 0 or NUMBER.match(text)) else PP_ALIGN.LEFT
+            paragraph.alignment = PP_ALIGN.RIGHT if numeric[j] else PP_ALIGN.LEFT   # the header as its column
     _text_box(slide, c.headline_sentence, 0.6, 1.7 + 0.6 * rows + 0.4, SLIDE_WIDTH_IN - 1.2, 1.5,
               _sentence_size(c.headline_sentence))
 
