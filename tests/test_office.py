@@ -166,10 +166,11 @@ def test_writing_office_files_leaves_the_reports_figures_and_computes_indicators
 
 def test_markdown_bold_becomes_runs_and_columns_keep_numbers_whole():
     assert office.runs("AKB: **8,7 per 1.000 KH** (33)") == [("AKB: ", False), ("8,7 per 1.000 KH", True), (" (33)", False)]
-    widths = office._column_widths([["Indikator", "IK 95%"], ["Angka kematian post neonatal", "0,7 - 3,8"]], 4.0)
-    assert sum(widths) == pytest.approx(4.0)
-    # name column: 16 characters a line + 3; number column: all 9 characters of '0,7 - 3,8' + 3
-    assert widths[0] / widths[1] == pytest.approx((16 + 3) / (9 + 3))
+    size, widths = office.slide_table_layout([["Indikator", "IK 95%"], ["Angka kematian post neonatal", "0,7 - 3,8"]], 4.0)
+    assert size == 16 and sum(widths) == pytest.approx(4.0)
+    # number column: all 9 characters of '0,7 - 3,8' on one line; the name column takes the rest
+    assert widths[1] == pytest.approx(9 * office.CHAR_EM * 16 / 72 + office.CELL_PAD_IN)
+    assert widths[0] >= 16 * office.CHAR_EM * 16 / 72   # 'Angka kematian p' a line
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
