@@ -121,7 +121,7 @@ def _execute(job: Job, show_code: bool, retries: int = 2) -> JobResult:
             status, error = "failed", (f"the notebook kernel could not start after {attempt + 1} tries "
                                        f"({type(exc).__name__}: {exc}); check that ipykernel is installed in this environment")
             time.sleep(1 + attempt)
-    html_path = _to_html(job.output, show_code) if job.output.exists() else None
+    html_path = _to_html(job.output, show_code, job.parameters.get("lang", "id")) if job.output.exists() else None
     if job.notebook in (NOTEBOOKS["annual"], NOTEBOOKS["brief"]) and status == "ok":
         try:
             _write_office(job)
@@ -180,10 +180,20 @@ def _kernel_start_problem(exc: Exception) -> bool:
             or "address already in use" in text or isinstance(exc, (OSError, TimeoutError)))
 
 
-def _to_html(notebook: Path, show_code: bool) -> Path:
+def _to_html(notebook: Path, show_code: bool, lang: str = "id") -> Path:
+    """The notebook as an HTML report: its page title is the report's title and its language ``lang``
+    (``<html lang>``), not nbconvert's defaults (the notebook's file name, English)."""
     import nbformat
 
-    body, _ = _html_exporter(show_code).from_notebook_node(nbformat.read(notebook, as_version=4))
+    from .report.base import notebook_title
+
+    nb = nbformat.read(notebook, as_version=4)
+    title = notebook_title(nb)
+    if title:
+        nb.metadata["title"] = title   # what nbconvert's template puts in <title>
+    exporter = _html_exporter(show_code)
+    exporter.language_code = lang
+    body, _ = exporter.from_notebook_node(nb)
     path = notebook.with_suffix(".html")
     path.write_text(body, encoding="utf-8")
     return path

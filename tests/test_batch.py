@@ -83,9 +83,11 @@ def test_index_links_every_output_and_html_is_valid(batch):
 def test_stored_numbers_match_the_batch(batch):
     out, _ = batch
     import pandas as pd
-    head = pd.read_csv(out / "2023" / "tables" / "headline.csv", encoding="utf-8-sig").set_index("indicator")
-    assert head.loc["imr", "numerator"] == 33 and head.loc["imr", "denominator"] == 3795
-    assert round(head.loc["imr", "value"], 1) == 8.7
+    # the saved tables are in the report's language and Excel's Indonesian CSV convention (; and decimal comma)
+    head = pd.read_csv(out / "2023" / "tables" / "headline.csv", sep=";", decimal=",",
+                       encoding="utf-8-sig").set_index("Kode indikator")
+    assert head.loc["imr", "Pembilang"] == 33 and head.loc["imr", "Penyebut"] == 3795
+    assert head.loc["imr", "Nilai"] == 8.7
 
 
 def test_a_broken_year_does_not_stop_the_others(tmp_path):

@@ -166,7 +166,33 @@ def test_writing_office_files_leaves_the_reports_figures_and_computes_indicators
 
 def test_markdown_bold_becomes_runs_and_columns_keep_numbers_whole():
     assert office.runs("AKB: **8,7 per 1.000 KH** (33)") == [("AKB: ", False), ("8,7 per 1.000 KH", True), (" (33)", False)]
-    widths = office._column_widths([["Indikator", "IK 95%"], ["Angka kematian post neonatal", "0,7 - 3,8"]], 4.0)
-    assert sum(widths) == pytest.approx(4.0)
-    # name column: 16 characters a line + 3; number column: all 9 characters of '0,7 - 3,8' + 3
-    assert widths[0] / widths[1] == pytest.approx((16 + 3) / (9 + 3))
+    size, widths = office.slide_table_layout([["Indikator", "IK 95%"], ["Angka kematian post neonatal", "0,7 - 3,8"]], 4.0)
+    assert size == 16 and sum(widths) == pytest.approx(4.0)
+    # number column: all 9 characters of '0,7 - 3,8' on one line; the name column takes the rest
+    assert widths[1] == pytest.approx(9 * office.CHAR_EM * 16 / 72 + office.CELL_PAD_IN)
+    assert widths[0] >= 16 * office.CHAR_EM * 16 / 72   # 'Angka kematian p' a line
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_headline_slide_keeps_every_number_and_interval_on_one_line(written, lang):
+    """Each column of numbers is as wide as its longest cell ('6,6 - 13,1') at the table's text size, so no
+    interval wraps; names may wrap, between words; headers are aligned as their columns."""
+    from pptx.enum.text import PP_ALIGN
+
+    _, prs, _ = written[lang]
+    table = next(s for s in prs.slides[1].shapes if s.has_table).table
+    cells = _table_cells(table)
+    sizes = {cell.text_frame.paragraphs[0].font.size.pt for row in table.rows for cell in row.cells}
+    assert len(sizes) == 1 and 11 <= min(sizes) <= 16
+    pt = sizes.pop()
+    em_in = office.CHAR_EM * pt / 72
+    ci = next(j for j, h in enumerate(cells[0]) if h in ("IK 95%", "95% CI"))
+    numeric = office.numeric_columns(cells)
+    assert numeric[ci] and not numeric[0]
+    for j, column in enumerate(table.columns):
+        longest = max(len(row[j]) for row in cells[1:]) if numeric[j] else \
+            max(len(w) for row in cells[1:] for w in row[j].split())
+        assert column.width.inches >= longest * em_in, (cells[0][j], column.width.inches)
+        head = table.cell(0, j).text_frame.paragraphs[0].alignment
+        assert head == (PP_ALIGN.RIGHT if numeric[j] else PP_ALIGN.LEFT), cells[0][j]
+    assert sum(c.width for c in table.columns) <= prs.slide_width

@@ -120,3 +120,21 @@ def test_index_is_a_dashboard_in_the_report_language(runs):
     english = pages(runs["en"])["index.html"]
     assert english.html["lang"] == "en" and "Annual report 2021" in english.get_text(" ")
     assert "Laporan" not in english.get_text(" ")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_each_page_is_titled_with_its_report_and_language(runs, lang):
+    """The browser tab and a printed page's header show the report's title (district, year), not the notebook's
+    file name; <html lang> is the report's language."""
+    titles = {"2021/annual_report.html": {"id": "Laporan kematian bayi 2021: Kabupaten Musi Rawas Utara",
+                                          "en": "Infant mortality report 2021: Musi Rawas Utara district"},
+              "data_quality/data_quality.html": {"id": "Kualitas data: Musi Rawas Utara, 2019-2024",
+                                                 "en": "Data quality: Musi Rawas Utara, 2019-2024"}}
+    found = pages(runs[lang])
+    for name, soup in found.items():
+        assert soup.html["lang"] == lang, name
+        title = soup.title.get_text()
+        assert title == soup.h1.get_text(strip=True).rstrip("¶"), name   # the title the page opens with
+        assert title != name.rsplit("/", 1)[-1].removesuffix(".html") and "ipynb" not in title, name   # not nbconvert's
+    for name, want in titles.items():
+        assert found[name].title.get_text() == want[lang]

@@ -122,6 +122,27 @@ def html_export_config() -> dict:
             "HTMLExporter": {"preprocessors": ["nbconvert.preprocessors.TagRemovePreprocessor"]}}
 
 
+#: The title of a report as its title block shows it (``TitleBlock._repr_html_``), in a notebook's outputs.
+TITLE_HTML = re.compile(r'report-title"><h1>(.*?)</h1>', re.S)
+
+
+def notebook_title(nb) -> str | None:
+    """The title a report notebook shows (its title block's heading, in the report's language), for the
+    HTML page's ``<title>``; None when no output holds a title block (a notebook that failed before it).
+
+    Read from the stored output, so the page title is the title the reader sees first, whatever report
+    the notebook holds.
+    """
+    import html
+
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            found = TITLE_HTML.search(str(output.get("data", {}).get("text/html", "")))
+            if found:
+                return html.unescape(found.group(1))
+    return None
+
+
 @dataclass
 class TitleBlock:
     """What a report is about: shown first in the HTML, on the title slide and the document's first page."""
@@ -300,12 +321,16 @@ class Report:
             self.tables[name] = build()
         return self.tables[name]
 
-    def save(self):
-        """Write every table (CSV and one XLSX workbook) and every figure (PNG) to the output folder."""
+    def save(self, csv_locale: str | None = None):
+        """Write every table and every figure (PNG) to the output folder.
+
+        The tables are written as people read them (``exports.write_report_tables``): ``tables/<name>.csv``
+        in the CSV convention of ``csv_locale`` (default: the report's language; 'id' writes ``;`` and
+        a decimal comma) and one formatted ``tables.xlsx``, headers and labels in ``lang``.
+        """
+        from .exports import write_report_tables
+
         out = self.output_dir
-        for name, df in self.tables.items():
-            outputs.write_csv(df, out / "tables" / f"{name}.csv")
-        if self.tables:
-            outputs.write_xlsx(self.tables, out / "tables.xlsx")
+        write_report_tables(self.tables, out, self.lang, csv_locale)
         for name, fig in self.figs.items():
             figures.save(fig, out / "figures" / f"{name}.png")

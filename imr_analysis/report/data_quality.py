@@ -126,7 +126,7 @@ class DataQualityReport(Report):
     def findings_by_severity(self):
         f = self.found
         if f.empty:
-            return Markdown("-")
+            return Markdown(t("no_findings", self.lang))
         table = f.groupby(["severity", "check"], dropna=False).size().rename(t("findings", self.lang)).reset_index()
         table["severity"] = table["severity"].map(lambda k: t(k, self.lang))
         table["check"] = table["check"].map(lambda k: self._label(k, "check_"))
@@ -150,7 +150,7 @@ class DataQualityReport(Report):
         path = self.processed / "dropped_columns.csv"
         d = _read(path) if path.exists() else pd.DataFrame()
         if d.empty:
-            return Markdown("-")
+            return Markdown(t("none_dropped_columns", self.lang))
         d = d.assign(file=d["file"].map(lambda f: Path(f).name), why=d["why"].map(lambda k: self._label(k, "why_")))
         return self._table("dropped_columns", "title_dropped_columns", d.rename(
             columns={"file": t("file", self.lang), "sheet": t("sheet", self.lang),

@@ -38,8 +38,8 @@ from .language import LANGS, check_lang, say, t
 CSV_LOCALES = {"id": (";", ","), "en": (",", ".")}
 
 #: Excel number formats and decimals of each kind of column.
-NUMBER_FORMATS = {"year": "0", "count": "#,##0", "rate": "0.0", "p": "0.000"}
-DECIMALS = {"rate": 1, "p": 3}
+NUMBER_FORMATS = {"year": "0", "count": "#,##0", "rate": "0.0", "ratio": "0.00", "pct": "0.00", "p": "0.000"}
+DECIMALS = {"rate": 1, "ratio": 2, "pct": 2, "p": 3}
 MAX_WIDTH = 60
 
 
@@ -49,7 +49,8 @@ class Column:
 
     kind: 'text' (as is), 'term' (a label of the value), 'indicator' / 'cause' (the label of a
     code), 'code' (the code itself), 'bool' (yes / no), 'year', 'count' (integers), 'rate'
-    (1 decimal), 'p' (3 decimals), 'unit' (the indicator's unit), 'months' (the months a partial
+    (1 decimal), 'ratio' and 'pct' (2 decimals: rate ratios, coverage percentages as the reports
+    show them), 'p' (3 decimals), 'unit' (the indicator's unit), 'months' (the months a partial
     year's data cover, '1-6' -> 'Januari s.d. Juni'; blank for a full year).
     """
 
@@ -83,6 +84,102 @@ FUNNEL = [
     _c("flag", "term", "position"),
 ]
 LAYOUTS = {"indicators": INDICATORS, "trends": TRENDS, "funnel": FUNNEL}
+
+
+#: The kind of each column of the reports' saved tables (``Report.save``) that its values do not tell:
+#: a column not named here is a count when it holds integers, a rate when it holds other numbers,
+#: yes / no when it holds booleans, and a term (its label, else the text itself) when it holds text.
+REPORT_KINDS = {
+    "indicator": "indicator", "cause": "cause", "puskesmas": "text", "area": "text", "district": "text",
+    "target_source": "text", "source": "text",
+    "year": "year", "start_year": "year", "end_year": "year", "last_year": "year", "target_year": "year",
+    "numerator": "count", "denominator": "count", "deaths": "count", "live_births": "count", "kn_lengkap": "count",
+    "kn1_coverage": "pct", "kn_lengkap_coverage": "pct", "gap_to_target": "pct",
+    "rate_ratio": "ratio", "ratio_lower_95": "ratio", "ratio_upper_95": "ratio", "dispersion": "ratio",
+    "p_value": "p", "p_zero": "p",
+}
+
+
+def _report_layout(df: pd.DataFrame) -> list[Column]:
+    """The columns of a report's saved table, each with its kind; indicator and cause codes keep a code column."""
+    layout = []
+    for name in df.columns:
+        kind = REPORT_KINDS.get(name) if isinstance(name, str) else "rate"   # wide tables: one column per year
+        if kind is None:
+            values = df[name]
+            kind = ("bool" if pd.api.types.is_bool_dtype(values) else
+                    "count" if pd.api.types.is_integer_dtype(values) else
+                    "rate" if pd.api.types.is_numeric_dtype(values) else "term")
+        layout.append(Column(name, name, kind))
+        if kind in ("indicator", "cause"):
+            layout.append(Column(name, f"{name}_code", "code"))
+    return layout
+
+
+def report_header(key, lang: str = "id") -> str:
+    """The header of a report table's column in ``lang``: vocab/columns.csv ('col.<key>'), then the
+    report labels (vocab/labels.csv, indicator and cause labels); a year column is its year."""
+    if not isinstance(key, str):
+        return str(key)
+    if f"col.{key}" in _columns_vocab().index:
+        return header(key, lang)
+    try:
+        return t(key, lang)
+    except KeyError:   # a column no vocabulary names yet: its own name, rather than no table
+        return key
+
+
+def report_sheet(name: str, lang: str = "id") -> str:
+    """The XLSX sheet name of a report's saved table ``name`` in ``lang`` (vocab/columns.csv 'sheet.<name>';
+    a name it does not list, such as ``fitted_<indicator>``, is labelled by its parts, else is its own name)."""
+    own = _columns_vocab()
+    if f"sheet.{name}" in own.index:
+        return own.loc[f"sheet.{name}", check_lang(lang)]
+    prefix, _, rest = name.partition("_")
+    if f"sheet.{prefix}" in own.index and rest:
+        return f"{own.loc[f'sheet.{prefix}', lang]} {report_header(rest, lang)}"
+    return name
+
+
+def readable_report_table(df: pd.DataFrame, lang: str = "id") -> tuple[pd.DataFrame, dict[str, str]]:
+    """A report's saved table as people read it, in ``lang``, and its number formats (header -> format).
+
+    The same rules as the exports of ``indicators``: headers and labels in ``lang``, counts and years
+    as integers, rates rounded (:data:`DECIMALS`); rows and their order are kept.
+    """
+    check_lang(lang)
+    layout = _report_layout(df)
+    shown = pd.DataFrame({report_header(c.key, lang): _values(df, c, lang) for c in layout}, index=df.index)
+    for c in layout:   # a table's total row ('total' in its name column) in lang
+        if c.kind == "text":
+            shown[report_header(c.key, lang)] = shown[report_header(c.key, lang)].replace("total", t("total", lang))
+    formats = {report_header(c.key, lang): NUMBER_FORMATS[c.kind] for c in layout if c.kind in NUMBER_FORMATS}
+    return shown.reset_index(drop=True), formats
+
+
+def write_report_tables(tables: dict[str, pd.DataFrame], folder: Path, lang: str = "id",
+                        csv_locale: str | None = None) -> list[Path]:
+    """A report's tables as people read them: ``tables/<name>.csv`` each (in the CSV convention of
+    ``csv_locale``, default ``lang``) and one ``tables.xlsx`` with a formatted sheet per table."""
+    folder = Path(folder)
+    sep, decimal = _csv_locale(csv_locale or lang)
+    sheets, formats, written = {}, {}, []
+    for name, df in tables.items():
+        shown, fmts = readable_report_table(df, lang)
+        written.append(outputs.write_csv(shown, folder / "tables" / f"{name}.csv", sep=sep, decimal=decimal))
+        sheet = report_sheet(name, lang)[:31]
+        sheets[sheet] = shown
+        formats[sheet] = fmts
+    if sheets:
+        written.append(outputs.write_xlsx(sheets, folder / "tables.xlsx",
+                                          finish=lambda sheet, ws: sheet_formatter(formats[sheet])(sheet, ws)))
+    return written
+
+
+def _csv_locale(locale: str) -> tuple[str, str]:
+    if locale not in CSV_LOCALES:
+        raise ValueError(f"csv_locale must be one of {', '.join(CSV_LOCALES)}, not '{locale}'")
+    return CSV_LOCALES[locale]
 
 
 @lru_cache(maxsize=1)
@@ -233,11 +330,9 @@ def write(df: pd.DataFrame, kind: str, path: Path, lang: str = "id", csv_locale:
     if xlsx:
         formats = sheet_formatter(number_formats(kind, lang))
         return outputs.write_xlsx({sheet_name(kind, lang): shown}, path, finish=formats)
-    locale = csv_locale or lang
-    if locale not in CSV_LOCALES:
-        raise ValueError(f"csv_locale must be one of {', '.join(CSV_LOCALES)}, not '{locale}'")
-    sep, decimal = CSV_LOCALES[locale]
+    sep, decimal = _csv_locale(csv_locale or lang)
     return outputs.write_csv(shown, path, sep=sep, decimal=decimal)
 
 
-__all__ = ["CSV_LOCALES", "LANGS", "data_table", "header", "number_formats", "readable", "sheet_formatter", "term", "write"]
+__all__ = ["CSV_LOCALES", "LANGS", "data_table", "header", "number_formats", "readable", "readable_report_table",
+           "report_header", "report_sheet", "sheet_formatter", "term", "write", "write_report_tables"]

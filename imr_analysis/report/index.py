@@ -157,7 +157,7 @@ def write(result, district: str, years: list[int], processed: Path) -> Path:
     failed = f'<p class="failed">{say("index_failed_count", lang, n=len(result.failed))}</p>' if result.failed else ""
     page = f"""<!DOCTYPE html>
 <html lang="{lang}">
-<head><meta charset="utf-8"><title>{markup.text(say("index_title", lang, district=district))}</title>
+<head><meta charset="utf-8"><title>{markup.text(say("index_title", lang, district=district))}, {period}</title>
 <style>{STYLE}</style>
 </head>
 <body class="{markup.NO_MATH}">

@@ -22,9 +22,14 @@ FIGURE_SCALE = 0.7                               # figures drawn smaller, so the
 FIGURE_DPI = 200                                 # PNG resolution of the figures on slides and in the document
 A4_CM, MARGIN_CM = (21.0, 29.7), 2.0             # the document's page
 DOCUMENT_TEXT_WIDTH_IN = (A4_CM[0] - 2 * MARGIN_CM) / 2.54
-DOCUMENT_TABLE_PT = 8                            # table text in the document
+DOCUMENT_TABLE_PT = (8, 7.5, 7, 6.5)             # table text sizes in the document, the largest that fits
+DOCUMENT_CELL_PAD_IN = 0.16                      # Word's default cell margins, left and right together
 NAME_WRAP = 16                                   # characters a line of a name in a table column, before it wraps
 NUMBER = re.compile(r"^[\d.,%\s-]+$")            # a cell written as a number, a range or '-' (right-aligned)
+SLIDE_TABLE_PT = (16, 15, 14, 13, 12, 11)         # table text sizes on the headline slide, the largest that fits
+CHAR_EM = 0.62                                   # width of a digit in em (DejaVu Sans 0.64, Calibri 0.51): a safe mean
+BOLD_EM = 1.25                                   # bold header text (capitals too) is at most this much wider
+CELL_PAD_IN = 0.14                               # a cell's left and right margins together (inches)
 
 
 @dataclass
@@ -69,11 +74,16 @@ def _png(fig) -> tuple[bytes, tuple[float, float]]:
     try:
         fig.set_size_inches(width * FIGURE_SCALE, height * FIGURE_SCALE)
         fig.tight_layout()
-        fig.savefig(buffer, format="png", dpi=FIGURE_DPI, metadata={"Software": None})
+        # bbox 'tight': a title longer than the smaller figure widens the picture instead of being cut off
+        fig.savefig(buffer, format="png", dpi=FIGURE_DPI, metadata={"Software": None}, bbox_inches="tight",
+                    pad_inches=0.05)
     finally:
         fig.set_size_inches(width, height)
         fig.subplots_adjust(**layout)
-    return buffer.getvalue(), (width * FIGURE_SCALE, height * FIGURE_SCALE)
+    from PIL import Image
+
+    pixels = Image.open(io.BytesIO(buffer.getvalue())).size
+    return buffer.getvalue(), (pixels[0] / FIGURE_DPI, pixels[1] / FIGURE_DPI)
 
 
 def content(report) -> Content:
@@ -150,17 +160,49 @@ def _picture(slide, fig: Figure, left: float, top: float, width: float, height: 
     slide.shapes.add_picture(io.BytesIO(fig.png), *_inches(left + (width - shown_w) / 2, top, shown_w, shown_h))
 
 
-def _column_widths(cells: list[list[str]], total: float) -> list[float]:
-    """Column widths (inches) summing to ``total``, in proportion to what each column needs: its numbers whole, its
-    header words whole, and its names up to ``NAME_WRAP`` characters a line (longer names wrap between words)."""
-    def need(text: str, header: bool) -> int:
-        longest_word = max((len(w) for w in text.split()), default=0)
-        if header:
-            return longest_word + 3   # bold
-        return len(text) if NUMBER.match(text) else max(longest_word, min(len(text), NAME_WRAP))
+def numeric_columns(cells: list[list[str]]) -> list[bool]:
+    """For each column of a shown table (header row first): every body cell a number, a range or '-'."""
+    return [all(NUMBER.match(v) for v in col[1:] if v) for col in zip(*cells)]
 
-    widths = [3 + max([3] + [need(row[j], i == 0) for i, row in enumerate(cells)]) for j in range(len(cells[0]))]
-    return [total * w / sum(widths) for w in widths]
+
+def slide_table_layout(cells: list[list[str]], total: float, sizes=SLIDE_TABLE_PT) -> tuple[int, list[float]]:
+    """The text size (pt) and column widths (inches, summing to ``total``) of a table on a slide.
+
+    A column of numbers (every body cell a number, a range such as '6,0 - 12,2', or '-') gets the
+    width of its longest cell on one line, and its header's longest word; a column of names gets at
+    least its longest word, and ``NAME_WRAP`` characters a line when it can. The size is the largest of
+    ``sizes`` (the slide's ``SLIDE_TABLE_PT``, the document's ``DOCUMENT_TABLE_PT``) at which the names
+    fit ``NAME_WRAP`` characters a line, else at which the numbers fit; the width left over goes to the
+    name columns, so that names wrap as little as possible.
+    """
+    columns = list(zip(*cells))
+    numeric = numeric_columns(cells)
+
+    def chars(col, j: int) -> tuple[float, float]:
+        head = max((len(w) for w in col[0].split()), default=0) * BOLD_EM
+        body = [v for v in col[1:] if v]
+        if numeric[j]:
+            return max([head] + [len(v) for v in body]), 0.0
+        longest_word = max([head] + [len(w) for v in body for w in v.split()])
+        return longest_word, max([0] + [min(len(v), NAME_WRAP) for v in body]) - longest_word
+
+    needs = [chars(col, j) for j, col in enumerate(columns)]
+
+    def fit(size: int, names_whole: bool) -> bool:
+        em = CHAR_EM * size / 72
+        return sum(n * em + CELL_PAD_IN + (extra * em if names_whole else 0) for n, extra in needs) <= total
+
+    size = next((s for s in sizes if fit(s, True)), None) or next((s for s in sizes if fit(s, False)), sizes[-1])
+    em = CHAR_EM * size / 72
+    fixed = [n * em + CELL_PAD_IN for n, _ in needs]
+    left = total - sum(fixed)
+    wish = [max(extra, 0.0) * em if not numeric[j] else 0.0 for j, (_, extra) in enumerate(needs)]
+    names = [j for j in range(len(columns)) if not numeric[j]] or list(range(len(columns)))
+    weights = [wish[j] + 1e-9 for j in names]
+    widths = list(fixed)
+    for j, w in zip(names, weights):
+        widths[j] += left * w / sum(weights)
+    return size, widths
 
 
 def _table_slide(prs, c: Content) -> None:
@@ -170,19 +212,21 @@ def _table_slide(prs, c: Content) -> None:
     slide = _slide(prs, 5, c.headline_title)
     cells = _cells(c.headline)
     rows, cols = len(cells), len(cells[0])
+    size, widths = slide_table_layout(cells, SLIDE_WIDTH_IN - 1.0)
+    numeric = numeric_columns(cells)
     shape = slide.shapes.add_table(rows, cols, *_inches(0.5, 1.5, SLIDE_WIDTH_IN - 1.0, 0.6 * rows))
     table = shape.table
-    for column, width in zip(table.columns, _column_widths(cells, SLIDE_WIDTH_IN - 1.0)):
+    for column, width in zip(table.columns, widths):
         column.width = _inches(width)[0]
     for i, row in enumerate(cells):
         for j, text in enumerate(row):
             cell = table.cell(i, j)
             cell.text = text
-            cell.margin_left = cell.margin_right = _inches(0.06)[0]
+            cell.margin_left = cell.margin_right = _inches(CELL_PAD_IN / 2)[0]
             paragraph = cell.text_frame.paragraphs[0]
-            paragraph.font.size = Pt(13 if i == 0 else 16)
+            paragraph.font.size = Pt(size)
             paragraph.font.bold = i == 0
-            paragraph.alignment = PP_ALIGN.RIGHT if j and (i == 0 or NUMBER.match(text)) else PP_ALIGN.LEFT
+            paragraph.alignment = PP_ALIGN.RIGHT if numeric[j] else PP_ALIGN.LEFT   # the header as its column
     _text_box(slide, c.headline_sentence, 0.6, 1.7 + 0.6 * rows + 0.4, SLIDE_WIDTH_IN - 1.2, 1.5,
               _sentence_size(c.headline_sentence))
 
@@ -253,7 +297,10 @@ def write_docx(c: Content, path: Path) -> Path:
     cells = _cells(c.headline)
     table = doc.add_table(rows=len(cells), cols=len(cells[0]))
     table.style, table.autofit = "Light Grid Accent 1", False
-    widths = _column_widths(cells, DOCUMENT_TEXT_WIDTH_IN)
+    size, widths = slide_table_layout(cells, DOCUMENT_TEXT_WIDTH_IN - len(cells[0]) * (DOCUMENT_CELL_PAD_IN - CELL_PAD_IN),
+                                      DOCUMENT_TABLE_PT)
+    widths = [w + DOCUMENT_CELL_PAD_IN - CELL_PAD_IN for w in widths]
+    numeric = numeric_columns(cells)
     for column, width in zip(table.columns, widths):   # the grid (LibreOffice) and each cell (Word)
         column.width = Inches(width)
     for i, row in enumerate(cells):
@@ -262,8 +309,8 @@ def write_docx(c: Content, path: Path) -> Path:
             cell.text, cell.width = text, Inches(widths[j])
             paragraph = cell.paragraphs[0]
             for run in paragraph.runs:
-                run.font.size = Pt(DOCUMENT_TABLE_PT - (1 if i == 0 else 0))   # bold header words stay whole
-            if j and (i == 0 or NUMBER.match(text)):
+                run.font.size = Pt(size)
+            if numeric[j]:   # numbers and their header right-aligned, names left
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     doc.add_paragraph()
     _paragraph(doc, c.headline_sentence)
