@@ -95,22 +95,33 @@ def _kernel_dir(out: Path) -> Path:
 
 def _execute(job: Job, show_code: bool, retries: int = 2) -> JobResult:
     """Run one notebook with papermill on this process's warm kernel (``kernels``; retrying kernel-start
-    failures), then export HTML here."""
+    failures), then export HTML here.
+
+    papermill writes the executed notebook once, when it has run (or failed), not after every cell: a
+    report's notebook is rewritten some forty times otherwise, which costs more than its cells. An annual
+    report's and a quarterly brief's slides and document are written in the kernel, from the notebook's report object
+    (``OFFICE_EPILOGUE``), so its figures are drawn and its indicators computed once.
+    """
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    from .kernels import ENGINE
+    from .kernels import ENGINE, Epilogue
 
     job.output.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     status, error = "ok", ""
     for attempt in range(retries + 1):
+        kind = next((k for k in OFFICE_EPILOGUE if NOTEBOOKS[k] == job.notebook), None)
+        office = Epilogue(OFFICE_EPILOGUE[kind]) if kind else None
         try:
             pm.execute_notebook(str(config.NOTEBOOKS_DIR / job.notebook), str(job.output), parameters=job.parameters,
                                 kernel_name="python3", engine_name=ENGINE, cwd=str(config.NOTEBOOKS_DIR),
                                 progress_bar=False, log_output=False, start_timeout=120,
+                                request_save_on_cell_execute=False, autosave_cell_every=0, epilogue=office,
                                 kernel_manager_class=quiet_kernel_manager(kernel_log(job.output)))
             status, error = "ok", ""
+            if office is not None and office.error:   # the HTML stands; the job says what is missing
+                status, error = "failed", f"slides and document not written ({scrub(office.error)})"
             break
         except PapermillExecutionError as exc:
             status, error = "failed", f"{exc.ename}: {str(exc.evalue).splitlines()[0] if exc.evalue else ''}"
@@ -122,27 +133,24 @@ def _execute(job: Job, show_code: bool, retries: int = 2) -> JobResult:
                                        f"({type(exc).__name__}: {exc}); check that ipykernel is installed in this environment")
             time.sleep(1 + attempt)
     html_path = _to_html(job.output, show_code, job.parameters.get("lang", "id")) if job.output.exists() else None
-    if job.notebook in (NOTEBOOKS["annual"], NOTEBOOKS["brief"]) and status == "ok":
-        try:
-            _write_office(job)
-        except Exception as exc:  # the HTML stands; the job says what is missing
-            status, error = "failed", f"slides and document not written ({type(exc).__name__}: {scrub(exc)})"
     return JobResult(job.name, status, time.perf_counter() - start, job.output, html_path, error)
 
 
-def _write_office(job: Job) -> None:
-    """The annual report as slides and an editable document beside its HTML (report/office.py), built in
-    this process from the same parameters as the notebook."""
-    if job.notebook == NOTEBOOKS["brief"]:
-        from .report.brief import BriefReport
-        from .report.office import write_office_brief
-
-        write_office_brief(BriefReport.open(**job.parameters))
-        return
-    from .report.annual import AnnualReport
-    from .report.office import write_office
-
-    write_office(AnnualReport.open(**job.parameters))
+#: Run in the kernel after an annual report's or a quarterly brief's notebook (``kernels.Epilogue``): its slides
+#: and editable document (report/office.py) beside its HTML, from the notebook's ``rep``: the figures it drew,
+#: the indicators it computed.
+OFFICE_EPILOGUE = {
+    "annual": """
+from imr_analysis.report.office import write_office as _imr_write_office
+_imr_write_office(rep)
+del _imr_write_office
+""",
+    "brief": """
+from imr_analysis.report.office import write_office_brief as _imr_write_office
+_imr_write_office(rep)
+del _imr_write_office
+""",
+}
 
 
 def kernel_log(notebook: Path) -> Path:

@@ -12,11 +12,17 @@ Each notebook starts from a clean state, whatever ran before it in that kernel:
 What stays is what a fresh kernel would rebuild identically: the imported modules (with their
 read-only vocabularies and cached tables). A kernel that died is replaced by a new one; one
 that fails to answer the reset is shut down and replaced.
+
+An ``Epilogue`` (papermill engine argument ``epilogue``) is code run in the kernel after a notebook
+ran without error and before the reset, on what the notebook built: the batch writes an annual
+report's slides and document from the notebook's own ``rep``, its figures drawn once. It runs
+silently: nothing of it is in the saved notebook; its error, if any, is kept on the ``Epilogue``.
 """
 from __future__ import annotations
 
 import atexit
 import multiprocessing.util
+from dataclasses import dataclass
 
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
@@ -80,14 +86,34 @@ def shutdown() -> None:
             pass
 
 
-def _run_silently(client: PapermillNotebookClient, code: str) -> bool:
-    """Run ``code`` in the kernel without a trace in the history or the counter; True when it answered ok."""
+@dataclass
+class Epilogue:
+    """Code run in the kernel after a notebook ran without error, in that notebook's namespace (see the module
+    docstring); ``error`` is set to 'ExceptionName: message' when it failed, or when the notebook failed first."""
+
+    code: str
+    error: str = ""
+
+
+def _run_code(client: PapermillNotebookClient, code: str) -> str:
+    """Run ``code`` in the kernel without a trace in the history or the counter; '' when it answered ok, else
+    what went wrong ('ExceptionName: first line of the message')."""
     try:
         msg_id = client.kc.execute(code, silent=True, store_history=False)
         reply = client.wait_for_reply(msg_id)
-        return reply is not None and reply["content"]["status"] == "ok"
-    except Exception:
-        return False
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    if reply is None:
+        return "the kernel did not answer"
+    content = reply["content"]
+    if content["status"] == "ok":
+        return ""
+    return f"{content.get('ename', 'Error')}: {(str(content.get('evalue', '')).splitlines() or [''])[0]}"
+
+
+def _run_silently(client: PapermillNotebookClient, code: str) -> bool:
+    """Run ``code`` in the kernel without a trace in the history or the counter; True when it answered ok."""
+    return _run_code(client, code) == ""
 
 
 class WarmKernelEngine(NBClientEngine):
@@ -98,6 +124,7 @@ class WarmKernelEngine(NBClientEngine):
                                  start_timeout=60, execution_timeout=None, **kwargs):
         kwargs.pop("input_path", None)
         manager_class = kwargs.pop("kernel_manager_class", None)
+        epilogue = kwargs.pop("epilogue", None)
         for name in ("timeout", "startup_timeout"):
             kwargs.pop(name, None)
         client = PapermillNotebookClient(nb_man, km=_manager(kernel_name, manager_class), timeout=execution_timeout,
@@ -108,7 +135,11 @@ class WarmKernelEngine(NBClientEngine):
             with client.setup_kernel():
                 if _kernel["fresh"]:
                     _kernel["fresh"] = not _run_silently(client, _SNAPSHOT)
-            return client.execute()
+            nb = client.execute()
+            if epilogue is not None:
+                epilogue.error = "the notebook failed" if nb.metadata.get("papermill", {}).get("exception") \
+                    else _run_code(client, epilogue.code)
+            return nb
         finally:
             clean = client.kc is not None and _run_silently(client, _RESET)
             if client.kc is not None:

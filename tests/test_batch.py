@@ -48,7 +48,7 @@ def test_batch_produces_every_expected_file(batch):
     assert r.returncode == 0, r.stderr[-3000:]
     for year in range(2019, 2025):
         folder = out / str(year)
-        for name in ("annual_report.ipynb", "annual_report.html", "tables.xlsx"):
+        for name in ("annual_report.ipynb", "annual_report.html", "tables.xlsx", "annual_report.pptx", "annual_report.docx"):
             assert (folder / name).exists(), folder / name
         assert sorted(p.name for p in (folder / "figures").glob("*.png")) == [
             "causes_by_age.png", "coverage.png", "deaths_by_cause.png", "funnel.png", "imr_by_puskesmas.png"]

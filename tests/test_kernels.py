@@ -58,3 +58,48 @@ def test_a_notebook_sees_no_variable_of_the_one_before(tmp_path, kernel_spec):
     pm.execute_notebook(str(tmp_path / "second.ipynb"), str(tmp_path / "second_out.ipynb"), **run)
     assert kernels._kernel["km"] is km   # the same kernel ran both
     assert _cells(tmp_path / "second_out.ipynb")[0][1][0].text == "False\n"
+
+
+def _notebook(tmp_path, name, *cells):
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells]), tmp_path / name)
+    return str(tmp_path / name)
+
+
+def test_an_epilogue_runs_on_the_notebooks_namespace_leaves_no_trace_and_says_why_it_failed(tmp_path, kernel_spec):
+    run = {"kernel_name": "python3", "cwd": str(config.NOTEBOOKS_DIR), "progress_bar": False,
+           "engine_name": kernels.ENGINE}
+    answer = tmp_path / "answer.txt"
+    source = _notebook(tmp_path, "source.ipynb", "x = 41", "x")
+    after = kernels.Epilogue(f"open({str(answer)!r}, 'w').write(str(x + 1))")
+    pm.execute_notebook(source, str(tmp_path / "out.ipynb"), epilogue=after, **run)
+    assert after.error == "" and answer.read_text() == "42"
+    assert [count for count, _ in _cells(tmp_path / "out.ipynb")] == [1, 2]   # the epilogue is not in the notebook
+
+    broken = kernels.Epilogue("raise ValueError('no slides for this year')")
+    pm.execute_notebook(source, str(tmp_path / "out2.ipynb"), epilogue=broken, **run)
+    assert broken.error == "ValueError: no slides for this year"
+
+    skipped = kernels.Epilogue(f"open({str(answer)!r}, 'w').write('ran')")
+    with pytest.raises(pm.PapermillExecutionError):
+        pm.execute_notebook(_notebook(tmp_path, "failing.ipynb", "1 / 0"), str(tmp_path / "out3.ipynb"),
+                            epilogue=skipped, **run)
+    assert skipped.error == "the notebook failed" and answer.read_text() == "42"
+
+
+def test_the_batch_writes_each_notebook_once_when_it_has_run(tmp_path, kernel_spec, monkeypatch):
+    import papermill.engines
+    import papermill.execute
+
+    from imr_analysis import batch
+
+    writes = {"during": 0, "after": 0}
+    during, after = papermill.engines.write_ipynb, papermill.execute.write_ipynb
+    monkeypatch.setattr(papermill.engines, "write_ipynb", lambda *a: (writes.__setitem__("during", writes["during"] + 1),
+                                                                      during(*a)))
+    monkeypatch.setattr(papermill.execute, "write_ipynb", lambda *a: (writes.__setitem__("after", writes["after"] + 1),
+                                                                      after(*a)))
+    monkeypatch.setattr(config, "NOTEBOOKS_DIR", tmp_path)
+    _notebook(tmp_path, "three.ipynb", "a = 1", "b = a + 1", "b")
+    result = batch._execute(batch.Job("three", "three.ipynb", tmp_path / "out" / "three.ipynb", {}), show_code=False)
+    assert result.status == "ok" and writes == {"during": 0, "after": 1}
+    assert [outs[0].data["text/plain"] for _, outs in _cells(result.output)[2:]] == ["2"]

@@ -123,3 +123,21 @@ def test_describe_and_save(data, tmp_path):
     path = figures.save(fig, tmp_path / "figs" / "deaths.png")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert [p.name for p in path.parent.iterdir()] == ["deaths.png"]  # no temporary file left
+
+
+def test_the_png_is_drawn_once_for_show_and_save_and_again_after_a_change(data, tmp_path, monkeypatch):
+    import io
+
+    fig = figures.deaths_by_cause_bar(tables.deaths_by_puskesmas_and_cause(data, 2023), "en")
+    drawn = []
+    savefig = fig.savefig
+    monkeypatch.setattr(fig, "savefig", lambda *a, **k: (drawn.append(1), savefig(*a, **k))[1])
+    shown = figures.png(fig)
+    figures.describe(fig)   # reading what is plotted changes nothing
+    saved = figures.save(fig, tmp_path / "deaths.png").read_bytes()
+    assert saved == shown and len(drawn) == 1
+    fig.axes[0].set_title("Another title")   # any change to the figure: drawn again, the change in it
+    again = figures.png(fig)
+    fresh = io.BytesIO()
+    savefig(fresh, format="png", metadata={"Software": None})
+    assert len(drawn) == 2 and again != shown and again == fresh.getvalue()

@@ -292,9 +292,28 @@ def frame(fig, title: str, source: str):
     return fig
 
 
+def png(fig) -> bytes:
+    """The figure as the report's PNG (default size and resolution, no 'Software' stamp).
+
+    Drawn once: the bytes are kept on the figure while it is unchanged, so the PNG a notebook shows
+    and the one ``save`` writes are one rendering. Any change to the figure or to an artist in it
+    marks the figure ``stale`` (matplotlib passes the mark up to the figure), and the next call draws
+    again; the figure is marked fresh after drawing, as ``savefig`` leaves it marked stale when it
+    puts back the colours it drew with.
+    """
+    kept = getattr(fig, "_imr_png", None)
+    if kept is not None and not fig.stale:
+        return kept
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    fig._imr_png = buffer.getvalue()
+    fig.stale = False
+    return fig._imr_png
+
+
 def save(fig, path: Path) -> Path:
-    """Save a figure as PNG (atomic rename)."""
-    return write_atomic(Path(path), lambda tmp: fig.savefig(tmp, format="png", metadata={"Software": None}))
+    """Save a figure as PNG (atomic rename): the bytes of ``png``."""
+    return write_atomic(Path(path), lambda tmp: Path(tmp).write_bytes(png(fig)))
 
 
 def describe(fig) -> str:
@@ -361,9 +380,7 @@ def show(fig) -> None:
     if not isinstance(fig, plt.Figure):  # a note in place of a figure (no data for it)
         display(fig)
         return
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    display(Image(data=buffer.getvalue(), format="png"))
+    display(Image(data=png(fig), format="png"))
     if numbered is not None:
         display(HTML(f'<p class="{markup.NO_MATH} figure-caption"><b>{markup.text(caption)}</b></p>'))
     # the text account of what is plotted: checked by nbval, left out of the HTML report
