@@ -287,3 +287,34 @@ def test_no_maternal_data_is_not_aki_zero(tmp_path):
         assert len(aki) == 1 and aki["value"].isna().all() and aki["numerator"].isna().all()
         assert (aki["flag"] == NO_MATERNAL).all() and aki["denominator"].tolist() == [500]
     assert "mmr" not in set(trend_table(result.tables)["indicator"])
+
+
+# --- the reports' maternal tables: counts first, AKI pooled beside its targets -------------------
+
+def test_report_maternal_counts_by_period_cause_and_puskesmas(sample_run):
+    from imr_analysis.report.tables import maternal_deaths_by
+
+    data = load_processed(sample_run.out)
+    by_year = maternal_deaths_by(data, range(2019, 2025), "period")
+    assert by_year[[2019, 2020, 2021, 2022, 2023, 2024]].sum().to_dict() == SAMPLE_DEATHS
+    causes = maternal_deaths_by(data, [2019], "cause").set_index("cause")["total"]
+    assert causes[causes > 0].to_dict() == {"haemorrhage": 1, "hypertension": 1, "other": 1}   # METABOLIK: 'other'
+    assert set(causes.index) == {"haemorrhage", "hypertension", "infection", "cardiovascular", "other"}
+    pkm = maternal_deaths_by(data, [2023], "puskesmas").set_index("puskesmas")["total"]
+    assert pkm[pkm > 0].to_dict() == {"Karang Jaya": 1, "Muara Kulam": 1}
+
+
+def test_report_pooled_aki_beside_both_targets(sample_run):
+    """3 years to 2023: (5 + 3 + 2) / (3,905 + 3,831 + 3,795) x 100,000 = 86.72 (Byar: 10 deaths);
+    5 years: (3 + 4 + 5 + 3 + 2) / 19,273 x 100,000 = 88.21."""
+    from imr_analysis.report.tables import indicators_by_level, only, pooled_aki
+
+    data = only(load_processed(sample_run.out), "Musi Rawas Utara")
+    p = pooled_aki(indicators_by_level(data), 2023).set_index("years")
+    assert p.loc[3, ["start_year", "deaths", "live_births"]].tolist() == [2021, 10, 11531]
+    assert p.loc[3, "value"] == pytest.approx(10 / 11531 * 1e5) and p.loc[3, "method"] == "byar"
+    assert p.loc[5, ["start_year", "deaths", "live_births"]].tolist() == [2019, 17, 19273]
+    assert p.loc[5, "value"] == pytest.approx(88.21, abs=0.005)
+    assert p.loc[5, "lower_95"] < p.loc[5, "value"] < p.loc[5, "upper_95"]
+    assert (p["target_2024"] == 183).all() and (p["target_2030"] == 70).all()
+    assert p["target_2030_source"].str.startswith("SDG 3.1").all()
