@@ -38,7 +38,7 @@ TITLES = {
     "maternal_causes": "JUMLAH KEMATIAN IBU MENURUT PENYEBAB, KECAMATAN, DAN PUSKESMAS",
 }
 #: The table numbers of the Profil Kesehatan template (tables are found by title; numbers vary by year).
-TABLE_NUMBERS = {"births": 26, "deaths": 27, "causes": 28, "kn": 37}
+TABLE_NUMBERS = {"births": 26, "deaths": 27, "causes": 28, "kn": 37, "maternal": 30, "maternal_causes": 31}
 #: The older editions' title of the maternal-deaths table.
 MATERNAL_TITLE_OLDER = "JUMLAH KEMATIAN IBU MENURUT KELOMPOK UMUR"
 PLACE_COLUMNS = ("NO", "KECAMATAN", "PUSKESMAS")

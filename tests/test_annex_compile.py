@@ -14,12 +14,14 @@ from helpers import run_cli
 from imr_analysis.clean.store import load_processed, run_clean
 from imr_analysis.report.annex import REGISTRY, AnnexKind, births_columns, compile_annex, write_annex
 from imr_analysis.synth_unseen import write_corpus
+from imr_analysis.vocab.maternal import current_code
 
 YEARS = range(2022, 2024)
 #: Counts of each canonical table, by the keys an annex table can carry (causes have no sex in the Profil tables).
 COUNTS = {"births": (["sex"], ["live_births", "stillbirths"]), "deaths": (["sex", "age_group"], ["deaths"]),
           "deaths_by_cause": (["age_group", "cause"], ["deaths"]),
-          "neonatal_visits": (["sex", "visit"], ["visits", "denominator", "denominator_kind"])}
+          "neonatal_visits": (["sex", "visit"], ["visits", "denominator", "denominator_kind"]),
+          "maternal_deaths": (["period", "age_group"], ["deaths"]), "maternal_causes": (["cause"], ["deaths"])}
 #: Findings that describe the data themselves, not the layout (they come with the counts).
 DATA_FACTS = {"coverage_above_100", "missing_table"}
 
@@ -29,14 +31,16 @@ def counts(tables: dict[str, pd.DataFrame], year: int, district: str) -> pd.Data
     parts = []
     for name, (keys, values) in COUNTS.items():
         df = tables[name][(tables[name]["year"] == year) & (tables[name]["district"] == district)]
+        if name == "maternal_causes":    # the annex writes the current cause edition (older causes on its categories)
+            df = df.assign(cause=current_code(df["cause"]))
         k = ["province", "kecamatan", "puskesmas"] + keys + (["denominator_kind"] if "denominator_kind" in values else [])
         num = [v for v in values if v != "denominator_kind"]
         g = df.groupby(k, dropna=False)[num].sum().reset_index().melt(id_vars=k, var_name="measure")
         parts.append(g.assign(table=name))
     out = pd.concat(parts, ignore_index=True).fillna("")
     out = out[out["value"] != 0]
-    cols = ["table", "province", "kecamatan", "puskesmas", "sex", "age_group", "cause", "visit", "denominator_kind",
-            "measure"]
+    cols = ["table", "province", "kecamatan", "puskesmas", "sex", "period", "age_group", "cause", "visit",
+            "denominator_kind", "measure"]
     out = out.reindex(columns=cols + ["value"]).fillna("")
     return out.sort_values(cols).reset_index(drop=True)
 
@@ -64,7 +68,33 @@ def test_sample_round_trip_every_year(sample_processed, year, tmp_path):
     assert len(before) > 100
     pd.testing.assert_frame_equal(before, after)
     assert set(found["check"]) <= DATA_FACTS, found[["check", "message"]].to_string()
-    assert list(annex.kinds.values()) == ["births", "deaths", "causes", "kn"] and annex.missing == []
+    assert list(annex.kinds.values()) == ["births", "deaths", "causes", "kn", "maternal", "maternal_causes"]
+    assert annex.missing == []
+    assert (before["table"] == "maternal_deaths").any() and (before["table"] == "maternal_causes").any()
+
+
+def test_maternal_tables_aki_row_and_current_cause_edition(sample_processed, tmp_path):
+    """2019 (older cause edition): 3 maternal deaths / 3,890 live births x 100,000 = 77.12 under the last JUMLAH;
+    Muara Kulam's GANGGUAN METABOLIK is written under the current edition's LAIN-LAIN (hand-counted from the
+    sample's maternal tables)."""
+    annex = compile_annex(load_processed(sample_processed), 2019, "Musi Rawas Utara")
+    write_annex(annex, tmp_path / "a.xlsx")
+    book = load_workbook(tmp_path / "a.xlsx")
+    rows = [[c.value for c in row] for row in book["Tabel 30"].iter_rows()]
+    assert rows[5][3:] == ["JUMLAH LAHIR HIDUP", "KEMATIAN IBU HAMIL", None, None, None, "KEMATIAN IBU BERSALIN", None,
+                           None, None, "KEMATIAN IBU NIFAS", None, None, None, "JUMLAH KEMATIAN IBU", None, None, None]
+    total = next(r for r in rows if r[1] == "JUMLAH KAB/KOTA")
+    rate = next(r for r in rows if r[1] == "ANGKA KEMATIAN IBU (DILAPORKAN)")
+    assert total[3] == 3890 and total[-4:] == [1, 1, 1, 3]        # < 20, 20-34, >= 35, JUMLAH
+    assert rate[3:-1] == [None] * 16 and rate[-1] == round(3 / 3890 * 100_000, 2) == 77.12
+    causes = [[c.value for c in row] for row in book["Tabel 31"].iter_rows()]
+    header = causes[5]
+    assert header[3:] == ["PERDARAHAN", "GANGGUAN HIPERTENSI", "INFEKSI", "KELAINAN JANTUNG DAN PEMBULUH DARAH",
+                          "GANGGUAN AUTOIMUN", "GANGGUAN CEREBROVASKULAR", "COVID-19",
+                          "KOMPLIKASI PASCA KEGUGURAN (ABORTUS)", "LAIN-LAIN", "JUMLAH KEMATIAN IBU"]
+    kulam = next(r for r in causes if r[2] == "Muara Kulam")
+    assert kulam[3:] == [0] * 8 + [1, 1]
+    assert next(r for r in causes if r[1] == "JUMLAH KAB/KOTA")[3:] == [1, 1, 0, 0, 0, 0, 0, 0, 1, 3]
 
 
 def test_rate_rows_are_the_package_indicators(sample_processed, tmp_path):
@@ -119,8 +149,9 @@ def test_unseen_district_round_trip(corpus, corpus_processed, which, tmp_path):
     assert len(before) > 20
     pd.testing.assert_frame_equal(before, after)
     assert set(found["check"]) <= DATA_FACTS, found[["check", "message"]].to_string()
-    if which == "linelist":      # a line list has deaths only
-        assert list(annex.kinds.values()) == ["deaths", "causes"] and annex.missing == ["births", "kn"]
+    if which == "linelist":      # a line list has deaths only (and no maternal deaths in this corpus)
+        assert list(annex.kinds.values()) == ["deaths", "causes"]
+        assert annex.missing == ["births", "kn", "maternal", "maternal_causes"]
 
 
 def test_monthly_stillbirths_without_sex_are_under_lp_only(corpus, corpus_processed, tmp_path):
@@ -176,7 +207,7 @@ def test_cli_annex_and_its_bad_input(sample_processed, tmp_path):
     ok = run_cli("annex", "--processed", sample_processed, "--year", "2023", "--out", out)
     assert ok.returncode == 0, ok.stderr
     assert f"ditulis ke {out}" in ok.stdout and "Tabel 37 (Cakupan kunjungan neonatal" in ok.stdout
-    assert load_workbook(out).sheetnames == ["Tabel 26", "Tabel 27", "Tabel 28", "Tabel 37"]
+    assert load_workbook(out).sheetnames == ["Tabel 26", "Tabel 27", "Tabel 28", "Tabel 37", "Tabel 30", "Tabel 31"]
     again = run_cli("annex", "--processed", sample_processed, "--year", "2023", "--out", out, "--lang", "en")
     assert again.returncode == 2 and "already exists" in again.stderr and "--force" in again.stderr
     forced = run_cli("annex", "--processed", sample_processed, "--year", "2022", "--out", out, "--force")
@@ -194,5 +225,5 @@ def test_cli_line_list_year_says_what_is_missing(corpus, corpus_processed, tmp_p
     result = run_cli("annex", "--processed", corpus_processed[row["district"]], "--year", "2023",
                      "--out", tmp_path / "l.xlsx", "--lang", "en")
     assert result.returncode == 0, result.stderr
-    assert "Not written (the processed data for 2023 hold none): Births by sex; Neonatal visit (KN) coverage by sex." \
-        in result.stdout
+    assert ("Not written (the processed data for 2023 hold none): Births by sex; Neonatal visit (KN) coverage by sex; "
+            "Maternal deaths by period and age group; Maternal deaths by cause.") in result.stdout

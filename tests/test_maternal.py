@@ -201,13 +201,16 @@ def test_personal_data_in_a_maternal_cell_is_not_echoed(tmp_path):
 
 # --- line lists ----------------------------------------------------------------------------------
 
+#: A line list of 2023: two maternal deaths (rows 2 and 4) and an infant death (row 3), with fake personal data.
+LINE_LIST = [["NAMA", "NIK", "PUSKESMAS", "JENIS KEMATIAN", "TANGGAL LAHIR", "TANGGAL KEMATIAN", "UMUR IBU",
+              "PERIODE KEMATIAN", "PENYEBAB KEMATIAN"],
+             ["Siti Aminah", "1605012345670001", "Muara Rupit", "Ibu", "", "2023-03-02", "36", "nifas", "perdarahan"],
+             ["Budi", "1605012345670002", "Nibung", "Bayi", "2023-03-01", "2023-03-03", "", "", "asfiksia"],
+             ["Rina", "1605012345670003", "Nibung", "maternal", "", "2023-05-02", "19 tahun", "", "eklampsia"]]
+
+
 def test_maternal_deaths_from_a_line_list(tmp_path):
-    rows = [["NAMA", "NIK", "PUSKESMAS", "JENIS KEMATIAN", "TANGGAL LAHIR", "TANGGAL KEMATIAN", "UMUR IBU",
-             "PERIODE KEMATIAN", "PENYEBAB KEMATIAN"],
-            ["Siti Aminah", "1605012345670001", "Muara Rupit", "Ibu", "", "2023-03-02", "36", "nifas", "perdarahan"],
-            ["Budi", "1605012345670002", "Nibung", "Bayi", "2023-03-01", "2023-03-03", "", "", "asfiksia"],
-            ["Rina", "1605012345670003", "Nibung", "maternal", "", "2023-05-02", "19 tahun", "", "eklampsia"]]
-    write_csv(tmp_path / "amp_sr.csv", rows)
+    write_csv(tmp_path / "amp_sr.csv", LINE_LIST)
     result = clean([tmp_path], district="Musi Rawas Utara")
     assert len(result.ledger) == 3 and (result.ledger["state"] != "set_aside").all()
     m = result.tables["maternal_deaths"].set_index("puskesmas")
@@ -217,3 +220,101 @@ def test_maternal_deaths_from_a_line_list(tmp_path):
     c = result.tables["maternal_causes"].set_index("puskesmas")["cause"].to_dict()
     assert c == {"Muara Rupit": "haemorrhage", "Nibung": "hypertension"}
     assert "Siti" not in result.ledger.to_csv() and "Siti" not in result.cells.to_csv()
+
+
+# --- precedence: maternal deaths decided apart from the infant tables ----------------------------
+
+def _annex_with_line_list(tmp_path, maternal_table: bool):
+    """2023: an annex workbook with births and infant deaths (and, with ``maternal_table``, the maternal table)
+    for Muara Rupit and Nibung; a line list with one infant and two maternal deaths the same year."""
+    from helpers import births_table, deaths_table
+
+    body_b = [[1, "Rupit", "Muara Rupit", 250, 2, 252, 250, 1, 251, 500, 3, 503],
+              [2, "Nibung", "Nibung", 150, 1, 151, 150, 0, 150, 300, 1, 301]]
+    body_d = [[1, "Rupit", "Muara Rupit", 2, 1, 3, 0, 3, 1, 0, 1, 0, 1],
+              [2, "Nibung", "Nibung", 1, 0, 1, 0, 1, 0, 0, 0, 0, 0]]
+    sheets = {"T26": births_table(body_b), "T27": deaths_table(body_d)}
+    if maternal_table:
+        sheets["T30"] = stack([AnnexTable("TABEL 30", TITLES["maternal"], maternal_header(), BODY,
+                                          "KABUPATEN MUSI RAWAS UTARA", 2023)])
+    write_xlsx(tmp_path / "profil_2023.xlsx", sheets, merge=True)
+    write_csv(tmp_path / "amp_sr.csv", LINE_LIST)
+    return clean([tmp_path], district="Musi Rawas Utara")
+
+
+def test_line_list_maternal_deaths_count_when_the_annex_has_no_maternal_table(tmp_path):
+    result = _annex_with_line_list(tmp_path, maternal_table=False)
+    lines = result.ledger[result.ledger["format"] == "linelist"].sort_values("row")
+    siti, infant, rina = lines.to_dict("records")      # rows 2, 3, 4
+    assert infant["state"] == "set_aside" and infant["reason"].startswith(
+        "the annex tables give the counts for Musi Rawas Utara 2023")
+    assert siti["state"] != "set_aside" and rina["state"] != "set_aside"
+    m = result.tables["maternal_deaths"]
+    assert m["deaths"].sum() == 2 and set(m["source_file"].map(lambda f: f.rsplit("/", 1)[-1])) == {"amp_sr.csv"}
+    # the annex's infant deaths (Muara Rupit 2 + 1 neonatal, 1 post-neonatal; Nibung 1), not the line list's
+    assert result.tables["deaths"]["deaths"].sum() == 5
+    # AKI from the line list's 2 deaths over the annex's 800 live births: 250 per 100,000
+    from imr_analysis.analysis.indicators import compute_indicators
+    aki = compute_indicators(result.tables, level="district", year=2023).query("indicator == 'mmr'").iloc[0]
+    assert (aki["numerator"], aki["denominator"], aki["value"]) == (2, 800, pytest.approx(250.0))
+
+
+def test_annex_maternal_table_counts_before_the_line_list(tmp_path):
+    result = _annex_with_line_list(tmp_path, maternal_table=True)
+    lines = result.ledger[result.ledger["format"] == "linelist"].sort_values("row")
+    siti, infant, rina = lines.to_dict("records")      # rows 2, 3, 4
+    assert (lines["state"] == "set_aside").all()
+    assert infant["reason"].startswith("the annex tables give the counts for Musi Rawas Utara 2023")
+    for row in (siti, rina):
+        assert row["reason"] == ("the annex tables give the maternal deaths for Musi Rawas Utara 2023; "
+                                 "this row is compared with them, not counted twice")
+    assert result.tables["maternal_deaths"]["deaths"].sum() == 3       # BODY: 2 at Muara Rupit, 1 at Nibung
+    assert not result.tables["maternal_deaths"]["source_file"].str.endswith("amp_sr.csv").any()
+
+
+def test_no_maternal_data_is_not_aki_zero(tmp_path):
+    """Infant annex tables for 2023 without a maternal table or maternal death: AKI has no value and says so,
+    at every level; the trend table has no AKI series to fit."""
+    from helpers import births_table, deaths_table
+    from imr_analysis.analysis.indicators import NO_MATERNAL, compute_indicators
+
+    body_b = [[1, "Rupit", "Muara Rupit", 250, 2, 252, 250, 1, 251, 500, 3, 503]]
+    body_d = [[1, "Rupit", "Muara Rupit", 2, 1, 3, 0, 3, 1, 0, 1, 0, 1]]
+    write_xlsx(tmp_path / "profil_2023.xlsx", {"T26": births_table(body_b), "T27": deaths_table(body_d)}, merge=True)
+    result = clean([tmp_path / "profil_2023.xlsx"])
+    for level in ("district", "puskesmas"):
+        aki = compute_indicators(result.tables, level=level).query("indicator == 'mmr'")
+        assert len(aki) == 1 and aki["value"].isna().all() and aki["numerator"].isna().all()
+        assert (aki["flag"] == NO_MATERNAL).all() and aki["denominator"].tolist() == [500]
+    assert "mmr" not in set(trend_table(result.tables)["indicator"])
+
+
+# --- the reports' maternal tables: counts first, AKI pooled beside its targets -------------------
+
+def test_report_maternal_counts_by_period_cause_and_puskesmas(sample_run):
+    from imr_analysis.report.tables import maternal_deaths_by
+
+    data = load_processed(sample_run.out)
+    by_year = maternal_deaths_by(data, range(2019, 2025), "period")
+    assert by_year[[2019, 2020, 2021, 2022, 2023, 2024]].sum().to_dict() == SAMPLE_DEATHS
+    causes = maternal_deaths_by(data, [2019], "cause").set_index("cause")["total"]
+    assert causes[causes > 0].to_dict() == {"haemorrhage": 1, "hypertension": 1, "other": 1}   # METABOLIK: 'other'
+    assert set(causes.index) == {"haemorrhage", "hypertension", "infection", "cardiovascular", "other"}
+    pkm = maternal_deaths_by(data, [2023], "puskesmas").set_index("puskesmas")["total"]
+    assert pkm[pkm > 0].to_dict() == {"Karang Jaya": 1, "Muara Kulam": 1}
+
+
+def test_report_pooled_aki_beside_both_targets(sample_run):
+    """3 years to 2023: (5 + 3 + 2) / (3,905 + 3,831 + 3,795) x 100,000 = 86.72 (Byar: 10 deaths);
+    5 years: (3 + 4 + 5 + 3 + 2) / 19,273 x 100,000 = 88.21."""
+    from imr_analysis.report.tables import indicators_by_level, only, pooled_aki
+
+    data = only(load_processed(sample_run.out), "Musi Rawas Utara")
+    p = pooled_aki(indicators_by_level(data), 2023).set_index("years")
+    assert p.loc[3, ["start_year", "deaths", "live_births"]].tolist() == [2021, 10, 11531]
+    assert p.loc[3, "value"] == pytest.approx(10 / 11531 * 1e5) and p.loc[3, "method"] == "byar"
+    assert p.loc[5, ["start_year", "deaths", "live_births"]].tolist() == [2019, 17, 19273]
+    assert p.loc[5, "value"] == pytest.approx(88.21, abs=0.005)
+    assert p.loc[5, "lower_95"] < p.loc[5, "value"] < p.loc[5, "upper_95"]
+    assert (p["target_2024"] == 183).all() and (p["target_2030"] == 70).all()
+    assert p["target_2030_source"].str.startswith("SDG 3.1").all()

@@ -21,8 +21,9 @@ kn_lengkap_coverage    complete KN visits / denominator                100 (%)  
 mmr (AKI)              maternal deaths / live births                   100,000     byar/exact
 =====================  ==============================================  ==========  =========
 
-AKI is computed only where maternal deaths were reported (the maternal tables or a line list
-naming maternal deaths): an area-year without them has no AKI, never a zero. A district has a
+AKI is computed only for district-years with maternal-death data (the maternal tables or a line
+list naming maternal deaths): a district-year without them has the flag 'no maternal data' and no
+value, never a zero. A district has a
 handful of maternal deaths a year, so AKI is best read pooled over years (analysis/pooled.py).
 
 Aggregation up the hierarchy is a ratio of sums: numerators and denominators are summed over
@@ -168,22 +169,37 @@ def causes(tables: dict[str, pd.DataFrame], level: str = "district", grouping: s
     return pd.concat([rates, shares], ignore_index=True)
 
 
+#: Flag of an AKI row whose district-year has no maternal-death data (no maternal table, no maternal death in
+#: a line list): its value is missing, never a zero.
+NO_MATERNAL = "no maternal data for this district and year"
+
+
 def maternal_mortality(tables: dict[str, pd.DataFrame], level: str = "district", period: str = "year") -> pd.DataFrame:
     """AKI (mmr): maternal deaths per 100,000 live births, Byar / exact Poisson intervals (exact below 10 deaths).
 
-    Only the areas and periods with maternal-death records (zeros included) get a value; their live
-    births come from the births table, as for every rate.
+    Every area and period with live births or maternal-death records gets a row. Within a district-year
+    that has maternal-death data (a maternal table or a maternal death in a line list), an area without a
+    maternal death counts 0; a district-year without any has no value and the flag NO_MATERNAL ('no
+    maternal data', never AKI 0). Live births come from the births table, as for every rate.
     """
     keys = _keys(level, False, period)
     m = tables.get("maternal_deaths")
-    if m is None or m.empty:
+    m = m if m is not None else pd.DataFrame(columns=keys + ["deaths"])
+    b = tables["births"]
+    deaths = _sum(m, keys, "deaths").rename("deaths") if not m.empty else None
+    births = _sum(b, keys, "live_births").rename("live_births") if not b.empty else None
+    if deaths is None and births is None:
         return pd.DataFrame(columns=OUTPUT_COLUMNS)
-    deaths = _sum(m, keys, "deaths").rename("deaths")
-    births = _sum(tables["births"], keys, "live_births").rename("live_births") if not tables["births"].empty \
-        else pd.Series(dtype=float, name="live_births")
-    frame = pd.concat([deaths, births.reindex(deaths.index)], axis=1).reset_index()
+    index = deaths.index if births is None else births.index if deaths is None else deaths.index.union(births.index)
+    frame = pd.DataFrame({"deaths": deaths.reindex(index) if deaths is not None else np.nan,
+                          "live_births": births.reindex(index) if births is not None else np.nan}, index=index)
+    frame = frame.reset_index()
+    covered = set(zip(m["district"], m["year"].astype(int))) if not m.empty else set()
+    has = np.array([(d, int(y)) in covered for d, y in zip(frame["district"], frame["year"])], dtype=bool)
+    frame["deaths"] = frame["deaths"].fillna(0).where(has)
     ci = rate_ci(frame["deaths"], frame["live_births"], multiplier("mmr"))
     ci["flag"] = ci["flag"].replace("denominator missing", NO_BIRTHS)
+    ci.loc[~has, ["flag", "method"]] = [NO_MATERNAL, ""]
     return _shape(frame[keys], "mmr", level, ci)
 
 

@@ -46,7 +46,8 @@ def pooled_rate(years, deaths, live_births, window: int, multiplier: float = 100
 def pooled_indicator(indicators: pd.DataFrame, indicator: str = "mmr", windows=POOLED_WINDOWS) -> pd.DataFrame:
     """Pooled rates of one indicator from the yearly indicator table (numerator and denominator per area and
     year), for each area and window: the columns of ``pooled_rate`` with indicator, level, district and area."""
-    ind = indicators[(indicators["indicator"] == indicator) & indicators["denominator"].notna()]
+    ind = indicators[(indicators["indicator"] == indicator) & indicators["denominator"].notna()
+                     & indicators["numerator"].notna()]   # a year without data (AKI: no maternal data) breaks a window
     parts = []
     for (level, district, area), g in ind.groupby(["level", "district", "area"], sort=False, dropna=False):
         multiplier = float(g["multiplier"].iloc[0])

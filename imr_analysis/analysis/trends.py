@@ -254,6 +254,8 @@ def trend_table(tables: dict[str, pd.DataFrame], level: str = "district", start:
     # by district too: two districts may each have a Puskesmas of the same name
     for (indicator, district, area, cause), g in ind.groupby(["indicator", "district", "area", "cause"], sort=False,
                                                              dropna=False):
+        if g["numerator"].isna().all():
+            continue  # no data for any year (an AKI series of a district without maternal-death data)
         g = g.sort_values("year")
         fit = fit_trend(g["year"], g["numerator"], g["denominator"], indicator in SMALL_COUNT_INDICATORS)
         lo, hi = fit.apc_ci() if fit.result is not None else (np.nan, np.nan)

@@ -12,31 +12,72 @@ GEO = GEOGRAPHY
 #: Which source counts when a district-year has several: the annex tables, then monthly reports, then line lists.
 PRECEDENCE = {"annex": 0, "monthly": 1, "linelist": 2}
 def apply_precedence(cells: pd.DataFrame, ledger: pd.DataFrame) -> None:
-    """One source counts per district and year: annex tables, else monthly reports, else line lists.
+    """One source counts per district, year and table family: annex tables, else monthly reports, else line lists.
 
-    The data rows of the other sources stay in the ledger as set aside ('compared, not counted')
-    and their cells are kept, unused, for the reconciliation checks. Changes both frames in place.
+    The families are the infant tables and the maternal tables (``MATERNAL_KINDS``), decided apart: a
+    district-year whose annex has infant tables but no maternal table keeps the maternal deaths of its
+    line lists. The data rows of the other sources stay in the ledger as set aside ('compared, not
+    counted', the reason naming the source that counts) and their cells are kept, unused, for the
+    reconciliation checks. Changes both frames in place.
     """
     if cells.empty or (cells["format"].nunique() < 2 and ledger["format"].nunique() < 2):
         return  # one format: nothing to compare
+    cell_family = _family(cells["table"])
     data = cells[cells["row_kind"] == "data"]
-    rank = data.assign(rank=_rank(data["format"])).groupby(["district", "year"], dropna=False)["rank"].min()
+    rank = data.assign(rank=_rank(data["format"]), family=cell_family[(cells["row_kind"] == "data").to_numpy()]) \
+        .groupby(["district", "year", "family"], dropna=False)["rank"].min()
     cell_rank = _rank(cells["format"])
-    best = rank.reindex(pd.MultiIndex.from_arrays([cells["district"], cells["year"]])).to_numpy()
+    best = rank.reindex(pd.MultiIndex.from_arrays([cells["district"], cells["year"], cell_family])).to_numpy()
     lower = (cell_rank > best) & (cells["row_kind"] == "data").to_numpy()
     if not lower.any():
         return
     cells.loc[lower, "used"] = False
     cells.loc[lower, "compared"] = True
-    names = {0: "annex tables", 1: "monthly reports", 2: "line lists"}
-    led_best = rank.reindex(pd.MultiIndex.from_arrays([ledger["district"], ledger["year"]])).to_numpy()
+    led_family = _ledger_family(ledger, cells)
+    led_best = rank.reindex(pd.MultiIndex.from_arrays([ledger["district"], ledger["year"], led_family])).to_numpy()
     led_rank = _rank(ledger["format"])
     mask = (led_rank > led_best) & (ledger["row_kind"] == "data").to_numpy() & (ledger["state"] != "set_aside").to_numpy()
     ledger.loc[mask, "reason"] = [
-        f"the {names[int(best_rank)]} give the counts for {district} {int(year)}; "
-        "this row is compared with them (see findings), not counted twice"
-        for best_rank, district, year in zip(led_best[mask], ledger.loc[mask, "district"], ledger.loc[mask, "year"])]
+        _compared_reason(int(best_rank), family, district, int(year))
+        for best_rank, family, district, year in zip(led_best[mask], led_family[mask], ledger.loc[mask, "district"],
+                                                     ledger.loc[mask, "year"])]
     ledger.loc[mask, "state"] = "set_aside"
+
+
+#: The cell tables of the maternal family (decided apart from the infant tables in ``apply_precedence``).
+MATERNAL_KINDS = ("maternal", "maternal_causes")
+_SOURCE_NAMES = {0: "annex tables", 1: "monthly reports", 2: "line lists"}
+
+
+def _family(tables: pd.Series) -> np.ndarray:
+    """'maternal' for a cell of a maternal table, 'infant' for every other."""
+    return np.where(tables.astype(str).isin(MATERNAL_KINDS).to_numpy(), "maternal", "infant")
+
+
+def _ledger_family(ledger: pd.DataFrame, cells: pd.DataFrame) -> np.ndarray:
+    """The family of each ledger row: its table's (an annex row), else that of its cells (a line-list row
+    is a maternal death when its cells are in the maternal tables); 'infant' for a row without cells."""
+    family = _family(ledger["table"])
+    maternal = cells.loc[cells["table"].astype(str).isin(MATERNAL_KINDS), ["file", "sheet", "row"]]
+    if maternal.empty:
+        return family
+    keys = set(zip(*(_text(maternal[c]) for c in ("file", "sheet", "row"))))
+    rows = zip(*(_text(ledger[c]) for c in ("file", "sheet", "row")))
+    return np.where([k in keys for k in rows], "maternal", family)
+
+
+def _text(values: pd.Series) -> list[str]:
+    """A key column as text, missing as '' (a CSV has no sheet)."""
+    return values.astype(object).where(values.notna(), "").astype(str).tolist()
+
+
+def _compared_reason(best_rank: int, family: str, district, year: int) -> str:
+    """The ledger reason of a row compared with the source that counts (which one, for which family)."""
+    if family == "maternal":
+        return (f"the {_SOURCE_NAMES[best_rank]} give the maternal deaths for {district} {year}; "
+                "this row is compared with them, not counted twice")
+    return (f"the {_SOURCE_NAMES[best_rank]} give the counts for {district} {year}; "
+            "this row is compared with them (see findings), not counted twice")
 
 
 def _rank(formats: pd.Series) -> np.ndarray:

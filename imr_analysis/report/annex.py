@@ -21,7 +21,10 @@ package's own (analysis/indicators.py), rounded to 2 decimals:
 
 * births: under each MATI column the stillbirth rate, stillbirths / (live + still) x 1000;
 * deaths: under NEONATAL the AKN, POST NEONATAL the post-neonatal rate, BAYI the AKB and
-  JUMLAH TOTAL the AKABA, deaths / live births x 1000 of the same sex.
+  JUMLAH TOTAL the AKABA, deaths / live births x 1000 of the same sex;
+* maternal deaths: under the last JUMLAH the AKI (mmr), maternal deaths / live births x 100,000.
+
+The maternal cause table is written in the current cause edition (vocab/maternal_causes.csv).
 """
 from __future__ import annotations
 
@@ -32,8 +35,9 @@ from typing import Callable
 import pandas as pd
 
 from ..analysis.indicators import compute_indicators
-from ..annex_writer import (KN_GROUPS, TABLE_NUMBERS, TITLES, AnnexTable, cause_label, causes_header,
-                            column_totals, kn_header, stack, write_xlsx)
+from ..annex_writer import (KN_GROUPS, MATERNAL_AGES, MATERNAL_PERIODS, MATERNAL_TOTAL, TABLE_NUMBERS, TITLES,
+                            AnnexTable, cause_label, causes_header, column_totals, kn_header, maternal_causes_header,
+                            maternal_header, stack, write_xlsx)
 from ..outputs import write_atomic
 from ..schemas import UNKNOWN
 
@@ -45,7 +49,12 @@ DEATH_LABELS = {"neonatal": "NEONATAL", "postneonatal": "POST NEONATAL", "infant
                 "under5": "JUMLAH TOTAL"}
 #: The indicator printed in the rate row under a deaths column (none under ANAK BALITA).
 DEATH_RATES = {"neonatal": "nmr", "postneonatal": "postneonatal_mr", "infant": "imr", "under5": "u5mr"}
-RATE_LABELS = {"births": "ANGKA LAHIR MATI PER 1.000 KELAHIRAN (DILAPORKAN)", "deaths": "ANGKA KEMATIAN (DILAPORKAN)"}
+RATE_LABELS = {"births": "ANGKA LAHIR MATI PER 1.000 KELAHIRAN (DILAPORKAN)", "deaths": "ANGKA KEMATIAN (DILAPORKAN)",
+               "maternal": "ANGKA KEMATIAN IBU (DILAPORKAN)"}
+#: The maternal table's periods and mother's age groups in column order (annex_writer.MATERNAL_PERIODS and
+#: MATERNAL_AGES); 'all' is the JUMLAH column, which also holds the deaths without a period or age group.
+MATERNAL_PERIOD_CODES = ("pregnancy", "delivery", "postpartum", "all")
+MATERNAL_AGE_CODES = ("age_under_20", "age_20_34", "age_35_plus", "all")
 KN_DENOMINATORS = {"sasaran": "SASARAN BAYI BARU LAHIR", "live_births": "JUMLAH LAHIR HIDUP"}
 
 
@@ -243,6 +252,61 @@ def kn_columns(d: YearData) -> Columns | None:
     return Columns(header, keys, value, kinds, [None] * len(keys))
 
 
+def maternal_columns(d: YearData) -> Columns | None:
+    """Maternal deaths in the official layout: JUMLAH LAHIR HIDUP (when the year has births), then KEMATIAN IBU
+    HAMIL, BERSALIN, NIFAS and JUMLAH KEMATIAN IBU, each over < 20, 20-34, >= 35 TAHUN and JUMLAH; the AKI
+    (the package's mmr, per 100,000 live births) in the rate row under the last JUMLAH.
+
+    A death without a period or age group (a line list that does not say) is counted in the JUMLAH columns only
+    (the footer says how many): the layout has no column for it."""
+    df = d.tables["maternal_deaths"]
+    if df.empty:
+        return None
+    births = d.tables["births"]
+    live = _sums(births, [], "live_births") if not births.empty else None
+    sums = df.groupby(["puskesmas", "period", "age_group"])["deaths"].sum()
+
+    def deaths(p, period, age):
+        rows = sums[sums.index.get_level_values("puskesmas") == p]
+        if period != "all":
+            rows = rows[rows.index.get_level_values("period") == period]
+        if age != "all":
+            rows = rows[rows.index.get_level_values("age_group") == age]
+        return int(rows.sum())
+
+    keys = ([("live_births",)] if live is not None else []) + [(period, age) for period in MATERNAL_PERIOD_CODES
+                                                                for age in MATERNAL_AGE_CODES]
+
+    def value(p, key):
+        return int(live.get((p, "all"), 0)) if key == ("live_births",) else deaths(p, *key)
+
+    aki = d.rate("mmr", "all") if live is not None else None
+    rates = [None] * (len(keys) - 1) + [aki]
+    return Columns(maternal_header(MATERNAL_PERIODS, MATERNAL_AGES, live_births=live is not None), keys, value,
+                   ["count"] * len(keys), rates)
+
+
+def maternal_causes_columns(d: YearData) -> Columns | None:
+    """Maternal deaths by cause in the current edition's columns (vocab/maternal_causes.csv), then JUMLAH KEMATIAN
+    IBU; an older edition's cause is written under its current category (GANGGUAN METABOLIK under LAIN-LAIN)."""
+    from ..vocab.maternal import current_code, maternal_causes
+
+    df = d.tables["maternal_causes"]
+    if df.empty:
+        return None
+    vocab = maternal_causes()
+    codes = [c for c in vocab.index if vocab.loc[c, "header_current"]]
+    sums = df.assign(cause=current_code(df["cause"])).groupby(["puskesmas", "cause"])["deaths"].sum()
+    keys = codes + [MATERNAL_TOTAL]
+
+    def value(p, key):
+        if key == MATERNAL_TOTAL:
+            return int(sum(sums.get((p, c), 0) for c in codes))
+        return int(sums.get((p, key), 0))
+
+    return Columns(maternal_causes_header("current"), keys, value, ["count"] * len(keys), [None] * len(keys))
+
+
 def _number(x) -> int | float:
     x = float(x) if pd.notna(x) else 0.0
     return int(x) if x.is_integer() else x
@@ -255,6 +319,8 @@ REGISTRY: list[AnnexKind] = [
     AnnexKind("deaths", TABLE_NUMBERS["deaths"], ("deaths",), deaths_columns),
     AnnexKind("causes", TABLE_NUMBERS["causes"], ("deaths_by_cause",), causes_columns),
     AnnexKind("kn", TABLE_NUMBERS["kn"], ("neonatal_visits",), kn_columns),
+    AnnexKind("maternal", TABLE_NUMBERS["maternal"], ("maternal_deaths",), maternal_columns),
+    AnnexKind("maternal_causes", TABLE_NUMBERS["maternal_causes"], ("maternal_causes",), maternal_causes_columns),
 ]
 
 
@@ -270,8 +336,14 @@ def footer(d: YearData, needs: tuple[str, ...]) -> tuple[str, ...]:
     """'Sumber: ...' naming the source files the table's rows came from (at most three, then how many more)."""
     files = sorted({Path(f).name for name in needs for f in d.tables[name].get("source_file", [])})
     shown = ", ".join(files[:3]) + (f" dan {len(files) - 3} berkas lainnya" if len(files) > 3 else "")
-    return (f"Sumber: {shown}" if shown else "Sumber: data olahan imr-analysis",
-            f"Keterangan: dihimpun dengan imr-analysis dari data olahan tahun {d.year}")
+    lines = (f"Sumber: {shown}" if shown else "Sumber: data olahan imr-analysis",
+             f"Keterangan: dihimpun dengan imr-analysis dari data olahan tahun {d.year}")
+    if "maternal_deaths" in needs:
+        m = d.tables["maternal_deaths"]
+        n = int(m.loc[(m["period"] == "unspecified") | (m["age_group"] == "unspecified"), "deaths"].sum())
+        if n:
+            lines += (f"Keterangan: {n} kematian ibu tanpa periode atau kelompok umur hanya dihitung di kolom JUMLAH",)
+    return lines
 
 
 def annex_table(entry: AnnexKind, d: YearData) -> AnnexTable | None:

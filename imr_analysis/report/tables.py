@@ -152,6 +152,49 @@ def imr_heatmap(computed: dict[str, pd.DataFrame], start: int, end: int) -> pd.D
     return ind.pivot_table(index="area", columns="year", values="value", aggfunc="first").rename_axis(index="puskesmas")
 
 
+# --- maternal deaths -------------------------------------------------------------------------
+
+#: What maternal deaths are counted by in the reports (counts first): the table and its column.
+MATERNAL_BY = {"period": ("maternal_deaths", "period"), "age_group": ("maternal_deaths", "age_group"),
+               "cause": ("maternal_causes", "cause"), "puskesmas": ("maternal_deaths", "puskesmas")}
+
+
+def maternal_deaths_by(tables: dict[str, pd.DataFrame], years, by: str) -> pd.DataFrame:
+    """Maternal deaths of one district by ``by`` (period, age_group, cause, puskesmas) and year: one row per category,
+    one column per year of ``years`` with maternal data, then 'total'. Causes on the current edition's categories
+    (vocab/maternal.py ``current_code``). Empty when the years have no maternal-death data."""
+    from ..vocab.maternal import current_code
+
+    name, column = MATERNAL_BY[by]
+    df = tables.get(name)
+    if df is None or df.empty:
+        return pd.DataFrame(columns=[by, "total"])
+    df = df[df["year"].isin(list(years))]
+    if by == "cause":
+        df = df.assign(cause=current_code(df["cause"]))
+    wide = df.pivot_table(index=column, columns="year", values="deaths", aggfunc="sum", fill_value=0)
+    wide["total"] = wide.sum(axis=1)
+    return wide.astype(int).rename_axis(index=by, columns=None).reset_index()
+
+
+def pooled_aki(computed: dict[str, pd.DataFrame], end_year: int) -> pd.DataFrame:
+    """AKI pooled over the 3 and 5 years ending at ``end_year`` (analysis/pooled.py: summed deaths over summed live
+    births), with its 95% interval beside every AKI target of targets.csv (RPJMN 2024: 183; SDG 3.1 2030: below 70).
+    A window is left out when one of its years has no maternal data."""
+    from ..analysis.pooled import pooled_indicator
+    from ..vocab.targets import targets
+
+    p = pooled_indicator(computed["district"], "mmr")
+    p = p[p["end_year"] == end_year].reset_index(drop=True)
+    t = targets()
+    t = t[t["indicator"] == "mmr"]
+    for _, row in t.iterrows():
+        key = f"target_{row['target_year']}"
+        p[key] = float(row["target"])
+        p[f"{key}_source"] = row["source"]
+    return p
+
+
 # --- presentation ---------------------------------------------------------------------------
 
 def present(df: pd.DataFrame, lang: str, columns: dict[str, tuple[str, int | None]],
