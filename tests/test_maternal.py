@@ -318,3 +318,29 @@ def test_report_pooled_aki_beside_both_targets(sample_run):
     assert p.loc[5, "lower_95"] < p.loc[5, "value"] < p.loc[5, "upper_95"]
     assert (p["target_2024"] == 183).all() and (p["target_2030"] == 70).all()
     assert p["target_2030_source"].str.startswith("SDG 3.1").all()
+
+
+def test_report_year_without_maternal_data_says_so_never_zero(sample_run, tmp_path):
+    """The sample's 2025 (monthly reports, January-June) has no maternal table: the annual report's count tables
+    show 'no data' in its column (the other years' counts beside it), the pooled table and the key sentence say
+    there are no data; the trend report's sentence names 2025 and says AKI's trend is not fitted. Its last year with
+    data, 2024: (3 + 2 + 2) / 11,344 x 100,000 = 61.7 over 2022-2024 (7 deaths: exact Poisson)."""
+    from imr_analysis.report.annual import AnnualReport
+    from imr_analysis.report.language import labels
+    from imr_analysis.report.trends import TrendReport
+
+    rep = AnnualReport.open(2025, lang="en", processed_dir=sample_run.out, output_dir=tmp_path / "a")
+    causes = rep.maternal_by("cause").frame
+    year = [c for c in causes.columns if c.startswith("2025")][0]
+    assert set(causes[year]) == {"no data"}
+    assert causes.iloc[-1][["2021", "2022", "2023", "2024", "Total"]].tolist() == ["5", "3", "2", "2", "12"]
+    no_data = "No maternal-death data for 2025 (year to date (January–June)) (which does not mean no deaths)."
+    assert rep.maternal_pooled().data == no_data and rep.maternal_text().data == no_data
+    assert (rep.tables["maternal_by_cause"]["year"] != 2025).all()      # the saved counts hold no 0 for 2025
+
+    trend = TrendReport.open(lang="id", processed_dir=sample_run.out, output_dir=tmp_path / "t")
+    trend.build()
+    text = trend.maternal_text().data
+    assert text.startswith("2 kematian ibu pada 2024; AKI 3 tahun 2022–2024: 61,7 per 100.000 KH (IK 95% 24,8–127,1)")
+    assert "Tidak ada data kematian ibu untuk 2025 (Januari s.d. Juni)" in text
+    assert text.endswith("AKI: " + labels().loc["too_few_deaths", "id"] + ".")

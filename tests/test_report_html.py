@@ -138,3 +138,51 @@ def test_each_page_is_titled_with_its_report_and_language(runs, lang):
         assert title != name.rsplit("/", 1)[-1].removesuffix(".html") and "ipynb" not in title, name   # not nbconvert's
     for name, want in titles.items():
         assert found[name].title.get_text() == want[lang]
+
+
+def _section_text(soup, heading: str) -> str:
+    """The text of the report from the h2 ``heading`` to the next h2."""
+    h2 = next(h for h in soup.find_all("h2") if h.get_text(strip=True).rstrip("¶") == heading)
+    parts = []
+    for el in h2.find_all_next():
+        if el.name == "h2":
+            break
+        if el.name in ("p", "caption", "th", "td"):
+            parts.append(el.get_text(" ", strip=True))
+    return " | ".join(parts)
+
+
+def test_maternal_section_counts_pooled_aki_and_targets_in_indonesian(runs):
+    """Sample, 2023: 5 + 3 + 2 maternal deaths in 2021-2023 among 3,905 + 3,831 + 3,795 = 11,531 live births:
+    AKI 10 / 11,531 x 100,000 = 86.72; Byar (10 deaths): 10 x (1 - 1/90 - 1.96/(3 sqrt 10))^3 = 4.787 -> 41.5,
+    11 x (1 - 1/99 + 1.96/(3 sqrt 11))^3 = 18.39 -> 159.5. Five years 2019-2023: 17 / 19,273 -> 88.2."""
+    soup = pages(runs["id"])["2023/annual_report.html"]
+    text = _section_text(soup, "11. Kematian ibu")
+    assert ("2 kematian ibu pada 2023; AKI 3 tahun 2021–2023: 86,7 per 100.000 KH (IK 95% 41,5–159,5); "
+            "AKI 5 tahun 2019–2023: 88,2 per 100.000 KH (IK 95% 51,4–141,2).") in text
+    for title in ("menurut periode", "menurut kelompok umur", "menurut penyebab", "menurut Puskesmas", "AKI gabungan"):
+        assert f"Kematian ibu {title}" in text or title in text, title
+    pooled = soup.find("caption", string=re.compile("AKI gabungan")).find_parent("table")
+    heads = [th.get_text(strip=True) for th in pooled.select("th")]
+    assert heads[-2:] == ["Target RPJMN 2024", "Target SDG 2030"]
+    rows = [[td.get_text(strip=True) for td in tr.select("td")] for tr in pooled.select("tbody tr")]
+    assert rows == [["2021–2023", "3", "10", "11.531", "86,7", "41,5–159,5", "183", "< 70"],
+                    ["2019–2023", "5", "17", "19.273", "88,2", "51,4–141,2", "183", "< 70"]]
+    causes = soup.find("caption", string=re.compile("Kematian ibu menurut penyebab")).find_parent("table")
+    total = [td.get_text(strip=True) for td in causes.select("tbody tr")[-1].select("td")]
+    assert total == ["Jumlah", "3", "4", "5", "3", "2", "17"]   # 2019-2023, counts first
+
+
+def test_maternal_section_in_english_and_the_trend_report_says_too_few_deaths(runs):
+    """2021: 5 maternal deaths; 2019-2021: 3 + 4 + 5 = 12 among 11,647 live births: 103.03 per 100,000, Byar
+    12 x (1 - 1/108 - 1.96/(3 sqrt 12))^3 = 6.193 -> 53.2, 13 x (1 - 1/117 + 1.96/(3 sqrt 13))^3 = 20.96 -> 180.0;
+    no 5-year window (2017 and 2018 have no data)."""
+    soup = pages(runs["en"])["2021/annual_report.html"]
+    text = _section_text(soup, "11. Maternal deaths")
+    assert "5 maternal deaths in 2021; 3-year MMR 2019–2021: 103.0 per 100000 live births (95% CI 53.2–180.0)." in text
+    assert "5-year" not in text and "Kematian ibu" not in text
+    trend = pages(runs["id"])["trends/trends_report.html"] if "trends/trends_report.html" in pages(runs["id"]) else \
+        next(s for n, s in pages(runs["id"]).items() if "trend" in n)
+    words = _section_text(trend, "7. Kematian ibu per tahun")
+    assert "2 kematian ibu pada 2023; AKI 3 tahun 2021–2023: 86,7 per 100.000 KH (IK 95% 41,5–159,5)" in words
+    assert "AKI: kematian terlalu sedikit untuk model tren" in words

@@ -21,10 +21,11 @@ from .base import Report, ReportFigure, TitleBlock, data_sources, file_names, lo
 from ..vocab.indicators import unit
 from ..vocab.months import month_labels
 from .language import check_lang, fmt, fmt_ci, months_phrase, rate_text, say, t, year_label
+from .maternal import MATERNAL_COUNTS, MaternalSection
 
 
 @dataclass
-class AnnualReport(Report):
+class AnnualReport(MaternalSection, Report):
     data: dict[str, pd.DataFrame] = field(default_factory=dict)       # the district's processed tables
     computed: dict[str, pd.DataFrame] = field(default_factory=dict)   # its indicators by level, every year
     year: int = 0
@@ -81,7 +82,8 @@ class AnnualReport(Report):
         for section in (self.headline, self.deaths_by_cause, self.deaths_by_cause_figure, self.imr_by_puskesmas,
                         self.imr_by_puskesmas_figure, self.causes_by_age, self.causes_by_age_figure, self.coverage,
                         self.coverage_figure, self.benchmarks, self.funnel_figure, self.funnel_flags,
-                        self.year_on_year, self.completeness, self.zero_deaths, self.missing_tables):
+                        self.year_on_year, self.completeness, self.zero_deaths, self.missing_tables,
+                        *(lambda by=by: self.maternal_by(by) for by in MATERNAL_COUNTS), self.maternal_pooled):
             section()
 
     def _headline(self) -> pd.DataFrame:
@@ -281,6 +283,18 @@ class AnnualReport(Report):
                        p=fmt(r["p_value"], lang, 2))
         verdict = t("change_significant" if r["p_value"] < 0.05 else "change_not_significant", lang)
         return Markdown(f"{sentence} {verdict}")
+
+    # --- maternal deaths (report/maternal.py): counts first, then AKI pooled beside the targets ----------
+    def maternal_years(self) -> list[int]:
+        """The report year and up to four years before it that the district has data for."""
+        return [y for y in range(self.year - 4, self.year + 1) if y >= min(tables.years(self.data, self.district))]
+
+    def pooled_end_years(self) -> list[int]:
+        return [self.year]
+
+    def maternal_text(self) -> Markdown:
+        """The section's key sentence: the year's maternal deaths and AKI pooled over 3 and 5 years with intervals."""
+        return Markdown(self.maternal_sentence(self.year))
 
     # The figures in reading order with a key sentence each: what the slides and the document show (report/office.py).
 

@@ -32,6 +32,7 @@ from .. import outputs
 from ..config import VOCAB_DIR
 from ..vocab.causes import causes
 from ..vocab.indicators import indicators as indicator_vocab
+from ..vocab.maternal import maternal_causes
 from .language import LANGS, check_lang, say, t
 
 #: CSV conventions: field separator and decimal mark.
@@ -90,8 +91,9 @@ LAYOUTS = {"indicators": INDICATORS, "trends": TRENDS, "funnel": FUNNEL}
 #: a column not named here is a count when it holds integers, a rate when it holds other numbers,
 #: yes / no when it holds booleans, and a term (its label, else the text itself) when it holds text.
 REPORT_KINDS = {
-    "indicator": "indicator", "cause": "cause", "puskesmas": "text", "area": "text", "district": "text",
+    "indicator": "indicator", "cause": "cause", "maternal_cause": "maternal_cause", "puskesmas": "text", "area": "text", "district": "text",
     "target_source": "text", "source": "text",
+    "target_2024_source": "text", "target_2030_source": "text", "years": "count",
     "year": "year", "start_year": "year", "end_year": "year", "last_year": "year", "target_year": "year",
     "numerator": "count", "denominator": "count", "deaths": "count", "live_births": "count", "kn_lengkap": "count",
     "kn1_coverage": "pct", "kn_lengkap_coverage": "pct", "gap_to_target": "pct",
@@ -238,6 +240,8 @@ def _values(df: pd.DataFrame, col: Column, lang: str) -> pd.Series:
         return raw.map(lambda v: _code_label(v, indicator_vocab(), lang))
     if col.kind == "cause":
         return raw.map(lambda v: _code_label(v, causes(), lang))
+    if col.kind == "maternal_cause":
+        return raw.map(lambda v: _code_label(v, maternal_causes(), lang))
     if col.kind == "unit":
         units = indicator_vocab()[f"unit_{lang}"]
         return raw.map(lambda v: units.get(v, ""))

@@ -18,10 +18,11 @@ from ..clean.store import unread_inputs
 from . import figures, tables
 from .base import Report, TitleBlock, data_sources, file_names, load
 from .language import check_lang, fmt, fmt_ci, say, t, year_label
+from .maternal import MATERNAL_COUNTS, MaternalSection, years_with_maternal_data
 
 
 @dataclass
-class TrendReport(Report):
+class TrendReport(MaternalSection, Report):
     data: dict[str, pd.DataFrame] = field(default_factory=dict)       # the district's processed tables, start-end
     computed: dict[str, pd.DataFrame] = field(default_factory=dict)   # their indicators by level (report cause groups)
     start: int = 0
@@ -74,7 +75,8 @@ class TrendReport(Report):
         for section in (self.yearly_rates, self.trend_figure, self.causes_by_year, self.cause_counts_figure,
                         self.cause_rates_figure, self.heatmap, self.cause_trend_figure, self.trend_models,
                         self.puskesmas_trends, lambda: self.fitted_trend_figure("imr"),
-                        lambda: self.fitted_trend_figure("nmr"), self.targets):
+                        lambda: self.fitted_trend_figure("nmr"), self.targets,
+                        *(lambda by=by: self.maternal_by(by) for by in MATERNAL_COUNTS), self.maternal_pooled):
             section()
 
     def partial_note(self) -> str:
@@ -180,6 +182,33 @@ class TrendReport(Report):
                                              "last_value": ("value", 1), "projected": ("projected", 1),
                                              "pi": ("pi_95", None), "status": ("status", None),
                                              "years_needed": ("years_needed", 0)}, translate=("indicator", "status")))
+
+    # --- maternal deaths (report/maternal.py): counts by year, rolling pooled AKI, no trend model --------
+    def maternal_years(self) -> list[int]:
+        return list(range(self.start, self.end + 1))
+
+    def pooled_end_years(self) -> list[int]:
+        """Every year of the report that closes a window of years with maternal data."""
+        return years_with_maternal_data(self.computed, self.maternal_years())
+
+    def maternal_text(self) -> Markdown:
+        """The key sentence of the last year with maternal data, the years without any, and whether AKI's trend was
+        fitted (``too_few_deaths``: a handful of deaths a year is too few for a trend model)."""
+        lang, years = self.lang, self.maternal_years()
+        with_data = years_with_maternal_data(self.computed, years)
+        parts = [self.maternal_sentence(with_data[-1])] if with_data else []
+        missing = [y for y in years if y not in with_data]
+        if missing:
+            parts.append(self._no_data_text(missing))
+        models = self.tables.get("trend_models")
+        if models is None:
+            models = self._keep_table("trend_models", trend_table(self.data, "district", computed=self.computed))
+        row = models[(models["indicator"] == "mmr") & (models["cause"] == "")]
+        if not row.empty and row.iloc[0]["note"] == "too_few_deaths":
+            parts.append(f"{t('mmr', lang)}: {t('too_few_deaths', lang)}.")
+        elif not row.empty:
+            parts.append(describe_trend(row.iloc[0], row.iloc[:0], lang))
+        return Markdown(" ".join(parts))
 
     def interpretation(self) -> Markdown:
         """Plain words from the results, e.g. 'AKB turun rata-rata 12% per tahun (IK 95% 3-20%); ...'."""
