@@ -397,11 +397,11 @@ def reconciliation(cells: pd.DataFrame) -> pd.DataFrame:
             for (district, year, pkm), r in j.iterrows():
                 a, b = (0 if pd.isna(r["n"]) else r["n"]), (0 if pd.isna(r["n_counted"]) else r["n_counted"])
                 if a != b:
-                    counted = f"counted_{r['fmt']}" if r["fmt"] in FORMATS else "counted_other"
+                    counted_by = f"counted_{r['fmt']}" if r["fmt"] in FORMATS else "counted_other"
                     rows.append(finding("warning", "reconciliation", r["file"] if isinstance(r["file"], str) else "",
                                         r["sheet"] if isinstance(r["sheet"], str) else "", None, "", year, pkm,
                                         "reconciliation", source=f"source_{fmt}", compared=a, what=what, area=pkm,
-                                        year=year, counted=counted, n=b))
+                                        year=year, counted=counted_by, n=b))
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
