@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import config
 from .errors import InputError, Location
+from .vocab.findings import render_stored
 from .privacy import scrub
 from .vocab.messages import say
 
@@ -53,7 +54,8 @@ def _print_clean_summary(run, lang: str = "id") -> None:
               info=counts.get("info", 0)))
     shown = found[found["severity"].isin(["error", "warning"]) & (found["check"] != "unreadable_file")]  # printed by run
     for _, f in shown.head(15).iterrows():
-        print(f"  {say('severity_' + f['severity'], lang)} [{f['check']}] {_where(f, lang)}: {f['message']}",
+        print(f"  {say('severity_' + f['severity'], lang)} [{f['check']}] {_where(f, lang)}: "
+              f"{render_stored(f['code'], f['params'], lang, f['message'])}",
               file=sys.stderr)
     proposed = [p for p in run.written if p.name.startswith("registry_proposed_")]
     dropped = [d["header"] for d in run.result.dropped_columns if d["why"] == "personal data"]

@@ -180,6 +180,14 @@ def describe_text(value: object) -> str:
     return f"text of {len(text)} character{'s' if len(text) != 1 else ''}, {text_hash(text)}"
 
 
+def described(value: object) -> dict:
+    """``describe_text`` as a message parameter (vocab/findings.csv renders it in the message's language)."""
+    text = cell_text(value)
+    if len(text) == 1:
+        return {"key": "described_one", "params": {"hash": text_hash(text)}}
+    return {"key": "described", "params": {"chars": len(text), "hash": text_hash(text)}}
+
+
 _SHORT_NUMBER = re.compile(r"^[+-]?\d{1,6}(?:[.,]\d{1,3})?%?$")
 
 
@@ -189,6 +197,12 @@ def describe_cell(value: object) -> str:
         return f"'{cell_text(value)}'"
     text = cell_text(value)
     return f"'{text}'" if _SHORT_NUMBER.match(text) else describe_text(text)
+
+
+def described_cell(value: object) -> str | dict:
+    """``describe_cell`` as a message parameter: a short number as written, any other text ``described``."""
+    shown = describe_cell(value)
+    return shown if shown.startswith("'") else described(value)
 
 
 @lru_cache(maxsize=65536)  # the same few names repeat on every row

@@ -38,7 +38,8 @@ The accounting tables of the cleaning have schemas too (validated where they are
 ledger            one row per raw body row: where it is, what it was read as, and its one state
                   (kept, mapped, set_aside, reported) with the rules applied and the reason
 cells             one row per number read from a raw row (long form, text as categories)
-findings          one row per data-quality finding: severity, check, where, year, area, message
+findings          one row per data-quality finding: severity, check, where, year, area, message (English),
+                  and code + params (JSON) to render the message in another language (vocab/findings.csv)
 
 sex is 'male', 'female', or 'unspecified' when a table gives only L+P. Deaths by cause and
 deaths by sex are two views of the same deaths: the annex tables never cross them, so they
@@ -188,7 +189,8 @@ findings = DataFrameSchema(
     {"severity": Column(None, Check.isin(SEVERITIES)), "check": Column(None, Check.str_length(min_value=1)),
      "file": Column(None, nullable=True), "sheet": Column(None, nullable=True),
      "row": Column("Int64", Check.ge(1), nullable=True), "column": Column(None, nullable=True),
-     "year": Column("Int64", nullable=True), "area": Column(None, nullable=True), "message": Column(None)},
+     "year": Column("Int64", nullable=True), "area": Column(None, nullable=True), "message": Column(None),
+     "code": Column(None, Check.str_length(min_value=1)), "params": Column(None)},
     strict=True, ordered=True, name="findings",
 )
 ACCOUNTING = {"ledger": ledger, "cells": cells, "findings": findings}

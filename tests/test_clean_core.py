@@ -22,9 +22,11 @@ def _table():
 
 
 def test_finding_has_every_column_in_order():
-    f = finding("error", "negative_count", "a.xlsx", "S", 12, "D", 2023, "Pauh", "column D: negative count -2.")
+    f = finding("error", "negative_count", "a.xlsx", "S", 12, "D", 2023, "Pauh", "negative_count", column="D", value=-2.0)
     assert list(f) == FINDING_COLUMNS
     assert f["row"] == 12 and f["column"] == "D" and f["area"] == "Pauh"
+    assert f["message"] == "column D: negative count -2. The row is set aside; correct the cell."
+    assert f["code"] == "negative_count" and f["params"] == '{"column": "D", "value": -2.0}'
 
 
 @pytest.mark.parametrize("row_kind, rules, reasons, counts_missing, state, missing", [

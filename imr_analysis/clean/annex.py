@@ -27,6 +27,7 @@ from ..errors import InputError
 from ..read.grid import column_letter
 from ..privacy import current_salt, looks_like_place_name
 from ..read.annex import AnnexTable, BodyRow, Column
+from ..vocab.findings import nested
 from ..vocab.puskesmas import Registry
 
 
@@ -54,7 +55,7 @@ def resolve_period(table: AnnexTable, year: int | None, district: str | None, pr
                          "add the year to the title block, or pass --year.")
     if table.year and year and table.year != year:
         problems.append(finding("warning", "year_mismatch", table.file, table.sheet, where.row, "", table.year, "",
-                                f"the title says {table.year} but --year {year} was given; the title's year is used."))
+                                "year_mismatch", title_year=table.year, year=year))
     t_district = table.district or district
     if table.district and not (registry.knows_district(table.district) or looks_like_place_name(table.district)):
         if not district:
@@ -62,8 +63,7 @@ def resolve_period(table: AnnexTable, year: int | None, district: str | None, pr
                              "it holds digits like an ID or phone number, an e-mail, an address or a personal name.",
                              where, "write only 'KABUPATEN <name>' on that line, or pass --district.")
         problems.append(finding("warning", "not_a_place_name", table.file, table.sheet, where.row, "", t_year, "",
-                                "the district line of the title block does not look like a place name; "
-                                "--district is used instead."))
+                                "district_line_not_place"))
         t_district = district
     elif table.district and district:
         block = next(b for b in table.blocks if b.district_cell)
@@ -121,8 +121,7 @@ def _account_row(table: AnnexTable, block_no: int, plan: _BlockPlan, body: BodyR
             if issue is not None:
                 if issue.reason:
                     reasons.append(issue.reason)
-                problems.append(finding(issue.severity, issue.check, table.file, table.sheet, body.row, letter, year,
-                                        geo["puskesmas"] or district, issue.message))
+                problems.append(issue.finding(table.file, table.sheet, body.row, letter, year, geo["puskesmas"] or district))
                 if not issue.value_kept:  # text or an ID number: kept nowhere, not even for the checks
                     continue
         if parsed.rule and data:
@@ -160,13 +159,15 @@ def _check_duplicate(table: AnnexTable, signature: tuple, body: BodyRow, cells: 
     f_file, f_sheet, f_row, f_values = first
     where = f"row {f_row}" if (f_file, f_sheet) == (table.file, table.sheet) else \
         f"{Path(f_file).name}" + (f", sheet '{f_sheet}'" if f_sheet else "") + f", row {f_row}"
+    where_param = nested("where_row", row=f_row) if (f_file, f_sheet) == (table.file, table.sheet) else \
+        nested("where_file_sheet_row", file=Path(f_file).name, sheet=f_sheet, row=f_row) if f_sheet else \
+        nested("where_file_row", file=Path(f_file).name, row=f_row)
     same = "the same numbers" if f_values == values else "DIFFERENT numbers"
     reasons.append(f"second row for {geo['puskesmas']} {year} in this table (first at {where}, {same}); not counted twice")
     if f_values != values:
         problems.append(finding("warning", "conflicting_duplicate", table.file, table.sheet, body.row, "", year,
-                                geo["puskesmas"],
-                                f"{geo['puskesmas']} {year} appears twice with different numbers (first at {where}); "
-                                "the first is counted: check which is right and remove the other."))
+                                geo["puskesmas"], "conflicting_duplicate", area=geo["puskesmas"], year=year,
+                                where=where_param))
 
 
 def _column_notes(table: AnnexTable, columns: list[Column], year: int) -> list[dict]:
@@ -186,7 +187,8 @@ def _column_notes(table: AnnexTable, columns: list[Column], year: int) -> list[d
             header = f"{_recognised_as(first)} … {_recognised_as(last)}" if _recognised_as(first) else ""
             note = f"{first.rule} ({len(run)} neighbouring columns, {first.letter} to {last.letter})"
         notes.append({"file": table.file, "sheet": table.sheet, "table": table.kind, "year": year,
-                      "column": first.letter, "header": header, "note": note})
+                      "column": first.letter, "header": header, "note": note,
+                      "note_param": first.rule_note if len(run) == 1 else None})
     return notes
 
 
@@ -200,8 +202,7 @@ def _outside_finding(table: AnnexTable, block, year: int) -> dict:
     refs = [f"{column_letter(j)}{r}" for r, j in block.outside]
     rows, cols = [r for r, _ in block.outside], [j for _, j in block.outside]
     span = f"{column_letter(min(cols))}{min(rows)}:{column_letter(max(cols))}{max(rows)}"
-    shown = ", ".join(refs[:10]) + (f" and {len(refs) - 10} more" if len(refs) > 10 else "")
+    code = "outside_table_one" if len(refs) == 1 else "outside_table_more" if len(refs) > 10 else "outside_table"
     return finding("warning", "outside_table", table.file, table.sheet, min(rows), column_letter(min(cols)), year, "",
-                   f"{len(refs)} cell{'s' if len(refs) > 1 else ''} right of the table's last column "
-                   f"{column_letter(block.edge - 1)} ({span}: {shown}) are outside the table and were not read. "
-                   "If they belong to the table, give them a header label; otherwise move them off the table's rows.")
+                   code, n=len(refs), edge=column_letter(block.edge - 1), span=span, shown=", ".join(refs[:10]),
+                   more=len(refs) - 10)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .core import FINDING_COLUMNS, finding
+from .core import FINDING_COLUMNS, FORMATS, finding
 from .pipeline import CleanResult
 from ..schemas import ACCOUNTING
+from ..vocab.findings import render, to_json
 from ..vocab.indicators import multiplier
 from ..vocab.layout import table_label
 from ..vocab.months import month_labels
@@ -22,10 +23,6 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 def _tolerance(decimals: pd.Series) -> pd.Series:
     """Half a unit of the last decimal shown (2 decimals at most), plus float slack."""
     return 0.5 * 10.0 ** (-decimals.clip(upper=2).astype(float)) + 1e-6
-
-
-def _fmt(x: float) -> str:
-    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
 
 
 def findings(result: CleanResult) -> pd.DataFrame:
@@ -59,13 +56,19 @@ def findings(result: CleanResult) -> pd.DataFrame:
     return ACCOUNTING["findings"].validate(out, inplace=True)
 
 
-def _frame(df: pd.DataFrame, severity: str, check: str, message: pd.Series, column: str | pd.Series = "") -> pd.DataFrame:
+def _frame(df: pd.DataFrame, severity: str, check: str, code: str | list[str], params: list[dict],
+           column: str | pd.Series = "") -> pd.DataFrame:
+    """Findings at the rows of ``df``: the template ``code`` (one, or one per row) of vocab/findings.csv with
+    the ``params`` of each row."""
     if df.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
+    codes = [code] * len(params) if isinstance(code, str) else list(code)
     return pd.DataFrame({
         "severity": severity, "check": check, "file": df["file"].to_numpy(), "sheet": df["sheet"].to_numpy(),
         "row": df["row"].to_numpy(), "column": column if isinstance(column, str) else column.to_numpy(),
-        "year": df["year"].to_numpy(), "area": df["area"].to_numpy(), "message": message.to_numpy(),
+        "year": df["year"].to_numpy(), "area": df["area"].to_numpy(),
+        "message": [render(c, p) for c, p in zip(codes, params)], "code": codes,
+        "params": [to_json(p) for p in params],
     })
 
 
@@ -79,9 +82,8 @@ def deaths_exceed_births(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     lb = tables["births"].groupby(keys, dropna=False)["live_births"].sum()
     j = infant.join(lb, how="inner").reset_index()
     bad = j[j["deaths"] > j["live_births"]].assign(area=lambda x: x["puskesmas"])
-    msg = bad.apply(lambda r: f"{r['deaths']:.0f} infant deaths but {r['live_births']:.0f} live births; "
-                              "check both tables for this Puskesmas.", axis=1) if not bad.empty else pd.Series(dtype=str)
-    return _frame(bad, "error", "deaths_exceed_births", msg)
+    params = [{"deaths": d, "births": b} for d, b in zip(bad["deaths"], bad["live_births"])]
+    return _frame(bad, "error", "deaths_exceed_births", "deaths_exceed_births", params)
 
 
 def _area(df: pd.DataFrame) -> pd.Series:
@@ -104,8 +106,7 @@ def parts_vs_reported_sum(cells: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     wide = d.pivot_table(index=idx, columns="measure", values="value", aggfunc="sum").reset_index()
     out = []
-    for total, parts, label in (("infant", ["neonatal", "postneonatal"], "neonatal + post-neonatal"),
-                                ("under5", ["infant", "child"], "infant (BAYI) + ANAK BALITA")):
+    for total, parts in (("infant", ["neonatal", "postneonatal"]), ("under5", ["infant", "child"])):
         if total not in wide or not set(parts) <= set(wide):
             continue
         s = wide[parts].sum(axis=1, min_count=len(parts))
@@ -113,9 +114,8 @@ def parts_vs_reported_sum(cells: pd.DataFrame) -> pd.DataFrame:
         if bad.empty:
             continue
         s_bad = s[bad.index]
-        msg = pd.Series([f"{label} = {a:.0f} but the table reports {b:.0f} ({sx})" for a, b, sx in
-                         zip(s_bad, bad[total], bad["sex"])], index=bad.index)
-        out.append(_frame(bad, "warning", f"{total}_sum", msg))
+        params = [{"sum": a, "reported": b, "sex": sx} for a, b, sx in zip(s_bad, bad[total], bad["sex"])]
+        out.append(_frame(bad, "warning", f"{total}_sum", f"{total}_sum", params))
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=FINDING_COLUMNS)
 
 
@@ -136,9 +136,9 @@ def sex_parts_vs_total(cells: pd.DataFrame) -> pd.DataFrame:
     bad["row"] = first_row.reindex(pd.MultiIndex.from_frame(bad[idx])).to_numpy()
     bad["area"] = bad["puskesmas"].astype(str).where(bad["puskesmas"] != "(total row)",
                                                      bad["district"].astype(str) + " (total row)")
-    msg = pd.Series([f"{m}: male {a:.0f} + female {b:.0f} = {a + b:.0f}, but L+P says {t:.0f}" for m, a, b, t in
-                     zip(bad["measure"], bad["male"], bad["female"], bad["total"])])
-    return _frame(bad, "warning", "sex_sum", msg)
+    params = [{"measure": m, "male": a, "female": b, "sum": a + b, "total": t} for m, a, b, t in
+              zip(bad["measure"], bad["male"], bad["female"], bad["total"])]
+    return _frame(bad, "warning", "sex_sum", "sex_sum", params)
 
 
 def causes_vs_deaths(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -157,9 +157,9 @@ def causes_vs_deaths(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     j[["cause_total", "deaths"]] = j[["cause_total", "deaths"]].fillna(0)
     bad = j[j["cause_total"] != j["deaths"]].assign(area=lambda x: x["puskesmas"])
     bad = bad.assign(file=bad["file"].fillna(""), sheet=bad["sheet"].fillna(""))
-    msg = pd.Series([f"{a} deaths by cause add up to {c_:.0f}, the deaths table says {d_:.0f}"
-                     for a, c_, d_ in zip(bad["age_group"], bad["cause_total"], bad["deaths"])])
-    return _frame(bad.reset_index(drop=True), "warning", "causes_vs_deaths", msg)
+    params = [{"age_group": a, "causes": c_, "deaths": d_}
+              for a, c_, d_ in zip(bad["age_group"], bad["cause_total"], bad["deaths"])]
+    return _frame(bad.reset_index(drop=True), "warning", "causes_vs_deaths", "causes_vs_deaths", params)
 
 
 #: The periods of a maternal death (the maternal table's measures) whose sum is its JUMLAH KEMATIAN IBU.
@@ -182,17 +182,18 @@ def maternal_parts_vs_reported(cells: pd.DataFrame) -> pd.DataFrame:
     for period in MATERNAL_PERIODS + ["all_periods"]:
         parts = [(period, a) for a in ("age_under_20", "age_20_34", "age_35_plus") if (period, a) in have]
         if (period, "all_ages") in have and parts:
-            out.append(_sum_finding(wide, parts, (period, "all_ages"), f"{period}: the age groups", column))
+            out.append(_sum_finding(wide, parts, (period, "all_ages"), "maternal_sum_ages", {"period": period}, column))
     for age in ("age_under_20", "age_20_34", "age_35_plus", "all_ages"):
         parts = [(p, age) for p in MATERNAL_PERIODS if (p, age) in have]
         if ("all_periods", age) in have and parts:
-            out.append(_sum_finding(wide, parts, ("all_periods", age), f"{age}: hamil + bersalin + nifas", column))
+            out.append(_sum_finding(wide, parts, ("all_periods", age), "maternal_sum_periods", {"age": age}, column))
     out = [o for o in out if not o.empty]
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=FINDING_COLUMNS)
 
 
-def _sum_finding(wide: pd.DataFrame, parts: list, total: tuple, what: str, column: pd.Series) -> pd.DataFrame:
-    """Rows of ``wide`` whose ``parts`` do not add up to the reported ``total`` column ('maternal_sum')."""
+def _sum_finding(wide: pd.DataFrame, parts: list, total: tuple, code: str, what: dict, column: pd.Series) -> pd.DataFrame:
+    """Rows of ``wide`` whose ``parts`` do not add up to the reported ``total`` column ('maternal_sum'): the
+    template ``code`` with the parameters ``what`` names the parts."""
     s = wide[parts].sum(axis=1, min_count=1)
     bad = wide[wide[total].notna() & s.notna() & (s != wide[total])]
     if bad.empty:
@@ -201,9 +202,8 @@ def _sum_finding(wide: pd.DataFrame, parts: list, total: tuple, what: str, colum
     bad = bad.assign(_sum=s[bad.index], _total=bad[total]).reset_index()
     bad.columns = [c[0] if isinstance(c, tuple) and c[1] == "" else c for c in bad.columns]
     bad["area"] = _area(bad)
-    msg = pd.Series([f"column {letter}: {what} add up to {a:.0f}, the table reports {b:.0f}"
-                     for a, b in zip(bad["_sum"], bad["_total"])])
-    return _frame(bad, "warning", "maternal_sum", msg, letter)
+    params = [{"column": letter, **what, "sum": a, "reported": b} for a, b in zip(bad["_sum"], bad["_total"])]
+    return _frame(bad, "warning", "maternal_sum", code, params, letter)
 
 
 def maternal_reported_rate(cells: pd.DataFrame) -> pd.DataFrame:
@@ -227,10 +227,10 @@ def maternal_reported_rate(cells: pd.DataFrame) -> pd.DataFrame:
     r["expected"] = multiplier("mmr") * r["rows_sum"] / r["denominator"].where(r["denominator"] > 0)
     r = r[r["expected"].notna() & r["value"].notna()]
     bad = r[(r["expected"] - r["value"]).abs() > _tolerance(r["decimals"])].assign(area=lambda x: x["district"])
-    msg = pd.Series([f"column {c} ({h}): the reported AKI is {v:g}, recomputed it is {n:.0f} / {d:,.0f} x 100,000 "
-                     f"= {e:.2f}" for c, h, v, n, d, e in zip(bad["column"], bad["header"], bad["value"],
-                                                               bad["rows_sum"], bad["denominator"], bad["expected"])])
-    return _frame(bad.reset_index(drop=True), "warning", "reported_rate", msg, bad["column"])
+    params = [{"column": c, "header": h, "reported": v, "deaths": n, "births": d, "expected": e}
+              for c, h, v, n, d, e in zip(bad["column"], bad["header"], bad["value"], bad["rows_sum"],
+                                          bad["denominator"], bad["expected"])]
+    return _frame(bad.reset_index(drop=True), "warning", "reported_rate", "maternal_rate", params, bad["column"])
 
 
 def maternal_causes_vs_deaths(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -247,9 +247,8 @@ def maternal_causes_vs_deaths(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     j[["cause_total", "deaths"]] = j[["cause_total", "deaths"]].fillna(0)
     bad = j[j["cause_total"] != j["deaths"]].assign(area=lambda x: x["puskesmas"])
     bad = bad.assign(file=bad["file"].fillna(""), sheet=bad["sheet"].fillna(""))
-    msg = pd.Series([f"maternal deaths by cause add up to {a:.0f}, the table by period and age says {b:.0f}"
-                     for a, b in zip(bad["cause_total"], bad["deaths"])])
-    return _frame(bad.reset_index(drop=True), "warning", "maternal_causes_vs_deaths", msg)
+    params = [{"causes": a, "deaths": b} for a, b in zip(bad["cause_total"], bad["deaths"])]
+    return _frame(bad.reset_index(drop=True), "warning", "maternal_causes_vs_deaths", "maternal_causes_vs_deaths", params)
 
 
 def rows_vs_total_row(cells: pd.DataFrame) -> pd.DataFrame:
@@ -269,9 +268,9 @@ def rows_vs_total_row(cells: pd.DataFrame) -> pd.DataFrame:
     j["table_sum"] = j["table_sum"].fillna(0)
     off = ((j["reported"] - j["rows_sum"]).abs() > 0.5) & ((j["reported"] - j["table_sum"]).abs() > 0.5)
     bad = j[off].assign(area=lambda x: x["district"].astype(str) + " (total row)")
-    msg = pd.Series([f"column {col} ({h}): the Puskesmas rows add up to {_fmt(s)}, the total row says {_fmt(r)}"
-                     for col, h, s, r in zip(bad["column"], bad["header"], bad["rows_sum"], bad["reported"])])
-    return _frame(bad.reset_index(drop=True), "warning", "total_row", msg, bad["column"])
+    params = [{"column": col, "header": h, "sum": s, "reported": r}
+              for col, h, s, r in zip(bad["column"], bad["header"], bad["rows_sum"], bad["reported"])]
+    return _frame(bad.reset_index(drop=True), "warning", "total_row", "total_row", params, bad["column"])
 
 
 def _live_births(cells: pd.DataFrame) -> pd.DataFrame:
@@ -315,9 +314,9 @@ def reported_rates(cells: pd.DataFrame) -> pd.DataFrame:
             r.loc[i, "expected"] = 1000 * r.loc[i, "rows_sum"] / denom if denom else np.nan
     r = r[r["expected"].notna() & r["value"].notna()]
     bad = r[(r["expected"] - r["value"]).abs() > _tolerance(r["decimals"])].assign(area=lambda x: x["district"])
-    msg = pd.Series([f"column {c} ({h}): the reported rate is {v:g}, recomputed from the counts it is {e:.2f}"
-                     for c, h, v, e in zip(bad["column"], bad["header"], bad["value"], bad["expected"])])
-    return _frame(bad.reset_index(drop=True), "warning", "reported_rate", msg, bad["column"])
+    params = [{"column": c, "header": h, "reported": v, "expected": e}
+              for c, h, v, e in zip(bad["column"], bad["header"], bad["value"], bad["expected"])]
+    return _frame(bad.reset_index(drop=True), "warning", "reported_rate", "reported_rate", params, bad["column"])
 
 
 def coverage_vs_reported_pct(cells: pd.DataFrame) -> pd.DataFrame:
@@ -334,10 +333,10 @@ def coverage_vs_reported_pct(cells: pd.DataFrame) -> pd.DataFrame:
     j = j[(j["denominator"] > 0) & j["pct"].notna()]
     j["expected"] = 100 * j["count"] / j["denominator"]
     bad = j[(j["expected"] - j["pct"]).abs() > _tolerance(j["decimals"])].assign(area=lambda x: _area(x))
-    msg = pd.Series([f"{m} ({sx}): {c:,.0f} / {d:,.0f} = {e:.2f}%, but the table prints {p:g}%"
-                     for m, sx, c, d, e, p in zip(bad["measure"], bad["sex"], bad["count"], bad["denominator"],
-                                                  bad["expected"], bad["pct"])])
-    return _frame(bad.reset_index(drop=True), "warning", "coverage_pct", msg, bad["column"])
+    params = [{"measure": m, "sex": sx, "count": c, "denominator": d, "expected": e, "printed": p}
+              for m, sx, c, d, e, p in zip(bad["measure"], bad["sex"], bad["count"], bad["denominator"],
+                                           bad["expected"], bad["pct"])]
+    return _frame(bad.reset_index(drop=True), "warning", "coverage_pct", "coverage_pct", params, bad["column"])
 
 
 def coverage_above_100(cells: pd.DataFrame) -> pd.DataFrame:
@@ -348,10 +347,9 @@ def coverage_above_100(cells: pd.DataFrame) -> pd.DataFrame:
     cnt = k[k["measure"].isin(["kn1", "kn_lengkap"])].groupby(idx + ["measure"], dropna=False).agg(count=("value", "sum"), column=("column", "first"))
     j = cnt.join(den, how="inner").reset_index()
     bad = j[j["count"] > j["denominator"]].assign(area=lambda x: x["puskesmas"])
-    msg = pd.Series([f"{m} ({sx}) coverage {100 * c / d:.1f}% is above 100%: {c:.0f} served of a {kind} of {d:.0f}. "
-                     "Usual when the denominator is a projected target (sasaran); check it if it is live births."
-                     for m, sx, c, d, kind in zip(bad["measure"], bad["sex"], bad["count"], bad["denominator"], bad["kind"])])
-    return _frame(bad.reset_index(drop=True), "info", "coverage_above_100", msg, bad["column"])
+    params = [{"measure": m, "sex": sx, "pct": 100 * c / d, "count": c, "kind": kind, "denominator": d}
+              for m, sx, c, d, kind in zip(bad["measure"], bad["sex"], bad["count"], bad["denominator"], bad["kind"])]
+    return _frame(bad.reset_index(drop=True), "info", "coverage_above_100", "coverage_above_100", params, bad["column"])
 
 
 #: WHO reporting-completeness threshold.
@@ -371,12 +369,12 @@ def monthly_completeness(ledger: pd.DataFrame) -> pd.DataFrame:
         got = set(int(x) for x in g["month"])
         missing = [month_labels()[i - 1] for i in range(1, 13) if i not in got]
         share = len(got) / 12
-        text = f"{len(got)} of 12 monthly reports received ({100 * share:.0f}%)"
+        params = {"received": len(got), "pct": 100 * share, "threshold": COMPLETENESS_THRESHOLD}
         if missing:
-            text += f"; missing: {', '.join(missing)}. Missing months are not counted as zero: totals for {year} hold the months received only"
+            params.update(missing=", ".join(missing), year=year)
         rows.append(finding("warning" if share < COMPLETENESS_THRESHOLD else "info", "monthly_completeness",
                             g["file"].iloc[0], g["sheet"].iloc[0], None, "", year, pkm,
-                            text + f" (threshold {COMPLETENESS_THRESHOLD:.0%})."))
+                            "monthly_missing" if missing else "monthly_complete", **params))
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
@@ -385,10 +383,9 @@ def reconciliation(cells: pd.DataFrame) -> pd.DataFrame:
     Puskesmas by Puskesmas (e.g. a line list against the annex tables of the same district and year)."""
     if "compared" not in cells or not cells["compared"].any():
         return pd.DataFrame(columns=FINDING_COLUMNS)
-    names = {"annex": "the annex tables give", "monthly": "the monthly reports give", "linelist": "the line list gives"}
     rows = []
-    for table, measures, what in (("deaths", ["neonatal", "postneonatal"], "infant deaths"),
-                                  ("births", ["live_births"], "live births")):
+    for table, measures, what in (("deaths", ["neonatal", "postneonatal"], "what_infant_deaths"),
+                                  ("births", ["live_births"], "what_live_births")):
         sel = cells[(cells["table"] == table) & cells["measure"].isin(measures) & (cells["role"] == "count")
                     & (cells["row_kind"] == "data")]
         counted = sel[sel["used"]].groupby(["district", "year", "puskesmas"], dropna=False).agg(n=("value", "sum"), fmt=("format", "first"))
@@ -400,11 +397,11 @@ def reconciliation(cells: pd.DataFrame) -> pd.DataFrame:
             for (district, year, pkm), r in j.iterrows():
                 a, b = (0 if pd.isna(r["n"]) else r["n"]), (0 if pd.isna(r["n_counted"]) else r["n_counted"])
                 if a != b:
-                    src = names.get(r["fmt"], "the counted source").rsplit(" ", 1)[0] if isinstance(r["fmt"], str) else "the counted source"
+                    counted_by = f"counted_{r['fmt']}" if r["fmt"] in FORMATS else "counted_other"
                     rows.append(finding("warning", "reconciliation", r["file"] if isinstance(r["file"], str) else "",
                                         r["sheet"] if isinstance(r["sheet"], str) else "", None, "", year, pkm,
-                                        f"{names[fmt]} {a:.0f} {what} for {pkm} {year}, {src} {b:.0f}; "
-                                        "check which is complete"))
+                                        "reconciliation", source=f"source_{fmt}", compared=a, what=what, area=pkm,
+                                        year=year, counted=counted_by, n=b))
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
@@ -412,10 +409,7 @@ def missing_tables(sources: pd.DataFrame) -> pd.DataFrame:
     """Which of the annex tables a district-year lacks, and what that stops."""
     if sources.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
-    needed = {"births": ("warning", "no rate can be computed without live births"),
-              "deaths": ("warning", "AKB, AKN and the post-neonatal rate cannot be computed"),
-              "causes": ("info", "the cause analysis is not available"),
-              "kn": ("info", "KN coverage is not available")}
+    needed = {"births": "warning", "deaths": "warning", "causes": "info", "kn": "info"}
     rows = []
     sources = sources[sources["year"].notna()]
     for (district, year), group in sources.groupby(["district", "year"], dropna=False):
@@ -424,10 +418,10 @@ def missing_tables(sources: pd.DataFrame) -> pd.DataFrame:
             present |= {"births", "deaths", "causes", "kn"}
         if present & {"linelist"}:
             present |= {"deaths", "causes"}
-        for kind, (severity, effect) in needed.items():
+        for kind, severity in needed.items():
             if kind not in present:
-                rows.append(finding(severity, "missing_table", "", "", None, "", year, district,
-                                    f"no '{table_label(kind, 'id')}' table for {district} {year}: {effect}."))
+                rows.append(finding(severity, "missing_table", "", "", None, "", year, district, "missing_table",
+                                    table=table_label(kind, "id"), district=district, year=year, effect=f"effect_{kind}"))
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
@@ -439,14 +433,20 @@ def unreadable_files(errors: pd.DataFrame) -> pd.DataFrame:
     """
     if errors.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
+    codes = errors["code"] if "code" in errors else pd.Series("", index=errors.index)
+    params = errors["params"] if "params" in errors else pd.Series("", index=errors.index)
+    keyed = codes.astype(bool)
     return pd.DataFrame({"severity": "warning", "check": "unreadable_file", "file": errors["file"].to_numpy(),
                          "sheet": "", "row": None, "column": "", "year": errors["year"].to_numpy(), "area": "",
-                         "message": errors["message"].to_numpy()}, columns=FINDING_COLUMNS)
+                         "message": errors["message"].to_numpy(),
+                         "code": codes.where(keyed, "text").to_numpy(),
+                         "params": params.where(keyed, errors["message"].map(lambda m: to_json({"text": m}))).to_numpy()},
+                        columns=FINDING_COLUMNS)
 
 
 def header_notes(notes: list[dict]) -> pd.DataFrame:
     rows = [finding("info" if "typo" in n["note"] or "not used" in n["note"] else "warning", "header", n["file"],
-                    n["sheet"], None, n["column"], n.get("year"), "",
-                    f"column {n['column']}" + (f" ({n['header']})" if n["header"] else "") + f": {n['note']}")
+                    n["sheet"], None, n["column"], n.get("year"), "", "header_note" if n["header"] else "header_note_bare",
+                    column=n["column"], note=n.get("note_param") or n["note"], **({"header": n["header"]} if n["header"] else {}))
             for n in notes]
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)

@@ -19,6 +19,7 @@ from .. import schemas
 from ..config import NEONATAL_MAX_DAYS
 from ..privacy import cell_text, text_hash
 from ..read.numbers import Parsed, parse_number
+from ..vocab.findings import nested, render, to_json
 from ..vocab.puskesmas import Registry
 
 LEDGER_COLUMNS = list(schemas.ledger.columns)
@@ -44,14 +45,16 @@ class Context:
 
 # --- findings -------------------------------------------------------------------------------
 
-def finding(severity: str, check: str, file: str, sheet: str, row, column: str, year, area: str, message: str) -> dict:
-    """A data-quality finding (FINDING_COLUMNS): where to look, the year and area, and what is wrong.
+def finding(severity: str, check: str, file: str, sheet: str, row, column: str, year, area: str, code: str, /,
+            **params) -> dict:
+    """A data-quality finding (FINDING_COLUMNS): where to look, the year and area, and what is wrong: the
+    template ``code`` of vocab/findings.csv with ``params`` (the message is its English text).
 
     Severity: ``error`` (a number that cannot be right), ``warning`` (numbers that disagree, or a row
     set aside; check the source), ``info`` (worth knowing, not wrong).
     """
     return {"severity": severity, "check": check, "file": file, "sheet": sheet, "row": row, "column": column,
-            "year": year, "area": area, "message": message}
+            "year": year, "area": area, "message": render(code, params), "code": code, "params": to_json(params)}
 
 
 # --- ledger entries -------------------------------------------------------------------------
@@ -182,6 +185,12 @@ class CountIssue:
     message: str
     reason: str
     value_kept: bool
+    code: str = ""          # the message as a template of vocab/findings.csv, with its parameters
+    params: tuple = ()      # (name, value) pairs
+
+    def finding(self, file: str, sheet: str, row, column: str, year, area: str) -> dict:
+        """The finding of this issue at a cell."""
+        return finding(self.severity, self.check, file, sheet, row, column, year, area, self.code, **dict(self.params))
 
 
 def count_issue(cell: tuple[Parsed, int, bool, bool], header: str, counts: bool) -> CountIssue | None:
@@ -196,11 +205,14 @@ def count_issue(cell: tuple[Parsed, int, bool, bool], header: str, counts: bool)
     if parsed.problem or implausible:
         what = ("implausibly large number (an ID number typed into a number cell?); correct the cell"
                 if implausible else parsed.problem)
+        what_param = nested("implausible") if implausible else nested(parsed.problem_key, **parsed.problem_params)
         if counts:
             return CountIssue("error", "implausible_count" if implausible else (parsed.check or "text_in_count"),
-                              f"column {header}: {what}. The row is set aside.", f"column {header}: {what}", False)
+                              f"column {header}: {what}. The row is set aside.", f"column {header}: {what}", False,
+                              "count_set_aside", (("column", header), ("what", what_param)))
         return CountIssue("warning", parsed.check or "unreadable_value",
-                          f"column {header}: {what}; the value is left out of the checks.", "", False)
+                          f"column {header}: {what}; the value is left out of the checks.", "", False,
+                          "value_left_out", (("column", header), ("what", what_param)))
     if not (counts and odd):
         return None
     value = parsed.value
@@ -208,8 +220,8 @@ def count_issue(cell: tuple[Parsed, int, bool, bool], header: str, counts: bool)
         return CountIssue("error", "negative_count",
                           f"column {header}: negative count {value:g}. The row is set aside; correct the cell.",
                           f"column {header}: negative count {value:g}; counts cannot be below 0, correct the cell",
-                          True)
+                          True, "negative_count", (("column", header), ("value", value)))
     return CountIssue("error", "non_integer_count",
                       f"column {header}: non-integer count {value:g}. The row is set aside; correct the cell.",
                       f"column {header}: non-integer count {value:g}; counts must be whole numbers, correct the cell",
-                      True)
+                      True, "non_integer_count", (("column", header), ("value", value)))

@@ -23,6 +23,7 @@ from ..text import norm
 from ..vocab.causes import aliases, match_cause
 from ..vocab.maternal import match_maternal_cause
 from ..vocab.formats import is_maternal_death, maternal_period, mother_age_group, sex_of
+from ..vocab.findings import nested
 from ..vocab.icd10 import icd10_ranges
 
 _ICD = re.compile(r"\b([A-Z])(\d{2})(?:\.\d+)?\b")
@@ -85,18 +86,15 @@ def _date_orders(table: FlatTable, columns: dict, ctx: Context) -> dict[str, Dat
         if order.order is None:
             ctx.problems.append(finding(
                 "warning", "date_order", table.file, table.sheet, (order.ambiguous_rows or order.day_first_rows)[0],
-                col.letter, table.title_year, "",
-                f"column {col.letter} ({col.header}) writes dates day first (row {order.day_first_rows[0]}) and month "
-                f"first (row {order.month_first_rows[0]}); dates that read both ways are not read (rows "
-                f"{rows or 'none'}): write them as yyyy-mm-dd."))
+                col.letter, table.title_year, "", "date_order_mixed", column=col.letter, header=col.header,
+                day_row=order.day_first_rows[0], month_row=order.month_first_rows[0], rows=rows or nested("v_none")))
         elif order.ambiguous_rows and (order.order == "mdy" or not shown):
-            because = (f"as row {order.month_first_rows[0]} shows (its second part is above 12)" if order.month_first_rows
-                       else "as the other date column shows" if shown
-                       else "as Indonesian dates are written: no date in the list shows the order")
+            because = (nested("because_row", row=order.month_first_rows[0]) if order.month_first_rows
+                       else nested("because_other_column") if shown else nested("because_indonesian"))
             ctx.problems.append(finding(
                 "info", "date_order", table.file, table.sheet, order.ambiguous_rows[0], col.letter, table.title_year, "",
-                f"column {col.letter} ({col.header}): dates such as 03/04/2023 read "
-                f"{'month' if order.order == 'mdy' else 'day'} first, {because}; rows {rows}."))
+                "date_order_read", column=col.letter, header=col.header,
+                first="month" if order.order == "mdy" else "day", because=because, rows=rows))
     return orders
 
 

@@ -76,8 +76,7 @@ def account_monthly(table: FlatTable, ctx: Context, builder: CellBuilder) -> lis
             cell = read_cell(cells[col.index], True, salt)
             if (issue := count_issue(cell, f"{col.letter} ({col.label})", counts=True)) is not None:
                 reasons.append(issue.reason)
-                ctx.problems.append(finding(issue.severity, issue.check, table.file, table.sheet, row, col.letter, year,
-                                            geo["puskesmas"], issue.message))
+                ctx.problems.append(issue.finding(table.file, table.sheet, row, col.letter, year, geo["puskesmas"]))
                 if not issue.value_kept:
                     continue
             parsed, value = cell[0], cell[0].value

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ..read.grid import column_letter
 from .core import Context, finding
-from ..privacy import cell_text, describe_text, looks_like_place_name
+from ..privacy import cell_text, describe_text, described, looks_like_place_name
+from ..vocab.findings import nested
 from ..read.flat import FlatTable
 from ..text import invisible_changes, visible
 from ..vocab.puskesmas import display_name, district_key, kecamatan_key, name_key
@@ -32,6 +33,8 @@ def resolve_puskesmas(ctx: Context, district_raw: str, raw_name: object, rules: 
     geo = {"province": reg.province(district_raw), "district": district, "kecamatan": "", "puskesmas": ""}
     raw = cell_text(raw_name)
     where = f"column {column} ({describe_text(raw)})" if column else f"({describe_text(raw)})"
+    where_param = nested("where_column_text", column=column, cell=described(raw)) if column else \
+        nested("where_text", cell=described(raw))
     for what, text in (("Puskesmas", raw), ("kecamatan", cell_text(kecamatan_raw))):
         if hidden := invisible_changes(text):
             rules.append(f"{what} name read without its invisible or non-standard characters ({', '.join(hidden)})")
@@ -51,13 +54,16 @@ def resolve_puskesmas(ctx: Context, district_raw: str, raw_name: object, rules: 
             reasons.append(f"unknown Puskesmas in {where} for {district}{hint}. If it is one of them, add the name "
                            "as written in that cell to its aliases in imr_analysis/vocab/puskesmas.csv; if it is new, "
                            "add a row")
+            hint_params = {"names": ", ".join(m.suggestions)} if m.suggestions else {}
             ctx.problems.append(finding("warning", "unknown_puskesmas", table.file, table.sheet, entry["row"], column,
-                                        entry["year"], district, reasons[-1] + ". The row is set aside."))
+                                        entry["year"], district,
+                                        "unknown_puskesmas_hint" if hint_params else "unknown_puskesmas",
+                                        where=where_param, district=district, **hint_params))
     elif not looks_like_place_name(visible(raw)):
         reasons.append(f"the Puskesmas cell {where} does not look like a place name (it holds digits like an ID or "
                        "phone number, an e-mail, an address or a personal name): write the Puskesmas name only")
         ctx.problems.append(finding("warning", "not_a_place_name", table.file, table.sheet, entry["row"], column,
-                                    entry["year"], district, reasons[-1] + "; the row is set aside."))
+                                    entry["year"], district, "puskesmas_not_place", where=where_param))
     else:
         name = display_name(name_key(raw))
         kecamatan = ""
@@ -104,7 +110,6 @@ def check_title_district(file: str, sheet: str, cell: tuple[int, int], title: st
         return
     row, col = cell
     problems.append(finding("warning", "district_mismatch", file, sheet, row, column_letter(col), year, title,
-                            f"the title names {title} but --district {district} was given; the title's district is "
-                            "used (as for the year). If the title is wrong, correct that cell."))
+                            "district_mismatch", title=title, district=district))
 
 

@@ -134,7 +134,7 @@ def cleaning_report(result: CleanResult, findings: pd.DataFrame) -> str:
         examples = ledger.loc[kinds["first"].head(MAX_EXAMPLES), ["file", "sheet", "row", "name_hash", "reason"]]
         parts.append(_table(examples))
     parts.append("\n## Header mappings and columns not used\n")
-    parts.append(_table(pd.DataFrame(result.header_notes)))
+    parts.append(_table(pd.DataFrame(result.header_notes).drop(columns="note_param", errors="ignore")))
     parts.append("\n## Data-quality findings\n")
     if findings.empty:
         parts.append("_none_\n")

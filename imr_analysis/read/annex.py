@@ -35,6 +35,7 @@ class Column:
     cause: str = ""
     denominator_kind: str = ""  # kn: live_births | sasaran
     rule: str = ""            # header mapping applied (typo fixed, alias), or why ignored
+    rule_note: dict | None = None  # a typo fixed as a template of vocab/findings.csv (vocab.findings.nested)
 
     @property
     def letter(self) -> str:
@@ -404,7 +405,7 @@ def _interpret(kind: str, index: int, path: list[str]) -> Column:
             col.rule = (f"cause header not in the cause vocabulary ({describe_text(leaf)}); counted as 'other' "
                         "(add an alias to cause_aliases.csv)")
         elif match.rule.startswith("typo"):
-            col.rule = match.rule
+            col.rule, col.rule_note = match.rule, match.note
     elif kind == "maternal":
         _interpret_maternal(col, path)
     elif kind == "maternal_causes":
@@ -454,7 +455,7 @@ def _interpret_maternal_cause(col: Column, leaf: str) -> None:
         col.rule = (f"cause header not in the maternal cause vocabulary ({describe_text(leaf)}); counted as 'other' "
                     "(add it to maternal_causes.csv)")
     elif match.rule.startswith("typo"):
-        col.rule = match.rule
+        col.rule, col.rule_note = match.rule, match.note
 
 
 def _cause_section(path: list[str]) -> str:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..privacy import current_salt, describe_cell, describe_text
+from ..privacy import current_salt, describe_cell, describe_text, described, described_cell
 from .grid import UncomputedFormula
 
 _INT = re.compile(r"^[+-]?\d+$")
@@ -29,6 +29,8 @@ class Parsed:
     rule: str = ""      # a mapping applied, e.g. "blank -> 0"; '' when read as it stands
     problem: str = ""   # why the cell cannot be read; '' when fine
     check: str = ""     # the finding's check for a problem other than text: 'formula_without_value'
+    problem_key: str = ""   # the problem as a template of vocab/findings.csv, with its parameters
+    problem_params: dict = field(default_factory=dict, compare=False)
 
 
 def parse_number(cell: object, blank_is_zero: bool = True) -> Parsed:
@@ -44,9 +46,10 @@ def _parse_number(cell: object, blank_is_zero: bool, salt: str) -> Parsed:
     if isinstance(cell, UncomputedFormula):
         return Parsed(None, problem=f"the formula ({describe_text(str(cell))}) has no saved result (the workbook was written by a program "
                                     "or never opened in Excel); open the file in Excel and save it, or type the number",
-                      check="formula_without_value")
+                      check="formula_without_value", problem_key="problem_formula",
+                      problem_params={"cell": described(str(cell))})
     if isinstance(cell, bool):
-        return Parsed(None, problem=f"'{cell}' is not a number")
+        return Parsed(None, problem=f"'{cell}' is not a number", problem_key="problem_bool", problem_params={"cell": str(cell)})
     if isinstance(cell, (int, float)):
         return Parsed(float(cell))
     text = str(cell).replace("\u00a0", " ").strip()
@@ -56,7 +59,8 @@ def _parse_number(cell: object, blank_is_zero: bool, salt: str) -> Parsed:
         return Parsed(0.0, f"'{text}' -> 0") if blank_is_zero else Parsed(None)
     if blank_is_zero and text.endswith("%"):
         return Parsed(None, problem=f"a percentage {describe_cell(text)} in a count cell; enter the count (the number of births, "
-                                    "deaths or visits), not a percentage", check="percent_in_count")
+                                    "deaths or visits), not a percentage", check="percent_in_count",
+                      problem_key="problem_percent", problem_params={"cell": described_cell(text)})
     compact = text.replace(" ", "").rstrip("%")
     if _INT.match(compact):
         return Parsed(float(compact))
@@ -68,8 +72,13 @@ def _parse_number(cell: object, blank_is_zero: bool, salt: str) -> Parsed:
         return Parsed(float(compact))
     if _ENGLISH_GROUPED.match(compact):
         if sum(ch.isdigit() for ch in compact) <= 7:  # a count, never a NIK or a phone number: shown as written
-            return Parsed(None, problem=f"'{text}' uses a comma as thousands separator; write {compact.replace(',', '.')} or {compact.replace(',', '')}")
-        return Parsed(None, problem=f"{describe_text(text)} uses a comma as thousands separator; write it with dots or without separators")
+            return Parsed(None, problem=f"'{text}' uses a comma as thousands separator; write {compact.replace(',', '.')} or {compact.replace(',', '')}",
+                          problem_key="problem_comma_short",
+                          problem_params={"cell": text, "dots": compact.replace(",", "."), "plain": compact.replace(",", "")})
+        return Parsed(None, problem=f"{describe_text(text)} uses a comma as thousands separator; write it with dots or without separators",
+                      problem_key="problem_comma_long", problem_params={"cell": described(text)})
     if text.upper() in _NO_DATA:
-        return Parsed(None, problem=f"'{text}' (no data) in a number cell; enter the count, or 0 if there were none")
-    return Parsed(None, problem=f"text in a number cell ({describe_text(text)}); enter a number (blank or '-' mean 0)")
+        return Parsed(None, problem=f"'{text}' (no data) in a number cell; enter the count, or 0 if there were none",
+                      problem_key="problem_no_data", problem_params={"cell": text})
+    return Parsed(None, problem=f"text in a number cell ({describe_text(text)}); enter a number (blank or '-' mean 0)",
+                  problem_key="problem_text", problem_params={"cell": described(text)})

@@ -17,6 +17,7 @@ from .. import config, markup
 from ..clean.store import input_errors, run_clean
 from .base import Report, TitleBlock, file_names
 from .language import check_lang, say, t
+from ..vocab.findings import render_stored
 
 #: The canonical tables as the ledger names them, in report order.
 TABLES = ("births", "deaths", "causes", "kn")
@@ -134,15 +135,16 @@ class DataQualityReport(Report):
                            table.rename(columns={"severity": t("severity", self.lang), "check": t("check", self.lang)}))
 
     def findings(self, severities=("error", "warning")):
-        """Errors and warnings with where they are; the message (English) only in an English report:
-        an Indonesian report names the check, and findings.csv holds every message."""
+        """Errors and warnings with where they are and what is wrong, in the report's language
+        (rendered from the finding's code and parameters, vocab/findings.csv)."""
         f = self.found
         f = f[f["severity"].isin(severities)].assign(file=lambda d: d["file"].map(lambda p: Path(p).name if p else ""))
+        f = f.assign(message=[render_stored(c, p, self.lang, m) for c, p, m in zip(f["code"], f["params"], f["message"])])
         f = f.assign(severity=f["severity"].map(lambda k: t(k, self.lang)),
                      check=f["check"].map(lambda k: self._label(k, "check_")),
                      row=f["row"].map(lambda v: "" if v == "" else str(v)), year=f["year"].astype(str),
                      area=f["area"].str.replace("(total row)", f"({t('row_kind_total', self.lang)})", regex=False))
-        cols = ["severity", "check", "file", "sheet", "row", "column", "year", "area"] + (["message"] if self.lang == "en" else [])
+        cols = ["severity", "check", "file", "sheet", "row", "column", "year", "area", "message"]
         return self._table("findings", "title_findings", f[cols].rename(columns={c: t(c, self.lang) for c in cols}))
 
     def dropped_columns(self):

@@ -7,13 +7,14 @@ categories, common misspellings and English terms.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pandas as pd
 
 from ..config import VOCAB_DIR
 from ..text import closest, norm
+from .findings import nested
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +57,7 @@ def aliases() -> dict[str, str]:
 class CauseMatch:
     code: str
     rule: str  # 'exact', 'alias' or 'typo fixed' (fuzzy) or 'unrecognised'
+    note: dict | None = field(default=None, compare=False)  # a typo fixed as a template of findings.csv
 
 
 def match_cause(text: str) -> CauseMatch:
@@ -70,11 +72,12 @@ def match_cause(text: str) -> CauseMatch:
     table = aliases()
     if key in table:
         if alias_kinds().get(key) in ("typo", "spelling"):
-            return CauseMatch(table[key], f"typo fixed ('{key}' is a known misspelling of {table[key]})")
+            return CauseMatch(table[key], f"typo fixed ('{key}' is a known misspelling of {table[key]})",
+                              nested("typo_known", written=key, code=table[key]))
         return CauseMatch(table[key], "alias" if key != norm(table[key]) else "exact")
     near = closest(key, list(table))
     if near is not None:
-        return CauseMatch(table[near], f"typo fixed (read as '{near}')")
+        return CauseMatch(table[near], f"typo fixed (read as '{near}')", nested("typo_read_as", near=near))
     return CauseMatch("other", "unrecognised")
 
 

@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..config import VOCAB_DIR
 from ..text import closest, norm
+from .findings import nested
 from .causes import CauseMatch
 
 EDITIONS = ("current", "older")
@@ -60,7 +61,7 @@ def match_maternal_cause(text: str) -> CauseMatch:
         return CauseMatch(table[key], "exact")
     near = closest(key, list(table))
     if near is not None:
-        return CauseMatch(table[near], f"typo fixed (read as '{near}')")
+        return CauseMatch(table[near], f"typo fixed (read as '{near}')", nested("typo_read_as", near=near))
     return CauseMatch("other", "unrecognised")
 
 
