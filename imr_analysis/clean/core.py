@@ -39,6 +39,7 @@ class Context:
     today: dt.date = field(default_factory=dt.date.today)
     proposals: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
+    reviews: list = field(default_factory=list)   # one review record per line-list death counted (review.py)
 
 
 # --- findings -------------------------------------------------------------------------------
