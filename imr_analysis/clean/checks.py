@@ -14,6 +14,7 @@ from .pipeline import CleanResult
 from ..schemas import ACCOUNTING
 from ..vocab.layout import table_label
 from ..vocab.months import month_labels
+from ..vocab.review import review_vocab
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -43,6 +44,7 @@ def findings(result: CleanResult) -> pd.DataFrame:
             deaths_exceed_births(result.tables),
             causes_vs_deaths(result.tables),
         ]
+    parts += [lbw_cause_vs_weight(result.reviews)]
     parts += [monthly_completeness(result.ledger), missing_tables(result.sources), header_notes(result.header_notes),
               unreadable_files(result.input_errors)]
     out = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) \
@@ -78,6 +80,19 @@ def deaths_exceed_births(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     msg = bad.apply(lambda r: f"{r['deaths']:.0f} infant deaths but {r['live_births']:.0f} live births; "
                               "check both tables for this Puskesmas.", axis=1) if not bad.empty else pd.Series(dtype=str)
     return _frame(bad, "error", "deaths_exceed_births", msg)
+
+
+def lbw_cause_vs_weight(reviews: pd.DataFrame) -> pd.DataFrame:
+    """Line-list deaths whose recorded cause is low birth weight (vocab review.yaml ``lbw_check``: BBLR /
+    prematurity) with a birth weight of 2,500 g or more: the cause or the weight is wrong (WHO: low birth
+    weight is below 2,500 g). A warning naming the file, sheet and row."""
+    rule = review_vocab()["lbw_check"]
+    bad = reviews[reviews["cause"].isin(rule["causes"]) & (reviews["birth_weight_g"] >= rule["lbw_grams"])]
+    bad = bad.assign(area=bad["puskesmas"])
+    msg = (f"the cause is low birth weight / prematurity but the birth weight is "
+           + bad["birth_weight_g"].map(_fmt) + f" g (low birth weight is below {rule['lbw_grams']:,} g): "
+           "check the cause and the birth weight of this death.")
+    return _frame(bad.reset_index(drop=True), "warning", "lbw_cause_vs_weight", msg, "birth_weight")
 
 
 def _area(df: pd.DataFrame) -> pd.Series:
