@@ -88,6 +88,8 @@ def lbw_cause_vs_weight(reviews: pd.DataFrame) -> pd.DataFrame:
     weight is below 2,500 g). A warning naming the file, sheet and row."""
     rule = review_vocab()["lbw_check"]
     bad = reviews[reviews["cause"].isin(rule["causes"]) & (reviews["birth_weight_g"] >= rule["lbw_grams"])]
+    if bad.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
     bad = bad.assign(area=bad["puskesmas"])
     msg = (f"the cause is low birth weight / prematurity but the birth weight is "
            + bad["birth_weight_g"].map(_fmt) + f" g (low birth weight is below {rule['lbw_grams']:,} g): "
