@@ -59,13 +59,16 @@ class ReviewReport(Report):
     district: str = ""
 
     @classmethod
-    def open(cls, year: int, district: str | None = None, lang: str = "id", processed_dir=None, output_dir=None,
+    def open(cls, year: int | None = None, district: str | None = None, lang: str = "id", processed_dir=None, output_dir=None,
              register=None, as_of=None):
         check_lang(lang)
         data, directory = load(processed_dir)
         district = tables.resolve_district(data, district)
         reviews = load_reviews(directory)
-        mine = reviews[(reviews["year"] == int(year)) & (reviews["district"] == district)]
+        reviews = reviews[reviews["district"] == district]
+        if year is None:   # the last year with reviews
+            year = int(reviews["year"].max()) if len(reviews) else max(tables.years(data, district))
+        mine = reviews[reviews["year"] == int(year)]
         found = pd.read_csv(directory / "findings.csv", encoding="utf-8-sig") if (directory / "findings.csv").exists() \
             else pd.DataFrame(columns=["check", "file", "sheet", "row", "message", "year"])
         found = found[found["check"].isin(REVIEW_CHECKS) & (found["year"] == int(year))]
@@ -226,9 +229,10 @@ class ReviewReport(Report):
             blocks.append(self.follow_up_table()._repr_html_())
         return markup.output(*blocks)
 
-    def save(self):
+    def save(self) -> None:
+        """Every table and figure (Report.save), and the Bupati summary as slides and a document."""
         super().save()
-        return write_summary_office(self)
+        write_summary_office(self)
 
 
 def write_summary_office(report: ReviewReport, out_dir=None) -> list[Path]:
