@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -244,10 +245,67 @@ def test_the_review_command_on_a_generated_district(tmp_path):
     cleaned = run_cli("clean", raw / row["folder"], "--district", row["district"], "--out", out)
     assert cleaned.returncode == 0, cleaned.stderr
     reviews = load_reviews(out)
-    truth = pd.read_csv(raw / "raw_rows.csv")
-    assert len(reviews) == (truth["table"] == "linelist").sum()
+    truth = pd.read_csv(raw / "reviews_truth.csv", dtype={"sheet": str}, keep_default_na=False, na_values=[""])
+    assert len(reviews) == len(truth) == (pd.read_csv(raw / "raw_rows.csv")["table"] == "linelist").sum()
+    got = reviews.assign(file=[str(Path(f).relative_to(raw)) for f in reviews["file"]]).set_index(["file", "row"])
+    want = truth.set_index(["file", "row"]).loc[got.index]
+    for column in ("place_of_birth", "attendant", "referred", "delay_decision", "delay_reaching", "delay_receiving",
+                   "avoidable", "birth_weight_g"):
+        assert got[column].tolist() == want[column].tolist(), column
+    assert got["days_to_review"].astype("Float64").tolist() == want["days_to_review"].astype("Float64").tolist()
     done = run_cli("review", "--processed", out, "--year", 2023, "--level", "puskesmas", "--out", tmp_path / "r.xlsx")
     assert done.returncode == 0, done.stderr
     table = pd.read_excel(tmp_path / "r.xlsx", sheet_name="review", engine="openpyxl")
     place = table[table["table"] == "place_of_death"]
     assert place.groupby("area")["count"].sum().to_dict() == reviews.groupby("puskesmas").size().to_dict()
+
+
+def _run_reports(cwd, *args):
+    done = run_cli("run", *args, "--lang", "en", cwd=cwd)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_run_writes_the_review_report_and_its_summary_on_the_sample(tmp_path):
+    import shutil
+
+    shutil.copytree(SAMPLE_RAW, tmp_path / "data" / "raw")
+    shutil.copy(REGISTER, tmp_path / "data" / REGISTER.name)
+    done = _run_reports(tmp_path, "--years", "2023-2024")
+    assert "amp_sr_2024" in done.stdout and "amp_sr_2023" not in done.stdout   # only a year with review data
+    folder = tmp_path / "reports" / "2024" / "amp_sr"
+    html = (folder / "amp_sr.html").read_text(encoding="utf-8")
+    assert "Follow-up of the recommendations" in html and "Kemitraan bidan dan dukun di setiap desa" in html
+    assert "Died en route or after referral" in html and "11 / 27" in html
+    index = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "AMP-SR death reviews 2024" in index and "2024/amp_sr/amp_sr_summary.pptx" in index
+    for path in [*(tmp_path / "reports").rglob("*"), *(tmp_path / "data" / "processed").rglob("*")]:
+        if path.is_file():
+            data = path.read_bytes() if path.suffix not in (".pptx", ".docx", ".xlsx") else _zip_text(path)
+            for fake in FAKE:
+                assert fake.encode() not in data, (path, fake)
+
+
+def _zip_text(path) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return b"".join(z.read(n) for n in z.namelist())
+
+
+def test_run_writes_the_review_report_on_a_generated_district(tmp_path):
+    import shutil
+
+    raw = tmp_path / "synth"
+    assert run_cli("synth", "--unseen", "--districts", 1, "--years", "2023", "--seed", 5, "--out", raw).returncode == 0
+    row = pd.read_csv(raw / "districts.csv").set_index("format").loc["linelist"]
+    (tmp_path / "data").mkdir()
+    shutil.copy(REGISTER, tmp_path / "data" / REGISTER.name)
+    done = _run_reports(tmp_path, "--raw", raw / row["folder"], "--district", row["district"])
+    assert "amp_sr_2023" in done.stdout
+    folder = tmp_path / "reports" / "2023" / "amp_sr"
+    html = (folder / "amp_sr.html").read_text(encoding="utf-8")
+    assert "Follow-up of the recommendations" in html and "Overdue" in html
+    assert (folder / "amp_sr_summary.docx").exists() and (folder / "tables" / "follow_up.csv").exists()
+    deaths = len(pd.read_csv(raw / "reviews_truth.csv"))
+    assert f"{deaths} infant deaths in {row['district']} in 2023 were reviewed" in html
