@@ -60,17 +60,18 @@ def test_help_as_printed_lists_defaults_and_every_indicator_name():
 
 
 def test_clean_summary_in_indonesian_and_english(sample_run, capsys):
-    """The sample's 238 raw body rows: 28 kept + 172 mapped + 0 set aside + 38 reported values."""
+    """The sample's 265 raw body rows: 28 kept + 172 mapped + 27 set aside (the 2024 AMP-SR line list, compared
+    with the annex tables that count) + 38 reported values."""
     _print_clean_summary(sample_run, "id")
     out = capsys.readouterr()
-    assert ("Baris: 238 baris isi mentah = 28 dipakai apa adanya + 172 dipetakan + 0 disisihkan + 38 nilai "
+    assert ("Baris: 265 baris isi mentah = 28 dipakai apa adanya + 172 dipetakan + 27 disisihkan + 38 nilai "
             "dilaporkan") in out.out
-    assert "Temuan: 0 galat, 1 peringatan, 6 info (lihat findings.csv)." in out.out
+    assert "Temuan: 0 galat, 2 peringatan, 6 info (lihat findings.csv)." in out.out
     assert "  PERINGATAN [coverage_pct]" in out.err and "lembar 'Tabel 37', baris 18, kolom R" in out.err
     _print_clean_summary(sample_run, "en")
     out = capsys.readouterr()
-    assert "Rows: 238 raw body rows = 28 kept + 172 mapped + 0 set aside + 38 reported values" in out.out
-    assert "Findings: 0 errors, 1 warnings, 6 info (see findings.csv)." in out.out
+    assert "Rows: 265 raw body rows = 28 kept + 172 mapped + 27 set aside + 38 reported values" in out.out
+    assert "Findings: 0 errors, 2 warnings, 6 info (see findings.csv)." in out.out
     assert "  WARNING [coverage_pct]" in out.err and "sheet 'Tabel 37', row 18, column R" in out.err
 
 
