@@ -27,7 +27,9 @@ from .report.language import check_lang
 from .vocab.messages import say
 
 NOTEBOOKS = {"quality": "01_data_quality.ipynb", "annual": "02_annual_report.ipynb", "trends": "03_trends.ipynb",
-             "brief": "04_lokmin_brief.ipynb"}
+             "brief": "04_lokmin_brief.ipynb", "review": "05_amp_sr.ipynb"}
+#: The AMP-SR recommendations register the review report follows up, beside the processed folder.
+REGISTER_NAME = "rekomendasi_ampsr.xlsx"
 
 
 @dataclass
@@ -269,10 +271,25 @@ def plan(years: list[int] | None, raw: list[Path], district: str | None, out: Pa
         for year in chosen:
             jobs.append(Job(f"{label}{year}", NOTEBOOKS["annual"], base / str(year) / "annual_report.ipynb",
                             {**common, "year": year, "output_dir": str(base / str(year))}))
+        jobs += review_jobs(chosen, name, label, base, common, processed)
         jobs.append(Job(f"{label}trends", NOTEBOOKS["trends"], base / "trends" / "trends.ipynb",
                         {**common, "start_year": min(chosen), "end_year": max(chosen), "output_dir": str(base / "trends")}))
         all_years |= set(chosen)
     return jobs, chosen_districts, sorted(all_years)
+
+
+def review_jobs(years: list[int], district: str, label: str, base: Path, common: dict, processed: Path) -> list[Job]:
+    """The AMP-SR review report (05_amp_sr) of each year whose deaths have review records in the processed
+    folder, following up the register beside it (REGISTER_NAME) as of today."""
+    import datetime as dt
+
+    from .report.review import has_reviews
+
+    register = Path(processed).parent / REGISTER_NAME
+    return [Job(f"{label}amp_sr_{year}", NOTEBOOKS["review"], base / str(year) / "amp_sr" / "amp_sr.ipynb",
+                {**common, "year": year, "output_dir": str(base / str(year) / "amp_sr"), "register": str(register),
+                 "as_of": dt.date.today().isoformat()})
+            for year in years if has_reviews(processed, year, district)]
 
 
 def copy_notebooks(out: Path, processed: Path | None = None, district: str | None = None, year: int | None = None,

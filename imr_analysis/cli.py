@@ -224,6 +224,48 @@ def cmd_funnel(args) -> int:
     return 0
 
 
+def cmd_review(args) -> int:
+    """The AMP-SR review tables of a year (long: table, area, category, count, total, share, Wilson 95%), and
+    with --register the follow-up of the recommendations as of --as-of (a template when the file is missing)."""
+    from . import outputs
+    from .analysis.review import en_route_share, follow_up, follow_up_counts, review_table
+    from .clean.store import load_reviews
+    from .read.register import parse_as_of, read_register, write_template
+
+    lang = args.lang
+    _check_out(args.out, lang)
+    as_of = parse_as_of(args.as_of)
+    reviews = load_reviews(args.processed)
+    if not (reviews["year"] == args.year).any():
+        raise InputError(say("review_none", lang, year=args.year), fix=say("fix_review_none", lang), lang=lang)
+    table = pd.concat([review_table(reviews, args.year, args.level), en_route_share(reviews, args.year, args.level)],
+                      ignore_index=True)
+    followed = None
+    if args.register is not None:
+        if not args.register.exists():
+            print(say("review_template_written", lang, path=write_template(args.register, lang)))
+        else:
+            followed = follow_up(read_register(args.register), as_of)
+            counts = follow_up_counts(followed).set_index("follow_up")["count"]
+            print(say("review_follow_up", lang, as_of=as_of.isoformat(), total=len(followed), **counts.to_dict()))
+    if not args.out:
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+        if followed is not None:
+            print(followed.drop(columns=["responsible_text"]).to_string(index=False))
+        return 0
+    out = Path(args.out)
+    if out.suffix.lower() == ".xlsx":
+        sheets = {"review": table} | ({"follow_up": followed} if followed is not None else {})
+        outputs.write_xlsx({k: outputs.neutralise(v) for k, v in sheets.items()}, out)
+    else:
+        outputs.write_csv(table, out)
+        if followed is not None:
+            path = outputs.write_csv(followed, out.with_name(out.stem + "_follow_up.csv"))
+            print(say("review_follow_up_written", lang, path=path))
+    print(say("review_rows_written", lang, rows=len(table), path=out))
+    return 0
+
+
 def cmd_synth(args) -> int:
     """Seeded synthetic data: national scale (canonical Parquet tables, or annex workbooks), or with
     --unseen a corpus of districts the registry does not know, with the truth it was written from."""
@@ -483,6 +525,23 @@ def build_parser() -> argparse.ArgumentParser:
                     help="random-effects limits (DerSimonian-Laird tau^2) (default: off, exact Poisson limits)")
     _add_out(fu)
     fu.set_defaults(func=cmd_funnel)
+
+    rv = command("review", "AMP-SR death reviews: place of death, referral, delays, avoidable share with Wilson "
+                           "intervals; the follow-up of the recommendations register",
+                 "imr-analysis review --processed data/processed --year 2024",
+                 "imr-analysis review --processed data/processed --year 2024 --level puskesmas --out kajian.xlsx",
+                 "imr-analysis review --processed data/processed --year 2024 --register rekomendasi.xlsx "
+                 "--as-of 2025-03-31")
+    rv.add_argument("--processed", type=Path, required=True, help="processed folder (the --out of clean)")
+    rv.add_argument("--year", type=int, required=True, help="the year of the deaths reviewed")
+    rv.add_argument("--level", choices=["puskesmas", "district"], default="district",
+                    help="areas the review tables are counted for")
+    rv.add_argument("--out", help="write the long table to FILE.csv or FILE.xlsx (default: print it)")
+    rv.add_argument("--register", type=Path,
+                    help="the recommendations register (.csv or .xlsx); an empty template is written when it does "
+                         "not exist (default: no follow-up)")
+    rv.add_argument("--as-of", help="the date of the follow-up, yyyy-mm-dd (default: today)")
+    rv.set_defaults(func=cmd_review)
 
     sy = command("synth", "seeded synthetic data: national scale, or districts the registry does not know",
                  "imr-analysis synth --unseen --districts 3 --years 2021-2023 --out data/synthetic",

@@ -9,6 +9,8 @@ VOCAB_DIR = PACKAGE_DIR / "vocab"
 DATA_DIR = PROJ_ROOT / "data"
 RAW_DIR = DATA_DIR / "raw"
 PROCESSED_DIR = DATA_DIR / "processed"
+#: The AMP-SR recommendations register the review report reads by default (beside the raw folder, not in it).
+REGISTER_FILE = DATA_DIR / "rekomendasi_ampsr.xlsx"
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 REPORTS_DIR = PROJ_ROOT / "reports"
 

@@ -22,6 +22,8 @@ monthly_desa      (an extra table, not canonical) the monthly reports by desa/ke
                   postneonatal_deaths, cause_deaths by age_group and cause, kn1, kn_lengkap, sasaran).
                   Every usable monthly row, also where annex tables give the year's counts (the
                   quarterly brief needs the months). ``desa`` is 'unknown' when a report has none.
+reviews           (not canonical; only where line lists were read) one row per line-list death
+                  counted, with its AMP-SR review fields as vocabulary codes (vocab/review.yaml)
 incomplete        one row per raw data row set aside for a problem, whose counts are therefore
                   missing: geography ('unknown' Puskesmas when its name was not resolved),
                   year, month, table and source. Indicators leave these Puskesmas-periods out
@@ -141,6 +143,29 @@ monthly_desa = DataFrameSchema(
                                             "cause"]).any(), error="duplicate rows for the same desa, month and measure"),
     strict=True, ordered=True, name="monthly_desa",
 )
+
+
+def _answers(field: str) -> Column:
+    from .vocab.review import field_vocabulary, review_vocab
+    return Column(None, Check.isin(list(review_vocab()["answers"][field_vocabulary(field)])))
+
+
+def _review_schema() -> DataFrameSchema:
+    """reviews: one row per line-list death counted, with the codes of its review fields (vocab/review.yaml),
+    birth weight (g), gestational age (weeks) and days from death to review; no personal data, no free text."""
+    from .vocab.review import review_fields
+    return DataFrameSchema(
+        {"file": Column(None), "sheet": Column(None, nullable=True), "row": Column(int, Check.ge(1)),
+         **{k: Column(None, _named) for k in GEOGRAPHY}, "year": _geo["year"], "month": _geo["month"],
+         "sex": Column(None, Check.isin(SEXES)), "age_group": Column(None, Check.isin(AGE_GROUPS)),
+         "cause": Column(None, Check.isin(_cause_codes())), **{f: _answers(f) for f in review_fields()},
+         "birth_weight_g": Column(float, Check.in_range(0, 10000), nullable=True),
+         "gestational_age_weeks": Column(float, Check.in_range(0, 50), nullable=True),
+         "days_to_review": Column("Int64", Check.ge(0), nullable=True)},
+        strict=True, ordered=True, name="reviews")
+
+
+reviews = _review_schema()
 
 SCHEMAS = {"births": births, "deaths": deaths, "deaths_by_cause": deaths_by_cause,
            "neonatal_visits": neonatal_visits, "maternal_deaths": maternal_deaths,

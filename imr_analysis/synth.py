@@ -448,7 +448,7 @@ def _icd10_codes() -> dict[str, str]:
 
 
 def write_linelist(tables: dict[str, pd.DataFrame], out: Path, layout=None, manifest: list | None = None,
-                   seed: int = 1) -> list[Path]:
+                   seed: int = 1, reviews: list | None = None) -> list[Path]:
     """One AMP-SR death line list per district and year from monthly canonical tables: one row per
     death, with invented personal data (names, NIK, address, phone) as real lists have them.
 
@@ -456,7 +456,8 @@ def write_linelist(tables: dict[str, pd.DataFrame], out: Path, layout=None, mani
     within Puskesmas, month and age group), a day of death in its month, and an age in days
     (neonatal 0-28, post-neonatal 29-364) written as two dates or, every fourth row, as '12 hari' /
     '3 bulan'. The cause is written as its ICD-10 code (every other row, where the code has one) or
-    its Indonesian label.
+    its Indonesian label. The AMP-SR review fields (``_review_cells``) are drawn with their own seeded
+    generator, so the deaths are those of a list without them; ``reviews`` collects their truth.
     """
     import datetime as dt
 
@@ -465,7 +466,9 @@ def write_linelist(tables: dict[str, pd.DataFrame], out: Path, layout=None, mani
     out.mkdir(parents=True, exist_ok=True)
     icd = _icd10_codes()
     header = ["NO", "NAMA BAYI", "NAMA IBU", "NIK IBU", "ALAMAT", "NO HP", "JENIS KELAMIN", "TANGGAL LAHIR",
-              "TANGGAL MENINGGAL", "UMUR", "TEMPAT KEMATIAN", "PENYEBAB KEMATIAN", "PUSKESMAS", "KECAMATAN"]
+              "TANGGAL MENINGGAL", "UMUR", "TEMPAT KEMATIAN", "PENYEBAB KEMATIAN", "PUSKESMAS", "KECAMATAN",
+              *REVIEW_HEADER]
+    review_rng = np.random.default_rng(seed + 7919)
     keys = ["district", "year", "puskesmas", "month", "age_group"]
     d = tables["deaths"].groupby(keys + ["sex"], observed=True, dropna=False)["deaths"].sum()
     c = tables["deaths_by_cause"].groupby(keys + ["cause"], observed=True, dropna=False)["deaths"].sum()
@@ -491,13 +494,53 @@ def write_linelist(tables: dict[str, pd.DataFrame], out: Path, layout=None, mani
                        f"Jl. Khayalan No. {i}", f"0899{i:08d}", "L" if sex == "male" else "P",
                        None if by_text else died - dt.timedelta(days=age), died, age_text, "RS" if i % 3 else "Rumah",
                        cause_text, _flat_written(lay.names[i % len(lay.names)], p), geo[p]]
-                body.append((row, p))
+                cells, truth = _review_cells(review_rng, died, cause)
+                body.append((row + cells, p))
+                if reviews is not None:
+                    reviews.append({"year": int(year), "index": len(body) - 1, **truth})
         rows = [[lay.title.format(year=year)], header] + [r for r, _ in body]
         slug = bare_district(district).replace(" ", "_").lower()
         path = _save_flat(rows, out / f"ampsr_{slug}_{year}.xlsx", "AMP-SR", lay.csv)
         _flat_manifest(manifest, path, "AMP-SR", "linelist", 3, body, district, int(year))
+        if reviews is not None:   # the truth of this file's rows: file, sheet and row as in the manifest
+            for r in reviews:
+                if "file" not in r and r["year"] == int(year):
+                    r.update(file=str(path), sheet="" if path.suffix == ".csv" else "AMP-SR", row=3 + r.pop("index"))
         paths.append(path)
     return paths
+
+
+# AMP-SR review columns of a generated line list, and the answers written with the code each means.
+REVIEW_HEADER = ["TEMPAT LAHIR", "PENOLONG PERSALINAN", "DIRUJUK", "TERLAMBAT 1", "TERLAMBAT 2", "TERLAMBAT 3",
+                 "DAPAT DICEGAH", "BERAT LAHIR", "TANGGAL PENGKAJIAN"]
+_REVIEW_ANSWERS = {
+    "place_of_birth": [("Rumah", "home"), ("Polindes", "polindes"), ("TPMB", "tpmb"), ("Puskesmas", "puskesmas"),
+                       ("RSUD", "hospital"), (None, "unknown")],
+    "attendant": [("Bidan", "health_worker"), ("Dokter", "health_worker"), ("Dukun", "traditional"),
+                  ("Keluarga", "other")],
+    "referred": [("Ya", "yes"), ("Tidak", "no"), ("tidak", "no")],
+    "delay_decision": [("Ya", "yes"), ("Tidak", "no"), (None, "unknown")],
+    "delay_reaching": [("Ya", "yes"), ("Tidak", "no"), ("Tidak diketahui", "unknown")],
+    "delay_receiving": [("Ya", "yes"), ("Tidak", "no")],
+    "avoidable": [("Dapat dicegah", "yes"), ("Tidak dapat dicegah", "no"), (None, "unknown")],
+}
+
+
+def _review_cells(rng: np.random.Generator, died, cause: str) -> tuple[list, dict]:
+    """The review cells of one death (REVIEW_HEADER) and their truth: the code of each answer, the birth weight
+    in grams (below 2,500 g for an LBW cause) and the days from death to review (none for one death in ten)."""
+    import datetime as dt
+
+    cells, truth = [], {}
+    for name, options in _REVIEW_ANSWERS.items():
+        text, code = options[int(rng.integers(len(options)))]
+        cells.append(text)
+        truth[name] = code
+    weight = int(rng.integers(8, 25) if cause == "lbw_prematurity" else rng.integers(25, 40)) * 100
+    days = int(rng.integers(3, 90)) if rng.random() < 0.9 else None
+    cells += [weight, died + dt.timedelta(days=days) if days is not None else None]
+    truth.update(birth_weight_g=float(weight), days_to_review=days)
+    return cells, truth
 
 
 # --- large single files: a province-sized annex CSV and AMP-SR line list -------------------

@@ -17,6 +17,8 @@ Writes under DIR:
   measure (live_births, stillbirths, deaths, cause_deaths, kn1, kn_lengkap, kn_denominator), sex,
   age group and cause;
 * ``raw_rows.csv``          every raw body row written: file, sheet, row, table, row_kind (data / total);
+* ``reviews_truth.csv``     the AMP-SR review fields each line-list row was written with: file, sheet, row,
+  the code of each answer, the birth weight (g) and the days from death to review;
 * ``districts.csv``         each district's format, folder, title line and layout choices.
 
 The counts come from ``synth.canonical`` (the seeded national model); in the first district one
@@ -74,6 +76,7 @@ def write_corpus(out: Path, districts: int = 20, puskesmas: int | None = None, y
     # Process data: a layout per district, then the files
     root = Path(out)
     manifest: list[dict] = []
+    reviews: list[dict] = []   # the truth of the line lists' review fields
     rows, styles = [], {}
     for i, name in enumerate(s["districts"][:districts]):
         layouts = _annex_layouts(i, years, rng)
@@ -94,8 +97,9 @@ def write_corpus(out: Path, districts: int = 20, puskesmas: int | None = None, y
                                names=tuple(s["puskesmas_names"][(j + 1) % len(s["puskesmas_names"])]), csv=j % 2 == 1,
                                zero=s["zero_cells"][j % len(s["zero_cells"])])
         folder = root / kind / _slug(name)
+        extra = {} if kind == "monthly" else {"reviews": reviews}
         writer = synth.write_monthly if kind == "monthly" else synth.write_linelist
-        writer(_district(flat, name), folder, layout=lambda d, y, lay=lay: lay, manifest=manifest, seed=seed + j)
+        writer(_district(flat, name), folder, layout=lambda d, y, lay=lay: lay, manifest=manifest, seed=seed + j, **extra)
         rows.append({"district": name, "format": kind, "folder": str(folder.relative_to(root)), "title_line": lay.title,
                      "kecamatan": "every", "csv": kind if lay.csv else "", "continued": "", "continuation": "",
                      "names": " | ".join(lay.names), "outlier": ""})
@@ -108,6 +112,11 @@ def write_corpus(out: Path, districts: int = 20, puskesmas: int | None = None, y
     table = pd.DataFrame(rows)
     truth.to_csv(root / "truth.csv", index=False)
     raw_rows.to_csv(root / "raw_rows.csv", index=False)
+    if reviews:
+        truth_reviews = pd.DataFrame(reviews).drop(columns="year")
+        truth_reviews["file"] = [str(Path(f).relative_to(root)) for f in truth_reviews["file"]]
+        truth_reviews["days_to_review"] = truth_reviews["days_to_review"].astype("Int64")
+        truth_reviews.to_csv(root / "reviews_truth.csv", index=False)
     table.to_csv(root / "districts.csv", index=False)
     return Corpus(root, truth, raw_rows, table)
 

@@ -38,10 +38,19 @@ def _count_body_rows_by_hand(path) -> int:
     return total
 
 
+def _count_linelist_rows_by_hand(path) -> int:
+    """Independent count of an AMP-SR line list: the non-empty rows below its header row (the row starting 'NO')."""
+    rows = [r for g in read_grids(path) for r in g.rows]
+    header = next(i for i, r in enumerate(rows) if r and str(r[0]).strip().upper() == "NO")
+    return sum(1 for r in rows[header + 1:] if any(c is not None for c in r))
+
+
 def test_every_raw_row_is_kept_mapped_set_aside_or_reported(sample_run):
     ledger = sample_run.result.ledger
     files = sorted(p for p in SAMPLE_RAW.rglob("*") if p.suffix in {".xlsx", ".csv"} and "examples" not in p.parts)
-    by_hand = sum(_count_body_rows_by_hand(f) for f in files)
+    lists = [f for f in files if f.name.startswith("ampsr_")]
+    by_hand = sum(_count_body_rows_by_hand(f) for f in files if f not in lists)
+    by_hand += sum(_count_linelist_rows_by_hand(f) for f in lists)
     # the distractor sheet (Tabel 1) has no column-number row in the sample generator
     assert len(ledger) == by_hand
     states = ledger["state"].value_counts()
@@ -53,6 +62,10 @@ def test_every_raw_row_is_kept_mapped_set_aside_or_reported(sample_run):
     assert (ledger["state"] == "reported").sum() == 56
     assert set(ledger.loc[ledger["state"] == "reported", "row_kind"]) == {"total", "rate"}
     assert (ledger.loc[ledger["state"] == "set_aside", "reason"].str.len() > 10).all()
+    # the 2024 line list's 27 deaths are compared with the annex tables that count them, never counted twice
+    aside = ledger[ledger["state"] == "set_aside"]
+    assert len(aside) == 27 and set(aside["format"]) == {"linelist"} and not aside["counts_missing"].any()
+    assert aside["reason"].str.contains("not counted twice").all()
     assert (ledger.loc[ledger["state"] == "mapped", "rules"].str.len() > 3).all()
 
 
@@ -76,9 +89,15 @@ def test_raw_cell_sums_equal_canonical_sums(sample_run):
     cells = cells[cells["used"]]
     assert cells["format"].eq("monthly").any()   # January-June 2025 counts
     raw = cells[(cells["table"] == "deaths") & (cells["row_kind"] == "data") & (cells["role"] == "count")]
-    assert raw["value"].sum() == sample_run.result.tables["deaths"]["deaths"].sum()
+    assert raw.loc[raw["used"], "value"].sum() == sample_run.result.tables["deaths"]["deaths"].sum()
+    # the line list's cells (compared with the annex, not counted) hold the same 27 infant deaths of 2024
+    listed = raw[raw["format"] == "linelist"]
+    deaths = sample_run.result.tables["deaths"]
+    annex_2024 = deaths[(deaths["year"] == 2024) & deaths["age_group"].isin(["neonatal", "postneonatal"])]
+    assert not listed["used"].any() and listed["value"].sum() == annex_2024["deaths"].sum() == 27
     by_cause = cells[(cells["table"] == "causes") & (cells["row_kind"] == "data") & (cells["role"] == "count")]
-    assert by_cause["value"].sum() == sample_run.result.tables["deaths_by_cause"]["deaths"].sum()
+    assert by_cause.loc[by_cause["used"], "value"].sum() == sample_run.result.tables["deaths_by_cause"]["deaths"].sum()
+    assert by_cause.loc[by_cause["format"] == "linelist", "value"].sum() == 27
 
 
 def test_published_extremes_and_leading_causes(sample_run):
@@ -102,9 +121,10 @@ def test_sample_data_are_reproducible_from_the_seeded_script(tmp_path):
     assert made.returncode == 0, made.stderr
     committed = SAMPLE_RAW / "musi_rawas_utara"
     names = sorted(p.name for p in tmp_path.iterdir())
-    # the monthly reports (lb3_kia_*) are made by scripts/make_sample_monthly.py (tests/test_brief.py)
-    assert names == sorted(p.name for p in committed.iterdir()
-                           if p.suffix in {".xlsx", ".csv"} and not p.name.startswith("lb3_kia_"))
+    # the monthly reports (lb3_kia_*) are made by scripts/make_sample_monthly.py (tests/test_brief.py), the
+    # AMP-SR line list (ampsr_*) by scripts/make_sample_ampsr.py (tests/test_review.py)
+    assert names == sorted(p.name for p in committed.iterdir() if p.suffix in {".xlsx", ".csv"}
+                           and not p.name.startswith(("lb3_kia_", "ampsr_")))
     for name in names:
         fresh = [g.rows for g in read_grids(tmp_path / name)]
         stored = [g.rows for g in read_grids(committed / name)]

@@ -57,7 +57,10 @@ def test_batch_produces_every_expected_file(batch):
             "benchmarks.csv", "funnel.csv", "year_on_year.csv", "zero_deaths.csv"}
     assert (out / "trends" / "trends.html").exists() and len(list((out / "trends" / "figures").glob("*.png"))) == 7
     assert (out / "data_quality" / "data_quality.html").exists()
-    assert "8 dari 8 notebook selesai" in r.stdout and str(out / "index.html") in r.stdout
+    # 01, 02 for six years, 03, and 05 for 2024, the one year with AMP-SR review records
+    assert (out / "2024" / "amp_sr" / "amp_sr.html").exists() and (out / "2024" / "amp_sr" / "amp_sr_summary.pptx").exists()
+    assert not (out / "2023" / "amp_sr").exists()
+    assert "9 dari 9 notebook selesai" in r.stdout and str(out / "index.html") in r.stdout
     for year in range(2019, 2025):
         assert f"\n{year}" in r.stdout  # the closing summary lists each year
 
@@ -70,6 +73,7 @@ def test_index_links_every_output_and_html_is_valid(batch):
     for href in index.links:
         assert (out / href).exists(), href
     assert sum(h.endswith("annual_report.html") for h in index.links) == 6
+    assert "2024/amp_sr/amp_sr.html" in index.links and "2024/amp_sr/amp_sr_summary.docx" in index.links
     report = out / "2023" / "annual_report.html"
     page = parse(report)
     text = report.read_text(encoding="utf-8")

@@ -10,9 +10,9 @@ from helpers import run_python
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-def test_four_notebooks_with_one_parameters_cell_and_short_code():
+def test_five_notebooks_with_one_parameters_cell_and_short_code():
     assert [p.name for p in NOTEBOOKS] == ["01_data_quality.ipynb", "02_annual_report.ipynb", "03_trends.ipynb",
-                                           "04_lokmin_brief.ipynb"]
+                                           "04_lokmin_brief.ipynb", "05_amp_sr.ipynb"]
     for path in NOTEBOOKS:
         nb = nbformat.read(path, as_version=4)
         tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]

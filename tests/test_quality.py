@@ -27,7 +27,9 @@ def test_musi_rawas_utara_2023_spm_inconsistency_is_caught(sample_run):
 
 def test_sample_has_no_other_warnings(sample_run):
     f = sample_run.findings
-    assert set(f.loc[f["severity"].isin(["error", "warning"]), "check"]) == {"coverage_pct"}
+    assert set(f.loc[f["severity"].isin(["error", "warning"]), "check"]) == {"coverage_pct", "lbw_cause_vs_weight"}
+    lbw = f[f["check"] == "lbw_cause_vs_weight"]   # the deliberate one of the AMP-SR line list (make_sample_ampsr.py)
+    assert len(lbw) == 1 and lbw["file"].iloc[0].endswith("ampsr_kematian_bayi_2024.xlsx") and lbw["row"].iloc[0] == 3
 
 
 def test_deaths_above_births(tmp_path):

@@ -16,6 +16,7 @@ from ..vocab.findings import render, to_json
 from ..vocab.indicators import multiplier
 from ..vocab.layout import table_label
 from ..vocab.months import month_labels
+from ..vocab.review import review_vocab
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -44,6 +45,7 @@ def findings(result: CleanResult) -> pd.DataFrame:
             maternal_reported_rate(cells),
             maternal_causes_vs_deaths(result.tables),
         ]
+    parts += [lbw_cause_vs_weight(result.reviews)]
     parts += [monthly_completeness(result.ledger), missing_tables(result.sources), header_notes(result.header_notes),
               unreadable_files(result.input_errors)]
     out = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) \
@@ -84,6 +86,21 @@ def deaths_exceed_births(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     bad = j[j["deaths"] > j["live_births"]].assign(area=lambda x: x["puskesmas"])
     params = [{"deaths": d, "births": b} for d, b in zip(bad["deaths"], bad["live_births"])]
     return _frame(bad, "error", "deaths_exceed_births", "deaths_exceed_births", params)
+
+
+def lbw_cause_vs_weight(reviews: pd.DataFrame) -> pd.DataFrame:
+    """Line-list deaths whose recorded cause is low birth weight (vocab review.yaml ``lbw_check``: BBLR /
+    prematurity) with a birth weight of 2,500 g or more: the cause or the weight is wrong (WHO: low birth
+    weight is below 2,500 g). A warning naming the file, sheet and row."""
+    rule = review_vocab()["lbw_check"]
+    bad = reviews[reviews["cause"].isin(rule["causes"]) & (reviews["birth_weight_g"] >= rule["lbw_grams"])]
+    if bad.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    bad = bad.assign(area=bad["puskesmas"])
+    msg = (f"the cause is low birth weight / prematurity but the birth weight is "
+           + bad["birth_weight_g"].map(_fmt) + f" g (low birth weight is below {rule['lbw_grams']:,} g): "
+           "check the cause and the birth weight of this death.")
+    return _frame(bad.reset_index(drop=True), "warning", "lbw_cause_vs_weight", msg, "birth_weight")
 
 
 def _area(df: pd.DataFrame) -> pd.Series:

@@ -41,6 +41,7 @@ class Context:
     proposals: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
     desa: dict = field(default_factory=dict)   # monthly reports: (file, sheet, row) -> desa/kelurahan as named
+    reviews: list = field(default_factory=list)   # one review record per line-list death counted (review.py)
 
 
 # --- findings -------------------------------------------------------------------------------

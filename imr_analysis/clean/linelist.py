@@ -1,7 +1,8 @@
 """Accounting for AMP-SR death line lists: one ledger entry per raw row, one death per row as cells.
 
 The age group comes from the age at death, the cause from the text or the ICD-10 code. Dates of
-birth and death are used to compute the age and are not written anywhere. Nor is any free text
+birth and death are used to compute the age and are not written anywhere. The review fields of each
+death counted go to ``ctx.reviews`` (clean/review.py). Nor is any free text
 of the input (privacy.py): names, causes and cells that were not recognised are described by
 their column, length and a salted hash.
 """
@@ -16,6 +17,7 @@ import pandas as pd
 from .cells import CellBuilder
 from .core import Context, add_cell, cell_row, close_entry, finding, ledger_entry
 from .places import district_of_row, resolve_puskesmas
+from .review import review_record
 from ..privacy import cell_text, current_salt, describe_text
 from ..read.dates import DateOrder, date_order, parse_age_days, parse_date
 from ..read.flat import FlatTable
@@ -176,6 +178,10 @@ def account_linelist(table: FlatTable, ctx: Context, builder: CellBuilder) -> li
         cause, cause_rule = map_cause(cause_text)
         if cause_rule:
             rules.append(cause_rule)
+        if not reasons:  # the review fields of a death counted (clean/review.py)
+            ctx.reviews.append(review_record(table, row, cells, geo, year, month, sex, age_group, cause, dod,
+                                             orders["date_of_death"].order if "date_of_death" in orders else "dmy",
+                                             rules, ctx.problems))
         ledger.append(close_entry(entry, rules, reasons, counts_missing))
         if reasons:
             continue

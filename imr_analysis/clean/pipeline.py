@@ -19,6 +19,7 @@ from .cells import CellBuilder
 from .core import LEDGER_COLUMNS, Context, ledger_record
 from .linelist import account_linelist
 from .monthly import account_monthly
+from .review import review_frame
 from .places import check_title_district, checked_district
 from ..config import NEONATAL_MAX_DAYS
 from ..errors import InputError
@@ -51,6 +52,7 @@ class CleanResult:
     dropped_columns: list[dict] = field(default_factory=list)   # header names only
     registry: Registry | None = None
     monthly_desa: pd.DataFrame | None = None   # the monthly reports by desa (canonical.build_monthly_desa)
+    reviews: pd.DataFrame = field(default_factory=lambda: review_frame([]))   # AMP-SR review fields (review.py)
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -151,6 +153,6 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
     # Save outputs: see write_outputs
     errors = pd.DataFrame(file_errors or [], columns=["file", "year", "message"])
     return CleanResult(None, ledger, cells, pd.DataFrame(sources), notes, problems, proposed, skipped, errors,
-                       dropped, registry, by_desa)
+                       dropped, registry, by_desa, review_frame(ctx.reviews))
 
 

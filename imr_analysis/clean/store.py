@@ -6,6 +6,8 @@ Outputs in the processed folder (written atomically):
 * maternal_deaths, maternal_causes  (the same; only when the input has maternal tables or deaths)
 * monthly_desa        the monthly reports by desa/kelurahan and month (.parquet, .csv), when there are
                       monthly reports: what the quarterly brief is computed from
+* reviews             (.parquet, .csv) the AMP-SR review fields of each line-list death, as codes;
+                      only when line lists were read
 * ledger.csv          every raw body row with its state (kept / mapped / set_aside) and why
 * set_aside.csv       the rows set aside, with their reasons
 * findings.csv        data-quality findings (severity, check, file, sheet, row, column, year, area, message)
@@ -38,6 +40,8 @@ CANONICAL = list(SCHEMAS)
 #: Canonical tables a processed folder may lack (an empty table is then used). The maternal tables are
 #: written only when the input has maternal deaths.
 OPTIONAL = {"incomplete", *MATERNAL_TABLES}
+#: The processed table of AMP-SR review fields (schemas.reviews), written when line lists were read.
+REVIEWS = "reviews"
 
 
 @dataclass
@@ -73,6 +77,8 @@ def run_clean(paths: list[Path], out: Path, year: int | None = None, district: s
             outputs.write_table(result.tables[name], stage, name)
         if result.monthly_desa is not None and not result.monthly_desa.empty:
             outputs.write_table(result.monthly_desa, stage, "monthly_desa")
+        if len(result.reviews):
+            outputs.write_table(result.reviews, stage, REVIEWS)
         outputs.write_csv(result.ledger, stage / "ledger.csv")
         outputs.write_csv(result.ledger[result.ledger["state"] == "set_aside"], stage / "set_aside.csv")
         outputs.write_csv(found, stage / "findings.csv")
@@ -200,3 +206,20 @@ def load_processed(directory: Path) -> dict[str, pd.DataFrame]:
                              "write the processed folder again with 'imr-analysis clean RAW --out DIR' "
                              "(a folder written by an older version, or edited by hand, can fail this check).") from None
     return tables
+
+
+def load_reviews(directory: Path) -> pd.DataFrame:
+    """The reviews table of a processed folder (schemas.reviews); empty when no line list was read."""
+    from ..schemas import reviews
+    from .review import review_frame
+
+    path = Path(directory) / f"{REVIEWS}.parquet"
+    if not path.exists():
+        return review_frame([])
+    try:
+        return reviews.validate(pd.read_parquet(path))
+    except SchemaError as exc:
+        from ..errors import InputError, Location
+        raise InputError(f"the reviews table does not follow its schema: {str(exc).splitlines()[0]}",
+                         Location(file=str(path)),
+                         "write the processed folder again with 'imr-analysis clean RAW --out DIR'.") from None

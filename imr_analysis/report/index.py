@@ -122,6 +122,8 @@ def report_name(name: str, notebook: str, lang: str) -> str:
     prefix = f"{district}: " if district else ""
     if last == "trends":
         return prefix + t("index_trends", lang)
+    if last.startswith("amp_sr_"):
+        return prefix + say("index_review", lang, year=last.removeprefix("amp_sr_"))
     return prefix + say("index_annual", lang, year=last)
 
 
@@ -143,8 +145,10 @@ def write(result, district: str, years: list[int], processed: Path) -> Path:
         extra = [link(r.output, t("index_notebook", lang))]
         if (Path(r.output).parent / "tables.xlsx").exists():
             extra.append(link(Path(r.output).parent / "tables.xlsx", t("index_tables", lang)))
-        for name, key in (("annual_report.pptx", "index_slides"), ("annual_report.docx", "index_document")):
-            if (Path(r.output).parent / name).exists():   # the annual report's slides and Word document (report/office.py)
+        for name, key in (("annual_report.pptx", "index_slides"), ("annual_report.docx", "index_document"),
+                          ("amp_sr_summary.pptx", "index_summary_slides"),
+                          ("amp_sr_summary.docx", "index_summary_document")):
+            if (Path(r.output).parent / name).exists():   # slides and Word documents (report/office.py, report/review.py)
                 extra.append(link(Path(r.output).parent / name, t(key, lang)))
         status = "" if r.status == "ok" else f'<span class="failed">{t("index_failed", lang)}: {markup.text(r.error)}</span>'
         rows.append(f"<li>{main} ({' · '.join(extra)}) {status}</li>")
