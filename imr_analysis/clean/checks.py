@@ -96,11 +96,9 @@ def lbw_cause_vs_weight(reviews: pd.DataFrame) -> pd.DataFrame:
     bad = reviews[reviews["cause"].isin(rule["causes"]) & (reviews["birth_weight_g"] >= rule["lbw_grams"])]
     if bad.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
-    bad = bad.assign(area=bad["puskesmas"])
-    msg = (f"the cause is low birth weight / prematurity but the birth weight is "
-           + bad["birth_weight_g"].map(_fmt) + f" g (low birth weight is below {rule['lbw_grams']:,} g): "
-           "check the cause and the birth weight of this death.")
-    return _frame(bad.reset_index(drop=True), "warning", "lbw_cause_vs_weight", msg, "birth_weight")
+    bad = bad.assign(area=bad["puskesmas"]).reset_index(drop=True)
+    params = [{"weight": float(w), "limit": int(rule["lbw_grams"])} for w in bad["birth_weight_g"]]
+    return _frame(bad, "warning", "lbw_cause_vs_weight", "lbw_cause_vs_weight", params, "birth_weight")
 
 
 def _area(df: pd.DataFrame) -> pd.Series:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .core import finding
 from .. import schemas
-from ..privacy import cell_text, describe_text
+from ..privacy import cell_text, describe_text, described_cell
 from ..read.dates import parse_date
 from ..read.numbers import parse_number
 from ..schemas import UNKNOWN
@@ -61,17 +61,9 @@ def measure(table, name: str, cells: list, row: int, year, area: str, problems: 
     if value is None or not rule["min"] <= value <= rule["max"]:
         problems.append(finding(
             "warning", f"implausible_{name}", table.file, table.sheet, row, col.letter, year, area,
-            f"column {col.letter} ({name}): {describe_cell_value(raw)} is not a {name.replace('_', ' ')} in "
-            f"{rule['unit']} between {rule['min']} and {rule['max']}; it is not used. Correct the cell."))
+            f"implausible_{name}", column=col.letter, cell=described_cell(raw), min=rule["min"], max=rule["max"]))
         return None
     return float(value)
-
-
-def describe_cell_value(raw: object) -> str:
-    """A number as written; any other text only by its length and hash."""
-    text = cell_text(raw)
-    return f"'{text}'" if parse_number(raw, blank_is_zero=False).value is not None and len(text) <= 12 \
-        else describe_text(raw)
 
 
 def days_to_review(table, cells: list, died, order: str | None, row: int, year, area: str,
@@ -85,14 +77,12 @@ def days_to_review(table, cells: list, died, order: str | None, row: int, year, 
     reviewed = parse_date(raw, order)
     if reviewed is None:
         problems.append(finding("warning", "review_date", table.file, table.sheet, row, col.letter, year, area,
-                                f"column {col.letter} (review_date): the review date is not readable "
-                                f"({describe_cell_value(raw)}); write it as yyyy-mm-dd."))
+                                "review_date_unreadable", column=col.letter, cell=described_cell(raw)))
         return None
     days = (reviewed - died).days
     if days < 0:
         problems.append(finding("warning", "review_date", table.file, table.sheet, row, col.letter, year, area,
-                                f"column {col.letter} (review_date): the review is dated {-days} days before the "
-                                "death; correct the review date or the date of death."))
+                                "review_before_death", column=col.letter, days=-days))
         return None
     return days
 
