@@ -237,13 +237,16 @@ def id_number(value) -> str:
     return f"{int(value):,}".replace(",", ".")
 
 
-def write_xlsx(path: Path, sheets: dict, streamed: bool = False, merge: bool = False, column_width=None) -> Path:
+def write_xlsx(path: Path, sheets: dict, streamed: bool = False, merge: bool = False, column_width=None,
+               formulas: bool = False) -> Path:
     """A workbook with one sheet per item of ``sheets`` (name -> ``Sheet`` or list of rows).
 
     ``streamed`` writes with openpyxl's write-only mode (a third of the time; no merges);
     ``merge`` draws each sheet's merged header ranges; ``column_width(j)`` sets column j's width
     for the sheet's columns. Blank cells (None) are left out. Text is always a text cell, also when
-    it begins with '=' (a name such as '=Sehat' is never written as a formula).
+    it begins with '=' (a name such as '=Sehat' is never written as a formula), unless ``formulas``:
+    then such text is written as a formula without a saved result, as a program writes one (the test
+    fixtures of hand-made workbooks with formulas).
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -257,13 +260,14 @@ def write_xlsx(path: Path, sheets: dict, streamed: bool = False, merge: bool = F
         ws = book.create_sheet(name)
         if streamed:
             for row in sheet.rows:
-                ws.append([_text_cell(WriteOnlyCell(ws, value)) if _formula_like(value) else value for value in row])
+                ws.append([_text_cell(WriteOnlyCell(ws, value)) if _formula_like(value) and not formulas else value
+                           for value in row])
             continue
         for i, row in enumerate(sheet.rows, start=1):
             for j, value in enumerate(row, start=1):
                 if value is not None:
                     cell = ws.cell(row=i, column=j, value=value)
-                    if _formula_like(value):
+                    if _formula_like(value) and not formulas:
                         _text_cell(cell)
         for r1, c1, r2, c2 in sheet.merges if merge else ():
             ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)

@@ -8,7 +8,14 @@ import sys
 
 from imr_analysis.annex_writer import (DEATH_MEASURES, NEONATAL_CAUSE_COLUMNS, POSTNEONATAL_CAUSE_COLUMNS, TITLES,
                                        AnnexTable, births_header, causes_header, deaths_header, kn_header,
-                                       write_csv, write_xlsx)
+                                       write_csv)
+from imr_analysis.annex_writer import write_xlsx as _write_xlsx
+
+
+def write_xlsx(path, sheets: dict, **options):
+    """A workbook as a hand-made one is: text beginning with '=' is a formula (without a saved result)."""
+    return _write_xlsx(path, sheets, formulas=True, **options)
+
 
 def run_python(*args, cwd=None, env: dict | None = None) -> subprocess.CompletedProcess:
     """``python ARGS`` in a subprocess with this interpreter: exit code, stdout and stderr as text.

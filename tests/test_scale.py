@@ -30,7 +30,10 @@ def test_levels_from_one_aggregation_equal_direct_computation():
     keys = ["indicator", "year", "area", "sex", "age_group", "cause"]
     m = direct.merge(via, on=keys, suffixes=("", "_v"))
     assert len(m) == len(direct) == len(via)
-    assert (m["numerator"] == m["numerator_v"]).all() and ((m["value"] - m["value_v"]).abs().fillna(0) < 1e-9).all()
+    # AKI has no numerator where a district-year has no maternal data (never 0): missing on both sides
+    same = (m["numerator"] == m["numerator_v"]) | (m["numerator"].isna() & m["numerator_v"].isna())
+    assert same.all() and ((m["value"] - m["value_v"]).abs().fillna(0) < 1e-9).all()
+    assert m["numerator"].notna().sum() > 0.9 * len(m)
 
 
 def test_annex_workbooks_clean_back_to_the_generated_counts(tmp_path):

@@ -130,7 +130,7 @@ def period_totals(rows: pd.DataFrame, year: int, months: list[int]) -> pd.Series
     sel = _period(rows, year, months)
     if sel.empty:
         return None
-    sums = sel.groupby("measure")["value"].sum()
+    sums = sel.groupby("measure", dropna=False)["value"].sum()
     out = pd.Series({m: int(sums.get(m, 0)) for m in COUNTS[:-1]}, dtype="int64")
     out["infant_deaths"] = out["neonatal_deaths"] + out["postneonatal_deaths"]
     return out[COUNTS]
@@ -154,8 +154,8 @@ def cause_counts(rows: pd.DataFrame, year: int, quarter: int) -> pd.DataFrame:
     ytd = ytd[ytd["measure"] == "cause_deaths"]
     q = ytd[ytd["month"].isin(quarter_months(quarter))]
     keys = ["age_group", "cause"]
-    out = ytd.groupby(keys)["value"].sum().rename("year_to_date").to_frame()
-    out["quarter"] = q.groupby(keys)["value"].sum()
+    out = ytd.groupby(keys, dropna=False)["value"].sum().rename("year_to_date").to_frame()
+    out["quarter"] = q.groupby(keys, dropna=False)["value"].sum()
     out = out.fillna(0).astype("int64").reset_index()
     out = out[out["year_to_date"] > 0]
     return out.sort_values(["age_group", "year_to_date", "cause"], ascending=[True, False, True])[
@@ -179,7 +179,7 @@ def ytd_rates(counts: pd.DataFrame) -> pd.DataFrame:
 def annual_sasaran(rows: pd.DataFrame, year: int) -> float | None:
     """12 x the mean monthly sasaran of the months of ``year`` that report one (the sum over the year when all
     12 do); None when no month gives a sasaran."""
-    s = rows[(rows["year"] == year) & (rows["measure"] == "sasaran")].groupby("month")["value"].sum()
+    s = rows[(rows["year"] == year) & (rows["measure"] == "sasaran")].groupby("month", dropna=False)["value"].sum()
     if s.empty:
         return None
     return float(s.mean() * 12)
@@ -221,9 +221,9 @@ def desa_counts(rows: pd.DataFrame, year: int, quarter: int) -> pd.DataFrame:
                         fill_value=0).reset_index()
     wide["infant_deaths"] = wide["neonatal_deaths"] + wide["postneonatal_deaths"]
     in_q = wide["month"].isin(quarter_months(quarter))
-    out = wide.groupby(keys)[["live_births", "stillbirths", "neonatal_deaths", "postneonatal_deaths",
+    out = wide.groupby(keys, dropna=False)[["live_births", "stillbirths", "neonatal_deaths", "postneonatal_deaths",
                               "kn_lengkap"]].sum()
-    q = wide[in_q].groupby(keys)[["live_births", "infant_deaths"]].sum()
+    q = wide[in_q].groupby(keys, dropna=False)[["live_births", "infant_deaths"]].sum()
     out.insert(0, "live_births_quarter", q["live_births"])
     out.insert(1, "infant_deaths_quarter", q["infant_deaths"])
     return out.fillna(0).astype("int64").reset_index()

@@ -29,7 +29,7 @@ def pooled_rate(years, deaths, live_births, window: int, multiplier: float = 100
     limits with their method (rate_ci's columns). Years need not be sorted; a gap ends a run.
     """
     s = pd.DataFrame({"year": np.asarray(years, dtype=int), "deaths": np.asarray(deaths, dtype=float),
-                      "live_births": np.asarray(live_births, dtype=float)}).groupby("year").sum().sort_index()
+                      "live_births": np.asarray(live_births, dtype=float)}).groupby("year", dropna=False).sum().sort_index()
     rows = []
     for end in s.index:
         span = list(range(end - window + 1, end + 1))

@@ -43,7 +43,7 @@ def _long(df: pd.DataFrame, table: str, flags: dict[str, pd.Series], level: str)
     area = df[level].astype(str)
     parts = []
     for category, flag in flags.items():
-        counts = flag.astype(int).groupby(area, sort=True).agg(["sum", "size"])
+        counts = flag.astype(int).groupby(area, sort=True, dropna=False).agg(["sum", "size"])
         parts.append(pd.DataFrame({"table": table, "area": counts.index, "category": category,
                                    "count": counts["sum"].to_numpy(), "total": counts["size"].to_numpy()}))
     if not parts:
@@ -91,7 +91,7 @@ def time_to_review(reviews: pd.DataFrame, year: int | None = None, level: str = 
     within = int(review_vocab()["review_within_days"] if within_days is None else within_days)
     df = _year(reviews, year)
     rows = []
-    for area, group in df.groupby(df[level].astype(str), sort=True):
+    for area, group in df.groupby(df[level].astype(str), sort=True, dropna=False):
         days = group["days_to_review"].dropna().astype(int)
         rows.append({"area": area, "deaths": len(group), "reviewed": len(days),
                      "median_days": float(days.median()) if len(days) else float("nan"),

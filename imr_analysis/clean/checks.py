@@ -191,7 +191,7 @@ def maternal_parts_vs_reported(cells: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     m = m.assign(**{k: m[k].astype(str) for k in ("measure", "age_group", "column")})
     wide = m.pivot_table(index=idx, columns=["measure", "age_group"], values="value", aggfunc="sum", observed=True)
-    column = m.groupby(["measure", "age_group"])["column"].first()
+    column = m.groupby(["measure", "age_group"], dropna=False)["column"].first()
     out = []
     have = set(wide.columns)
     for period in MATERNAL_PERIODS + ["all_periods"]:
@@ -255,9 +255,9 @@ def maternal_causes_vs_deaths(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     if c.empty or d.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     years = set(c["year"]) & set(d["year"])
-    cs = c[c["year"].isin(years)].groupby(keys).agg(cause_total=("deaths", "sum"), file=("source_file", "first"),
+    cs = c[c["year"].isin(years)].groupby(keys, dropna=False).agg(cause_total=("deaths", "sum"), file=("source_file", "first"),
                                                      sheet=("source_sheet", "first"), row=("source_row", "first"))
-    ds = d[d["year"].isin(years)].groupby(keys)["deaths"].sum()
+    ds = d[d["year"].isin(years)].groupby(keys, dropna=False)["deaths"].sum()
     j = cs.join(ds, how="outer").reset_index()
     j[["cause_total", "deaths"]] = j[["cause_total", "deaths"]].fillna(0)
     bad = j[j["cause_total"] != j["deaths"]].assign(area=lambda x: x["puskesmas"])

@@ -80,7 +80,8 @@ def detect(grid: Grid) -> str | None:
 
 def _holds(texts: set[str], words: dict[str, list[str]]) -> bool:
     """Whether a cell text holds one of the ``contains`` words or is one of the ``equals`` words."""
-    return any(any(w in t for w in words.get("contains", ())) or t in words.get("equals", ()) for t in texts)
+    contains, equals = words.get("contains", ()), words.get("equals", ())
+    return any(any(w in t for w in contains) or t in equals for t in texts)
 
 
 def has_header(grid: Grid, kind: str) -> bool:

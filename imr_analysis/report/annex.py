@@ -136,7 +136,7 @@ def _sums(df: pd.DataFrame, keys: list[str], value: str) -> dict:
 def _sexes(df: pd.DataFrame, value: str) -> list[str]:
     """The sex columns of a measure: L, P and L+P when the data count it by sex, L+P alone when only
     without sex (all its counts 'unspecified')."""
-    by = df.groupby("sex")[value].sum()
+    by = df.groupby("sex", dropna=False)[value].sum()
     split = by.reindex(["male", "female"]).fillna(0).sum()
     if not df["sex"].isin(["male", "female"]).any() or (split == 0 and by.get("unspecified", 0) > 0):
         return ["all"]
@@ -264,7 +264,7 @@ def maternal_columns(d: YearData) -> Columns | None:
         return None
     births = d.tables["births"]
     live = _sums(births, [], "live_births") if not births.empty else None
-    sums = df.groupby(["puskesmas", "period", "age_group"])["deaths"].sum()
+    sums = df.groupby(["puskesmas", "period", "age_group"], dropna=False)["deaths"].sum()
 
     def deaths(p, period, age):
         rows = sums[sums.index.get_level_values("puskesmas") == p]
@@ -296,7 +296,7 @@ def maternal_causes_columns(d: YearData) -> Columns | None:
         return None
     vocab = maternal_causes()
     codes = [c for c in vocab.index if vocab.loc[c, "header_current"]]
-    sums = df.assign(cause=current_code(df["cause"])).groupby(["puskesmas", "cause"])["deaths"].sum()
+    sums = df.assign(cause=current_code(df["cause"])).groupby(["puskesmas", "cause"], dropna=False)["deaths"].sum()
     keys = codes + [MATERNAL_TOTAL]
 
     def value(p, key):

@@ -104,7 +104,7 @@ def trend_image(h: pd.DataFrame, lang: str) -> str:
     """A small AKB/AKN trend chart (one district, two years or more) as an inline PNG."""
     if h.empty or h["area"].nunique() != 1 or h["year"].nunique() < 2 or h["value"].isna().all():
         return ""
-    partial = {int(y): _year_text(g, y, lang) for y, g in h.groupby("year") if "months" in g and len(g["months"].iloc[0])}
+    partial = {int(y): _year_text(g, y, lang) for y, g in h.groupby("year", dropna=False) if "months" in g and len(g["months"].iloc[0])}
     fig = figures.trend_plot(h, lang, partial)
     fig.set_size_inches(6.5, 3.4)
     fig.tight_layout()
