@@ -164,7 +164,20 @@ def cmd_indicators(args) -> int:
     print(_format_table(shown))
     if not args.indicator:
         print("\n" + say("causes_left_out", lang))
+    _print_partial_years(shown, lang)
     return 0
+
+
+def _print_partial_years(shown: pd.DataFrame, lang: str) -> None:
+    """A line under the console table for each year shown whose data cover only some months (a year to date)."""
+    if "months_covered" not in shown:
+        return
+    from .report.language import year_label
+
+    part = shown.loc[shown["months_covered"] != "", ["district", "year", "months_covered"]].drop_duplicates()
+    for district, year, months in part.itertuples(index=False):
+        first, last = (int(m) for m in (months.split("-") * 2)[:2])
+        print(say("partial_year_note", lang, district=district, label=year_label(int(year), range(first, last + 1), lang)))
 
 
 def _mark_partial_years(out: pd.DataFrame, tables: dict) -> pd.DataFrame:

@@ -158,6 +158,16 @@ def test_exports_mark_the_partial_year(partial_run, tmp_path):
     assert months[2025] == {"year to date (January–June)"} and months[2024] == {""}
 
 
+def test_console_table_says_which_year_is_a_year_to_date(partial_run):
+    done = run_cli("indicators", "--processed", partial_run / "processed", "--indicator", "imr")
+    assert done.returncode == 0, done.stderr
+    notes = [line for line in done.stdout.splitlines() if "setahun penuh" in line]
+    assert notes == [f"{DISTRICT} 2025 (Januari s.d. Juni): data belum setahun penuh; jangan dibandingkan dengan "
+                     "tahun penuh."]
+    done = run_cli("indicators", "--processed", partial_run / "processed", "--year", "2024", "--lang", "en")
+    assert done.returncode == 0 and "full year" not in done.stdout
+
+
 def test_no_year_on_year_comparison_with_a_partial_year(partial_run):
     tables = load_processed(partial_run / "processed")
     assert year_on_year_table(tables, 2025).empty
