@@ -288,7 +288,8 @@ def cmd_notebooks(args) -> int:
 
 
 def cmd_annex(args) -> int:
-    """The year's Profil annex tables (births, deaths, causes, KN) in the official layout, from any processed data."""
+    """The year's Profil annex tables (births, deaths, causes, causes at 12-59 months, KN) in the official layout,
+    from any processed data."""
     from .clean.store import load_processed
     from .report.annex import compile_annex, write_annex
     from .report.tables import resolve_district, years as data_years
