@@ -188,8 +188,7 @@ def test_monthly_stillbirths_without_sex_are_under_lp_only(corpus, corpus_proces
 
 def test_hostile_puskesmas_names(corpus, corpus_processed, tmp_path):
     """'Sumber Harta' stays a Puskesmas row (not a footer); '=SUM(A1)' is a text cell, not a formula; markup is
-    written as text. Cleaning reads every row back with its counts ('Sumber Harta' as written; the other two
-    in the cleaning's own spelling of a new name)."""
+    written as text. Cleaning reads every row back with its counts and its name as written."""
     processed = corpus_processed[corpus.districts["district"].iloc[0]]
     copy = tmp_path / "processed"
     shutil.copytree(processed, copy)
@@ -202,7 +201,8 @@ def test_hostile_puskesmas_names(corpus, corpus_processed, tmp_path):
             df.assign(puskesmas=df["puskesmas"].replace(hostile)).to_parquet(copy / f"{name}.parquet", index=False)
     before, after, found, _ = round_trip(copy, 2023, district, tmp_path)
     assert set(found["check"]) <= DATA_FACTS
-    assert "Sumber Harta" in set(after["puskesmas"])
+    assert {"Sumber Harta", "<b>Pusk</b> & Co"} <= set(after["puskesmas"])
+    assert "=Sum(A1)" in set(after["puskesmas"])       # a name in one case is shown in title case
 
     def by_puskesmas(df):
         rest = [c for c in df.columns if c != "puskesmas"]
