@@ -16,7 +16,7 @@ from ..analysis.trends import fitted_series, project_targets, trend_table
 from ..clean.store import unread_inputs
 from . import figures, tables
 from .base import Report, TitleBlock, data_sources, file_names, load
-from .language import check_lang, fmt, fmt_ci, say, t
+from .language import check_lang, fmt, fmt_ci, say, t, year_range
 
 
 @dataclass
@@ -44,14 +44,15 @@ class TrendReport(Report):
                    unread=file_names(unread_inputs(directory, range(start, end + 1))))
 
     def place(self) -> str:
-        return f"{self.district}, {self.start}-{self.end}"
+        return f"{self.district}, {year_range(self.start, self.end)}"
 
     def source_line(self) -> str:
         return say("source_line", self.lang, place=self.place())
 
     def title_block(self) -> TitleBlock:
-        return self._title_block(say("trends_title", self.lang, start=self.start, end=self.end, district=self.district),
-                                 self.district, f"{self.start}-{self.end}",
+        return self._title_block(say("trends_title", self.lang, period=year_range(self.start, self.end),
+                                                       district=self.district),
+                                 self.district, year_range(self.start, self.end),
                                  data_sources(self.data, range(self.start, self.end + 1)))
 
     def title(self):
