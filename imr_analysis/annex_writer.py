@@ -33,12 +33,14 @@ TITLES = {
     "births": "JUMLAH KELAHIRAN MENURUT JENIS KELAMIN, KECAMATAN DAN PUSKESMAS",
     "deaths": "JUMLAH KEMATIAN NEONATAL, BAYI, DAN BALITA MENURUT JENIS KELAMIN, KECAMATAN, DAN PUSKESMAS",
     "causes": "JUMLAH KEMATIAN NEONATAL DAN POST NEONATAL MENURUT PENYEBAB UTAMA, KECAMATAN, DAN PUSKESMAS",
+    "child_causes": "JUMLAH KEMATIAN ANAK BALITA MENURUT PENYEBAB UTAMA, KECAMATAN, DAN PUSKESMAS",
     "kn": "CAKUPAN KUNJUNGAN NEONATAL MENURUT JENIS KELAMIN, KECAMATAN, DAN PUSKESMAS",
     "maternal": "JUMLAH KEMATIAN IBU MENURUT KELOMPOK UMUR, KECAMATAN, DAN PUSKESMAS",
     "maternal_causes": "JUMLAH KEMATIAN IBU MENURUT PENYEBAB, KECAMATAN, DAN PUSKESMAS",
 }
 #: The table numbers of the Profil Kesehatan template (tables are found by title; numbers vary by year).
-TABLE_NUMBERS = {"births": 26, "deaths": 27, "causes": 28, "kn": 37, "maternal": 30, "maternal_causes": 31}
+TABLE_NUMBERS = {"births": 26, "deaths": 27, "causes": 28, "child_causes": 29, "kn": 37, "maternal": 30,
+                 "maternal_causes": 31}
 #: The older editions' title of the maternal-deaths table.
 MATERNAL_TITLE_OLDER = "JUMLAH KEMATIAN IBU MENURUT KELOMPOK UMUR"
 PLACE_COLUMNS = ("NO", "KECAMATAN", "PUSKESMAS")
@@ -53,6 +55,10 @@ NEONATAL_CAUSE_COLUMNS = ("BBLR DAN PREMATURITAS", "ASFIKSIA", "TETANUS NEONATOR
 POSTNEONATAL_CAUSE_COLUMNS = ("KONDISI PERINATAL", "PNEUMONIA", "DIARE", "KELAINAN KONGENITAL JANTUNG",
                               "KELAINAN KONGENITAL LAINNYA", "MENINGITIS", "PENYAKIT SARAF", "DEMAM BERDARAH", "LAIN-LAIN")
 CAUSE_GROUPS = ("PENYEBAB KEMATIAN NEONATAL (0-28 HARI)", "PENYEBAB KEMATIAN POST NEONATAL (29 HARI-11 BULAN)")
+#: The cause columns of the Profil table of deaths at 12-59 months (anak balita), in its order.
+CHILD_CAUSE_COLUMNS = ("DIARE", "DEMAM BERDARAH", "PNEUMONIA", "KELAINAN KONGENITAL JANTUNG", "PD3I", "PENYAKIT SARAF",
+                       "KELAINAN KONGENITAL LAINNYA", "TENGGELAM/CEDERA/KECELAKAAN", "INFEKSI PARASIT", "LAIN-LAIN")
+CHILD_CAUSE_GROUP = "PENYEBAB KEMATIAN ANAK BALITA (12-59 BULAN)"
 KN_GROUPS = ("KUNJUNGAN NEONATAL 1 KALI (KN1)", "KUNJUNGAN NEONATAL 3 KALI (KN LENGKAP)")
 #: The maternal-deaths table: the periods (then their sum), each over the mother's age groups and their sum.
 MATERNAL_PERIODS = ("KEMATIAN IBU HAMIL", "KEMATIAN IBU BERSALIN", "KEMATIAN IBU NIFAS")
@@ -61,7 +67,7 @@ MATERNAL_AGES = ("< 20 TAHUN", "20-34 TAHUN", "≥ 35 TAHUN", "JUMLAH")
 MATERNAL_LIVE_BIRTHS = "JUMLAH LAHIR HIDUP"
 
 
-# --- header trees for the four tables ------------------------------------------------------
+# --- header trees for the tables ------------------------------------------------------
 
 def births_header(sexes=SEXES, measures=BIRTH_MEASURES) -> list:
     """JUMLAH KELAHIRAN over sex groups over live / stillbirth (/ both) columns."""
@@ -76,6 +82,19 @@ def deaths_header(sexes=SEXES[:2], measures=DEATH_MEASURES) -> list:
 def causes_header(neonatal, postneonatal) -> list:
     """Neonatal causes under one group, post-neonatal causes under the other."""
     return [(CAUSE_GROUPS[0], list(neonatal)), (CAUSE_GROUPS[1], list(postneonatal))]
+
+
+def child_causes_header(causes=CHILD_CAUSE_COLUMNS) -> list:
+    """The causes of deaths at 12-59 months under one group."""
+    return [(CHILD_CAUSE_GROUP, list(causes))]
+
+
+def child_cause_columns() -> dict[str, str]:
+    """{cause code: its column in the Profil table of deaths at 12-59 months}, codes in the table's order
+    (the cause vocabulary reads each column: 'PD3I' -> vpd, 'KELAINAN KONGENITAL LAINNYA' -> congenital)."""
+    from .vocab.causes import match_cause
+
+    return {match_cause(column).code: column for column in CHILD_CAUSE_COLUMNS}
 
 
 def kn_header(denominator: str, sexes=SEXES, pct: bool = True, groups=KN_GROUPS) -> list:

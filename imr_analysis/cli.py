@@ -358,8 +358,8 @@ def cmd_notebooks(args) -> int:
 
 
 def cmd_annex(args) -> int:
-    """The year's Profil annex tables (births, deaths, causes, KN, maternal deaths) in the official layout, from any
-    processed data."""
+    """The year's Profil annex tables (births, deaths, causes, causes at 12-59 months, KN, maternal deaths) in the
+    official layout, from any processed data."""
     from .clean.store import load_processed
     from .analysis.completeness import months_text, partial_years
     from .report.annex import compile_annex, write_annex

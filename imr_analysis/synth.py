@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .annex_writer import (SEXES, TABLE_NUMBERS, TITLES, AnnexTable, births_header, cause_label, causes_header,
-                           column_totals, deaths_header, id_number, kn_header, stack, write_csv, write_xlsx)
+                           child_cause_columns, child_causes_header, column_totals, deaths_header, id_number, kn_header, stack, write_csv, write_xlsx)
 
 NEONATAL_CAUSES = {"lbw_prematurity": 34.5, "asphyxia": 27.8, "congenital": 12.8, "sepsis_infection": 4.0,
                    "covid19": 0.5, "tetanus": 0.2, "other": 20.2}
@@ -319,6 +319,15 @@ def _causes_table(c: _Counts, lay: AnnexLayout):
     return header, values, ["count"] * (len(neo) + len(post))
 
 
+def _child_causes_table(c: _Counts, lay: AnnexLayout):
+    """Deaths at 12-59 months by cause: every column of the Profil table (a layout that lists the table
+    in ``order`` writes it; the national model itself draws no deaths at these ages)."""
+    codes = child_cause_columns()
+    header = child_causes_header(list(codes.values()))
+    values = [[int(c.causes.get((p, "child", x), 0)) for x in codes] for p in c.names]
+    return header, values, ["count"] * len(codes)
+
+
 def _kn_table(c: _Counts, lay: AnnexLayout):
     """KN coverage: L+P counts only, or (with_totals) L, P and L+P as JUMLAH and % (split 51.2% male)."""
     values = []
@@ -342,7 +351,8 @@ def _kn_table(c: _Counts, lay: AnnexLayout):
     return header, values, kinds
 
 
-ANNEX_BUILDERS = {"births": _births_table, "deaths": _deaths_table, "causes": _causes_table, "kn": _kn_table}
+ANNEX_BUILDERS = {"births": _births_table, "deaths": _deaths_table, "causes": _causes_table,
+                  "child_causes": _child_causes_table, "kn": _kn_table}
 
 
 @dataclass

@@ -11,6 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from helpers import run_cli
+from imr_analysis import synth
+from imr_analysis.annex_writer import child_causes_header
 from imr_analysis.clean.store import load_processed, run_clean
 from imr_analysis.report.annex import REGISTRY, AnnexKind, births_columns, compile_annex, write_annex
 from imr_analysis.synth_unseen import write_corpus
@@ -69,7 +71,7 @@ def test_sample_round_trip_every_year(sample_processed, year, tmp_path):
     pd.testing.assert_frame_equal(before, after)
     assert set(found["check"]) <= DATA_FACTS, found[["check", "message"]].to_string()
     assert list(annex.kinds.values()) == ["births", "deaths", "causes", "kn", "maternal", "maternal_causes"]
-    assert annex.missing == []
+    assert annex.missing == ["child_causes"]      # the sample has no table of causes at 12-59 months
     assert (before["table"] == "maternal_deaths").any() and (before["table"] == "maternal_causes").any()
 
 
@@ -151,7 +153,56 @@ def test_unseen_district_round_trip(corpus, corpus_processed, which, tmp_path):
     assert set(found["check"]) <= DATA_FACTS, found[["check", "message"]].to_string()
     if which == "linelist":      # a line list has deaths only (and no maternal deaths in this corpus)
         assert list(annex.kinds.values()) == ["deaths", "causes"]
-        assert annex.missing == ["births", "kn", "maternal", "maternal_causes"]
+        assert annex.missing == ["births", "child_causes", "kn", "maternal", "maternal_causes"]
+
+
+#: Deaths at 12-59 months by cause in the synthetic district, by Puskesmas (``CHILD_PLACES``; none at the 4th).
+CHILD_DEATHS = [{"diarrhoea": 2, "vpd": 1}, {"injury": 3}, {"congenital": 1, "other": 2}, {},
+                {"pneumonia": 1, "parasitic": 1}]
+CHILD_PLACES = ["Air Kumbang", "Bukit Jaya", "Sungai Lilin", "Talang Ubi", "Tanjung Agung"]
+
+
+@pytest.fixture(scope="session")
+def child_district(tmp_path_factory):
+    """One synthetic district whose workbook holds the Profil table of deaths at 12-59 months by cause
+    (``CHILD_DEATHS``) beside the four infant tables, cleaned: its processed folder."""
+    root = tmp_path_factory.mktemp("annex_child")
+    tables = synth.canonical(districts=1, puskesmas=5, years=[2023], seed=3)
+    names = dict(zip(sorted(tables["births"]["puskesmas"].astype(str).unique()), CHILD_PLACES))
+    for df in tables.values():        # place names, not the model's codes ('PKM 001-01' reads as an ID)
+        df["puskesmas"] = df["puskesmas"].astype(str).map(names)
+        df["kecamatan"] = df["puskesmas"]
+    places = tables["births"].drop(columns=["sex", "live_births", "stillbirths"]).astype(object) \
+        .drop_duplicates("puskesmas").sort_values("puskesmas")
+    rows = pd.DataFrame([{**place, "sex": "unspecified", "age_group": "child", "cause": cause, "deaths": n}
+                         for place, causes in zip(places.to_dict("records"), CHILD_DEATHS) for cause, n in causes.items()])
+    tables["deaths_by_cause"] = pd.concat([tables["deaths_by_cause"].astype(object), rows], ignore_index=True)
+    layout = synth.AnnexLayout(order=synth.TABLES + ("child_causes",))
+    synth.write_annex(tables, root / "raw", layout=lambda district, year: layout)
+    run_clean([root / "raw"], root / "processed")
+    return root / "processed"
+
+
+def test_child_causes_round_trip(child_district, tmp_path):
+    """The table of deaths at 12-59 months by cause is compiled (Tabel 29, the official cause columns the
+    data have, in the table's order) and cleaning the workbook gives back every count."""
+    district = load_processed(child_district)["deaths"]["district"].iloc[0]
+    before, after, found, annex = round_trip(child_district, 2023, district, tmp_path)
+    child = before[before["age_group"] == "child"]
+    assert child["value"].sum() == 11 and len(child) == 7
+    assert dict(zip(child["cause"], child["value"])) == {"diarrhoea": 2, "vpd": 1, "injury": 3, "congenital": 1,
+                                                         "other": 2, "pneumonia": 1, "parasitic": 1}
+    pd.testing.assert_frame_equal(before, after)
+    assert set(found["check"]) <= DATA_FACTS, found[["check", "message"]].to_string()
+    assert annex.kinds["Tabel 29"] == "child_causes" and annex.missing == []
+    table = annex.tables["Tabel 29"]
+    assert table.title == "JUMLAH KEMATIAN ANAK BALITA MENURUT PENYEBAB UTAMA, KECAMATAN, DAN PUSKESMAS"
+    assert table.header == child_causes_header()     # the source table had every column (zeros are kept)
+    # DIARE, DEMAM BERDARAH, PNEUMONIA, KEL. KONGENITAL JANTUNG, PD3I, PENYAKIT SARAF, KEL. KONGENITAL LAINNYA,
+    # TENGGELAM/CEDERA/KECELAKAAN, INFEKSI PARASIT, LAIN-LAIN
+    assert [row[3:] for row in table.body] == [[2, 0, 0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 3, 0, 0],
+                                               [0, 0, 0, 0, 0, 0, 1, 0, 0, 2], [0] * 10, [0, 0, 1, 0, 0, 0, 0, 0, 1, 0]]
+    assert table.total[3:] == [2, 0, 1, 0, 1, 0, 1, 3, 1, 2]
 
 
 def test_monthly_stillbirths_without_sex_are_under_lp_only(corpus, corpus_processed, tmp_path):
@@ -167,8 +218,7 @@ def test_monthly_stillbirths_without_sex_are_under_lp_only(corpus, corpus_proces
 
 def test_hostile_puskesmas_names(corpus, corpus_processed, tmp_path):
     """'Sumber Harta' stays a Puskesmas row (not a footer); '=SUM(A1)' is a text cell, not a formula; markup is
-    written as text. Cleaning reads every row back with its counts ('Sumber Harta' as written; the other two
-    in the cleaning's own spelling of a new name)."""
+    written as text. Cleaning reads every row back with its counts and its name as written."""
     processed = corpus_processed[corpus.districts["district"].iloc[0]]
     copy = tmp_path / "processed"
     shutil.copytree(processed, copy)
@@ -181,7 +231,8 @@ def test_hostile_puskesmas_names(corpus, corpus_processed, tmp_path):
             df.assign(puskesmas=df["puskesmas"].replace(hostile)).to_parquet(copy / f"{name}.parquet", index=False)
     before, after, found, _ = round_trip(copy, 2023, district, tmp_path)
     assert set(found["check"]) <= DATA_FACTS
-    assert "Sumber Harta" in set(after["puskesmas"])
+    assert {"Sumber Harta", "<b>Pusk</b> & Co"} <= set(after["puskesmas"])
+    assert "=Sum(A1)" in set(after["puskesmas"])       # a name in one case is shown in title case
 
     def by_puskesmas(df):
         rest = [c for c in df.columns if c != "puskesmas"]
@@ -197,9 +248,9 @@ def test_registry_takes_a_new_table_by_one_entry(sample_processed):
     tables = load_processed(sample_processed)
     extra = AnnexKind("births", 99, ("table_not_in_the_folder",), births_columns)
     annex = compile_annex(tables, 2023, "Musi Rawas Utara", REGISTRY + [extra])
-    assert "Tabel 99" not in annex.tables and annex.missing == ["births"]
+    assert "Tabel 99" not in annex.tables and annex.missing == ["child_causes", "births"]
     annex = compile_annex({**tables, "table_not_in_the_folder": tables["births"]}, 2023, "Musi Rawas Utara", REGISTRY + [extra])
-    assert annex.tables["Tabel 99"].number == "TABEL 99" and annex.missing == []
+    assert annex.tables["Tabel 99"].number == "TABEL 99" and annex.missing == ["child_causes"]
 
 
 def test_cli_annex_and_its_bad_input(sample_processed, tmp_path):
@@ -225,5 +276,6 @@ def test_cli_line_list_year_says_what_is_missing(corpus, corpus_processed, tmp_p
     result = run_cli("annex", "--processed", corpus_processed[row["district"]], "--year", "2023",
                      "--out", tmp_path / "l.xlsx", "--lang", "en")
     assert result.returncode == 0, result.stderr
-    assert ("Not written (the processed data for 2023 hold none): Births by sex; Neonatal visit (KN) coverage by sex; "
-            "Maternal deaths by period and age group; Maternal deaths by cause.") in result.stdout
+    assert ("Not written (the processed data for 2023 hold none): Births by sex; Deaths at 12-59 months by main cause; "
+            "Neonatal visit (KN) coverage by sex; Maternal deaths by period and age group; Maternal deaths by cause.") \
+        in result.stdout

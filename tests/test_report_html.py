@@ -186,3 +186,36 @@ def test_maternal_section_in_english_and_the_trend_report_says_too_few_deaths(ru
     words = _section_text(trend, "7. Kematian ibu per tahun")
     assert "2 kematian ibu pada 2023; AKI 3 tahun 2021–2023: 86,7 per 100.000 KH (IK 95% 41,5–159,5)" in words
     assert "AKI: kematian terlalu sedikit untuk model tren" in words
+
+
+def test_index_names_the_period_the_chart_and_the_target_sources(runs):
+    """The trend chart carries the district and the years in its title; the note names where the targets come
+    from (targets.csv source), not a file; one year is '2021', in the index and in the trend report."""
+    soup = pages(runs["id"])["index.html"]
+    trend = soup.find("img", class_="trend")
+    assert trend["alt"] == "AKB dan AKN per tahun (IK 95%): Musi Rawas Utara, 2021-2023"   # the chart's own title
+    note = soup.find("p", class_="source").get_text(" ", strip=True)
+    assert note.endswith("Sumber target: RPJMN 2020-2024 (baseline AKB 24 from SDKI 2017); SDG 3.2.2.")
+    assert "vocab/" not in soup.get_text(" ") and "targets.csv" not in soup.get_text(" ")
+    assert soup.h1.get_text(" ", strip=True) == "Kematian bayi: Musi Rawas Utara, 2021–2023"
+    english = pages(runs["en"])["index.html"]
+    assert english.h1.get_text(" ", strip=True) == "Infant mortality: Musi Rawas Utara, 2021"   # one year, no '2021–2021'
+    trends = pages(runs["en"])["trends/trends.html"]
+    assert trends.h1.get_text(" ", strip=True).startswith("Infant mortality trends 2021:")
+    assert "2021-2021" not in trends.get_text(" ") and "2021–2021" not in trends.get_text(" ")
+
+
+def test_total_rows_are_bold(runs):
+    """The Jumlah row of deaths by cause and the district row of KN coverage are total rows, drawn in bold."""
+    soup = pages(runs["id"])["2023/annual_report.html"]
+
+    def table(caption):
+        return soup.find("caption", string=re.compile(caption)).find_parent("table")
+    causes = table("Kematian bayi menurut Puskesmas dan penyebab")
+    rows = causes.select("tbody tr")
+    assert [r.get("class") for r in rows] == [None] * (len(rows) - 1) + [["total"]]
+    assert rows[-1].td.get_text(strip=True) == "Jumlah" and rows[-1].find_all("td")[-1].get_text() == "33"
+    coverage = table("Cakupan KN")
+    totals = coverage.select("tbody tr.total")
+    assert [r.td.get_text(strip=True) for r in totals] == ["Musi Rawas Utara"] and len(coverage.select("tbody tr")) == 9
+    assert "table.report tr.total td{font-weight:bold}" in soup.find("style", string=re.compile("tr.total")).get_text()

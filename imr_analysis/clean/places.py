@@ -8,7 +8,7 @@ from ..privacy import cell_text, describe_text, described, looks_like_place_name
 from ..vocab.findings import nested
 from ..read.flat import FlatTable
 from ..text import invisible_changes, visible
-from ..vocab.puskesmas import display_name, district_key, kecamatan_key, name_key
+from ..vocab.puskesmas import display_name, district_key, kecamatan_key, name_key, written_name
 
 
 def checked_district(registry, text: object) -> str | None:
@@ -25,8 +25,9 @@ def resolve_puskesmas(ctx: Context, district_raw: str, raw_name: object, rules: 
 
     An unknown name in a known district is never guessed: a reason (with the nearest registry
     names, never the name itself) is added to ``reasons`` and a finding to ``ctx.problems``. For a
-    new district the name is normalised and proposed for the registry, when it looks like a place
-    name; otherwise the row is set aside. Sets ``entry['puskesmas']`` and ``entry['name_matched']``.
+    new district the name is taken as written and proposed for the registry, when it looks like a place
+    name (its prefixes dropped, its punctuation kept: ``written_name``; rows whose names share a matching
+    key get the first one's); otherwise the row is set aside. Sets ``entry['puskesmas']`` and ``entry['name_matched']``.
     """
     reg = ctx.registry
     district = reg.district_name(district_raw)
@@ -65,18 +66,20 @@ def resolve_puskesmas(ctx: Context, district_raw: str, raw_name: object, rules: 
         ctx.problems.append(finding("warning", "not_a_place_name", table.file, table.sheet, entry["row"], column,
                                     entry["year"], district, "puskesmas_not_place", where=where_param))
     else:
-        name = display_name(name_key(raw))
         kecamatan = ""
         if cell_text(kecamatan_raw) and looks_like_place_name(visible(cell_text(kecamatan_raw))):
             kecamatan = display_name(kecamatan_key(kecamatan_raw))
         elif cell_text(kecamatan_raw):
             rules.append(f"kecamatan in column {kecamatan_column or '?'} ({describe_text(kecamatan_raw)}) does not "
                          "look like a place name; left blank")
+        # one name per matching key: the first written form seen (files are read in a fixed order)
+        prop = ctx.proposals.setdefault((district, name_key(raw)), {
+            "province": geo["province"], "district": district, "kecamatan": kecamatan, "puskesmas": written_name(raw),
+            "aliases": set()})
+        name = prop["puskesmas"]
         geo.update(kecamatan=kecamatan, puskesmas=name)
         entry["name_matched"] = name
         rules.append(f"new district: name taken as written -> '{name}'")
-        prop = ctx.proposals.setdefault((district, name), {"province": geo["province"], "district": district, "kecamatan": kecamatan,
-                                                           "puskesmas": name, "aliases": set()})
         if visible(raw).strip() != name:
             prop["aliases"].add(visible(raw).strip())
     entry["puskesmas"] = geo["puskesmas"]

@@ -4,8 +4,9 @@
 
 Whatever the processed data came from (annex tables, monthly Puskesmas reports, death line
 lists), the canonical tables are the same, so the year's tables are written in the official
-layout (annex_writer.py): the title block (TABEL n, title, KABUPATEN/KOTA, TAHUN), the merged
-header and its column-number row, one row per Puskesmas with its kecamatan, the
+layout (annex_writer.py): births, deaths, neonatal and post-neonatal causes, causes at 12-59
+months (anak balita) and KN coverage, each with the title block (TABEL n, title, KABUPATEN/KOTA,
+TAHUN), the merged header and its column-number row, one row per Puskesmas with its kecamatan, the
 ``JUMLAH KAB/KOTA`` total row, the ``ANGKA ... (DILAPORKAN)`` rate row and the ``Sumber:``
 footer; one sheet per table. Monthly rows are summed over the year.
 
@@ -36,8 +37,8 @@ import pandas as pd
 
 from ..analysis.indicators import compute_indicators
 from ..annex_writer import (KN_GROUPS, MATERNAL_AGES, MATERNAL_PERIODS, MATERNAL_TOTAL, TABLE_NUMBERS, TITLES,
-                            AnnexTable, cause_label, causes_header, column_totals, kn_header, maternal_causes_header,
-                            maternal_header, stack, write_xlsx)
+                            AnnexTable, cause_label, causes_header, child_cause_columns, child_causes_header,
+                            column_totals, kn_header, maternal_causes_header, maternal_header, stack, write_xlsx)
 from ..outputs import write_atomic
 from ..schemas import UNKNOWN
 
@@ -223,6 +224,24 @@ def causes_columns(d: YearData) -> Columns | None:
                    [None] * len(keys))
 
 
+def child_causes_columns(d: YearData) -> Columns | None:
+    """Deaths at 12-59 months by main cause (both sexes): the causes the data have, the Profil table's
+    columns in its order ('PD3I', 'KELAINAN KONGENITAL LAINNYA'), then any other cause under its label."""
+    from ..vocab.causes import causes
+
+    df = d.tables["deaths_by_cause"]
+    df = df[df["age_group"] == "child"]
+    if df.empty:
+        return None
+    official = child_cause_columns()
+    order = list(official) + [c for c in causes().index if c not in official]
+    present = sorted(set(df["cause"]), key=order.index)
+    sums = _sums(df, ["cause"], "deaths")
+    header = child_causes_header([official.get(c, cause_label(c).upper()) for c in present])
+    return Columns(header, present, lambda p, c: int(sums.get((p, "all", c), 0)), ["count"] * len(present),
+                   [None] * len(present))
+
+
 def kn_columns(d: YearData) -> Columns | None:
     """The newborns (sasaran or live births) by sex, then KN1 and KN lengkap by sex as JUMLAH and %."""
     df = d.tables["neonatal_visits"]
@@ -318,6 +337,7 @@ REGISTRY: list[AnnexKind] = [
     AnnexKind("births", TABLE_NUMBERS["births"], ("births",), births_columns),
     AnnexKind("deaths", TABLE_NUMBERS["deaths"], ("deaths",), deaths_columns),
     AnnexKind("causes", TABLE_NUMBERS["causes"], ("deaths_by_cause",), causes_columns),
+    AnnexKind("child_causes", TABLE_NUMBERS["child_causes"], ("deaths_by_cause",), child_causes_columns),
     AnnexKind("kn", TABLE_NUMBERS["kn"], ("neonatal_visits",), kn_columns),
     AnnexKind("maternal", TABLE_NUMBERS["maternal"], ("maternal_deaths",), maternal_columns),
     AnnexKind("maternal_causes", TABLE_NUMBERS["maternal_causes"], ("maternal_causes",), maternal_causes_columns),

@@ -181,21 +181,24 @@ class ReportTable:
     numeric: list[str]
     source: str
     lang: str = "id"
+    totals: tuple[int, ...] = ()     # positions of the total rows (Jumlah, the district): drawn in bold
 
     @property
     def caption(self) -> str:
         return f"{t('table_word', self.lang)} {self.number}. {self.title}"
 
     def _repr_html_(self) -> str:
-        """The table as HTML: caption, header, numbers right-aligned, names left-aligned, source line.
+        """The table as HTML: caption, header, numbers right-aligned, names left-aligned, total rows in bold,
+        source line.
 
         Every cell is escaped (``markup.text``): a name from the input is shown as text.
         """
         head = "".join(f'<th class="{"num" if c in self.numeric else "txt"}">{markup.text(c)}</th>'
                        for c in self.frame.columns)
-        body = "".join("<tr>" + "".join(f'<td class="{"num" if c in self.numeric else "txt"}">{markup.text(v)}</td>'
-                                        for c, v in zip(self.frame.columns, row)) + "</tr>"
-                       for row in self.frame.itertuples(index=False))
+        body = "".join(('<tr class="total">' if i in self.totals else "<tr>")
+                       + "".join(f'<td class="{"num" if c in self.numeric else "txt"}">{markup.text(v)}</td>'
+                                 for c, v in zip(self.frame.columns, row)) + "</tr>"
+                       for i, row in enumerate(self.frame.itertuples(index=False)))
         return (f'<div class="{markup.NO_MATH} report-table"><table class="report">'
                 f"<caption>{markup.text(self.caption)}</caption><thead><tr>{head}</tr></thead>"
                 f'<tbody>{body}</tbody></table><p class="source">{markup.text(self.source)}</p></div>'
@@ -209,7 +212,8 @@ class ReportTable:
 TABLE_STYLE = ("<style>table.report{border-collapse:collapse;margin:.3em 0}table.report caption{text-align:left;"
                "font-weight:bold;padding:.3em 0}table.report th,table.report td{border-bottom:1px solid #ddd;"
                "padding:3px 8px}table.report .num{text-align:right;font-variant-numeric:tabular-nums}"
-               "table.report .txt{text-align:left}p.source{font-size:85%;color:#555;margin-top:.2em}</style>")
+               "table.report .txt{text-align:left}table.report tr.total td{font-weight:bold}"
+               "p.source{font-size:85%;color:#555;margin-top:.2em}</style>")
 
 
 @dataclass
@@ -287,9 +291,19 @@ class Report:
         title = f"{t(title_key, self.lang)}: {self.place()}" if self.place() else t(title_key, self.lang)
         old = next((x for x in self.table_list if x.name == name), None)
         table = ReportTable(old.number if old else len(self.table_list) + 1, name, title, frame,
-                            numeric_columns(frame), self.source_line(), self.lang)
+                            numeric_columns(frame), self.source_line(), self.lang, self._total_rows(frame))
         self.table_list = [table if x.name == name else x for x in self.table_list] if old else [*self.table_list, table]
         return table
+
+    def _total_rows(self, frame: pd.DataFrame) -> tuple[int, ...]:
+        """The rows of a display table that are totals: the first cell is the total label ('Jumlah') or,
+        beside other rows, the report's district itself (the district row under its Puskesmas)."""
+        if frame.empty:
+            return ()
+        first = [str(v) for v in frame.iloc[:, 0]]
+        district = getattr(self, "district", None)
+        names = {t("total", self.lang)} | ({str(district)} if district and len(first) > 1 else set())
+        return tuple(i for i, v in enumerate(first) if v in names)
 
     def _figure(self, name: str, title_key: str, draw, key_sentence: str = "") -> ReportFigure:
         """A figure drawn by ``draw()``, with its title (place included) and source line drawn in it; numbered."""

@@ -20,7 +20,7 @@ from ..analysis.completeness import partial_years_by_district
 from ..analysis.indicators import compute_indicators
 from ..clean.store import load_processed
 from . import figures
-from .language import LANGS, fmt, fmt_ci, say, t, year_label
+from .language import LANGS, fmt, fmt_ci, say, t, year_label, year_range
 
 STYLE = """body{font-family:sans-serif;margin:2em;max-width:70em;color:#222}
 table{border-collapse:collapse;margin:.5em 0}td,th{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}
@@ -52,7 +52,7 @@ def headline_by_year(processed: Path, years: list[int]) -> pd.DataFrame:
     partial = partial_years_by_district(tables)
     ind = ind.assign(months=[partial.get(d, {}).get(y, ()) for d, y in zip(ind["district"], ind["year"])])
     return ind[["area", "indicator", "year", "numerator", "denominator", "value", "lower_95", "upper_95", "target",
-                "meets_target", "months"]].sort_values(["area", "year", "indicator"]).reset_index(drop=True)
+                "target_source", "meets_target", "months"]].sort_values(["area", "year", "indicator"]).reset_index(drop=True)
 
 
 def _year_text(g: pd.DataFrame, year: int, lang: str) -> str:
@@ -100,18 +100,28 @@ def headline_table(h: pd.DataFrame, lang: str) -> str:
     return f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
+def target_note(h: pd.DataFrame, lang: str) -> str:
+    """The note under the headline table, naming the sources of the targets shown (targets.csv ``source``)."""
+    sources = [] if h.empty else list(dict.fromkeys(h.loc[h["target"].notna(), "target_source"].dropna().astype(str)))
+    return say("index_headline_note", lang, sources="; ".join(sources) or "-")
+
+
 def trend_image(h: pd.DataFrame, lang: str) -> str:
-    """A small AKB/AKN trend chart (one district, two years or more) as an inline PNG."""
+    """A small AKB/AKN trend chart (one district, two years or more) as an inline PNG, titled with the
+    district and the years and with its source line, as the reports' figures are."""
     if h.empty or h["area"].nunique() != 1 or h["year"].nunique() < 2 or h["value"].isna().all():
         return ""
     partial = {int(y): _year_text(g, y, lang) for y, g in h.groupby("year", dropna=False) if "months" in g and len(g["months"].iloc[0])}
+    start, end = int(h["year"].min()), int(h["year"].max())
+    place = f"{h['area'].iloc[0]}, {year_range(start, end).replace(str(end), partial.get(end, str(end)))}"
     fig = figures.trend_plot(h, lang, partial)
-    fig.set_size_inches(6.5, 3.4)
-    fig.tight_layout()
+    fig.set_size_inches(6.5, 3.6)
+    title = f"{t('title_trend', lang)}: {place}"
+    figures.frame(fig, title, say("source_line", lang, place=place))
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=90, metadata={"Software": None})
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<img class="trend" alt="{markup.text(t("title_trend", lang))}" src="data:image/png;base64,{data}">'
+    return f'<img class="trend" alt="{markup.text(title)}" src="data:image/png;base64,{data}">'
 
 
 def report_name(name: str, notebook: str, lang: str) -> str:
@@ -155,7 +165,7 @@ def write(result, district: str, years: list[int], processed: Path) -> Path:
     cleaning = [link(Path(processed) / n, t(f"index_file_{n.split('.')[0]}", lang))
                 for n in ("cleaning_report.md", "ledger.csv", "findings.csv", "set_aside.csv", "input_errors.csv")
                 if (Path(processed) / n).exists()]
-    period = f"{min(years)}&ndash;{max(years)}" if years else ""
+    period = markup.text(year_range(min(years), max(years), "–")) if years else ""
     findings = say("index_findings", lang, errors=counts.get("error", 0), warnings=counts.get("warning", 0),
                    info=counts.get("info", 0)) if counts else ""
     failed = f'<p class="failed">{say("index_failed_count", lang, n=len(result.failed))}</p>' if result.failed else ""
@@ -170,7 +180,7 @@ def write(result, district: str, years: list[int], processed: Path) -> Path:
 <h2>{t("index_headline", lang)}</h2>
 {headline_table(h, lang) if not h.empty else "<p>-</p>"}
 {trend_image(h, lang)}
-<p class="source">{t("index_headline_note", lang)}</p>
+<p class="source">{markup.text(target_note(h, lang))}</p>
 <h2>{t("index_quality", lang)}</h2>
 <p>{findings}</p>
 <h2>{t("index_reports", lang)}</h2>

@@ -55,6 +55,11 @@ def rate_text(value: float, lang: str = "id", decimals: int = 1, indicator: str 
     return f"{fmt(value, lang, decimals)} {unit(indicator, lang)}"
 
 
+def year_range(start: int, end: int, sep: str = "-") -> str:
+    """A span of years as a title names it: '2019-2024'; one year alone '2021' (never '2021-2021')."""
+    return str(start) if start == end else f"{start}{sep}{end}"
+
+
 def year_label(year: int, months=tuple(range(1, 13)), lang: str = "id") -> str:
     """A year as a report names it: '2024'; a year with only some months of data
     '2025 (Januari s.d. Juni)' / '2025 (year to date (January–June))', never a plain year."""

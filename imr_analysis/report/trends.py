@@ -17,7 +17,7 @@ from ..analysis.trends import fitted_series, project_targets, trend_table
 from ..clean.store import unread_inputs
 from . import figures, tables
 from .base import Report, TitleBlock, data_sources, file_names, load
-from .language import check_lang, fmt, fmt_ci, say, t, year_label
+from .language import check_lang, fmt, fmt_ci, say, t, year_label, year_range
 from .maternal import MATERNAL_COUNTS, MaternalSection, years_with_maternal_data
 
 
@@ -56,15 +56,18 @@ class TrendReport(MaternalSection, Report):
         return {y: self.year_text(y) for y in sorted(self.partial)}
 
     def place(self) -> str:
-        return f"{self.district}, {self.start}-{self.year_text(self.end)}"
+        return f"{self.district}, {self.period()}"
+
+    def period(self) -> str:
+        """'2019-2024'; one year '2021'; a partial last year '2019-2025 (Januari s.d. Juni)'."""
+        return year_range(self.start, self.end).replace(str(self.end), self.year_text(self.end))
 
     def source_line(self) -> str:
         return say("source_line", self.lang, place=self.place())
 
     def title_block(self) -> TitleBlock:
-        return self._title_block(say("trends_title", self.lang, start=self.start, end=self.year_text(self.end),
-                                     district=self.district),
-                                 self.district, f"{self.start}-{self.year_text(self.end)}",
+        return self._title_block(say("trends_title", self.lang, period=self.period(), district=self.district),
+                                 self.district, self.period(),
                                  data_sources(self.data, range(self.start, self.end + 1)))
 
     def title(self):

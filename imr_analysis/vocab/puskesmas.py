@@ -19,12 +19,14 @@ import pandas as pd
 
 from ..config import VOCAB_DIR
 from ..errors import InputError, Location
-from ..text import norm, suggestions
+from ..text import norm, suggestions, visible
 from .districts import resolve_district
 
 REGISTRY_FILE = VOCAB_DIR / "puskesmas.csv"
 REGISTRY_ENV = "IMR_ANALYSIS_REGISTRY"
 _PREFIX = re.compile(r"^(UPTD|UPT|UPTD PUSKESMAS|UPT PUSKESMAS|PUSKESMAS|PKM|PUSK)\b\s*")
+#: The same prefixes in the text as written, any case, with the punctuation that may follow them ('PKM.', 'Pusk:').
+_WRITTEN_PREFIX = re.compile(r"^(UPTD|UPT|PUSKESMAS|PKM|PUSK)\b[.:-]?\s*", re.IGNORECASE)
 _KECAMATAN_PREFIX = re.compile(r"^(KECAMATAN|KEC)\b\s*")
 _DISTRICT_PREFIX = re.compile(r"^(KABUPATEN|KAB|KOTA|KAB KOTA)\b\s*")
 
@@ -53,6 +55,24 @@ def district_key(name: object) -> str:
 def display_name(key: str) -> str:
     """A readable name from a key: 'MUARA RUPIT' -> 'Muara Rupit'."""
     return " ".join(w.capitalize() for w in key.split())
+
+
+def written_name(name: object) -> str:
+    """The name to show for a Puskesmas of a district the registry does not know, from the text as written.
+
+    The UPTD / UPT / Puskesmas / PKM / Pusk prefixes and runs of spaces go, punctuation stays. A name
+    written in one case is shown in title case, a name in mixed case as written:
+    'UPTD Puskesmas  MUARA-RUPIT' -> 'Muara-Rupit'; 'PKM. Karang Dapo II' -> 'Karang Dapo II';
+    '=SUM(A1)' -> '=Sum(A1)'; '<b>Pusk</b> & Co' -> '<b>Pusk</b> & Co'. Matching uses ``name_key``.
+    """
+    text = " ".join(visible(str(name)).split())
+    previous = None
+    while text != previous:  # stacked prefixes: 'UPTD Puskesmas PKM X'
+        previous = text
+        text = _WRITTEN_PREFIX.sub("", text).strip()
+    if text.isupper() or text.islower():
+        text = text.title()
+    return text or display_name(name_key(name))
 
 
 def registry_file() -> Path:
