@@ -4,6 +4,7 @@ Sample district, 2023. Hand check of the headline: 33 infant deaths among 3,795 
 1000 * 33 / 3795 = 8.70 per 1,000 live births (8,7 in Indonesian).
 """
 import io
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -196,3 +197,20 @@ def test_headline_slide_keeps_every_number_and_interval_on_one_line(written, lan
         head = table.cell(0, j).text_frame.paragraphs[0].alignment
         assert head == (PP_ALIGN.RIGHT if numeric[j] else PP_ALIGN.LEFT), cells[0][j]
     assert sum(c.width for c in table.columns) <= prs.slide_width
+
+
+def test_a_district_without_a_cause_table_gets_its_slides_and_a_sentence_saying_so(tmp_path):
+    """A district whose Profil has no table of deaths by cause: the annual report, its slides and document are
+    written, and the key sentence says the cause table is missing (never a crash, never '0 deaths')."""
+    from imr_analysis import synth
+    from imr_analysis.clean.store import run_clean
+
+    tables = synth.canonical(districts=1, puskesmas=4, years=[2023], seed=9)
+    layout = synth.AnnexLayout(order=("births", "deaths", "kn"))
+    synth.write_annex(tables, tmp_path / "raw", layout=lambda district, year: layout)
+    run_clean([tmp_path / "raw"], tmp_path / "processed")
+    for lang, words in (("id", "tabel penyebab tidak ada"), ("en", "the cause table is missing")):
+        rep = AnnualReport.open(2023, lang=lang, processed_dir=tmp_path / "processed", output_dir=tmp_path / lang)
+        paths = office.write_office(rep)
+        assert all(Path(p).stat().st_size > 10_000 for p in paths)
+        assert words in rep._deaths_key()

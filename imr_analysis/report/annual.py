@@ -323,13 +323,17 @@ class AnnualReport(MaternalSection, Report):
         return entries
 
     def _most(self, counts: pd.Series) -> tuple[str, int]:
-        """The label(s) of the largest count, ties joined ('A / B'), and that count."""
+        """The label(s) of the largest count, ties joined ('A / B'), and that count; ('-', 0) without counts."""
+        if counts.dropna().empty:
+            return "-", 0
         top = counts.max()
         return " / ".join(t(k, self.lang) if k in tables.CAUSE_ORDER else str(k) for k in counts.index[counts == top]), int(top)
 
     def _deaths_key(self) -> str:
         causes = self._causes()
-        by_pusk = causes[causes["puskesmas"] != "total"].set_index("puskesmas")["total"].astype(int)
+        by_pusk = causes[causes["puskesmas"] != "total"].set_index("puskesmas")["total"].dropna().astype(int)
+        if by_pusk.empty:
+            return say("key_no_cause_table", self.lang, year=self.year_text())
         names, deaths = self._most(by_pusk)
         return say("key_deaths_by_cause", self.lang, total=int(by_pusk.sum()), year=self.year_text(), n=len(by_pusk),
                    puskesmas=names, deaths=deaths)
