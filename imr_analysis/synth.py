@@ -20,8 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .annex_writer import (SEXES, TABLE_NUMBERS, TITLES, AnnexTable, births_header, cause_label, causes_header,
-                           child_cause_columns, child_causes_header, column_totals, deaths_header, id_number, kn_header, stack, write_csv, write_xlsx)
+from .annex_writer import (MATERNAL_AGES, SEXES, TABLE_NUMBERS, TITLES, AnnexTable, births_header, cause_label,
+                           causes_header, child_cause_columns, child_causes_header, column_totals, deaths_header,
+                           id_number, kn_header, maternal_causes_header, maternal_header, stack, write_csv, write_xlsx)
 
 NEONATAL_CAUSES = {"lbw_prematurity": 34.5, "asphyxia": 27.8, "congenital": 12.8, "sepsis_infection": 4.0,
                    "covid19": 0.5, "tetanus": 0.2, "other": 20.2}
@@ -130,6 +131,11 @@ def write_canonical(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
 # check that cleaning accounts for every one of them.
 
 TABLES = ("births", "deaths", "causes", "kn")
+#: The maternal tables (by period and mother's age group, by cause): written when the layout's ``order``
+#: names them, from the tables ``maternal_deaths`` and ``maternal_causes`` (see ``write_annex``).
+MATERNAL_TABLES = ("maternal", "maternal_causes")
+MATERNAL_PERIODS = ("pregnancy", "delivery", "postpartum")
+MATERNAL_AGE_GROUPS = ("age_under_20", "age_20_34", "age_35_plus")
 SEX_LABELS = dict(zip(("male", "female", "all"), SEXES))
 
 
@@ -155,6 +161,8 @@ class AnnexLayout:
     with_totals: bool = False           # an L+P group (and BAYI in deaths) beside L and P: reported checks
     total_row: str = ""                 # label of the district total row, '' for none
     footer: bool = False                # a 'Sumber:' line under each table
+    maternal_edition: str = "current"   # the maternal cause table: 'current' (9 causes) or 'older' (6) edition
+    maternal_title: str = TITLES["maternal"]  # or the older editions' MATERNAL_TITLE_OLDER
 
 
 @dataclass
@@ -167,6 +175,8 @@ class _Counts:
     deaths: dict    # (puskesmas, sex, age_group) -> deaths
     causes: dict    # (puskesmas, age_group, cause) -> deaths
     visits: dict    # (puskesmas, visit) -> [visits, denominator]
+    maternal: dict = field(default_factory=dict)          # (puskesmas, period, age_group) -> maternal deaths
+    maternal_causes: dict = field(default_factory=dict)   # (puskesmas, cause) -> maternal deaths
 
 
 def bare_district(district: str) -> str:
@@ -180,6 +190,9 @@ def write_annex(tables: dict[str, pd.DataFrame], out: Path, max_workbooks: int |
 
     ``layout(district, year) -> AnnexLayout`` says how each district writes them (default: the
     plain layout); tables it exports as CSV become ``profil_<district>_<year>_tabel_<n>.csv``.
+    The maternal tables are written where the layout's ``order`` names them, from ``tables``
+    ``maternal_deaths`` (deaths by Puskesmas, year, period, age_group) and ``maternal_causes`` (by cause;
+    codes of the layout's edition); without them every count is 0.
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -187,6 +200,8 @@ def write_annex(tables: dict[str, pd.DataFrame], out: Path, max_workbooks: int |
     d = tables["deaths"].groupby(["district", "year", "puskesmas", "sex", "age_group"], observed=True, dropna=False)["deaths"].sum()
     c = tables["deaths_by_cause"].groupby(["district", "year", "puskesmas", "age_group", "cause"], observed=True, dropna=False)["deaths"].sum()
     v = tables["neonatal_visits"].groupby(["district", "year", "puskesmas", "visit"], observed=True, dropna=False)[["visits", "denominator"]].sum()
+    m = _summed(tables.get("maternal_deaths"), ["district", "year", "puskesmas", "period", "age_group"])
+    mc = _summed(tables.get("maternal_causes"), ["district", "year", "puskesmas", "cause"])
     paths = []
     for (district, year), bg in b.groupby(level=["district", "year"], observed=True, dropna=False):
         if max_workbooks is not None and len(paths) >= max_workbooks:
@@ -195,15 +210,23 @@ def write_annex(tables: dict[str, pd.DataFrame], out: Path, max_workbooks: int |
         counts = _Counts(list(dict.fromkeys(pk["puskesmas"])), dict(zip(pk["puskesmas"], pk["kecamatan"])),
                          {(p, s): [lb, sb] for p, s, lb, sb
                           in zip(pk["puskesmas"], pk["sex"], pk["live_births"], pk["stillbirths"])},
-                         _lookup(d, district, year), _lookup(c, district, year), _lookup(v, district, year))
+                         _lookup(d, district, year), _lookup(c, district, year), _lookup(v, district, year),
+                         _lookup(m, district, year), _lookup(mc, district, year))
         lay = layout(district, year) if layout else AnnexLayout()
         slug = bare_district(district).replace(" ", "_").lower()
         paths += _write_workbook(counts, lay, district, int(year), out, f"profil_{slug}_{year}", manifest)
     return paths
 
 
+def _summed(df: pd.DataFrame | None, keys: list[str]):
+    """Deaths of a maternal table summed by ``keys`` (None without the table)."""
+    return None if df is None else df.groupby(keys, observed=True, dropna=False)["deaths"].sum()
+
+
 def _lookup(grouped, district, year) -> dict:
-    """{rest of the key: value(s)} for one district-year of a grouped Series or DataFrame."""
+    """{rest of the key: value(s)} for one district-year of a grouped Series or DataFrame ({} for None)."""
+    if grouped is None:
+        return {}
     try:
         part = grouped.xs((district, year), level=["district", "year"])
     except KeyError:
@@ -272,7 +295,8 @@ def annex_blocks(kind: str, counts: _Counts, lay: AnnexLayout, district: str, ye
             cells = [lay.zero if k == "count" and x == 0 else x for x, k in zip(values[i], kinds)]
             body.append([i + 1, kec_cell, written] + cells)
         last = b == len(parts) - 1
-        table = AnnexTable(f"TABEL {lay.numbers[kind]}" + (" (lanj.)" if b else ""), TITLES[kind], header, body,
+        title = lay.maternal_title if kind == "maternal" else TITLES[kind]
+        table = AnnexTable(f"TABEL {lay.numbers[kind]}" + (" (lanj.)" if b else ""), title, header, body,
                            district=line, year=year,
                            total=[None, lay.total_row, None] + column_totals(values, kinds) if lay.total_row and last else None,
                            footer=("Sumber: Seksi Kesehatan Keluarga dan Gizi",) if lay.footer else ())
@@ -351,8 +375,44 @@ def _kn_table(c: _Counts, lay: AnnexLayout):
     return header, values, kinds
 
 
+def _maternal_table(c: _Counts, lay: AnnexLayout):
+    """Maternal deaths: JUMLAH LAHIR HIDUP, then each period (hamil, bersalin, nifas) over the mother's
+    age groups; with_totals adds each period's JUMLAH and the JUMLAH KEMATIAN IBU group (ages summed)."""
+    header = maternal_header(ages=MATERNAL_AGES if lay.with_totals else MATERNAL_AGES[:3], total=lay.with_totals)
+    values = []
+    for p in c.names:
+        grid = [[int(c.maternal.get((p, period, age), 0)) for age in MATERNAL_AGE_GROUPS] for period in MATERNAL_PERIODS]
+        row = [sum(int(c.births.get((p, s), [0, 0])[0]) for s in ("male", "female"))]
+        for by_age in grid:
+            row += by_age + ([sum(by_age)] if lay.with_totals else [])
+        if lay.with_totals:
+            all_periods = [sum(col) for col in zip(*grid)]
+            row += all_periods + [sum(all_periods)]
+        values.append(row)
+    groups, ages = (4, 4) if lay.with_totals else (3, 3)   # periods (+ all periods) x age groups (+ JUMLAH)
+    return header, values, ["count"] * (1 + groups * ages)
+
+
+def _maternal_causes_table(c: _Counts, lay: AnnexLayout):
+    """Maternal deaths by cause in the layout's edition (its cause columns in file order); with_totals
+    adds JUMLAH KEMATIAN IBU."""
+    from .vocab.maternal import maternal_causes
+
+    codes = [code for code, h in maternal_causes()[f"header_{lay.maternal_edition}"].items() if h]
+    unknown = {cause for (_, cause) in c.maternal_causes} - set(codes)
+    if unknown:
+        raise ValueError(f"maternal causes {sorted(unknown)} have no column in the {lay.maternal_edition} edition")
+    header = maternal_causes_header(lay.maternal_edition, total=lay.with_totals)
+    values = []
+    for p in c.names:
+        row = [int(c.maternal_causes.get((p, code), 0)) for code in codes]
+        values.append(row + ([sum(row)] if lay.with_totals else []))
+    return header, values, ["count"] * (len(codes) + lay.with_totals)
+
+
 ANNEX_BUILDERS = {"births": _births_table, "deaths": _deaths_table, "causes": _causes_table,
-                  "child_causes": _child_causes_table, "kn": _kn_table}
+                  "child_causes": _child_causes_table, "kn": _kn_table, "maternal": _maternal_table,
+                  "maternal_causes": _maternal_causes_table}
 
 
 @dataclass
@@ -468,6 +528,10 @@ def write_linelist(tables: dict[str, pd.DataFrame], out: Path, layout=None, mani
     '3 bulan'. The cause is written as its ICD-10 code (every other row, where the code has one) or
     its Indonesian label. The AMP-SR review fields (``_review_cells``) are drawn with their own seeded
     generator, so the deaths are those of a list without them; ``reviews`` collects their truth.
+
+    With ``tables`` ``maternal_deaths`` and ``maternal_causes`` (by Puskesmas and month), the list also
+    holds the maternal deaths (see ``_maternal_rows``) after the infant deaths of each year, and three
+    columns more: JENIS KEMATIAN (BAYI / IBU), PERIODE KEMATIAN and UMUR IBU.
     """
     import datetime as dt
 
@@ -483,6 +547,13 @@ def write_linelist(tables: dict[str, pd.DataFrame], out: Path, layout=None, mani
     d = tables["deaths"].groupby(keys + ["sex"], observed=True, dropna=False)["deaths"].sum()
     c = tables["deaths_by_cause"].groupby(keys + ["cause"], observed=True, dropna=False)["deaths"].sum()
     geo = tables["births"].drop_duplicates("puskesmas").set_index("puskesmas")["kecamatan"]
+    with_maternal = tables.get("maternal_deaths") is not None
+    if with_maternal:
+        header += ["JENIS KEMATIAN", "PERIODE KEMATIAN", "UMUR IBU"]
+        md = _summed(tables["maternal_deaths"], ["district", "year", "puskesmas", "month", "period", "age_group"])
+        mc = _summed(tables["maternal_causes"], ["district", "year", "puskesmas", "month", "cause"])
+        infant_type = [_maternal_words()["death_type"]["infant"], None, None]
+        maternal_rng = np.random.default_rng([seed, 30])   # its own stream: the infant rows stay as they were
     paths = []
     for (district, year), _ in d.groupby(level=["district", "year"], observed=True, dropna=False):
         lay = layout(district, year) if layout else FlatLayout(title="DAFTAR KEMATIAN BAYI (AMP-SR) TAHUN {year}")
@@ -505,9 +576,13 @@ def write_linelist(tables: dict[str, pd.DataFrame], out: Path, layout=None, mani
                        None if by_text else died - dt.timedelta(days=age), died, age_text, "RS" if i % 3 else "Rumah",
                        cause_text, _flat_written(lay.names[i % len(lay.names)], p), geo[p]]
                 cells, truth = _review_cells(review_rng, died, cause)
-                body.append((row + cells, p))
+                body.append((row + cells + (infant_type if with_maternal else []), p))
                 if reviews is not None:
                     reviews.append({"year": int(year), "index": len(body) - 1, **truth})
+        if with_maternal:   # no review fields: the review columns stay blank on a mother's row
+            maternal_rows = _maternal_rows(_lookup(md, district, year), _lookup(mc, district, year), len(body),
+                                           int(year), lay, geo, maternal_rng)
+            body += [(r[:14] + [None] * len(REVIEW_HEADER) + r[14:], p) for r, p in maternal_rows]
         rows = [[lay.title.format(year=year)], header] + [r for r, _ in body]
         slug = bare_district(district).replace(" ", "_").lower()
         path = _save_flat(rows, out / f"ampsr_{slug}_{year}.xlsx", "AMP-SR", lay.csv)
@@ -551,6 +626,45 @@ def _review_cells(rng: np.random.Generator, died, cause: str) -> tuple[list, dic
     cells += [weight, died + dt.timedelta(days=days) if days is not None else None]
     truth.update(birth_weight_g=float(weight), days_to_review=days)
     return cells, truth
+
+
+def _maternal_words() -> dict:
+    """How the generated line lists write a maternal death (vocab/synthetic.yaml ``maternal``)."""
+    from .synth_unseen import spec
+
+    return spec()["maternal"]
+
+
+def _maternal_rows(deaths: dict, causes: dict, start: int, year: int, lay: FlatLayout, geo: pd.Series,
+                   rng) -> list[tuple[list, str]]:
+    """The line-list rows of one year's maternal deaths: ``deaths`` {(puskesmas, month, period, age_group): n}
+    paired at random with ``causes`` {(puskesmas, month, cause): n} within Puskesmas and month. Each row has
+    the mother's invented name, NIK, address and phone, no baby, a day of death in its month, JENIS KEMATIAN
+    IBU, the period in words (Hamil, Bersalin, Nifas), the mother's age in completed years drawn in its age
+    group (written '27' or, every other row, '27 tahun') and the cause as its Indonesian label (every other
+    row as the Profil column header)."""
+    import datetime as dt
+
+    from .vocab.maternal import maternal_causes
+
+    words, vocab = _maternal_words(), maternal_causes()
+    rows = []
+    for (p, m), group in pd.Series(deaths, dtype=float).groupby(level=[0, 1], sort=True):
+        people = [(period, age) for (*_, period, age), n in group.items() for _ in range(int(n))]
+        cause_list = [cause for (cp, cm, cause), n in sorted(causes.items()) if (cp, cm) == (p, m) for _ in range(int(n))]
+        rng.shuffle(cause_list)
+        for (period, age), cause in zip(people, cause_list, strict=True):
+            i = start + len(rows) + 1
+            low, high = words["mother_ages"][age]
+            mother_age = int(rng.integers(low, high))
+            died = dt.date(year, int(m), int(rng.integers(1, 29)))
+            cause_text = vocab.loc[cause, "header_current"] if i % 2 else vocab.loc[cause, "label_id"]
+            row = [i, None, f"Ibu Rekaan{i:03d}", f"99{year % 100:02d}{i:012d}", f"Jl. Khayalan No. {i}",
+                   f"0899{i:08d}", "P", None, died, None, "RS" if i % 3 else "Rumah", cause_text,
+                   _flat_written(lay.names[i % len(lay.names)], p), geo[p], words["death_type"]["maternal"],
+                   words["period_words"][period], f"{mother_age} tahun" if i % 2 else mother_age]
+            rows.append((row, p))
+    return rows
 
 
 # --- large single files: a province-sized annex CSV and AMP-SR line list -------------------

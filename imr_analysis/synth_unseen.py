@@ -5,24 +5,30 @@
 Writes under DIR:
 
 * ``annex/<district>/``     Profil annex tables (births, deaths by age and sex, deaths by cause, KN
-  coverage), one district per folder, in the layouts real districts send: table numbers and sheet
+  coverage, maternal deaths by period and mother's age group and by cause), one district per folder, in the layouts real districts send: table numbers and sheet
   orders vary, some districts export ';' CSV files with Indonesian numbers (``1.905``), some tables
   continue in a '(lanj.)' block on the same or the next sheet, the kecamatan is written, merged,
   equal to the Puskesmas or blank, Puskesmas names come with and without PKM / UPTD Puskesmas
-  prefixes in mixed case, and no file names a province;
+  prefixes in mixed case, and no file names a province; the maternal cause table comes in the current
+  (9 causes) or the older (6) edition and the maternal table under the current or the older title, and
+  some district-years have no maternal tables;
 * ``monthly/<district>/``   LB3 KIA monthly reports and ``linelist/<district>/`` AMP-SR death line
-  lists, with no district in them: clean them with ``--district``;
+  lists, with no district in them: clean them with ``--district``; the line lists hold maternal deaths too;
 * ``truth.csv``             the counts the files were written from, one row per district, kecamatan
   (as the files give it: blank when they do not), Puskesmas, year, month (monthly and line lists),
-  measure (live_births, stillbirths, deaths, cause_deaths, kn1, kn_lengkap, kn_denominator), sex,
-  age group and cause;
+  measure (live_births, stillbirths, deaths, cause_deaths, kn1, kn_lengkap, kn_denominator,
+  maternal_deaths, maternal_cause_deaths), sex, period (maternal deaths: pregnancy, delivery, postpartum),
+  age group (maternal deaths: the mother's, age_under_20, age_20_34, age_35_plus) and cause (maternal:
+  vocab/maternal_causes.csv codes of the edition the file was written in);
 * ``raw_rows.csv``          every raw body row written: file, sheet, row, table, row_kind (data / total);
 * ``reviews_truth.csv``     the AMP-SR review fields each line-list row was written with: file, sheet, row,
   the code of each answer, the birth weight (g) and the days from death to review;
-* ``districts.csv``         each district's format, folder, title line and layout choices.
+* ``districts.csv``         each district's format, folder, title line and layout choices; ``maternal``
+  lists the years with maternal data and their cause edition ('2019:older,2020:current'), blank for none.
 
 The counts come from ``synth.canonical`` (the seeded national model); in the first district one
 Puskesmas has 30 or more extra deaths in the year before the last, a point a funnel plot must flag.
+Maternal deaths are drawn here (``_maternal``), from their own seeded stream.
 The place names and layout variants are data: ``vocab/synthetic.yaml``.
 """
 from __future__ import annotations
@@ -34,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from . import synth
+from .annex_writer import MATERNAL_TITLE_OLDER, TITLES
 from .vocab.synthetic import synthetic_spec
 
 GEO = ["district", "kecamatan", "puskesmas"]
@@ -72,6 +79,8 @@ def write_corpus(out: Path, districts: int = 20, puskesmas: int | None = None, y
     flat = _renamed(synth.canonical(n_flat, 6 * n_flat, years, monthly=True, seed=seed + 1),
                     s["districts"][districts:districts + n_flat], pool)
     outlier = _plant_outlier(annex, years[-2] if len(years) > 1 else years[0])
+    maternal_rng = np.random.default_rng([seed, 30])   # its own stream: the layouts stay as they were
+    maternal = []
 
     # Process data: a layout per district, then the files
     root = Path(out)
@@ -81,14 +90,20 @@ def write_corpus(out: Path, districts: int = 20, puskesmas: int | None = None, y
     for i, name in enumerate(s["districts"][:districts]):
         layouts = _annex_layouts(i, years, rng)
         folder = root / "annex" / _slug(name)
-        synth.write_annex(_district(annex, name), folder, layout=lambda d, y, lay=layouts: lay[int(y)], manifest=manifest)
+        editions = {y: lay.maternal_edition for y, lay in layouts.items() if "maternal" in lay.order}
+        own = _district(annex, name)
+        maternal.append(_maternal(own, editions, maternal_rng))
+        synth.write_annex({**own, **maternal[-1]}, folder, layout=lambda d, y, lay=layouts: lay[int(y)],
+                          manifest=manifest)
         first = layouts[years[0]]
         rows.append({"district": name, "format": "annex", "folder": str(folder.relative_to(root)),
                      "title_line": first.district_line.format(upper=name.upper(), name=name),
                      "kecamatan": first.kecamatan, "csv": ",".join(sorted({t for lay in layouts.values() for t in lay.csv})),
                      "continued": first.continued, "continuation": first.continuation if first.continued else "",
                      "names": " | ".join(dict.fromkeys(t for lay in layouts.values() for t in lay.names)),
-                     "outlier": outlier if name == s["districts"][0] else ""})
+                     "outlier": outlier if name == s["districts"][0] else "", "maternal": _editions_text(editions),
+                     "maternal_title": "" if not editions else "older" if first.maternal_title == MATERNAL_TITLE_OLDER
+                     else "current"})
         styles[name] = first.kecamatan
     flat_names = s["districts"][districts:districts + n_flat]
     for j, name in enumerate(flat_names):
@@ -97,16 +112,23 @@ def write_corpus(out: Path, districts: int = 20, puskesmas: int | None = None, y
                                names=tuple(s["puskesmas_names"][(j + 1) % len(s["puskesmas_names"])]), csv=j % 2 == 1,
                                zero=s["zero_cells"][j % len(s["zero_cells"])])
         folder = root / kind / _slug(name)
+        own = _district(flat, name)
+        editions = {y: "current" for y in years} if kind == "linelist" else {}   # an LB3 KIA has no maternal deaths
+        if editions:
+            maternal.append(_maternal(own, editions, maternal_rng))
+            own = {**own, **maternal[-1]}
         extra = {} if kind == "monthly" else {"reviews": reviews}
         writer = synth.write_monthly if kind == "monthly" else synth.write_linelist
-        writer(_district(flat, name), folder, layout=lambda d, y, lay=lay: lay, manifest=manifest, seed=seed + j, **extra)
+        writer(own, folder, layout=lambda d, y, lay=lay: lay, manifest=manifest, seed=seed + j, **extra)
         rows.append({"district": name, "format": kind, "folder": str(folder.relative_to(root)), "title_line": lay.title,
                      "kecamatan": "every", "csv": kind if lay.csv else "", "continued": "", "continuation": "",
-                     "names": " | ".join(lay.names), "outlier": ""})
+                     "names": " | ".join(lay.names), "outlier": "", "maternal": _editions_text(editions),
+                     "maternal_title": ""})
         styles[name] = kind
 
     # Save outputs
-    truth = pd.concat([_truth(annex, styles), _truth(flat, styles)], ignore_index=True)
+    truth = pd.concat([_truth(annex, styles), _truth(flat, styles), _maternal_truth(maternal, styles)],
+                      ignore_index=True)
     raw_rows = pd.DataFrame(manifest)
     raw_rows["file"] = [str(Path(f).relative_to(root)) for f in raw_rows["file"]]
     table = pd.DataFrame(rows)
@@ -184,13 +206,18 @@ def _annex_layouts(i: int, years: list[int], rng) -> dict[int, synth.AnnexLayout
     s = spec()
     csv_all, csv_one = i % 5 == 4, i % 5 == 2
     fixed_order = tuple(str(t) for t in rng.permutation(synth.TABLES))
+    maternal = synth.MATERNAL_TABLES if i % 2 == 0 else synth.MATERNAL_TABLES[::-1]
     out = {}
     for k, year in enumerate(years):
-        csv = frozenset(synth.TABLES) if csv_all else frozenset({("kn", "births")[year % 2]}) if csv_one else frozenset()
+        csv = frozenset(synth.TABLES + maternal) if csv_all else frozenset({("kn", "births")[year % 2]}) if csv_one \
+            else frozenset()
+        # Maternal tables: none in district 3, 10, 17 ..., none in the first year of district 1, 6, 11 ...
+        with_maternal = i % 7 != 3 and not (i % 5 == 1 and k == 0)
         line = s["kota_line"] if i % 7 == 6 else s["district_lines"][i % len(s["district_lines"])]
         out[year] = synth.AnnexLayout(
             numbers=s["table_numbers"][i % len(s["table_numbers"])],
-            order=fixed_order if i % 3 == 0 else tuple(str(t) for t in rng.permutation(synth.TABLES)),
+            order=(fixed_order if i % 3 == 0 else tuple(str(t) for t in rng.permutation(synth.TABLES)))
+            + (maternal if with_maternal else ()),
             sheet=s["sheet_names"][i % len(s["sheet_names"])],
             csv=csv,
             continued=synth.TABLES[i % 4] if i % 3 != 2 else "",
@@ -203,8 +230,66 @@ def _annex_layouts(i: int, years: list[int], rng) -> dict[int, synth.AnnexLayout
             with_totals=i % 2 == 1,
             total_row=s["total_rows"][i % len(s["total_rows"])] if i % 4 != 3 else "",
             footer=i % 4 != 1,
+            # the older cause edition (6 causes) up to 2020, throughout, or never; the older title in every 4th
+            maternal_edition=("older" if year <= 2020 else "current", "current", "older")[i % 3],
+            maternal_title=MATERNAL_TITLE_OLDER if i % 4 == 1 else TITLES["maternal"],
         )
     return out
+
+
+def _maternal(tables: dict[str, pd.DataFrame], editions: dict[int, str], rng) -> dict[str, pd.DataFrame]:
+    """Seeded maternal deaths of one district in the years of ``editions`` (year -> cause edition,
+    'current' or 'older'): per Puskesmas and year (and month, when the tables have months) Poisson with
+    mean live births x AKI / 100,000, each death with a period, the mother's age group and a cause of its
+    year's edition, drawn with the weights of vocab/synthetic.yaml ``maternal``. Returns the tables
+    ``maternal_deaths`` (deaths by period and age_group) and ``maternal_causes`` (by cause), rows with
+    deaths only."""
+    from .vocab.maternal import maternal_causes
+
+    m = spec()["maternal"]
+    births = tables["births"]
+    keys = GEO + ["year"] + (["month"] if "month" in births else [])
+    lb = births.groupby(keys, observed=True)["live_births"].sum().reset_index()
+    lb = lb[lb["year"].isin(list(editions))].reset_index(drop=True)
+    n = rng.poisson(lb["live_births"].to_numpy(dtype=float) * m["aki_per_100000"] / 100_000)
+    deaths = lb.loc[lb.index.repeat(n), keys].reset_index(drop=True)
+    for col in GEO:
+        deaths[col] = deaths[col].astype(str)
+    deaths["period"] = _draw(m["periods"], len(deaths), rng)
+    deaths["age_group"] = _draw(m["age_groups"], len(deaths), rng)
+    edition = deaths["year"].map(editions)
+    deaths["cause"] = ""
+    for name, weights in m["causes"].items():
+        unknown = set(weights) - set(maternal_causes().index)
+        if unknown:
+            raise ValueError(f"synthetic.yaml maternal causes {sorted(unknown)} are not maternal_causes.csv codes")
+        at = (edition == name).to_numpy()
+        deaths.loc[at, "cause"] = _draw(weights, int(at.sum()), rng)
+    return {"maternal_deaths": deaths.groupby(keys + ["period", "age_group"]).size().rename("deaths").reset_index(),
+            "maternal_causes": deaths.groupby(keys + ["cause"]).size().rename("deaths").reset_index()}
+
+
+def _draw(weights: dict[str, float], n: int, rng) -> np.ndarray:
+    """``n`` keys of ``weights`` drawn in proportion to their values."""
+    p = np.array(list(weights.values()), dtype=float)
+    return rng.choice(np.array(list(weights), dtype=object), size=n, p=p / p.sum())
+
+
+def _editions_text(editions: dict[int, str]) -> str:
+    """{2019: 'older', 2020: 'current'} -> '2019:older,2020:current' (districts.csv ``maternal``)."""
+    return ",".join(f"{y}:{e}" for y, e in sorted(editions.items()))
+
+
+def _maternal_truth(parts: list[dict[str, pd.DataFrame]], styles: dict[str, str]) -> pd.DataFrame:
+    """The maternal deaths drawn (``_maternal`` of each district) as truth rows: ``maternal_deaths`` by
+    period and age group, ``maternal_cause_deaths`` by cause; the kecamatan as ``_truth`` gives it."""
+    if not parts:
+        return pd.DataFrame()
+    tables = {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in ("maternal_deaths", "maternal_causes")}
+    out = pd.concat([tables["maternal_deaths"].assign(measure="maternal_deaths", cause=""),
+                     tables["maternal_causes"].assign(measure="maternal_cause_deaths", period="", age_group="")],
+                    ignore_index=True).rename(columns={"deaths": "value"}).assign(sex="")
+    return _finish(out, styles)
 
 
 def _truth(tables: dict[str, pd.DataFrame], styles: dict[str, str]) -> pd.DataFrame:
@@ -222,13 +307,23 @@ def _truth(tables: dict[str, pd.DataFrame], styles: dict[str, str]) -> pd.DataFr
              visits[visits["visit"] == "kn1"].assign(measure="kn_denominator", value=visits["denominator"],
                                                      age_group="", cause="")]
     cols = keys + ["measure", "sex", "age_group", "cause", "value"]
-    out = pd.concat([p[cols].astype(text) for p in parts], ignore_index=True)
+    out = pd.concat([p[cols].astype(text) for p in parts], ignore_index=True).assign(period="")
+    out = _finish(out, styles)
+    keep = (out["format"] != "linelist") | out["measure"].isin(["deaths", "cause_deaths"])  # a line list has deaths only
+    return out[keep].reset_index(drop=True)
+
+
+def _finish(out: pd.DataFrame, styles: dict[str, str]) -> pd.DataFrame:
+    """Truth rows in the columns of truth.csv: counts as int, each district's format, the kecamatan
+    as cleaning should read it (see ``_truth``), month blank for yearly tables."""
+    text = {c: str for c in GEO + ["sex", "period", "age_group", "cause", "measure"]}
+    out = out.astype(text)
     out["value"] = out["value"].astype(int)
     out["format"] = out["district"].map(lambda d: styles[d] if styles[d] in ("monthly", "linelist") else "annex")
-    out = out[(out["format"] != "linelist") | out["measure"].isin(["deaths", "cause_deaths"])]  # a line list has deaths only
     style = out["district"].map(styles)
     out.loc[style == "puskesmas", "kecamatan"] = out.loc[style == "puskesmas", "puskesmas"]
     out.loc[style == "blank", "kecamatan"] = ""
     if "month" not in out:
         out["month"] = pd.NA
-    return out[GEO + ["year", "month", "format", "measure", "sex", "age_group", "cause", "value"]].reset_index(drop=True)
+    return out[GEO + ["year", "month", "format", "measure", "sex", "period", "age_group", "cause", "value"]
+               ].reset_index(drop=True)

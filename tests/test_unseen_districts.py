@@ -491,3 +491,140 @@ def test_line_list_gives_counts_and_says_there_are_no_births(corpus, linelist, l
     assert counts["live_births"].isna().all()
     check_rates(linelist[level], counts, level, births_given=False)
     check_causes(linelist[level], expected_causes(truth, level, labels), counts, level)
+
+
+# --- maternal deaths: AKI per 100,000 live births ---------------------------------------------
+
+NO_MATERNAL = "no maternal data for this district and year"
+MATERNAL_CHECKS = {"maternal_sum", "maternal_reported_rate", "maternal_causes_vs_deaths"}
+
+
+def maternal_years(corpus) -> dict[tuple[str, int], str]:
+    """(district, year) -> cause edition of every district-year whose files hold maternal data
+    (districts.csv ``maternal``: '2019:older,2020:current')."""
+    return {(d, int(item.split(":")[0])): item.split(":")[1]
+            for d, text in zip(corpus.districts["district"], corpus.districts["maternal"]) for item in text.split(",") if item}
+
+
+def poisson_limits_95(deaths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """95% limits of a Poisson count: exact (chi-square, Garwood) below 10 deaths, Byar's at 10 or more."""
+    d = deaths.astype(float)
+    lower = np.where(d > 0, stats.chi2.ppf(0.025, 2 * np.maximum(d, 1)) / 2, 0.0)
+    upper = stats.chi2.ppf(0.975, 2 * d + 2) / 2
+    z = stats.norm.ppf(0.975)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        byar_lo = d * (1 - 1 / (9 * d) - z / (3 * np.sqrt(d))) ** 3
+        byar_hi = (d + 1) * (1 - 1 / (9 * (d + 1)) + z / (3 * np.sqrt(d + 1))) ** 3
+    return np.where(d >= 10, byar_lo, lower), np.where(d >= 10, byar_hi, upper)
+
+
+def aki(processed: Path, level: str, out: Path) -> pd.DataFrame:
+    """`indicators --indicator mmr` at ``level``, as the CSV table a user opens."""
+    ok(cli("indicators", "--processed", processed, "--indicator", "mmr", "--level", level, "--table", "data",
+           "--out", out))
+    df = read(out)
+    assert set(df["indicator"]) == {"mmr"}
+    df["year"] = df["year"].astype(int)
+    for col in ("numerator", "denominator", "value", "lower_95", "upper_95"):
+        df[col] = number(df[col])
+    return df
+
+
+def maternal_counts(truth: pd.DataFrame, by: list[str]) -> pd.Series:
+    """Non-zero maternal deaths of the truth by district, Puskesmas, year and ``by`` (period and age
+    group, or cause)."""
+    measure = "maternal_cause_deaths" if by == ["cause"] else "maternal_deaths"
+    t = truth[truth["measure"] == measure]
+    s = t.groupby(["district", "puskesmas", "year"] + by)["value"].sum()
+    return s[s > 0].sort_index()
+
+
+def processed_counts(processed: Path, table: str, by: list[str]) -> pd.Series:
+    df = read(processed / f"{table}.csv")
+    df["year"], df["deaths"] = df["year"].astype(int), df["deaths"].astype(int)
+    s = df.groupby(["district", "puskesmas", "year"] + by)["deaths"].sum()
+    return s[s > 0].sort_index()
+
+
+def test_the_corpus_has_maternal_tables_of_both_editions_and_district_years_without(corpus):
+    """What the maternal tests below rely on: a handful of deaths per district-year, both cause editions and
+    both titles, district-years with and without maternal tables, maternal rows in the files and the line list."""
+    years = maternal_years(corpus)
+    annex = corpus.districts[corpus.districts["format"] == "annex"]
+    assert set(years.values()) == {"older", "current"}
+    assert {"older", "current"} <= set(annex["maternal_title"])
+    without = {(d, y) for d in annex["district"] for y in YEARS} - set(years)
+    assert (annex["maternal"] == "").any()                                  # a district with no maternal table ...
+    assert any(any((d, y) in years for y in YEARS) for d, _ in without)   # ... and one without in some year only
+    assert 0 < len(without) < len(years)
+    truth = corpus.truth[corpus.truth["measure"] == "maternal_deaths"]
+    per_year = truth.groupby(["district", "year"])["value"].sum()
+    assert set(per_year.index) <= set(years) and 2 <= per_year.median() <= 10
+    causes = corpus.truth.loc[corpus.truth["measure"] == "maternal_cause_deaths"]
+    older = causes[[years[(d, y)] == "older" for d, y in zip(causes["district"], causes["year"])]]
+    assert older["cause"].isin(["metabolic", "haemorrhage", "hypertension", "infection", "cardiovascular", "other"]).all()
+    assert not causes[causes["cause"].isin(["covid19", "autoimmune"])].empty
+    assert corpus.raw_rows["table"].isin(["maternal", "maternal_causes"]).any()
+    assert (truth["format"] == "linelist").any()
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_annex_aki_equals_the_truth(corpus, annex, level, tmp_path):
+    """AKI = maternal deaths / live births x 100,000 with its 95% interval (exact below 10 deaths,
+    Byar's at 10 or more) at every area and year; a district-year whose files hold no maternal tables
+    has no value and the flag 'no maternal data', never AKI 0."""
+    truth = corpus.truth[corpus.truth["format"] == "annex"]
+    labels = area_labels(truth, annex["processed"]) if level == "kecamatan" else None
+    t = with_area(truth, level, labels)
+    births = t[t["measure"] == "live_births"].groupby(KEY)["value"].sum()
+    deaths = t[t["measure"] == "maternal_deaths"].groupby(KEY)["value"].sum().reindex(births.index).fillna(0)
+    years = maternal_years(corpus)
+    has = np.array([(d, y) in years for d, _, y in births.index])
+    got = rows(aki(annex["processed"], level, tmp_path / "aki.csv"), "mmr")
+    assert got.index.equals(births.index), f"AKI at {level} level: other area-years than the truth"
+    n, lb = np.where(has, deaths.to_numpy(dtype=float), np.nan), births.to_numpy(dtype=float)
+    lo, hi = poisson_limits_95(np.nan_to_num(n))
+    assert_columns_equal(got, {"numerator": n, "denominator": lb, "value": n / lb * 100_000,
+                               "lower_95": np.where(has, lo / lb * 100_000, np.nan),
+                               "upper_95": np.where(has, hi / lb * 100_000, np.nan)}, f"AKI at {level} level")
+    assert (got["flag"] == np.where(has, "", NO_MATERNAL)).all(), set(got["flag"])
+    assert (got["method"] == np.where(~has, "", np.where(np.nan_to_num(n) >= 10, "byar", "exact"))).all()
+    assert has.any() and (~has).any() and (n[has] > 0).any()
+    if level == "puskesmas":
+        assert (n[has] == 0).any()   # a Puskesmas without a maternal death in a year with maternal data: AKI 0
+
+
+def test_annex_maternal_tables_equal_the_truth(corpus, annex):
+    """The cleaned maternal tables hold the truth's deaths by period and mother's age group, and by cause
+    in the edition the file was written in (older-edition causes keep their codes), with no finding
+    on the tables' own totals and rate rows."""
+    truth = corpus.truth[corpus.truth["format"] == "annex"]
+    pd.testing.assert_series_equal(processed_counts(annex["processed"], "maternal_deaths", ["period", "age_group"]),
+                                   maternal_counts(truth, ["period", "age_group"]), check_names=False)
+    pd.testing.assert_series_equal(processed_counts(annex["processed"], "maternal_causes", ["cause"]),
+                                   maternal_counts(truth, ["cause"]), check_names=False)
+    findings = read(annex["processed"] / "findings.csv")
+    assert not findings["check"].isin(MATERNAL_CHECKS).any(), findings[findings["check"].isin(MATERNAL_CHECKS)].head()
+
+
+@pytest.mark.parametrize("level", ["puskesmas", "district"])
+def test_line_list_maternal_deaths_are_counted_without_births(corpus, linelist, level, tmp_path):
+    """A line list's maternal deaths (JENIS KEMATIAN = IBU) count in AKI's numerator, by period, mother's
+    age group and cause, never as infant deaths; with no live births AKI says so and has no value.
+    Each maternal row is in the ledger as a maternal death."""
+    truth = corpus.truth[corpus.truth["district"] == linelist["name"]]
+    t = with_area(truth, level)
+    deaths = t[t["measure"] == "maternal_deaths"].groupby(KEY)["value"].sum()
+    got = rows(aki(linelist["processed"], level, tmp_path / "aki.csv"), "mmr")
+    assert got.index.equals(deaths.index), f"AKI at {level} level: other area-years than the truth"
+    n = deaths.to_numpy(dtype=float)
+    assert_columns_equal(got, {"numerator": n, "denominator": np.full_like(n, np.nan), "value": np.full_like(n, np.nan)},
+                         f"line-list AKI at {level} level")
+    assert (got["flag"] == NO_BIRTHS).all(), set(got["flag"])
+    pd.testing.assert_series_equal(processed_counts(linelist["processed"], "maternal_deaths", ["period", "age_group"]),
+                                   maternal_counts(truth, ["period", "age_group"]), check_names=False)
+    pd.testing.assert_series_equal(processed_counts(linelist["processed"], "maternal_causes", ["cause"]),
+                                   maternal_counts(truth, ["cause"]), check_names=False)
+    ledger = read(linelist["processed"] / "ledger.csv")
+    maternal = ledger[ledger["rules"].str.contains("maternal death", regex=False)]
+    assert len(maternal) == int(n.sum()) and maternal["state"].isin(["kept", "mapped"]).all()
