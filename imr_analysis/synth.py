@@ -649,7 +649,7 @@ def _maternal_rows(deaths: dict, causes: dict, start: int, year: int, lay: FlatL
 
     words, vocab = _maternal_words(), maternal_causes()
     rows = []
-    for (p, m), group in pd.Series(deaths, dtype=float).groupby(level=[0, 1], sort=True):
+    for (p, m), group in pd.Series(deaths, dtype=float).groupby(level=[0, 1], sort=True, dropna=False):
         people = [(period, age) for (*_, period, age), n in group.items() for _ in range(int(n))]
         cause_list = [cause for (cp, cm, cause), n in sorted(causes.items()) if (cp, cm) == (p, m) for _ in range(int(n))]
         rng.shuffle(cause_list)

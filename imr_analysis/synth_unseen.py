@@ -249,7 +249,7 @@ def _maternal(tables: dict[str, pd.DataFrame], editions: dict[int, str], rng) ->
     m = spec()["maternal"]
     births = tables["births"]
     keys = GEO + ["year"] + (["month"] if "month" in births else [])
-    lb = births.groupby(keys, observed=True)["live_births"].sum().reset_index()
+    lb = births.groupby(keys, observed=True, dropna=False)["live_births"].sum().reset_index()
     lb = lb[lb["year"].isin(list(editions))].reset_index(drop=True)
     n = rng.poisson(lb["live_births"].to_numpy(dtype=float) * m["aki_per_100000"] / 100_000)
     deaths = lb.loc[lb.index.repeat(n), keys].reset_index(drop=True)
@@ -265,8 +265,8 @@ def _maternal(tables: dict[str, pd.DataFrame], editions: dict[int, str], rng) ->
             raise ValueError(f"synthetic.yaml maternal causes {sorted(unknown)} are not maternal_causes.csv codes")
         at = (edition == name).to_numpy()
         deaths.loc[at, "cause"] = _draw(weights, int(at.sum()), rng)
-    return {"maternal_deaths": deaths.groupby(keys + ["period", "age_group"]).size().rename("deaths").reset_index(),
-            "maternal_causes": deaths.groupby(keys + ["cause"]).size().rename("deaths").reset_index()}
+    return {"maternal_deaths": deaths.groupby(keys + ["period", "age_group"], dropna=False).size().rename("deaths").reset_index(),
+            "maternal_causes": deaths.groupby(keys + ["cause"], dropna=False).size().rename("deaths").reset_index()}
 
 
 def _draw(weights: dict[str, float], n: int, rng) -> np.ndarray:

@@ -54,13 +54,18 @@ def test_batch_produces_every_expected_file(batch):
             "causes_by_age.png", "coverage.png", "deaths_by_cause.png", "funnel.png", "imr_by_puskesmas.png"]
         assert {p.name for p in (folder / "tables").glob("*.csv")} == {
             "headline.csv", "deaths_by_puskesmas_cause.csv", "imr_by_puskesmas.csv", "causes_by_age.csv", "coverage.csv",
-            "benchmarks.csv", "funnel.csv", "year_on_year.csv", "zero_deaths.csv"}
+            "benchmarks.csv", "funnel.csv", "year_on_year.csv", "zero_deaths.csv",
+            # the maternal section: every sample year 2019-2024 has maternal tables
+            "maternal_by_period.csv", "maternal_by_age_group.csv", "maternal_by_cause.csv", "maternal_by_puskesmas.csv",
+            "maternal_pooled.csv"}
     assert (out / "trends" / "trends.html").exists() and len(list((out / "trends" / "figures").glob("*.png"))) == 7
     assert (out / "data_quality" / "data_quality.html").exists()
-    # 01, 02 for six years, 03, and 05 for 2024, the one year with AMP-SR review records
+    # 01, 02 for seven years (2025: January-June of the monthly reports, a year to date), 03, and 05 for 2024,
+    # the one year with AMP-SR review records
     assert (out / "2024" / "amp_sr" / "amp_sr.html").exists() and (out / "2024" / "amp_sr" / "amp_sr_summary.pptx").exists()
     assert not (out / "2023" / "amp_sr").exists()
-    assert "9 dari 9 notebook selesai" in r.stdout and str(out / "index.html") in r.stdout
+    assert (out / "2025" / "annual_report.html").exists()
+    assert "10 dari 10 notebook selesai" in r.stdout and str(out / "index.html") in r.stdout
     for year in range(2019, 2025):
         assert f"\n{year}" in r.stdout  # the closing summary lists each year
 
@@ -72,7 +77,7 @@ def test_index_links_every_output_and_html_is_valid(batch):
     assert (out / "index.html").read_text().startswith("<!DOCTYPE html>")
     for href in index.links:
         assert (out / href).exists(), href
-    assert sum(h.endswith("annual_report.html") for h in index.links) == 6
+    assert sum(h.endswith("annual_report.html") for h in index.links) == 7   # 2019-2024 and 2025 (year to date)
     assert "2024/amp_sr/amp_sr.html" in index.links and "2024/amp_sr/amp_sr_summary.docx" in index.links
     report = out / "2023" / "annual_report.html"
     page = parse(report)

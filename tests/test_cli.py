@@ -156,8 +156,10 @@ def test_trends_command_columns_and_xlsx(processed, tmp_path):
     assert r.returncode == 0, r.stderr
     df = pd.read_csv(tmp_path / "t.csv", encoding="utf-8-sig", keep_default_na=False)
     assert list(df.columns) == ["indicator", "level", "district", "area", "cause", "start_year", "end_year", "n_years", "apc",
-                                "apc_lower_95", "apc_upper_95", "p_value", "model", "trend_marker", "note"]
+                                "apc_lower_95", "apc_upper_95", "p_value", "model", "trend_marker", "note", "left_out"]
     imr = df[df["indicator"] == "imr"].iloc[0]
+    # 2019-2024: the sample's 2025 (January-June) is a year to date, left out of every fit and named
+    assert set(df["left_out"].astype(str)) == {"2025"} and imr["end_year"] == 2024
     assert imr["n_years"] == 6 and float(imr["apc"]) < 0 and imr["model"] in ("poisson", "negative_binomial", "quasi_poisson")
     assert set(df.loc[df["indicator"] == "cause_rate", "cause"]) >= {"asphyxia", "lbw_prematurity", "pneumonia", "sepsis_infection"}
     r = cli("trends", "--processed", out, "--level", "puskesmas", "--out", tmp_path / "t.xlsx")

@@ -60,25 +60,26 @@ def test_help_as_printed_lists_defaults_and_every_indicator_name():
 
 
 def test_clean_summary_in_indonesian_and_english(sample_run, capsys):
-    """The sample's 631 raw body rows: 28 kept + 301 mapped + 264 set aside (the 2024 monthly reports, compared with
-    the annex tables) + 38 reported values."""
+    """The sample's 772 raw body rows: 42 kept + 383 mapped + 291 set aside (the 2024 monthly reports' 264 rows and
+    the 2024 AMP-SR line list's 27 deaths, compared with the annex tables that count that year) + 56 reported values
+    (38 total and rate rows of the infant tables, 18 of the maternal tables)."""
     _print_clean_summary(sample_run, "id")
     out = capsys.readouterr()
-    assert ("Baris: 631 baris isi mentah = 28 dipakai apa adanya + 301 dipetakan + 264 disisihkan + 38 nilai "
+    assert ("Baris: 772 baris isi mentah = 42 dipakai apa adanya + 383 dipetakan + 291 disisihkan + 56 nilai "
             "dilaporkan") in out.out
-    assert "Temuan: 0 galat, 9 peringatan, 25 info (lihat findings.csv)." in out.out
+    assert "Temuan: 0 galat, 10 peringatan, 25 info (lihat findings.csv)." in out.out
     assert "  PERINGATAN [coverage_pct]" in out.err and "lembar 'Tabel 37', baris 18, kolom R" in out.err
     _print_clean_summary(sample_run, "en")
     out = capsys.readouterr()
-    assert "Rows: 631 raw body rows = 28 kept + 301 mapped + 264 set aside + 38 reported values" in out.out
-    assert "Findings: 0 errors, 9 warnings, 25 info (see findings.csv)." in out.out
+    assert "Rows: 772 raw body rows = 42 kept + 383 mapped + 291 set aside + 56 reported values" in out.out
+    assert "Findings: 0 errors, 10 warnings, 25 info (see findings.csv)." in out.out
     assert "  WARNING [coverage_pct]" in out.err and "sheet 'Tabel 37', row 18, column R" in out.err
 
 
 def test_the_commands_own_messages_follow_lang(sample_run, tmp_path):
     processed = sample_run.out
     code, out, _ = console("indicators", "--processed", processed, "--year", 2023, "--out", tmp_path / "a.xlsx")
-    assert code == 0 and out.startswith("71 baris indikator ditulis ke")
+    assert code == 0 and out.startswith("72 baris indikator ditulis ke")   # AKI (mmr) among them
     code, out, _ = console("funnel", "--processed", processed, "--year", 2023, "--lang", "en")
     assert out.startswith("imr 2023-2023: district 8.70 per 1,000; limits: exact Poisson")
     code, out, _ = console("funnel", "--processed", processed, "--year", 2023)
@@ -92,8 +93,25 @@ def test_the_commands_own_messages_follow_lang(sample_run, tmp_path):
     assert code == 2 and "unknown indicator name(s): akb." in err and "  What to do: use one or more of: imr, nmr" in err
 
 
-def test_every_message_and_column_key_is_used():
-    """Vocabularies are read whole: each console message is said somewhere, each header belongs to a table."""
+def _report_table_keys(processed, out) -> tuple[set, set]:
+    """The column and table names of the tables the sample's reports save (annual 2023 and 2025, trends)."""
+    from imr_analysis.report.annual import AnnualReport
+    from imr_analysis.report.trends import TrendReport
+
+    reports = [AnnualReport.open(y, processed_dir=processed, output_dir=out / str(y)) for y in (2023, 2025)]
+    reports.append(TrendReport.open(processed_dir=processed, output_dir=out / "trends"))
+    columns, names = set(), set()
+    for rep in reports:
+        rep.build()
+        for name, df in rep.tables.items():
+            names.add(name)
+            columns |= {c for c in df.columns if isinstance(c, str)}
+    return columns, names
+
+
+def test_every_message_and_column_key_is_used(sample_run, tmp_path):
+    """Vocabularies are read whole: each console message is said somewhere, each header belongs to a table
+    (an export's layout, or a table a report saves)."""
     source = "\n".join(p.read_text(encoding="utf-8") for p in PACKAGE_DIR.rglob("*.py"))
     keys = pd.read_csv(VOCAB_DIR / "messages.csv", dtype=str)["key"]
     said = set(re.findall(r"""say\(\s*["']([a-z_]+)["']""", source))
@@ -102,7 +120,12 @@ def test_every_message_and_column_key_is_used():
     vocab = pd.read_csv(VOCAB_DIR / "columns.csv", dtype=str, keep_default_na=False).set_index("key")
     headers = {f"col.{c.key}" for layout in exports.LAYOUTS.values() for c in layout}
     sheets = {f"sheet.{kind}" for kind in exports.LAYOUTS}
-    assert {k for k in vocab.index if k.startswith(("col.", "sheet."))} == headers | sheets
+    keys = {k for k in vocab.index if k.startswith(("col.", "sheet."))}
+    assert headers | sheets <= keys   # every export column and sheet has its labels
+    columns, names = _report_table_keys(sample_run.out, tmp_path)
+    used = headers | sheets | {f"col.{c}" for c in columns} | {f"sheet.{n}" for n in names} \
+        | {f"sheet.{n.partition('_')[0]}" for n in names}
+    assert keys - used == set()   # every label belongs to a table someone saves
     for key, row in vocab[vocab.index.str.startswith("value.")].iterrows():   # each value label is the one shown
         value = key[len("value."):]
         assert (exports.term(value, "id"), exports.term(value, "en")) == (row["id"], row["en"])

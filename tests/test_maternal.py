@@ -127,7 +127,9 @@ def test_cli_indicators_mmr_on_the_sample(sample_run):
     assert out.returncode == 0, out.stderr
     line = next(x for x in out.stdout.splitlines() if " 2023 " in x)
     assert "52.7 per 100,000" in line and "6.4 - 190.4" in line and "exact" in line and "183" in line
-    assert "imr" not in out.stdout and sum(" mmr " in x for x in out.stdout.splitlines()) == 6
+    lines = [x for x in out.stdout.splitlines() if " mmr " in x]
+    assert "imr" not in out.stdout and len(lines) == 7   # 2019-2025
+    assert "no maternal data for this district and year" in next(x for x in lines if " 2025 " in x)   # never 0
 
 
 def test_mmr_by_puskesmas_and_kecamatan_add_up(sample_run):

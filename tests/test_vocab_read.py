@@ -11,6 +11,7 @@ import yaml
 
 from helpers import (births_table, causes_table, deaths_table, kn_table, linelist_rows, monthly_row, monthly_rows,
                      write_xlsx)
+from imr_analysis.annex_writer import TITLES, AnnexTable, maternal_causes_header, maternal_header, stack
 from imr_analysis.config import VOCAB_DIR
 from imr_analysis.read import dates, titles
 from imr_analysis.read.annex import _title_kind as find_title
@@ -69,12 +70,25 @@ def _corpus(tmp: Path) -> list[Path]:
     deaths = deaths_table([[1, "Rupit", "Muara Rupit", 1, 0, 1, 0, 1, 0, 0, 0, 0, 0]])
     causes = causes_table([[1, "Rupit", "Muara Rupit", 1] + [0] * 16])
     kn = kn_table([[1, "Rupit", "Muara Rupit", 10, 9, 19, 10, 100, 9, 100, 19, 100, 9, 90, 9, 100, 18, 94.74]])
-    annex = write_xlsx(tmp / "profil_2023.xlsx", {"B": births, "D": deaths, "C": causes, "K": kn})
+    # maternal deaths by period and age (with JUMLAH LAHIR HIDUP) and by cause (the JUMLAH KEMATIAN IBU total)
+    maternal = AnnexTable("TABEL 30", TITLES["maternal"], maternal_header(),
+                          [[1, "Rupit", "Muara Rupit", 19, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1]],
+                          "KABUPATEN MUSI RAWAS UTARA", 2023)
+    maternal_causes = AnnexTable("TABEL 31", TITLES["maternal_causes"], maternal_causes_header(),
+                                 [[1, "Rupit", "Muara Rupit", 1, 0, 0, 0, 0, 0, 0, 0, 0, 1]],
+                                 "KABUPATEN MUSI RAWAS UTARA", 2023)
+    annex = write_xlsx(tmp / "profil_2023.xlsx", {"B": births, "D": deaths, "C": causes, "K": kn,
+                                                  "M": stack([maternal]), "MC": stack([maternal_causes])})
     monthly = write_xlsx(tmp / "lb3_2022.xlsx", {"LB3": monthly_rows(
         [monthly_row("Januari", year=2022)], title="LAPORAN BULANAN KIA KABUPATEN MUSI RAWAS UTARA TAHUN 2022")})
-    deaths_list = write_xlsx(tmp / "ampsr_2021.xlsx", {"L": linelist_rows(
-        [("P", "2021-01-01", "2021-01-05", None, "P21.0", "Muara Rupit")],
-        title="DAFTAR KEMATIAN BAYI KABUPATEN MUSI RAWAS UTARA TAHUN 2021")})
+    rows = linelist_rows([("P", "2021-01-01", "2021-01-05", None, "P21.0", "Muara Rupit"),
+                          ("P", None, "2021-02-03", None, "Perdarahan", "Muara Rupit")],
+                         title="DAFTAR KEMATIAN BAYI KABUPATEN MUSI RAWAS UTARA TAHUN 2021")
+    # the death type, the period of a maternal death and the mother's age (the second row is a mother's death)
+    rows[1] += ["JENIS KEMATIAN", "PERIODE KEMATIAN", "UMUR IBU"]
+    rows[2] += ["BAYI", None, None]
+    rows[3] += ["IBU", "Nifas", "27 tahun"]
+    deaths_list = write_xlsx(tmp / "ampsr_2021.xlsx", {"L": rows})
     return [annex, monthly, deaths_list]
 
 
@@ -99,7 +113,12 @@ def test_every_yaml_key_is_read(tmp_path, monkeypatch):
         # a table of deaths at 12-59 months by cause (the corpus has none) is recognised by its title
         assert find_title("JUMLAH KEMATIAN ANAK BALITA MENURUT PENYEBAB UTAMA") == "child_causes"
         assert dates.parse_age_days("2 minggu") == 14   # ages in words: the line list's age units
-        for kind in ["births", "deaths", "causes", "child_causes", "kn", "monthly", "linelist"]:
+        maternal = result.tables["maternal_deaths"]
+        assert maternal["deaths"].sum() == result.tables["maternal_causes"]["deaths"].sum() == 2   # annex + line list
+        assert ((maternal["year"] == 2021) & (maternal["period"] == "postpartum")
+                & (maternal["age_group"] == "age_20_34")).any()
+        for kind in ["births", "deaths", "causes", "child_causes", "kn", "maternal", "maternal_causes", "monthly",
+                     "linelist"]:
             for lang in ("id", "en"):   # the labels are read by the reports
                 layout.table_label(kind, lang)
     finally:
