@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from imr_analysis.report.exports import report_header
 from imr_analysis.analysis.completeness import months_covered
 from imr_analysis.report.language import year_label
 
@@ -98,8 +99,9 @@ def test_annual_report_labels_the_year_and_does_not_compare_it(partial_run):
     assert why in text
     assert not re.search(r"Tahun sebelumnya \d", text)          # no 'previous year 14,1.' sentence
     assert "dibanding 2024: rasio" not in text                  # no year-on-year rate ratio
-    headline = pd.read_csv(partial_run / "reports" / "2025" / "tables" / "headline.csv")
-    assert headline[["previous_value", "change"]].isna().all().all()
+    headline = pd.read_csv(partial_run / "reports" / "2025" / "tables" / "headline.csv", sep=";", decimal=",",
+                           encoding="utf-8-sig")
+    assert headline[[report_header("previous_value", "id"), report_header("change", "id")]].isna().all().all()
     full = _text(partial_run / "reports" / "2020" / "annual_report.html")
     assert "Periode 2020 " in full and "Tidak dibandingkan" not in full
 
@@ -116,10 +118,12 @@ def test_trend_report_fits_full_years_only(partial_run):
     tables = load_processed(partial_run / "processed")
     deaths, births = _infant_series(tables, list(range(2020, 2025)))
     hand = fit_trend(deaths.index, deaths.values, births.values)
-    models = pd.read_csv(partial_run / "reports" / "trends" / "tables" / "trend_models.csv", keep_default_na=False)
-    imr = models[(models["indicator"] == "imr") & (models["cause"] == "")].iloc[0]
-    assert imr["n_years"] == 5 and imr["end_year"] == 2024 and str(imr["left_out"]) == "2025"
-    assert float(imr["apc"]) == pytest.approx(hand.apc, rel=1e-9)
+    models = pd.read_csv(partial_run / "reports" / "trends" / "tables" / "trend_models.csv", sep=";", decimal=",",
+                         encoding="utf-8-sig", keep_default_na=False)
+    h = {name: report_header(name, "id") for name in ("n_years", "end_year", "left_out", "apc")}
+    imr = models[(models["Kode indikator"] == "imr") & (models["Kode penyebab"] == "")].iloc[0]
+    assert imr[h["n_years"]] == 5 and imr[h["end_year"]] == 2024 and str(imr[h["left_out"]]) == "2025"
+    assert float(imr[h["apc"]]) == round(hand.apc, 1)   # the saved table shows the APC to 1 decimal
     without = {k: v[v["year"] < 2025] for k, v in tables.items()}
     assert trend_table(tables)["apc"].to_numpy() == pytest.approx(trend_table(without)["apc"].to_numpy(), nan_ok=True)
     text = _text(partial_run / "reports" / "trends" / "trends.html")

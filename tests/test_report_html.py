@@ -111,7 +111,7 @@ def test_index_is_a_dashboard_in_the_report_language(runs):
     assert rows[2][2:5] == ["8,7", "6,0 - 12,2", "16 sudah tercapai"]     # AKB 2023 with its CI and target status
     assert rows[0][5:8] == ["13,6", "10,2 - 17,8", "12 belum tercapai"]  # AKN 2021 above its target
     assert soup.find("img", class_="trend")["src"].startswith("data:image/png;base64,")
-    assert "Temuan: 0 galat, 2 peringatan, 6 info." in soup.get_text(" ")
+    assert "Temuan: 0 galat, 10 peringatan, 25 info." in soup.get_text(" ")
     links = [a.get_text(strip=True) for a in soup.find_all("a")]
     assert {"Laporan tahunan 2021", "Tren antar tahun", "Kualitas data"} <= set(links)
     hrefs = {a.get_text(strip=True): a["href"] for a in soup.find_all("a") if a["href"].startswith("2023/")}
@@ -128,8 +128,8 @@ def test_each_page_is_titled_with_its_report_and_language(runs, lang):
     file name; <html lang> is the report's language."""
     titles = {"2021/annual_report.html": {"id": "Laporan kematian bayi 2021: Kabupaten Musi Rawas Utara",
                                           "en": "Infant mortality report 2021: Musi Rawas Utara district"},
-              "data_quality/data_quality.html": {"id": "Kualitas data: Musi Rawas Utara, 2019-2024",
-                                                 "en": "Data quality: Musi Rawas Utara, 2019-2024"}}
+              "data_quality/data_quality.html": {"id": "Kualitas data: Musi Rawas Utara, 2019-2025",
+                                                 "en": "Data quality: Musi Rawas Utara, 2019-2025"}}
     found = pages(runs[lang])
     for name, soup in found.items():
         assert soup.html["lang"] == lang, name
