@@ -312,3 +312,13 @@ def test_run_writes_the_review_report_on_a_generated_district(tmp_path):
     assert (folder / "amp_sr_summary.docx").exists() and (folder / "tables" / "follow_up.csv").exists()
     deaths = len(pd.read_csv(raw / "reviews_truth.csv"))
     assert f"{deaths} infant deaths in {row['district']} in 2023 were reviewed" in html
+
+
+def test_the_review_findings_are_shown_in_the_report_language(sample_run, tmp_path):
+    """The birth weight against cause finding of the sample (row 3, 2,600 g) in Indonesian and in English."""
+    from imr_analysis.report.review import ReviewReport
+
+    for lang, words in (("id", "berat lahirnya 2.600 g (BBLR berarti di bawah 2.500 g)"),
+                        ("en", "the birth weight is 2,600 g (low birth weight is below 2,500 g)")):
+        rep = ReviewReport.open(2024, lang=lang, processed_dir=sample_run.out, output_dir=tmp_path / lang)
+        assert rep._messages() == [m for m in rep._messages() if words in m] and len(rep._messages()) == 1

@@ -157,10 +157,22 @@ class ReviewReport(Report):
     def weight_vs_cause(self):
         found = self._keep_table("review_findings", self.findings[["check", "file", "sheet", "row", "message"]])
         shown = found.assign(file=[Path(str(f)).name for f in found["file"]],
-                             row=[fmt(r, self.lang, 0) for r in found["row"]])
+                             row=[fmt(r, self.lang, 0) for r in found["row"]],
+                             message=self._messages())
         return self._table("review_findings", "title_review_findings", tables.present(
             shown, self.lang, {"file": ("file", None), "sheet": ("sheet", None), "row": ("row", None),
                                "message": ("review_finding", None)}))
+
+    def _messages(self) -> list[str]:
+        """The findings' messages in the report's language (vocab/findings.csv, from each finding's code and
+        parameters; the stored English message when a finding has no code)."""
+        from ..vocab.findings import render_stored
+
+        f = self.findings
+        codes = f["code"] if "code" in f else [""] * len(f)
+        params = f["params"] if "params" in f else [""] * len(f)
+        return [render_stored("" if pd.isna(c) else str(c), "" if pd.isna(p) else str(p), self.lang, str(m))
+                for c, p, m in zip(codes, params, f["message"])]
 
     def review_time(self):
         within = int(review_vocab()["review_within_days"])
