@@ -223,7 +223,8 @@ def _notebook_seconds(stdout: str) -> dict[str, float]:
     for line in stdout.splitlines():
         parts = line.rsplit(None, 3)
         if len(parts) == 4 and parts[1] == "ok" and parts[3].endswith(".html"):
-            seconds[parts[3]] = float(parts[2])
+            text = parts[2]   # '1,0' / '1.234,5' when the summary is Indonesian (the default), '1.0' in English
+            seconds[parts[3]] = float(text.replace(".", "").replace(",", ".") if "," in text else text)
     return seconds
 
 
