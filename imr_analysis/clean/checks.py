@@ -163,12 +163,8 @@ def causes_vs_deaths(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     d = tables["deaths"]
     if c.empty or d.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
-    years = set(c["year"]) & set(d["year"])
-    cs = c[c["year"].isin(years)].groupby(keys, dropna=False).agg(cause_total=("deaths", "sum"), file=("source_file", "first"),
-                                                   sheet=("source_sheet", "first"), row=("source_row", "first"))
-    ds = d[d["year"].isin(years)].groupby(keys, dropna=False)["deaths"].sum()
-    j = cs.join(ds, how="outer").reset_index()
-    j = j[j["year"].isin(years) & j["age_group"].isin(["neonatal", "postneonatal"])]
+    j = _cause_and_death_totals(c, d, keys)
+    j = j[j["age_group"].isin(["neonatal", "postneonatal"])].copy()
     j[["cause_total", "deaths"]] = j[["cause_total", "deaths"]].fillna(0)
     bad = j[j["cause_total"] != j["deaths"]].assign(area=lambda x: x["puskesmas"])
     bad = bad.assign(file=bad["file"].fillna(""), sheet=bad["sheet"].fillna(""))
@@ -248,17 +244,24 @@ def maternal_reported_rate(cells: pd.DataFrame) -> pd.DataFrame:
     return _frame(bad.reset_index(drop=True), "warning", "reported_rate", "maternal_rate", params, bad["column"])
 
 
+def _cause_and_death_totals(causes: pd.DataFrame, deaths: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Deaths summed by cause (``cause_total``, with the first source cell) beside deaths summed by age or period
+    (``deaths``), per ``keys``, over the years both tables have; a side without a row is missing."""
+    years = set(causes["year"]) & set(deaths["year"])
+    cs = causes[causes["year"].isin(years)].groupby(keys, dropna=False).agg(
+        cause_total=("deaths", "sum"), file=("source_file", "first"), sheet=("source_sheet", "first"),
+        row=("source_row", "first"))
+    ds = deaths[deaths["year"].isin(years)].groupby(keys, dropna=False)["deaths"].sum()
+    return cs.join(ds, how="outer").reset_index()
+
+
 def maternal_causes_vs_deaths(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Maternal deaths by cause against maternal deaths by period and age, per Puskesmas and year."""
     keys = ["district", "puskesmas", "year"]
     c, d = tables["maternal_causes"], tables["maternal_deaths"]
     if c.empty or d.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
-    years = set(c["year"]) & set(d["year"])
-    cs = c[c["year"].isin(years)].groupby(keys, dropna=False).agg(cause_total=("deaths", "sum"), file=("source_file", "first"),
-                                                     sheet=("source_sheet", "first"), row=("source_row", "first"))
-    ds = d[d["year"].isin(years)].groupby(keys, dropna=False)["deaths"].sum()
-    j = cs.join(ds, how="outer").reset_index()
+    j = _cause_and_death_totals(c, d, keys)
     j[["cause_total", "deaths"]] = j[["cause_total", "deaths"]].fillna(0)
     bad = j[j["cause_total"] != j["deaths"]].assign(area=lambda x: x["puskesmas"])
     bad = bad.assign(file=bad["file"].fillna(""), sheet=bad["sheet"].fillna(""))
