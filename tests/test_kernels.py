@@ -60,6 +60,28 @@ def test_a_notebook_sees_no_variable_of_the_one_before(tmp_path, kernel_spec):
     assert _cells(tmp_path / "second_out.ipynb")[0][1][0].text == "False\n"
 
 
+def test_a_warm_client_is_kept_and_a_notebook_that_leaves_a_thread_running_gets_a_new_kernel(tmp_path, kernel_spec):
+    """The kernel's client is kept from notebook to notebook, and what the imported modules hold is out of the
+    garbage collector's sight after the reset (gc.freeze). A notebook that leaves a thread running gets a new
+    kernel after it: what the thread prints later is not taken for the next notebook's output."""
+    run = {"kernel_name": "python3", "cwd": str(config.NOTEBOOKS_DIR), "progress_bar": False,
+           "engine_name": kernels.ENGINE}
+    pm.execute_notebook(_notebook(tmp_path, "plain.ipynb", "x = 1"), str(tmp_path / "plain_out.ipynb"), **run)
+    km, client = kernels._kernel["km"], kernels._kernel["kc"]
+    pm.execute_notebook(_notebook(tmp_path, "plain2.ipynb", "y = 2"), str(tmp_path / "plain2_out.ipynb"), **run)
+    assert kernels._kernel["km"] is km and kernels._kernel["kc"] is client is not None   # no new client connected
+    late = "import threading\nthreading.Timer(0.5, lambda: print('LATE', flush=True)).start()"
+    pm.execute_notebook(_notebook(tmp_path, "late.ipynb", "import gc\nprint(gc.get_freeze_count() > 0)", late),
+                        str(tmp_path / "late_out.ipynb"), **run)
+    assert [[o.text for o in outs] for _, outs in _cells(tmp_path / "late_out.ipynb")] == [["True\n"], []]
+    assert (kernels._kernel["km"], kernels._kernel["kc"]) == (None, None)   # the kernel was let go
+    second = _notebook(tmp_path, "second.ipynb", "import time\ntime.sleep(1.5)\nprint('second')")
+    pm.execute_notebook(second, str(tmp_path / "second_out.ipynb"), **run)
+    assert [[o.text for o in outs] for _, outs in _cells(tmp_path / "second_out.ipynb")] == [["second\n"]]
+    assert kernels._kernel["km"] is not km and kernels._kernel["kc"] is not client
+
+
+
 def _notebook(tmp_path, name, *cells):
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells]), tmp_path / name)
     return str(tmp_path / name)
