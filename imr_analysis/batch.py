@@ -237,7 +237,7 @@ def plan(years: list[int] | None, raw: list[Path], district: str | None, out: Pa
     from .report.tables import districts as data_districts, resolve_district, years as data_years
 
     check_lang(lang)
-    run = run_clean(raw, processed, keep_going=True, district=district)
+    run = run_clean(raw, processed, keep_going=True, district=district, lang=lang)
     if report is not None:
         report(run)
     errors = run.result.input_errors

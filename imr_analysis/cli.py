@@ -17,6 +17,7 @@ import pandas as pd
 from . import config
 from .errors import InputError, Location
 from .vocab.findings import render_stored
+from .vocab.ledger_kinds import ledger_text
 from .privacy import scrub
 from .vocab.messages import say
 
@@ -47,7 +48,8 @@ def _print_clean_summary(run, lang: str = "id") -> None:
     print(say("clean_rows", lang, raw=len(ledger), kept=(state == "kept").sum(), mapped=(state == "mapped").sum(),
               aside=(state == "set_aside").sum(), reported=(state == "reported").sum()))
     for _, row in data[data["state"] == "set_aside"].head(20).iterrows():
-        print(say("clean_set_aside", lang, file=row["file"], sheet=row["sheet"], row=row["row"], reason=row["reason"]),
+        print(say("clean_set_aside", lang, file=row["file"], sheet=row["sheet"], row=row["row"],
+                  reason=ledger_text(row["reason"], lang)),
               file=sys.stderr)
     counts = found["severity"].value_counts() if not found.empty else {}
     print(say("clean_findings", lang, errors=counts.get("error", 0), warnings=counts.get("warning", 0),
@@ -89,7 +91,7 @@ def cmd_clean(args) -> int:
     # One file that cannot be used fails alone when there are others: they are cleaned and written,
     # and input_errors.csv names it. A single file (or all of them) failing stops as before.
     run = run_clean(args.raw, args.out, year=args.year, district=args.district, engine=args.engine, fmt=args.format,
-                    neonatal_max_days=args.neonatal_days, keep_going=len(files) > 1)
+                    neonatal_max_days=args.neonatal_days, keep_going=len(files) > 1, lang=args.lang)
     errors_in = run.result.input_errors
     if len(errors_in) == len(files):
         raise InputError(str(errors_in.iloc[0]["message"]))

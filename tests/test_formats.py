@@ -9,6 +9,7 @@ from imr_analysis.clean import clean
 from imr_analysis.clean.linelist import map_cause
 from imr_analysis.analysis.indicators import compute_indicators
 from imr_analysis.clean.checks import findings
+from imr_analysis.vocab.findings import render_stored
 from imr_analysis.read.dates import parse_age_days, parse_date, parse_month
 
 D = dt.date
@@ -58,7 +59,8 @@ def test_monthly_report_canonical_tables_quarters_and_completeness(tmp_path):
     f = findings(result)
     comp = f[f["check"] == "monthly_completeness"].set_index("area")
     assert comp.loc["Pauh", "severity"] == "info" and "11 of 12" in comp.loc["Pauh", "message"]  # 92% >= 90%
-    assert "missing: Agu" in comp.loc["Pauh", "message"]
+    assert "missing: Aug" in comp.loc["Pauh", "message"]   # the English message names the months in English
+    assert "belum ada: Agu" in render_stored("monthly_missing", comp.loc["Pauh", "params"], "id")
     assert comp.loc["Nibung", "severity"] == "warning" and "1 of 12" in comp.loc["Nibung", "message"]
 
 

@@ -6,6 +6,8 @@ import pytest
 from helpers import run_cli as _run
 from imr_analysis import synth
 from imr_analysis.clean import clean
+from imr_analysis.clean.report import _kinds, cleaning_report, reason_kind, rule_kind
+from imr_analysis.vocab.ledger_kinds import translate
 from imr_analysis.analysis.indicators import compute_indicators, indicators_for_levels
 
 
@@ -85,16 +87,21 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path):
 
 @pytest.fixture(scope="module")
 def large_annex_run(tmp_path_factory):
-    """A 5,000-row annex births CSV of a district the registry does not know, cleaned once."""
+    """A 5,000-row annex births CSV of a district the registry does not know, cleaned once (the cleaning
+    report in English, whose wording the test reads)."""
     from imr_analysis.clean import run_clean
 
     raw = synth.annex_csv(tmp_path_factory.mktemp("raw") / "annex_births_2023.csv", 5000, "births")
-    return run_clean([raw], tmp_path_factory.mktemp("processed"))
+    return run_clean([raw], tmp_path_factory.mktemp("processed"), lang="en")
 
 
 def _report_rows(report: str, first_cell: str) -> list[int]:
-    """The 'rows' figures of the report's table lines whose first cell is ``first_cell``."""
-    return [int(line.split("|")[2]) for line in report.splitlines() if line.startswith(f"| {first_cell} |")]
+    """The 'rows' figures of the report's table lines whose first cell is ``first_cell`` (written 5,000)."""
+    return [_rows(line) for line in report.splitlines() if line.startswith(f"| {first_cell} |")]
+
+
+def _rows(line: str) -> int:
+    return int(line.split("|")[2].replace(",", ""))
 
 
 def test_cleaning_report_of_a_large_input_summarises(large_annex_run):
@@ -112,9 +119,17 @@ def test_cleaning_report_of_a_large_input_summarises(large_annex_run):
     # counts per reason, the cell text elided: 'TAD' typed into a count cell, and the repeated rows
     tad = int(data["reason"].str.contains("'TAD' (no data)", regex=False).sum())
     tad_lines = [line for line in report.splitlines() if line.startswith("| column ") and "'…' (no data)" in line]
-    assert tad > 0 and [int(line.split("|")[2]) for line in tad_lines] == [tad]
-    repeated = [int(line.split("|")[2]) for line in report.splitlines() if line.startswith("| second row for ")]
+    assert tad > 0 and [_rows(line) for line in tad_lines] == [tad]
+    repeated = [_rows(line) for line in report.splitlines() if line.startswith("| second row for ")]
     assert repeated == [int(data["reason"].str.startswith("second row for").sum())] and repeated[0] > 0
     # the first row of each kind is named with its place in the file
     first_tad = data.loc[data["reason"].str.contains("'TAD'", regex=False), "row"].min()
     assert f"annex_births_2023.csv, row {first_tad} |" in report
+    # in Indonesian every kind of rule and reason reads from the kinds vocabulary, the counts with a thousands dot
+    report_id = cleaning_report(large_annex_run.result, large_annex_run.findings, "id")
+    assert "| nama Puskesmas dinormalkan atau alias dipakai | 5.000 |" in report_id
+    assert "| baris kedua untuk … … di tabel ini (yang pertama di " in report_id
+    rules = data.loc[data["rules"] != "", "rules"]
+    aside = data[data["state"] == "set_aside"]
+    kinds = [*_kinds(rules, ledger, rule_kind, "rule", "; ")["rule"], *_kinds(aside["reason"], ledger, reason_kind, "reason")["reason"]]
+    assert len(kinds) > 3 and [k for k in kinds if translate(k) is None] == []

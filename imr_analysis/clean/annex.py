@@ -182,13 +182,13 @@ def _column_notes(table: AnnexTable, columns: list[Column], year: int) -> list[d
     notes = []
     for run in runs:
         first, last = run[0], run[-1]
-        header, note = _recognised_as(first), first.rule
+        header, note, note_param = _recognised_as(first), first.rule, first.rule_note
         if len(run) > 1:
             header = f"{_recognised_as(first)} … {_recognised_as(last)}" if _recognised_as(first) else ""
             note = f"{first.rule} ({len(run)} neighbouring columns, {first.letter} to {last.letter})"
+            note_param = nested("columns_run", note=first.rule_note, n=len(run), first=first.letter, last=last.letter)
         notes.append({"file": table.file, "sheet": table.sheet, "table": table.kind, "year": year,
-                      "column": first.letter, "header": header, "note": note,
-                      "note_param": first.rule_note if len(run) == 1 else None})
+                      "column": first.letter, "header": header, "note": note, "note_param": note_param})
     return notes
 
 

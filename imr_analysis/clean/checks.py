@@ -15,7 +15,6 @@ from ..schemas import ACCOUNTING
 from ..vocab.findings import render, to_json
 from ..vocab.indicators import multiplier
 from ..vocab.layout import table_label
-from ..vocab.months import month_labels
 from ..vocab.review import review_vocab
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -385,11 +384,11 @@ def monthly_completeness(ledger: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for (district, pkm, year), g in m.groupby(["district", "puskesmas", "year"], dropna=False):
         got = set(int(x) for x in g["month"])
-        missing = [month_labels()[i - 1] for i in range(1, 13) if i not in got]
+        missing = [i for i in range(1, 13) if i not in got]   # month numbers: the message names them in its language
         share = len(got) / 12
         params = {"received": len(got), "pct": 100 * share, "threshold": COMPLETENESS_THRESHOLD}
         if missing:
-            params.update(missing=", ".join(missing), year=year)
+            params.update(missing=missing, year=year)
         rows.append(finding("warning" if share < COMPLETENESS_THRESHOLD else "info", "monthly_completeness",
                             g["file"].iloc[0], g["sheet"].iloc[0], None, "", year, pkm,
                             "monthly_missing" if missing else "monthly_complete", **params))
@@ -463,6 +462,8 @@ def unreadable_files(errors: pd.DataFrame) -> pd.DataFrame:
 
 
 def header_notes(notes: list[dict]) -> pd.DataFrame:
+    """A finding per header note: the column, what it was recognised as (vocabulary words, never the header
+    text) and the note, each rendered in the message's language."""
     rows = [finding("info" if "typo" in n["note"] or "not used" in n["note"] else "warning", "header", n["file"],
                     n["sheet"], None, n["column"], n.get("year"), "", "header_note" if n["header"] else "header_note_bare",
                     column=n["column"], note=n.get("note_param") or n["note"], **({"header": n["header"]} if n["header"] else {}))

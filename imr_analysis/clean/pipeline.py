@@ -99,7 +99,7 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
         for col in flat.columns:
             if col.rule:
                 notes.append({"file": flat.file, "sheet": flat.sheet, "table": flat.kind, "year": flat.title_year,
-                              "column": col.letter, "header": col.label, "note": col.rule})
+                              "column": col.letter, "header": col.label, "note": col.rule, "note_param": col.rule_note})
         years = sorted({e["year"] for e in entries if e["year"] is not None})
         flat_district = district or checked_district(registry, flat.title_district) or ""
         for y in years or [None]:

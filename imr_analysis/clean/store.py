@@ -54,8 +54,11 @@ class CleanRun:
 
 def run_clean(paths: list[Path], out: Path, year: int | None = None, district: str | None = None,
               engine: str = "calamine", keep_going: bool = False, fmt: str | None = None,
-              neonatal_max_days: int = 28) -> CleanRun:
+              neonatal_max_days: int = 28, lang: str = "id") -> CleanRun:
     """Clean raw files/folders into ``out``; returns the result, the findings and the paths written.
+
+    ``lang``: the language of cleaning_report.md ('id' or 'en'); the tables, ledger.csv and findings.csv
+    are the same in either.
 
     ``keep_going``: files that cannot be used are listed in input_errors.csv instead of stopping.
     """
@@ -92,7 +95,7 @@ def run_clean(paths: list[Path], out: Path, year: int | None = None, district: s
             for dist, group in result.proposed_registry.groupby("district", dropna=False):
                 g = group.assign(aliases=group["aliases"].map(lambda a: "|".join(sorted(a))))
                 outputs.write_csv(g, stage / f"registry_proposed_{dist.replace(' ', '_').lower()}.csv")
-        outputs.write_text(stage / "cleaning_report.md", privacy.scrub(cleaning_report(result, found)))
+        outputs.write_text(stage / "cleaning_report.md", privacy.scrub(cleaning_report(result, found, lang)))
         outputs.write_text(stage / privacy.SALT_FILE, salt + "\n")
         written = [out / p.relative_to(stage) for p in sorted(stage.rglob("*")) if p.is_file()]
     for old in out.glob("registry_proposed_*.csv"):  # proposals of an earlier run that no longer apply

@@ -20,6 +20,9 @@ from ..vocab.maternal import match_maternal_cause
 from ..vocab.layout import first_group, is_footer_text, layout, lookup, table_label
 from .grid import Grid, column_letter
 from .titles import title_district, title_year
+from ..privacy import described
+from ..vocab.findings import nested
+from ..vocab.layout import rule_note
 
 _TABLE_NO = re.compile(r"^TABEL\s*\d+")
 
@@ -35,7 +38,7 @@ class Column:
     cause: str = ""
     denominator_kind: str = ""  # kn: live_births | sasaran
     rule: str = ""            # header mapping applied (typo fixed, alias), or why ignored
-    rule_note: dict | None = None  # a typo fixed as a template of vocab/findings.csv (vocab.findings.nested)
+    rule_note: dict | None = None  # the rule as a template of vocab/findings.csv (vocab.findings.nested)
 
     @property
     def letter(self) -> str:
@@ -384,16 +387,18 @@ def _interpret(kind: str, index: int, path: list[str]) -> Column:
     leaf = path[-1]
     if kind in ("births", "deaths"):
         col.measure, col.rule = lookup(leaf, measures[kind])
+        col.rule_note = rule_note(col.rule)
         col.measure = col.measure or ""
         col.sex = _sex(path[:-1]) or _sex([leaf])
         if not col.measure:
-            col.rule = "column not recognised for this table; not used"
+            col.rule, col.rule_note = "column not recognised for this table; not used", nested("column_not_recognised")
             return col
         col.role = "count"
     elif kind in ("causes", "child_causes"):
         col.age_group = "child" if kind == "child_causes" else _cause_section(path[:-1])
         if not col.age_group:
-            col.rule = "no neonatal / post-neonatal section above this column; not used"
+            col.rule, col.rule_note = ("no neonatal / post-neonatal section above this column; not used",
+                                       nested("column_no_section"))
             return col
         total, _ = lookup(leaf, {"total": measures["section_total"]}, fuzzy=False)
         if total:
@@ -404,6 +409,7 @@ def _interpret(kind: str, index: int, path: list[str]) -> Column:
         if match.rule == "unrecognised":
             col.rule = (f"cause header not in the cause vocabulary ({describe_text(leaf)}); counted as 'other' "
                         "(add an alias to cause_aliases.csv)")
+            col.rule_note = nested("cause_header_unknown", cell=described(leaf))
         elif match.rule.startswith("typo"):
             col.rule, col.rule_note = match.rule, match.note
     elif kind == "maternal":
@@ -414,7 +420,7 @@ def _interpret(kind: str, index: int, path: list[str]) -> Column:
         group = _kn_group(path)
         col.sex = _sex(path)
         if group in (None, "ignored"):
-            col.rule = "column not used (not a KN count, percentage or denominator)"
+            col.rule, col.rule_note = "column not used (not a KN count, percentage or denominator)", nested("column_not_kn")
             return col
         unit, _ = lookup(leaf, measures["kn_units"], fuzzy=False)
         col.measure = group
@@ -437,6 +443,7 @@ def _interpret_maternal(col: Column, path: list[str]) -> None:
     age = first_group(path[-1:], measures["maternal_ages"]) if len(path) > 1 else None
     if not period or not age:
         col.rule = "column not recognised for this table (no period and age group); not used"
+        col.rule_note = nested("column_not_maternal")
         return
     col.measure, col.age_group = period, age
     col.role = "count" if period != "all_periods" and age != "all_ages" else "check"
@@ -454,6 +461,7 @@ def _interpret_maternal_cause(col: Column, leaf: str) -> None:
     if match.rule == "unrecognised":
         col.rule = (f"cause header not in the maternal cause vocabulary ({describe_text(leaf)}); counted as 'other' "
                     "(add it to maternal_causes.csv)")
+        col.rule_note = nested("maternal_cause_header_unknown", cell=described(leaf))
     elif match.rule.startswith("typo"):
         col.rule, col.rule_note = match.rule, match.note
 

@@ -19,6 +19,9 @@ from ..vocab.layout import is_footer_text, lookup
 from .grid import Grid, column_letter
 from .numbers import parse_number
 from .titles import title_district as district_in, title_year as year_in
+from ..privacy import described
+from ..vocab.findings import nested
+from ..vocab.layout import rule_note
 
 
 @dataclass
@@ -29,6 +32,7 @@ class FlatColumn:
     age_group: str = ""      # monthly cause columns
     cause: str = ""
     rule: str = ""
+    rule_note: dict | None = None   # the rule as a template of vocab/findings.csv (vocab.findings.nested)
 
     @property
     def letter(self) -> str:
@@ -119,7 +123,7 @@ def read_flat(grid: Grid, kind: str) -> FlatTable:
         key, rule = lookup(name, fields)
         if key and key not in used:
             used.add(key)
-            columns.append(FlatColumn(j, name, key, rule=rule))
+            columns.append(FlatColumn(j, name, key, rule=rule, rule_note=rule_note(rule)))
             continue
         if kind == "monthly":
             cause_col = _monthly_cause(j, name)
@@ -156,7 +160,9 @@ def _monthly_cause(index: int, header: str) -> FlatColumn | None:
         return None
     match = match_cause(parts[1])
     rule = "" if match.rule in ("exact", "alias") else match.rule
+    note = match.note
     if match.rule == "unrecognised":
         rule = (f"cause header not in the cause vocabulary ({describe_text(parts[1])}); counted as 'other' "
                 "(add an alias to cause_aliases.csv)")
-    return FlatColumn(index, header, "cause", section, match.code, rule)
+        note = nested("cause_header_unknown", cell=described(parts[1]))
+    return FlatColumn(index, header, "cause", section, match.code, rule, note)

@@ -421,7 +421,5 @@ class AnnualReport(MaternalSection, Report):
 
 
 def month_label(month: int, lang: str) -> str:
-    """A month's short name: 'Agu' (id, vocab/month_labels.csv) / 'Aug' (en)."""
-    import calendar
-
-    return month_labels()[month - 1] if lang == "id" else calendar.month_abbr[month]
+    """A month's short name: 'Agu' (id) / 'Aug' (en), from vocab/month_labels.csv."""
+    return month_labels(lang)[month - 1]

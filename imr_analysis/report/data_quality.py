@@ -41,7 +41,7 @@ class DataQualityReport(Report):
         check_lang(lang)
         raw = [Path(p) for p in raw_paths] if raw_paths else [config.RAW_DIR]
         directory = Path(processed_dir) if processed_dir else config.PROCESSED_DIR
-        run = run_clean(raw, directory, keep_going=True) if run_cleaning else None
+        run = run_clean(raw, directory, keep_going=True, lang=lang) if run_cleaning else None
         return cls(lang=lang, output_dir=directory, run=run, processed=directory)
 
     @cached_property

@@ -8,6 +8,10 @@ rendered when it is shown, in the language asked:
   number's separators are swapped (``{pct:.2f}`` gives ``96,23``, ``{n:,.0f}`` gives ``3.799``);
   ``{name:~}`` writes a whole number without decimals and any other with 2;
 - ``{name!v}`` is the template ``v_<value>`` (a word such as a sex or a measure, in ``lang``);
+- ``{name!p}`` is a column as the annex reader recognised it, a path of vocabulary words
+  ('deaths / neonatal / asphyxia / unspecified'), each word in ``lang`` (``header_path_text``);
+- ``{name!c}`` is a cause code as its label in Indonesian (English keeps the code);
+- ``{name!m}`` is a list of month numbers as the months' short names in ``lang`` ('Jul, Agu' / 'Jul, Aug');
 - a parameter that is ``{"key": ..., "params": {...}}`` is rendered as a template itself.
 """
 from __future__ import annotations
@@ -51,6 +55,13 @@ class _Formatter(string.Formatter):
         if conversion == "v":   # a word of the vocabulary; a code it has no word for is shown as it is
             key = "v_" + str(value)
             return render(key, {}, self.lang) if key in templates().index else str(value)
+        if conversion == "c":
+            return _cause_word(str(value), self.lang)
+        if conversion == "p":
+            return header_path_text(str(value), self.lang)
+        if conversion == "m":
+            from .months import month_labels
+            return ", ".join(month_labels(self.lang)[int(m) - 1] for m in value)
         return super().convert_field(value, conversion)
 
     def format_field(self, value, format_spec):
@@ -68,6 +79,32 @@ def render(key: str, params: dict | None = None, lang: str = "en") -> str:
     """The template ``key`` in ``lang`` with ``params`` filled in."""
     template = templates().loc[key, check_lang(lang)]
     return _Formatter(lang).vformat(template, (), dict(params or {}))
+
+
+def header_path_text(path: str, lang: str) -> str:
+    """A column as the annex reader recognised it, in ``lang``: 'deaths / neonatal / asphyxia / unspecified'
+    -> 'kematian / neonatal / Asfiksia / L+P'. Each word is its ``v_`` template; in Indonesian a cause code
+    is its label (English keeps the codes, as the English messages for scripts always have). A run of
+    columns ('A … B') is rendered end by end."""
+    return " … ".join(" / ".join(_path_word(word, lang) for word in run.split(" / ")) for run in path.split(" … "))
+
+
+def _path_word(word: str, lang: str) -> str:
+    if "v_" + word in templates().index:
+        return render("v_" + word, {}, lang)
+    return _cause_word(word, lang)
+
+
+def _cause_word(code: str, lang: str) -> str:
+    """A cause code (infant or maternal) as its Indonesian label; in English, and for any other word, as it is."""
+    from .causes import causes, label as cause_label
+    from .maternal import maternal_cause_label, maternal_causes
+
+    if lang == "id" and code in causes().index:
+        return cause_label(code, lang)
+    if lang == "id" and code in maternal_causes().index:
+        return maternal_cause_label(code, lang)
+    return code
 
 
 def _plain(value):

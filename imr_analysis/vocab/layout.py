@@ -8,6 +8,7 @@ import yaml
 
 from ..config import VOCAB_DIR
 from ..text import closest, norm
+from .findings import nested
 
 
 @lru_cache(maxsize=1)
@@ -37,8 +38,18 @@ def lookup(text: str, options: dict[str, list[str]], fuzzy: bool = True) -> tupl
     if fuzzy and len(key) >= 5:
         near = closest(key, [v for v in table if len(v) >= 5], cutoff=0.85)
         if near is not None:
-            return table[near], f"header typo read as '{near}'"
+            return table[near], _HEADER_TYPO.format(near=near)
     return None, ""
+
+
+_HEADER_TYPO = "header typo read as '{near}'"
+
+
+def rule_note(rule: str) -> dict | None:
+    """The rule of ``lookup`` ("header typo read as '...'") as a template of vocab/findings.csv (``header_typo``),
+    for notes shown in either language; None for no rule."""
+    prefix = _HEADER_TYPO.split("{")[0]
+    return nested("header_typo", near=rule[len(prefix):-1]) if rule.startswith(prefix) else None
 
 
 @lru_cache(maxsize=64)

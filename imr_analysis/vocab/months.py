@@ -21,11 +21,12 @@ def month_numbers() -> dict[str, int]:
     return dict(zip(df["name"], df["month"]))
 
 
-@lru_cache(maxsize=1)
-def month_labels() -> list[str]:
-    """The short Indonesian label of each month, January first ('Jan', 'Feb', ..., 'Des')."""
+@lru_cache(maxsize=2)
+def month_labels(lang: str = "id") -> list[str]:
+    """The short label of each month in ``lang``, January first ('id': 'Jan', ..., 'Agu', ..., 'Des';
+    'en': 'Jan', ..., 'Aug', ..., 'Dec')."""
     df = pd.read_csv(VOCAB_DIR / "month_labels.csv").sort_values("month")
-    return list(df["label_id"])
+    return list({"id": df["label_id"], "en": df["label_en"]}[lang])
 
 
 @lru_cache(maxsize=2)
