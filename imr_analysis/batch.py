@@ -292,15 +292,32 @@ def review_jobs(years: list[int], district: str, label: str, base: Path, common:
             for year in years if has_reviews(processed, year, district)]
 
 
-def copy_notebooks(out: Path, processed: Path | None = None, district: str | None = None, year: int | None = None,
-                   lang: str = "id", force: bool = False) -> tuple[list[Path], str, int, Path]:
-    """Copy the report notebooks into ``out``, their parameters cell set for one district, so the
-    analyst works on a copy and notebooks/ (the stored nbval baseline) stays as it is.
+@dataclass
+class NotebookCopies:
+    """What ``copy_notebooks`` wrote: the copies, and the district, years and folders they are set for."""
 
-    Each copy's ``parameters`` cell names the district, the year (default: the last in the data),
-    the years of the trend report (every year in the data), ``lang``, the processed folder and an
-    output folder under ``out/outputs/``; the stored outputs of the sample are cleared. Returns the
-    copies, the district, the year and the processed folder.
+    written: list[Path]
+    district: str
+    year: int                       # the annual report's year
+    processed: Path
+    years: tuple[int, int]          # the trend report's first and last year
+    brief: tuple[int, int] | None   # the quarterly brief's year and quarter; None: no monthly reports yet
+    review_year: int                # the AMP-SR review report's year
+    register: Path                  # the recommendations register the review report follows up
+
+
+def copy_notebooks(out: Path, processed: Path | None = None, district: str | None = None, year: int | None = None,
+                   lang: str = "id", force: bool = False) -> NotebookCopies:
+    """Copy every report notebook (``NOTEBOOKS``: 01-05) into ``out``, their parameters cells set for one district,
+    so the analyst works on a copy and notebooks/ (the stored nbval baseline) stays as it is.
+
+    Each copy's ``parameters`` cell names ``lang``, the processed folder, the district and an output folder under
+    ``out/outputs/``; then, by notebook: the annual report's year (default: the last in the data); the trend report's
+    years (every year in the data); the quarterly brief's last quarter with monthly reports, for the whole district,
+    its RTL register ``outputs/brief/rtl_register.csv`` (an empty template is written on the first run); the AMP-SR
+    review report's year (the annual report's, else the last year with reviews), the recommendations register
+    beside the processed folder (``REGISTER_NAME``, as ``run`` uses) and ``as_of`` None: followed up as of the day
+    it runs. The stored outputs of the sample are cleared.
     """
     import nbformat
 
@@ -320,12 +337,23 @@ def copy_notebooks(out: Path, processed: Path | None = None, district: str | Non
     if year not in years:
         raise InputError(say("err_no_year_district", lang, year=year, district=name, years=", ".join(map(str, years))),
                          fix=say("fix_year_from_list", lang), lang=lang)
+    brief = last_brief_quarter(processed, name)
+    review_year = review_report_year(processed, name, year)
+    register = processed.parent / REGISTER_NAME
     common = {"lang": lang, "processed_dir": str(processed)}
+    outputs_dir = out / "outputs"
     parameters = {
         NOTEBOOKS["quality"]: {**common, "run_cleaning": False},
-        NOTEBOOKS["annual"]: {**common, "year": year, "district": name, "output_dir": str(out / "outputs" / str(year))},
+        NOTEBOOKS["annual"]: {**common, "year": year, "district": name, "output_dir": str(outputs_dir / str(year))},
         NOTEBOOKS["trends"]: {**common, "start_year": years[0], "end_year": years[-1], "district": name,
-                              "output_dir": str(out / "outputs" / "trends")},
+                              "output_dir": str(outputs_dir / "trends")},
+        NOTEBOOKS["brief"]: {**common, "year": brief[0] if brief else year, "quarter": brief[1] if brief else 4,
+                             "puskesmas": None, "kecamatan": None, "district": name,
+                             "output_dir": str(outputs_dir / "brief"),
+                             "rtl_register": str(outputs_dir / "brief" / "rtl_register.csv")},
+        NOTEBOOKS["review"]: {**common, "year": review_year, "district": name,
+                              "output_dir": str(outputs_dir / str(review_year) / "amp_sr"), "register": str(register),
+                              "as_of": None},
     }
     present = [n for n in parameters if (out / n).exists()]
     if present and not force:
@@ -339,7 +367,32 @@ def copy_notebooks(out: Path, processed: Path | None = None, district: str | Non
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
         written.append(outputs.write_text(out / notebook, nbformat.writes(nb)))
-    return written, name, year, processed
+    return NotebookCopies(written, name, year, processed, (years[0], years[-1]), brief, review_year, register)
+
+
+def last_brief_quarter(processed: Path, district: str) -> tuple[int, int] | None:
+    """The last year and quarter of the district's monthly reports (the quarter of their last month), or None when
+    the processed folder has none."""
+    from .clean.store import load_monthly_desa
+
+    if not (Path(processed) / "monthly_desa.parquet").exists():
+        return None
+    monthly = load_monthly_desa(processed)
+    monthly = monthly[monthly["district"] == district]
+    if monthly.empty:
+        return None
+    last = int(monthly["year"].max())
+    return last, (int(monthly.loc[monthly["year"] == last, "month"].max()) - 1) // 3 + 1
+
+
+def review_report_year(processed: Path, district: str, year: int) -> int:
+    """The AMP-SR review report's year: ``year`` when its deaths have review records, else the last year that
+    has them, else ``year`` (the report then says there are none)."""
+    from .clean.store import load_reviews
+
+    reviews = load_reviews(Path(processed))
+    reviewed = sorted(int(y) for y in reviews.loc[reviews["district"] == district, "year"].unique())
+    return year if year in reviewed or not reviewed else reviewed[-1]
 
 
 def set_parameters(nb, values: dict) -> None:

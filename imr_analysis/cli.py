@@ -349,13 +349,22 @@ def cmd_notebooks(args) -> int:
     """Copy the report notebooks to the analyst's working folder, set for their district and year."""
     from .batch import NOTEBOOKS, copy_notebooks
 
-    written, district, year, processed = copy_notebooks(args.out, args.processed, args.district, args.year,
-                                                        args.lang, args.force)
-    print(say("notebooks_written", args.lang, count=len(written), district=district, year=year, out=args.out,
-              processed=processed))
+    lang = args.lang
+    copies = copy_notebooks(args.out, args.processed, args.district, args.year, lang, args.force)
+    print(say("notebooks_written", lang, count=len(copies.written), district=copies.district, year=copies.year,
+              out=args.out, processed=copies.processed))
+    print(say("notebooks_for_quality", lang, name=NOTEBOOKS["quality"]))
+    print(say("notebooks_for_annual", lang, name=NOTEBOOKS["annual"], year=copies.year))
+    print(say("notebooks_for_trends", lang, name=NOTEBOOKS["trends"], start=copies.years[0], end=copies.years[1]))
+    if copies.brief:
+        print(say("notebooks_for_brief", lang, name=NOTEBOOKS["brief"], year=copies.brief[0], quarter=copies.brief[1],
+                  rtl=Path(args.out) / "outputs" / "brief" / "rtl_register.csv"))
+    else:
+        print(say("notebooks_for_brief_none", lang, name=NOTEBOOKS["brief"]))
+    print(say("notebooks_for_review", lang, name=NOTEBOOKS["review"], year=copies.review_year, register=copies.register))
     annual = Path(args.out) / NOTEBOOKS["annual"]
-    print(say("notebooks_next", args.lang, out=args.out, example=annual,
-              example_out=annual.with_name(f"annual_report_{year}.ipynb")))
+    print(say("notebooks_next", lang, out=args.out, example=annual,
+              example_out=annual.with_name(f"annual_report_{copies.year}.ipynb")))
     return 0
 
 
@@ -606,7 +615,8 @@ def build_parser() -> argparse.ArgumentParser:
     an.add_argument("--force", action="store_true", help="replace --out when it exists (default: stop with a message)")
     an.set_defaults(func=cmd_annex)
 
-    nb = command("notebooks", "copy the report notebooks to your own working folder, set for your district and year",
+    nb = command("notebooks", "copy the five report notebooks (01-05) to your own working folder, set for your district "
+                              "and year",
                  'imr-analysis notebooks --out kerja/ --district "Musi Rawas Utara" --year 2023',
                  "imr-analysis notebooks --out kerja/ --processed data/processed --lang en")
     nb.add_argument("--out", type=Path, required=True, help="working folder to copy the notebooks into")

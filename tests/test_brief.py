@@ -253,3 +253,84 @@ def test_brief_command_on_a_district_the_registry_does_not_know(tmp_path_factory
     assert "Sumber Harta" in page and "newborns not yet served" in page
     assert "<script>x</script>" not in page and html.escape("<script>x</script>") in page
     assert "an empty template was written" in done.stdout
+
+
+# --- the brief's slides and document: the tables the HTML shows -------------------------------------------------
+
+def _office(rep):
+    from docx import Document
+    from pptx import Presentation
+
+    from imr_analysis.report.office import write_office_brief
+
+    pptx, docx = write_office_brief(rep)
+    return Presentation(pptx), Document(docx)
+
+
+def _slide_cells(slide):
+    shape = next(s for s in slide.shapes if s.has_table)
+    return [[c.text for c in row.cells] for row in shape.table.rows]
+
+
+def _texts(slide):
+    return [s.text_frame.text for s in slide.shapes if s.has_text_frame and s != slide.shapes.title]
+
+
+def test_brief_deck_and_document_carry_the_desa_and_rtl_status_tables(sample_run, tmp_path):
+    from imr_analysis.report.brief import BriefReport
+    from imr_analysis.report.office import _cells
+
+    rep = BriefReport.open(2025, 2, "Nibung", processed_dir=sample_run.out, output_dir=tmp_path,
+                           rtl_register=ROOT / "data" / "rtl_register_example.csv")
+    rep.build()
+    prs, doc = _office(rep)
+    place = "Puskesmas Nibung, TW II 2025"
+    assert [s.shapes.title.text for s in prs.slides] == [
+        "Brief Lokakarya Mini triwulan 2 2025: Puskesmas Nibung, Musi Rawas Utara",
+        f"Jumlah kelahiran dan kematian: {place}", f"Jumlah menurut desa/kelurahan: {place}",
+        f"Status RTL triwulan lalu: {place}", "RTL baru (diisi dalam rapat)"]
+    desa = _slide_cells(prs.slides[2])
+    assert desa == _cells(rep.desa())                     # the HTML's table, cell for cell
+    d = rep.brief.desa.set_index("desa")
+    nibung = dict(zip(desa[0], next(r for r in desa if r[0] == "Nibung")))
+    assert nibung["Lahir hidup s.d. TW"] == str(int(d.loc["Nibung", "live_births"]))
+    assert sum(int(r[desa[0].index("Lahir hidup s.d. TW")]) for r in desa[1:]) == \
+        int(rep.brief.counts.loc["live_births", "year_to_date"])   # the desa add up to the Puskesmas
+    rtl = _slide_cells(prs.slides[3])
+    assert rtl == _cells(rep.rtl_last()) and len(rtl) == 4
+    assert [r[-1] for r in rtl[1:]] == ["Selesai", "Sedang berjalan", "Belum dimulai"]
+    source = ("Sumber: register RTL Lokakarya Mini (rtl_register_example.csv), Musi Rawas Utara; "
+              "diolah dengan imr-analysis.")
+    assert _texts(prs.slides[3]) == ["3 butir RTL triwulan lalu: 1 Belum dimulai, 1 Sedang berjalan, 1 Selesai.", source]
+    assert rep.rtl_last().source == source and html.escape(source) in rep.rtl_last()._repr_html_()
+    assert "laporan bulanan" in _texts(prs.slides[2])[-1]   # the desa counts do come from the monthly reports
+    # the document: counts, desa, RTL status as Word tables with the same cells
+    assert [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables] == \
+        [_cells(rep.counts()), _cells(rep.desa()), _cells(rep.rtl_last())]
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+    assert captions[1:] == [f"Tabel 2. Jumlah menurut desa/kelurahan: {place}", f"Tabel 3. Status RTL triwulan lalu: {place}"]
+    assert "Gambar" not in [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+
+
+def test_brief_deck_of_an_unseen_district_in_english_with_an_empty_register(small, tmp_path):
+    """A district the registry does not know, a desa name holding markup (shown as text), no RTL items yet."""
+    from imr_analysis.report.brief import BriefReport
+    from imr_analysis.report.office import _cells
+
+    rep = BriefReport.open(2025, 2, "Alpha", lang="en", processed_dir=small["processed"], output_dir=tmp_path)
+    rep.build()
+    prs, doc = _office(rep)
+    titles = [s.shapes.title.text for s in prs.slides]
+    place = "Alpha health centre, quarter II 2025"
+    assert titles[2:4] == [f"Counts by village: {place}", f"Status of last quarter's follow-up items: {place}"]
+    desa = _slide_cells(prs.slides[2])
+    assert desa == _cells(rep.desa()) and MARKUP in [r[0] for r in desa]
+    assert desa[0][:3] == ["Village", "Live births, quarter II", "Infant deaths, quarter II"]
+    # hand count from ALPHA_2025: Sumber Harta, April-June: 5 + 4 and 5 + 5 live births
+    sumber = next(r for r in desa if r[0] == "Sumber Harta")
+    assert sumber[1] == "19"
+    status = prs.slides[3]
+    assert not [s for s in status.shapes if s.has_table]
+    assert _texts(status) == [rep.rtl_note().data] and "The RTL register has no items yet" in _texts(status)[0]
+    assert rep.rtl_last().source.startswith("Source: Lokakarya Mini RTL register (rtl_register.csv)")
+    assert len(doc.tables) == 2

@@ -10,6 +10,7 @@ import nbformat
 import pytest
 
 from imr_analysis.analysis.indicators import compute_indicators
+from imr_analysis.batch import NOTEBOOKS, REGISTER_NAME
 from imr_analysis.clean.store import load_processed
 from imr_analysis.config import NOTEBOOKS_DIR
 from imr_analysis.report.language import fmt
@@ -53,8 +54,11 @@ def test_notebooks_command_writes_parameterised_copies_that_papermill_runs(unsee
     work = tmp_path / "kerja"
     r = cli("notebooks", "--out", work, "--processed", root / "processed", "--year", 2023)
     assert r.returncode == 0, r.stderr
-    assert f"3 notebook untuk {district}, 2023 disalin ke {work}" in r.stdout
+    assert f"5 notebook untuk {district}, 2023 disalin ke {work}" in r.stdout
+    # an annex-only district: the brief's copy is there, and the console says what it still needs
+    assert "04_lokmin_brief.ipynb: brief Lokakarya Mini: folder olahan belum memuat laporan bulanan" in r.stdout
     assert digest(NOTEBOOKS_DIR) == stored   # the nbval baseline is untouched
+    assert sorted(p.name for p in work.glob("*.ipynb")) == sorted(NOTEBOOKS.values())
     processed = str((root / "processed").resolve())
     assert parameters(work / "02_annual_report.ipynb") == {
         "year": 2023, "district": district, "lang": "id", "processed_dir": processed,
@@ -82,6 +86,48 @@ def test_notebooks_command_writes_parameterised_copies_that_papermill_runs(unsee
     text = json.dumps(json.loads(done.read_text(encoding="utf-8"))["cells"], ensure_ascii=False)
     assert f"AKB 2023: **{fmt(imr['value'], 'id')} per 1.000 KH**" in text
     assert (work / "outputs" / "2023" / "tables.xlsx").exists()
+
+
+def test_every_copied_notebook_runs_with_papermill_on_the_sample(tmp_path):
+    """The five report notebooks copied for the sample (monthly reports to 2025 June, reviews of 2024, the
+    recommendations register beside the processed folder) each run as copied; the brief is set to the last quarter
+    with monthly reports, the review report to the year with reviews, followed up as of the day it runs."""
+    import datetime as dt
+    import shutil
+
+    from imr_analysis.clean import run_clean
+
+    from conftest import SAMPLE_RAW
+
+    project = tmp_path / "proyek"
+    run_clean([SAMPLE_RAW], project / "data" / "processed")
+    shutil.copy(ROOT / "data" / REGISTER_NAME, project / "data" / REGISTER_NAME)
+    work = project / "kerja"
+    r = cli("notebooks", "--out", work, "--year", 2024, "--lang", "en", cwd=project)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == (f"5 notebook(s) for Musi Rawas Utara, 2024 copied to {work} (processed folder: "
+                        f"{(project / 'data' / 'processed').resolve()}).")
+    assert lines[1:6] == [
+        "  01_data_quality.ipynb: data quality of the processed folder", "  02_annual_report.ipynb: annual report 2024",
+        "  03_trends.ipynb: trends 2019–2025",
+        "  04_lokmin_brief.ipynb: Lokakarya Mini brief, quarter 2 2025, whole district (set puskesmas or kecamatan in "
+        f"the parameters cell); RTL register: {work / 'outputs' / 'brief' / 'rtl_register.csv'}",
+        f"  05_amp_sr.ipynb: AMP-SR death reviews 2024; recommendations register: "
+        f"{(project / 'data' / REGISTER_NAME).resolve()}; follow-up as of the day the notebook runs (as_of)"]
+    brief, review = parameters(work / NOTEBOOKS["brief"]), parameters(work / NOTEBOOKS["review"])
+    assert (brief["year"], brief["quarter"], brief["puskesmas"], brief["district"]) == (2025, 2, None, "Musi Rawas Utara")
+    assert (review["year"], review["as_of"]) == (2024, None)
+    assert review["register"] == str((project / "data" / REGISTER_NAME).resolve())
+    for name in NOTEBOOKS.values():
+        done = work / f"done_{name}"
+        pm = subprocess.run([sys.executable, "-m", "papermill", str(work / name), str(done)], capture_output=True,
+                            text=True, env=ENV, cwd=work)
+        assert pm.returncode == 0, (name, pm.stderr[-3000:])
+    assert (work / "outputs" / "brief" / "rtl_register.csv").exists()   # the empty template, written on the first run
+    text = json.dumps(json.loads((work / f"done_{NOTEBOOKS['review']}").read_text(encoding="utf-8"))["cells"])
+    assert f"as of {dt.date.today().isoformat()}" in text
+    assert (work / "outputs" / "2024" / "amp_sr" / "amp_sr_summary.pptx").exists()
 
 
 def test_the_kernel_log_goes_to_a_file_not_the_console(tmp_path):

@@ -1,7 +1,9 @@
 """The annual report as slides (PPTX) and as a Word document (DOCX): what a reader sees in them, read back from the files.
 
 Sample district, 2023. Hand check of the headline: 33 infant deaths among 3,795 live births,
-1000 * 33 / 3795 = 8.70 per 1,000 live births (8,7 in Indonesian).
+1000 * 33 / 3795 = 8.70 per 1,000 live births (8,7 in Indonesian). Maternal deaths of the sample
+(scripts/make_sample_district.py): 3, 4, 5, 3, 2 in 2019-2023, 17 in all; 2021-2023 pooled: 10 deaths of
+11,531 live births, AKI 86.7 (Byar 41.5-159.5, tests/test_maternal.py).
 """
 import io
 from pathlib import Path
@@ -18,6 +20,9 @@ PLACE = "Musi Rawas Utara, 2023"
 FIGURE_TITLES_ID = ["Kematian bayi menurut Puskesmas dan penyebab", "AKB menurut Puskesmas (IK 95%)",
                     "Penyebab kematian: neonatal dan post neonatal", "Cakupan kunjungan neonatal menurut Puskesmas",
                     "Funnel plot"]
+MATERNAL_TITLES_ID = ["Kematian ibu menurut periode (hamil, bersalin, nifas)", "Kematian ibu menurut kelompok umur",
+                      "Kematian ibu menurut penyebab", "Kematian ibu menurut Puskesmas",
+                      "AKI gabungan 3 dan 5 tahun dengan IK 95% dan target"]
 
 
 @pytest.fixture(scope="module")
@@ -52,9 +57,11 @@ def _imr_row(rep):
 def test_slide_count_and_titles_name_district_and_year(written):
     rep, prs, _ = written["id"]
     titles = _titles(prs)
-    assert len(prs.slides) == 1 + 1 + 5 + 1   # title, headline table, one per figure, meeting points
+    # title, headline table, one per figure, one per maternal table, meeting points
+    assert len(prs.slides) == 1 + 1 + 5 + 5 + 1
     assert titles == ["Laporan kematian bayi 2023: Kabupaten Musi Rawas Utara", f"Angka utama: {PLACE}",
-                      *[f"{t}: {PLACE}" for t in FIGURE_TITLES_ID], f"Poin untuk rapat: {PLACE}"]
+                      *[f"{t}: {PLACE}" for t in FIGURE_TITLES_ID], *[f"{t}: {PLACE}" for t in MATERNAL_TITLES_ID],
+                      f"Poin untuk rapat: {PLACE}"]
     assert (prs.slide_width / prs.slide_height) == pytest.approx(16 / 9, rel=1e-3)
 
 
@@ -118,12 +125,14 @@ def test_document_headings_captions_table_and_list(written):
     headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith(("Title", "Heading"))]
     assert headings == [("Title", "Laporan kematian bayi 2023: Kabupaten Musi Rawas Utara"),
                         ("Heading 1", "Angka utama"), ("Heading 1", "Gambar"),
-                        *[("Heading 2", f"{t}: {PLACE}") for t in FIGURE_TITLES_ID], ("Heading 1", "Poin untuk rapat")]
+                        *[("Heading 2", f"{t}: {PLACE}") for t in FIGURE_TITLES_ID], ("Heading 1", "Kematian ibu"),
+                        ("Heading 1", "Poin untuk rapat")]
     captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
     assert captions == ["Tabel 1. Angka utama: Musi Rawas Utara; 2023."] + \
-        [f"Gambar {i}. {t}: Musi Rawas Utara; 2023." for i, t in enumerate(FIGURE_TITLES_ID, start=1)]
+        [f"Gambar {i}. {t}: Musi Rawas Utara; 2023." for i, t in enumerate(FIGURE_TITLES_ID, start=1)] + \
+        [f"Tabel {i}. {t}: {PLACE}" for i, t in enumerate(MATERNAL_TITLES_ID, start=2)]
     assert len(doc.inline_shapes) == 5
-    assert len(doc.tables) == 1 and _table_cells(doc.tables[0]) == office._cells(rep.headline())
+    assert len(doc.tables) == 6 and _table_cells(doc.tables[0]) == office._cells(rep.headline())
     akb = next(row for row in _table_cells(doc.tables[0]) if row[0] == "AKB")
     assert akb[1:4] == ["33", "3.795", fmt(_imr_row(rep)["value"], "id")]
     bullets = [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]
@@ -214,3 +223,143 @@ def test_a_district_without_a_cause_table_gets_its_slides_and_a_sentence_saying_
         paths = office.write_office(rep)
         assert all(Path(p).stat().st_size > 10_000 for p in paths)
         assert words in rep._deaths_key()
+
+
+# --- the maternal section (report/maternal.py) on the slides and in the document ---------------------------------
+
+def _slide_titled(prs, title: str):
+    return next(slide for slide in prs.slides if slide.shapes.title.text == title)
+
+
+def _slide_table(slide) -> list[list[str]]:
+    found = [s for s in slide.shapes if s.has_table]
+    assert len(found) == 1
+    return _table_cells(found[0].table)
+
+
+def _slide_texts(slide) -> list[str]:
+    return [s.text_frame.text for s in slide.shapes if s.has_text_frame and s != slide.shapes.title]
+
+
+def test_maternal_slides_hold_the_html_tables_with_their_sentences_and_source(written):
+    rep, prs, doc = written["id"]
+    source = "Sumber: Profil Kesehatan (lampiran) dan laporan Puskesmas, Musi Rawas Utara, 2023; diolah dengan imr-analysis."
+    for by, title in zip(("period", "age_group", "cause", "puskesmas"), MATERNAL_TITLES_ID):
+        slide = _slide_titled(prs, f"{title}: {PLACE}")
+        shown = rep.maternal_by(by)                            # the table the HTML shows
+        cells = _slide_table(slide)
+        assert cells == office._cells(shown) and shown.source == source
+        assert cells[0] == [cells[0][0], "2019", "2020", "2021", "2022", "2023", "Jumlah"]
+        assert cells[-1] == ["Jumlah", "3", "4", "5", "3", "2", "17"]   # the sample's deaths, by hand
+        texts = _slide_texts(slide)
+        assert texts[0].startswith("Dari 17 kematian ibu tahun 2019–2023, terbanyak: ") and texts[1] == source
+    period = _slide_texts(_slide_titled(prs, f"{MATERNAL_TITLES_ID[0]}: {PLACE}"))[0]
+    assert period == "Dari 17 kematian ibu tahun 2019–2023, terbanyak: Bersalin / Nifas (7)."   # 7 each, a tie
+    pooled = _slide_titled(prs, f"{MATERNAL_TITLES_ID[4]}: {PLACE}")
+    cells = _slide_table(pooled)
+    assert cells == office._cells(rep.maternal_pooled())
+    row = dict(zip(cells[0], cells[1]))
+    assert (row["Tahun"], row["Kematian"], row["Lahir hidup"], row["AKI"], row["IK 95%"]) == \
+        ("2021–2023", "10", "11.531", "86,7", "41,5–159,5")
+    assert _slide_texts(pooled)[0] == rep.maternal_text().data   # the section's sentence, as the HTML shows it
+    assert "AKI 3 tahun 2021–2023: 86,7 per 100.000 KH" in _slide_texts(pooled)[0]
+    # the document: each table with its caption and the same cells, its source line and sentence below
+    assert [_table_cells(t) for t in doc.tables[1:]] == [office._cells(rep.maternal_by(by)) for by in
+                                                         ("period", "age_group", "cause", "puskesmas")] + \
+        [office._cells(rep.maternal_pooled())]
+    texts = [p.text for p in doc.paragraphs]
+    assert texts.count(source) == 5 and rep.maternal_text().data in texts
+
+
+def test_maternal_tables_in_english_use_the_english_number_format(written):
+    rep, prs, _ = written["en"]
+    pooled = _slide_titled(prs, f"MMR pooled over 3 and 5 years with 95% CIs and the targets: {PLACE}")
+    row = dict(zip(*_slide_table(pooled)[:2]))
+    assert (row["Live births"], row["MMR"], row["95% CI"]) == ("11,531", "86.7", "41.5–159.5")
+    assert _slide_texts(_slide_titled(prs, f"Maternal deaths by period (pregnancy, delivery, postpartum): {PLACE}"))[0] \
+        == "Of 17 maternal deaths in 2019–2023, the most: Delivery / Postpartum (7)."
+
+
+@pytest.fixture(scope="module")
+def unseen(tmp_path_factory):
+    """Generated districts the registry does not know (synth_unseen), 2022-2023, cleaned: district 0 has maternal
+    tables, district 3 none (synth_unseen._annex_layouts)."""
+    from imr_analysis.clean.store import run_clean
+    from imr_analysis.synth_unseen import write_corpus
+
+    root = tmp_path_factory.mktemp("office_unseen")
+    corpus = write_corpus(root / "raw", districts=4, years=[2022, 2023], flat_districts=1, seed=3)
+    run_clean([root / "raw" / "annex"], root / "processed")
+    names = list(corpus.districts.loc[corpus.districts["format"] == "annex", "district"])
+    return root, names[0], names[3]
+
+
+def test_unseen_district_with_maternal_data_gets_its_maternal_slides(unseen, tmp_path):
+    root, district, _ = unseen
+    rep = AnnualReport.open(2023, district, processed_dir=root / "processed", output_dir=tmp_path)
+    prs, doc = (Presentation(p) if p.suffix == ".pptx" else Document(p) for p in office.write_office(rep))
+    place = f"{district}, 2023"
+    titles = _titles(prs)
+    assert titles[7:11] == [f"{t}: {place}" for t in MATERNAL_TITLES_ID[:4]] and len(prs.slides) == 13
+    # two years: no 3-year window to pool, so the slide says so (as the HTML does), then the year's deaths
+    assert titles[11] == f"Kematian ibu: {place}" and not [s for s in prs.slides[11].shapes if s.has_table]
+    assert _slide_texts(prs.slides[11]) == [f"{rep.maternal_pooled().data} {rep.maternal_text().data}"]
+    assert _slide_texts(prs.slides[11])[0].startswith("AKI gabungan tidak dapat dihitung: tidak ada 3 tahun")
+    deaths = rep.tables["maternal_by_period"].groupby("year")["deaths"].sum()
+    cells = _slide_table(_slide_titled(prs, f"{MATERNAL_TITLES_ID[0]}: {place}"))
+    assert cells == office._cells(rep.maternal_by("period"))
+    assert cells[-1] == ["Jumlah", fmt(deaths[2022], "id", 0), fmt(deaths[2023], "id", 0), fmt(deaths.sum(), "id", 0)]
+    assert len(doc.tables) == 5
+
+
+def test_unseen_district_without_maternal_data_gets_the_htmls_sentence_not_a_table(unseen, tmp_path):
+    root, _, district = unseen
+    for lang, words in (("id", "Tidak ada data kematian ibu untuk 2022, 2023 (bukan berarti nol kematian)."),
+                        ("en", "No maternal-death data for 2022, 2023 (which does not mean no deaths).")):
+        rep = AnnualReport.open(2023, district, lang=lang, processed_dir=root / "processed", output_dir=tmp_path / lang)
+        assert rep.maternal_by("period").data == words          # what the HTML shows in the section
+        prs, doc = (Presentation(p) if p.suffix == ".pptx" else Document(p) for p in office.write_office(rep))
+        assert len(prs.slides) == 1 + 1 + 5 + 1 + 1
+        slide = prs.slides[7]
+        heading = "Kematian ibu" if lang == "id" else "Maternal deaths"
+        assert slide.shapes.title.text == f"{heading}: {district}, 2023"
+        assert _slide_texts(slide) == [words] and not [s for s in slide.shapes if s.has_table]
+        assert len(doc.tables) == 1 and words in [p.text for p in doc.paragraphs]
+        assert ("Heading 2", f"{heading}: {district}, 2023") in [(p.style.name, p.text) for p in doc.paragraphs]
+
+
+# --- tables that fit the slide ----------------------------------------------------------------------------------
+
+def test_a_long_table_goes_on_as_many_slides_as_it_needs_each_inside_the_slide(tmp_path):
+    """60 desa rows cannot fit one slide: they are split in order over slides with the header repeated, each table
+    above the source line, the next slides titled '(lanjutan)', the sentence under the last."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"Desa/kelurahan": [f"Desa Sumber Makmur {i}" for i in range(60)],
+                          "Lahir hidup": [fmt(1000 + i, "id", 0) for i in range(60)]})
+    c = office.Content(lang="id", title="Uji", subtitle="", headline_title="Angka", headline=frame.head(2),
+                       headline_sentence="", figures=[], meeting_title="Poin", points=[], district="Uji", year=2025,
+                       tables=[office.Table("Jumlah menurut desa", frame, "Kalimat kunci.", "Sumber: uji.")])
+    prs = Presentation(office.write_pptx(c, tmp_path / "long.pptx"))
+    slides = [s for s in prs.slides if s.shapes.title.text.startswith("Jumlah menurut desa")]
+    assert len(slides) >= 2 and [s.shapes.title.text for s in slides[1:]] == ["Jumlah menurut desa (lanjutan)"] * (len(slides) - 1)
+    rows = []
+    for slide in slides:
+        shape = next(s for s in slide.shapes if s.has_table)
+        cells = _table_cells(shape.table)
+        assert cells[0] == ["Desa/kelurahan", "Lahir hidup"]
+        rows += cells[1:]
+        assert shape.top + shape.height <= office._inches(office.SOURCE_TOP_IN)[0]
+        assert _slide_texts(slide)[-1] == "Sumber: uji."
+    assert rows == office._cells(frame)[1:]                      # every row once, in order
+    assert _slide_texts(slides[-1])[0] == "Kalimat kunci." and "Kalimat kunci." not in _slide_texts(slides[0])
+
+
+def test_fit_slide_table_prefers_one_slide_and_estimates_wrapped_rows():
+    cells = [["Masalah", "Status"], ["KN lengkap di bawah target di Nibung " * 3, "Selesai"]]
+    size, widths, pages = office.fit_slide_table(cells, 6.0, 5.0)
+    assert pages == [[1]] and size == 16 and sum(widths) == pytest.approx(6.0)
+    heights = office.row_heights(cells, widths, size)
+    per_line = int((widths[0] - office.CELL_PAD_IN) / (office.CHAR_EM * size / 72))
+    lines = -(-len(cells[1][0].strip()) // per_line)   # at least this many lines of wrapped words
+    assert heights[1] >= lines * office.LINE_EM * size / 72 + office.ROW_PAD_IN

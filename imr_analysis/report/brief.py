@@ -204,7 +204,22 @@ class BriefReport(Report):
         status_col = rtl_columns().loc["status", self.lang]
         frame[status_col] = [statuses.loc[s, self.lang] if s in statuses.index else "-" for s in items["status"]]
         self._keep_table("rtl_last", items.drop(columns="row"))
-        return self._table("rtl_last", "brief_table_rtl_last", frame)
+        table = self._table("rtl_last", "brief_table_rtl_last", frame)
+        table.source = self.rtl_source_line()   # the items come from the register, not the monthly reports
+        return table
+
+    def rtl_source_line(self) -> str:
+        """The source of the RTL status table: the register (its file name) the meeting keeps."""
+        return say("brief_rtl_source_line", self.lang, file=Path(self.rtl_path).name, place=self.brief.district)
+
+    def rtl_status_sentence(self) -> str:
+        """'3 butir RTL triwulan lalu: 1 Selesai, 1 Sedang berjalan, 1 Belum dimulai.' (statuses in register order,
+        those without a status as '-')."""
+        statuses = rtl_statuses()
+        codes = [s if s in statuses.index else "-" for s in self.rtl_items["status"]]
+        order = [s for s in [*statuses.index, "-"] if s in codes]
+        parts = [f"{codes.count(s)} {statuses.loc[s, self.lang] if s in statuses.index else '-'}" for s in order]
+        return say("brief_rtl_status_sentence", self.lang, total=len(codes), statuses=", ".join(parts))
 
     def problem_texts(self) -> list[str]:
         """The problems of the quarter, one sentence each (labels ``problem_*``)."""
@@ -242,20 +257,32 @@ class BriefReport(Report):
 
         outputs.write_xlsx({"RTL": self.tables["rtl_new"]}, self.output_dir / "rtl_new.xlsx")
 
+    def _shown(self, name: str, build):
+        """The numbered table ``name`` as shown (built by ``build()`` when the notebook has not shown it yet)."""
+        return next((x for x in self.table_list if x.name == name), None) or build()
+
     def office_content(self):
-        """The deck's and the document's content (report/office.py): the counts table and the new plan's problems."""
+        """The deck's and the document's content (report/office.py): the counts table with the pro-rating method, the
+        counts by desa, the status of last quarter's RTL items (or the sentence saying the register has none yet),
+        and the new plan's problems as the meeting points; every table as the HTML shows it, with its source line."""
         from datetime import date
 
-        from .office import Content
+        from .office import Content, Table
 
-        counts = next(x for x in self.table_list if x.name == "counts") if any(
-            x.name == "counts" for x in self.table_list) else self.counts()
+        counts, desa = self._shown("counts", self.counts), self._shown("desa", self.desa)
+        tables = [Table(desa.title, desa.frame, t("brief_intro_desa", self.lang), desa.source)]
+        if self.rtl_items is None or self.rtl_items.empty:
+            tables.append(Table(f"{t('brief_table_rtl_last', self.lang)}: {self.place()}", None, self.rtl_note().data))
+        else:
+            rtl = self._shown("rtl_last", self.rtl_last)
+            tables.append(Table(rtl.title, rtl.frame, self.rtl_status_sentence(), rtl.source))
         return Content(lang=self.lang, title=self.title_block().title,
                        subtitle=say("office_subtitle", self.lang, date=date.today().isoformat()),
-                       headline_title=t("brief_table_counts", self.lang), headline=counts.frame,
+                       headline_title=counts.title, headline=counts.frame,
                        headline_sentence=say("brief_kn_method", self.lang, **self._method_values()), figures=[],
                        meeting_title=t("brief_table_rtl_new", self.lang), points=self.meeting_point_list(),
-                       district=self.area_label(), year=self.place().split(", ")[-1])
+                       district=self.area_label(), year=self.place().split(", ")[-1], tables=tables,
+                       headline_heading=t("brief_table_counts", self.lang))
 
     def _method_values(self) -> dict:
         k = self.brief.visits.iloc[0]

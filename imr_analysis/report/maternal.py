@@ -91,9 +91,8 @@ class MaternalSection:
         order = category_order(by)
         if order:
             wide = wide.reindex(order + [c for c in wide.index if c not in order], fill_value=0)
-        label = (lambda c: maternal_cause_label(c, lang)) if by == "cause" else \
-            (lambda c: c) if by == "puskesmas" else (lambda c: t(c, lang))
-        shown = pd.DataFrame({t(f"maternal_{by}" if by != "puskesmas" else "puskesmas", lang): [label(c) for c in wide.index]})
+        shown = pd.DataFrame({t(f"maternal_{by}" if by != "puskesmas" else "puskesmas", lang):
+                              [self._category_label(by, c) for c in wide.index]})
         for year in years:
             shown[self.year_text(year)] = ([fmt(v, lang, 0) for v in wide[year]] if year in data_years
                                            else t("no_maternal_data", lang))
@@ -102,6 +101,46 @@ class MaternalSection:
                                       for y in years] + [fmt(wide[data_years].to_numpy().sum(), lang, 0)]
         shown.loc[len(shown)] = total
         return self._table(f"maternal_by_{by}", f"title_maternal_by_{by}", shown)
+
+    def _category_label(self, by: str, category: str) -> str:
+        """A category of a count table as the report names it: a cause's label, a Puskesmas's name, a period's or
+        age group's label (labels.csv)."""
+        if by == "cause":
+            return maternal_cause_label(category, self.lang)
+        return category if by == "puskesmas" else t(category, self.lang)
+
+    def maternal_count_key(self, by: str) -> str:
+        """The key sentence of a count table: 'Dari 16 kematian ibu 2019–2023, terbanyak: Nifas (7).' (ties joined
+        with ' / '), from the saved table (``maternal_by`` first)."""
+        saved = self.tables[f"maternal_by_{by}"]
+        per = saved.groupby(SAVED_CATEGORY[by], sort=False)["deaths"].sum()
+        data_years = sorted(int(y) for y in saved["year"].unique())
+        top = int(per.max()) if len(per) else 0
+        names = " / ".join(self._category_label(by, c) for c in per.index[per == top]) if top else "-"
+        span = self.year_text(data_years[0]) if len(data_years) == 1 else \
+            f"{data_years[0]}–{self.year_text(data_years[-1])}" if data_years == list(range(data_years[0], data_years[-1] + 1)) \
+            else ", ".join(self.year_text(y) for y in data_years)
+        return say("key_maternal_by", self.lang, total=fmt(per.sum(), self.lang, 0), years=span, names=names,
+                   deaths=fmt(top, self.lang, 0))
+
+    def maternal_entries(self) -> list[tuple[str, pd.DataFrame | None, str, str]]:
+        """The maternal section as the slides and the document show it (report/office.py ``Table``):
+        (title, display table, key sentence, source line) for each count table and the pooled AKI, the pooled
+        table's sentence the section's (``maternal_sentence``). A district without maternal data in the years
+        shown: one entry, the section's title and the sentence the report shows instead (no table)."""
+        lang = self.lang
+        title = f"{t('office_maternal_heading', lang)}: {self.place()}"
+        if not self._maternal_data_years():
+            return [(title, None, self._no_data_text(self.maternal_years()), "")]
+        entries = []
+        for by in MATERNAL_COUNTS:
+            table = self.maternal_by(by)
+            entries.append((table.title, table.frame, self.maternal_count_key(by), table.source))
+        pooled = self.maternal_pooled()
+        sentence = self.maternal_sentence(self.year)
+        if isinstance(pooled, Markdown):   # no 3 consecutive years with data: the note, then the year's deaths
+            return entries + [(title, None, f"{pooled.data} {sentence}", "")]
+        return entries + [(pooled.title, pooled.frame, sentence, pooled.source)]
 
     def _pooled(self) -> pd.DataFrame:
         def build():

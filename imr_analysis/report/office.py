@@ -2,13 +2,20 @@
 
 Both are built from the same ``AnnualReport`` as the HTML, in its language: the title, the headline
 table (as a real table, formatted as the report shows it) with its sentence, every figure with its
-key sentence, and the points for the meeting. ``write_office`` writes both beside the report's HTML.
+key sentence, the maternal-deaths tables with theirs (or the sentence saying there are no maternal data),
+and the points for the meeting. ``write_office`` writes both beside the report's HTML. The quarterly
+brief (``write_office_brief``) and the AMP-SR summary use the same writers with their own ``Content``.
+
+A table has a slide of its own (``Table``): its text size and column widths fit the slide's width
+(``slide_table_layout``), its rows the slide's height (``fit_slide_table``); a table too long for one
+slide goes on as many as it needs, the header row repeated on each.
 """
 from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+import textwrap
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -25,11 +32,17 @@ DOCUMENT_TEXT_WIDTH_IN = (A4_CM[0] - 2 * MARGIN_CM) / 2.54
 DOCUMENT_TABLE_PT = (8, 7.5, 7, 6.5)             # table text sizes in the document, the largest that fits
 DOCUMENT_CELL_PAD_IN = 0.16                      # Word's default cell margins, left and right together
 NAME_WRAP = 16                                   # characters a line of a name in a table column, before it wraps
-NUMBER = re.compile(r"^[\d.,%\s-]+$")            # a cell written as a number, a range or '-' (right-aligned)
+NUMBER = re.compile(r"^[<\d.,%\s–-]+$")          # a cell written as a number ('< 70'), a range ('41,5–159,5') or '-'
+                                                 # (right-aligned)
 SLIDE_TABLE_PT = (16, 15, 14, 13, 12, 11)         # table text sizes on the headline slide, the largest that fits
 CHAR_EM = 0.62                                   # width of a digit in em (DejaVu Sans 0.64, Calibri 0.51): a safe mean
 BOLD_EM = 1.25                                   # bold header text (capitals too) is at most this much wider
 CELL_PAD_IN = 0.14                               # a cell's left and right margins together (inches)
+LINE_EM = 1.2                                    # a line of text is this many em high
+ROW_PAD_IN = 0.1                                 # a cell's top and bottom margins together (python-pptx default)
+TABLE_TOP_IN = 1.3                               # where a table slide's table starts, below its title
+SOURCE_TOP_IN = 7.0                              # where a table slide's source line starts (11 pt, one line)
+SPLIT_TABLE_PT = 12                              # the text size of a table too long for one slide, split over several
 
 
 @dataclass
@@ -41,6 +54,16 @@ class Figure:
     png: bytes | None   # None: no data for this figure (the sentence says so)
     size_in: tuple[float, float]
     sentence: str
+
+
+@dataclass
+class Table:
+    """A table with a slide of its own (more when its rows need them) and a numbered table in the document."""
+
+    title: str                      # with the area and period: the slide title and the document caption
+    frame: pd.DataFrame | None      # as the report shows it (text cells); None: the slide holds only the sentence
+    sentence: str = ""              # its key sentence ('**...**' marks bold text)
+    source: str = ""                # its source line
 
 
 @dataclass
@@ -58,6 +81,9 @@ class Content:
     points: list[str]
     district: str
     year: int
+    tables: list[Table] = field(default_factory=list)   # after the figures, before the meeting points
+    tables_heading: str = ""        # the document's heading over ``tables`` (none when empty)
+    headline_heading: str = ""      # the document's heading over the headline table (default: 'Angka utama')
 
 
 def _png(fig) -> tuple[bytes, tuple[float, float]]:
@@ -98,7 +124,9 @@ def content(report) -> Content:
                    subtitle=say("office_subtitle", lang, date=date.today().isoformat()),
                    headline_title=say("office_headline_title", lang, **place), headline=report.headline().frame,
                    headline_sentence=report.headline_text().data, figures=figures,
-                   meeting_title=say("office_meeting_title", lang, **place), points=report.meeting_point_list(), **place)
+                   meeting_title=say("office_meeting_title", lang, **place), points=report.meeting_point_list(),
+                   tables=[Table(*entry) for entry in report.maternal_entries()],
+                   tables_heading=t("office_maternal_heading", lang), **place)
 
 
 def runs(text: str) -> list[tuple[str, bool]]:
@@ -205,34 +233,126 @@ def slide_table_layout(cells: list[list[str]], total: float, sizes=SLIDE_TABLE_P
     return size, widths
 
 
-def _table_slide(prs, c: Content) -> None:
+def row_heights(cells: list[list[str]], widths: list[float], size: int) -> list[float]:
+    """The height (inches) of each row of a table at ``size`` pt in columns of ``widths`` inches: its most
+    wrapped cell (words wrapped at ``CHAR_EM`` a character, the header bold) in lines of ``LINE_EM``, and the
+    cell margins."""
+    def lines(text: str, width: float, bold: bool) -> int:
+        per_line = max(1, int((width - CELL_PAD_IN) / (CHAR_EM * (BOLD_EM if bold else 1.0) * size / 72) + 1e-6))
+        return sum(max(1, len(textwrap.wrap(part, per_line))) for part in text.split("\n"))
+
+    return [max(lines(v, w, i == 0) for v, w in zip(row, widths)) * LINE_EM * size / 72 + ROW_PAD_IN
+            for i, row in enumerate(cells)]
+
+
+def fit_slide_table(cells: list[list[str]], width: float, height: float,
+                    sizes=SLIDE_TABLE_PT) -> tuple[int, list[float], list[list[int]]]:
+    """Text size, column widths and pages (the body rows of each slide) of a table in ``width`` x ``height`` inches.
+
+    The largest size of ``sizes`` that fits the width (``slide_table_layout``) and, going down, the first at
+    which every row fits one slide; a table that fits at none is split over slides at ``SPLIT_TABLE_PT``
+    (never larger than fits the width), each page as many rows as fit under the repeated header row.
+    """
+    widest, _ = slide_table_layout(cells, width, sizes)
+    for size in (s for s in sizes if s <= widest):
+        size, widths = slide_table_layout(cells, width, (size,))
+        heights = row_heights(cells, widths, size)
+        if sum(heights) <= height:
+            return size, widths, [list(range(1, len(cells)))]
+    size, widths = slide_table_layout(cells, width, (min(widest, SPLIT_TABLE_PT),))
+    heights = row_heights(cells, widths, size)
+    pages, page, used = [], [], heights[0]
+    for i in range(1, len(cells)):
+        if page and used + heights[i] > height:
+            pages.append(page)
+            page, used = [], heights[0]
+        page.append(i)
+        used += heights[i]
+    return size, widths, pages + [page] if page else pages or [[]]
+
+
+def _add_table(slide, cells: list[list[str]], top: float, size: int, widths: list[float], heights=None):
+    """``cells`` (header row first) as a table at ``top``, numbers and their header right-aligned, names left;
+    rows ``heights`` inches high (default 0.6). Returns the table's shape."""
     from pptx.enum.text import PP_ALIGN
     from pptx.util import Pt
 
-    slide = _slide(prs, 5, c.headline_title)
-    cells = _cells(c.headline)
-    rows, cols = len(cells), len(cells[0])
-    size, widths = slide_table_layout(cells, SLIDE_WIDTH_IN - 1.0)
+    heights = heights or [0.6] * len(cells)
     numeric = numeric_columns(cells)
-    shape = slide.shapes.add_table(rows, cols, *_inches(0.5, 1.5, SLIDE_WIDTH_IN - 1.0, 0.6 * rows))
+    shape = slide.shapes.add_table(len(cells), len(cells[0]), *_inches(0.5, top, sum(widths), sum(heights)))
     table = shape.table
     for column, width in zip(table.columns, widths):
         column.width = _inches(width)[0]
+    for row, height in zip(table.rows, heights):
+        row.height = _inches(height)[0]
     for i, row in enumerate(cells):
         for j, text in enumerate(row):
             cell = table.cell(i, j)
             cell.text = text
             cell.margin_left = cell.margin_right = _inches(CELL_PAD_IN / 2)[0]
-            paragraph = cell.text_frame.paragraphs[0]
-            paragraph.font.size = Pt(size)
-            paragraph.font.bold = i == 0
-            paragraph.alignment = PP_ALIGN.RIGHT if numeric[j] else PP_ALIGN.LEFT   # the header as its column
-    _text_box(slide, c.headline_sentence, 0.6, 1.7 + 0.6 * rows + 0.4, SLIDE_WIDTH_IN - 1.2, 1.5,
+            for paragraph in cell.text_frame.paragraphs:
+                paragraph.font.size = Pt(size)
+                paragraph.font.bold = i == 0
+                paragraph.alignment = PP_ALIGN.RIGHT if numeric[j] else PP_ALIGN.LEFT   # the header as its column
+    return shape
+
+
+def _table_slide(prs, c: Content) -> None:
+    slide = _slide(prs, 5, c.headline_title, size=_title_size(c.headline_title, (30, 24)))
+    cells = _cells(c.headline)
+    size, widths = slide_table_layout(cells, SLIDE_WIDTH_IN - 1.0)
+    _add_table(slide, cells, 1.5, size, widths)
+    _text_box(slide, c.headline_sentence, 0.6, 1.7 + 0.6 * len(cells) + 0.4, SLIDE_WIDTH_IN - 1.2, 1.5,
               _sentence_size(c.headline_sentence))
 
 
+def _title_size(title: str, sizes=(24, 20), width: float = SLIDE_WIDTH_IN - 1.0) -> int:
+    """A table slide's title size (pt): the first of ``sizes`` at which the title fits one line, else the last."""
+    return next((s for s in sizes if len(title) * CHAR_EM * s / 72 <= width), sizes[-1])
+
+
+def _sentence_height(text: str, size: int, width: float = SLIDE_WIDTH_IN - 1.2) -> float:
+    """The height (inches) of a key sentence wrapped to ``width`` at ``size`` pt, with the box's margins."""
+    per_line = max(1, int(width / (CHAR_EM * size / 72)))
+    return len(textwrap.wrap(text.replace("**", ""), per_line) or [""]) * LINE_EM * size / 72 + ROW_PAD_IN
+
+
+def table_slides(prs, table: Table, lang: str) -> None:
+    """A ``Table`` on its slide(s): the title, the table (split over slides when its rows need more than one;
+    '(lanjutan)' titles the next), the key sentence under it on its last slide, the source line at the foot."""
+    width = SLIDE_WIDTH_IN - 1.0
+    sentence_size = _sentence_size(table.sentence)
+    if table.frame is None:
+        slide = _slide(prs, 5, table.title, top=0.2, height=1.0, size=_title_size(table.title))
+        _text_box(slide, table.sentence, 0.6, 2.5, SLIDE_WIDTH_IN - 1.2, 2.0, 24)
+        return
+    cells = _cells(table.frame)
+    below = _sentence_height(table.sentence, sentence_size) + 0.15 if table.sentence else 0.0
+    size, widths, pages = fit_slide_table(cells, width, SOURCE_TOP_IN - TABLE_TOP_IN - below - 0.1)
+    heights = row_heights(cells, widths, size)
+    for k, page in enumerate(pages):
+        title = table.title if k == 0 else f"{table.title} {t('office_continued', lang)}"
+        slide = _slide(prs, 5, title, top=0.2, height=1.0, size=_title_size(title))
+        rows = [0, *page]
+        _add_table(slide, [cells[i] for i in rows], TABLE_TOP_IN, size, widths, [heights[i] for i in rows])
+        bottom = TABLE_TOP_IN + sum(heights[i] for i in rows)
+        if table.sentence and k == len(pages) - 1:
+            _text_box(slide, table.sentence, 0.6, bottom + 0.15, SLIDE_WIDTH_IN - 1.2,
+                      _sentence_height(table.sentence, sentence_size), sentence_size)
+        if table.source:
+            box = _text_box(slide, table.source, 0.6, SOURCE_TOP_IN, SLIDE_WIDTH_IN - 1.2, 0.35, 11)
+            box.text_frame.paragraphs[0].runs[0].font.color.rgb = _grey()
+
+
+def _grey():
+    from pptx.dml.color import RGBColor
+
+    return RGBColor(0x55, 0x55, 0x55)
+
+
 def write_pptx(c: Content, path: Path) -> Path:
-    """The deck: a title slide, the headline table, one slide per figure with its key sentence, the meeting points."""
+    """The deck: a title slide, the headline table, one slide per figure with its key sentence, a slide per table
+    (``Content.tables``), the meeting points."""
     from pptx import Presentation
     from pptx.util import Pt
 
@@ -255,6 +375,9 @@ def write_pptx(c: Content, path: Path) -> Path:
         _picture(slide, fig, 0.5, 1.25, SLIDE_WIDTH_IN - 1.0, 4.95)
         _text_box(slide, fig.sentence, 0.6, 6.25, SLIDE_WIDTH_IN - 1.2, 1.1, _sentence_size(fig.sentence))
 
+    for table in c.tables:
+        table_slides(prs, table, c.lang)
+
     slide = _slide(prs, 1, c.meeting_title)
     body = slide.placeholders[1]
     body.left, body.top, body.width, body.height = _inches(0.6, 1.5, SLIDE_WIDTH_IN - 1.2, 5.6)
@@ -276,25 +399,15 @@ def _paragraph(doc, text: str, style: str | None = None):
     return paragraph
 
 
-def write_docx(c: Content, path: Path) -> Path:
-    """The document: title, headline table (a Word table) and sentence, each figure with a numbered caption and its
-    key sentence, the meeting points as a list; every text editable."""
-    from docx import Document
+def _docx_table(doc, cells: list[list[str]]) -> None:
+    """``cells`` (header row first) as a Word table across the text width: the largest text size of
+    ``DOCUMENT_TABLE_PT`` that fits, numbers and their header right-aligned, the header row repeated on
+    each page the table runs over."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Inches, Pt
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Inches, Pt
 
-    doc = Document()
-    page = doc.sections[0]
-    page.page_width, page.page_height = Cm(A4_CM[0]), Cm(A4_CM[1])
-    page.left_margin = page.right_margin = page.top_margin = page.bottom_margin = Cm(MARGIN_CM)
-    doc.core_properties.title, doc.core_properties.language = c.title, c.lang
-    doc.add_heading(c.title, level=0)
-    doc.add_paragraph(c.subtitle)
-
-    doc.add_heading(t("office_headline_heading", c.lang), level=1)
-    _paragraph(doc, say("office_table_caption", c.lang, number=1, title=t("office_headline_heading", c.lang),
-                        district=c.district, year=c.year), "Caption")
-    cells = _cells(c.headline)
     table = doc.add_table(rows=len(cells), cols=len(cells[0]))
     table.style, table.autofit = "Light Grid Accent 1", False
     size, widths = slide_table_layout(cells, DOCUMENT_TEXT_WIDTH_IN - len(cells[0]) * (DOCUMENT_CELL_PAD_IN - CELL_PAD_IN),
@@ -312,10 +425,36 @@ def write_docx(c: Content, path: Path) -> Path:
                 run.font.size = Pt(size)
             if numeric[j]:   # numbers and their header right-aligned, names left
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    header = table.rows[0]._tr.get_or_add_trPr()
+    header.append(OxmlElement("w:tblHeader"))
+    header[-1].set(qn("w:val"), "true")
+
+
+def write_docx(c: Content, path: Path) -> Path:
+    """The document: title, headline table (a Word table) and sentence, each figure with a numbered caption and its
+    key sentence, each further table (``Content.tables``) with its caption, sentence and source line, the meeting
+    points as a list; every text editable."""
+    from docx import Document
+    from docx.shared import Cm, Inches, Pt, RGBColor
+
+    doc = Document()
+    page = doc.sections[0]
+    page.page_width, page.page_height = Cm(A4_CM[0]), Cm(A4_CM[1])
+    page.left_margin = page.right_margin = page.top_margin = page.bottom_margin = Cm(MARGIN_CM)
+    doc.core_properties.title, doc.core_properties.language = c.title, c.lang
+    doc.add_heading(c.title, level=0)
+    doc.add_paragraph(c.subtitle)
+
+    heading = c.headline_heading or t("office_headline_heading", c.lang)
+    doc.add_heading(heading, level=1)
+    _paragraph(doc, say("office_table_caption", c.lang, number=1, title=heading, district=c.district, year=c.year),
+               "Caption")
+    _docx_table(doc, _cells(c.headline))
     doc.add_paragraph()
     _paragraph(doc, c.headline_sentence)
 
-    doc.add_heading(t("office_figures_heading", c.lang), level=1)
+    if c.figures:
+        doc.add_heading(t("office_figures_heading", c.lang), level=1)
     for fig in c.figures:
         doc.add_heading(fig.heading, level=2)
         if fig.png is not None:
@@ -323,6 +462,23 @@ def write_docx(c: Content, path: Path) -> Path:
             _paragraph(doc, say("office_figure_caption", c.lang, number=fig.number, title=fig.title,
                                 district=c.district, year=c.year), "Caption")
         _paragraph(doc, fig.sentence)
+
+    if c.tables and c.tables_heading:
+        doc.add_heading(c.tables_heading, level=1)
+    number = 1
+    for table in c.tables:
+        if table.frame is None:
+            doc.add_heading(table.title, level=2)
+            _paragraph(doc, table.sentence)
+            continue
+        number += 1
+        _paragraph(doc, f"{t('table_word', c.lang)} {number}. {table.title}", "Caption")
+        _docx_table(doc, _cells(table.frame))
+        if table.source:
+            source = doc.add_paragraph().add_run(table.source)
+            source.font.size, source.font.color.rgb = Pt(8), RGBColor(0x55, 0x55, 0x55)
+        if table.sentence:
+            _paragraph(doc, table.sentence)
 
     doc.add_heading(t("office_meeting_heading", c.lang), level=1)
     for point in c.points:
