@@ -101,7 +101,7 @@ def _match(name: str, valid: list[str], what: str) -> str:
     wanted = " ".join(str(name).split()).casefold()
     found = next((v for v in valid if " ".join(v.split()).casefold() == wanted), None)
     if found is None:
-        raise InputError.from_key(f"unknown_{what}", name=str(name), valid=_names(valid))
+        raise InputError.from_key(f"brief_unknown_{what}", name=str(name), valid=_names(valid))
     return found
 
 
