@@ -75,7 +75,7 @@ def parse_years(text: str | None) -> list[int] | None:
             else:
                 years.append(int(part))
     except ValueError:
-        raise InputError(f"--years '{text}' is not a year range.", fix="write it as 2019-2024 or 2021,2023.") from None
+        raise InputError.from_key("bad_years", text=text) from None
     return sorted(set(years))
 
 
@@ -222,6 +222,17 @@ def _html_exporter(show_code: bool):
                         exclude_output_prompt=True)
 
 
+def _district_error(known: list[str], asked: list[str]) -> InputError:
+    """A district asked for that the data do not hold, or (none asked) data holding several districts."""
+    from .vocab.puskesmas import district_key
+
+    keys = {district_key(k) for k in known}
+    missing = next((d for d in asked if district_key(d) not in keys), None)
+    if missing is not None:
+        return InputError.from_key("district_not_in_data", district=missing, known=", ".join(known))
+    return InputError.from_key("districts_ambiguous", count=len(known), known=", ".join(known))
+
+
 def _slug(name: str) -> str:
     return "".join(ch if ch.isalnum() else "_" for ch in name.lower()).strip("_")
 
@@ -242,18 +253,19 @@ def plan(years: list[int] | None, raw: list[Path], district: str | None, out: Pa
         report(run)
     errors = run.result.input_errors
     for _, e in errors.iterrows():
-        print(say("run_input_error", lang, message=e["message"]), file=sys.stderr)
+        print(say("run_input_error", lang, message=InputError.from_stored(e["code"], e["params"], e["message"]).render(lang)),
+              file=sys.stderr)
     tables = run.result.tables
     if all(t.empty for t in tables.values()):
-        raise InputError("no usable annex table was found in the raw data.", fix="see the input errors above.")
+        raise InputError.from_key("no_usable_table")
     try:
         if districts:
             chosen_districts = data_districts(tables) if districts == ["all"] else \
                 [resolve_district(tables, d) for d in districts]
         else:
             chosen_districts = [resolve_district(tables, district)]
-    except ValueError as exc:
-        raise InputError(str(exc), fix="pass --district / --districts with names from that list.") from None
+    except ValueError:
+        raise _district_error(data_districts(tables), districts or ([district] if district else [])) from None
     nested = bool(districts)
     jobs = [Job("data_quality", NOTEBOOKS["quality"], out / "data_quality" / "data_quality.ipynb",
                 {"processed_dir": str(processed), "lang": lang, "run_cleaning": False})]
@@ -263,8 +275,8 @@ def plan(years: list[int] | None, raw: list[Path], district: str | None, out: Pa
         chosen = years or available
         unknown = [y for y in chosen if y not in available]
         if unknown:
-            raise InputError(f"no data for {', '.join(map(str, unknown))} in {name} (years with data or files: "
-                             f"{', '.join(map(str, available))}).", fix="choose years from that list with --years.")
+            raise InputError.from_key("years_not_in_data", years=", ".join(map(str, unknown)), district=name,
+                                      available=", ".join(map(str, available)))
         base = out / _slug(name) if nested else out
         label = f"{name} " if nested else ""
         common = {"district": name, "lang": lang, "processed_dir": str(processed)}
@@ -421,9 +433,7 @@ def working_paths(out: Path | None, processed: Path | None, raw: list[Path] | No
     processed = Path(processed or here / "data" / "processed").resolve()
     if not raw:
         if not (here / "data" / "raw").is_dir():
-            raise InputError(f"no raw data was given and {here / 'data' / 'raw'} does not exist.",
-                             fix="pass the raw files or folders with --raw, or run the command in a folder that "
-                                 "holds data/raw/.")
+            raise InputError.from_key("raw_missing", folder=str(here / "data" / "raw"))
         raw = [here / "data" / "raw"]
     return out, processed, [Path(p) for p in raw]
 
@@ -481,8 +491,8 @@ def plan_briefs(year: int, quarter: int, processed: Path, out: Path, lang: str =
     monthly = load_monthly_desa(processed)
     rows, level, area, district = area_rows(monthly, district, puskesmas, kecamatan)
     if int(year) not in set(rows["year"]):
-        raise InputError(f"no monthly reports for {area} in {year} (years: {', '.join(map(str, sorted(set(rows['year']))))}).",
-                         fix="choose a year from that list with --year.")
+        raise InputError.from_key("no_monthly_year", area=area, year=int(year),
+                                  years=", ".join(map(str, sorted(set(rows["year"])))))
     areas = [("puskesmas", p) for p in sorted(rows["puskesmas"].unique())] if every else [(level, area)]
     jobs = []
     for lvl, name in areas:
@@ -506,13 +516,11 @@ def _run_on_dask(address: str, planned: list[Job], show_code: bool, bar) -> list
     try:
         from distributed import Client, as_completed as dask_completed
     except ImportError:
-        raise InputError("--scheduler needs Dask distributed, an optional extra.",
-                         fix="install it with: pip install 'imr-analysis[distributed]'") from None
+        raise InputError.from_key("dask_missing") from None
     try:
         client = Client(address, timeout="20s")
     except OSError as exc:
-        raise InputError(f"no Dask scheduler answered at {address} ({exc}).",
-                         fix="start one (dask scheduler; dask worker tcp://HOST:8786) or check the address.") from None
+        raise InputError.from_key("dask_no_scheduler", address=address, error=str(exc)) from None
     results = []
     try:
         futures = [client.submit(_execute, job, show_code, pure=False, key=f"imr-{i}-{job.name}")

@@ -74,8 +74,7 @@ def cmd_hash_text(args) -> int:
 
     salt_file = Path(args.processed) / SALT_FILE
     if not salt_file.exists():
-        raise InputError(f"there is no {SALT_FILE} in the processed folder.", Location(file=str(args.processed)),
-                         "give the processed folder the messages came from (the --out of clean, or --processed of run).")
+        raise InputError.from_key("no_salt", Location(file=str(args.processed)), salt=SALT_FILE)
     with salted(salt_file.read_text(encoding="utf-8").strip()):
         for text in args.text:
             print(describe_text(text))
@@ -94,9 +93,11 @@ def cmd_clean(args) -> int:
                     neonatal_max_days=args.neonatal_days, keep_going=len(files) > 1, lang=args.lang)
     errors_in = run.result.input_errors
     if len(errors_in) == len(files):
-        raise InputError(str(errors_in.iloc[0]["message"]))
+        first = errors_in.iloc[0]
+        raise InputError.from_stored(first["code"], first["params"], first["message"])
     _print_clean_summary(run, args.lang)
-    for message in errors_in["message"]:
+    for _, e in errors_in.iterrows():
+        message = InputError.from_stored(e["code"], e["params"], e["message"]).render(args.lang)
         print(say("clean_file_not_used", args.lang, message=message), file=sys.stderr)
     if not errors_in.empty:
         print(say("clean_files_not_used", args.lang, failed=len(errors_in), files=len(files)), file=sys.stderr)
@@ -655,7 +656,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except InputError as exc:
-        print(f"{say('cannot_use_input', lang)}\n{exc}", file=sys.stderr)
+        print(f"{say('cannot_use_input', lang)}\n{exc.render(lang)}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print(say("interrupted", lang), file=sys.stderr)

@@ -103,7 +103,8 @@ def test_an_unexpected_error_in_one_file_is_recorded_for_that_file_only(tmp_path
     errors = []
     tables = read_tables([broken, lf_csv], errors=errors)
     assert [t.file for t in tables] == [str(lf_csv)]
-    assert errors == [{"file": str(broken), "year": 2022, "message": errors[0]["message"]}]
+    assert errors == [{"file": str(broken), "year": 2022, "message": errors[0]["message"], "code": "read_unexpected",
+                       "params": f'{{"error": "KeyError", "location": {{"file": "{broken}"}}, "path": "{broken}"}}'}]
     assert "unexpected KeyError" in errors[0]["message"] and "--debug clean" in errors[0]["message"]
     with pytest.raises(KeyError):
         read_tables([broken, lf_csv])  # without keep-going, the error is not hidden

@@ -141,9 +141,9 @@ def test_both_languages_render(tmp_path, lang, words):
 
 def test_parameters_checked_before_any_notebook(tmp_path):
     r = run("--years", "2010", "--out", tmp_path / "o", "--processed", tmp_path / "p")
-    assert r.returncode == 2 and "no data for 2010" in r.stderr and "2019" in r.stderr
+    assert r.returncode == 2 and "tidak ada data untuk 2010" in r.stderr and "2019" in r.stderr
     assert not (tmp_path / "o" / "2010").exists()
     r = run("--years", "20x9", "--out", tmp_path / "o", "--processed", tmp_path / "p")
-    assert r.returncode == 2 and "not a year range" in r.stderr
+    assert r.returncode == 2 and "bukan rentang tahun" in r.stderr
     r = run("--district", "Kubu Raya", "--out", tmp_path / "o", "--processed", tmp_path / "p")
     assert r.returncode == 2 and "Musi Rawas Utara" in r.stderr

@@ -224,7 +224,7 @@ def test_run_a_line_list_without_district_from_another_folder(tmp_path):
 
 def test_processed_folder_that_does_not_exist_and_wrong_out_suffix(tmp_path, new_district):
     r = cli("indicators", "--processed", tmp_path / "nope")
-    assert r.returncode == 2 and "does not exist" in r.stderr
+    assert r.returncode == 2 and "folder olahan itu tidak ada" in r.stderr
     _, tmp = new_district
     r = cli("indicators", "--processed", tmp / "processed", "--out", tmp_path / "x.txt")
     assert r.returncode == 2 and ".csv atau .xlsx" in r.stderr and not (tmp_path / "x.txt").exists()

@@ -460,7 +460,7 @@ def test_a_registry_file_that_does_not_exist_is_named(corpus, tmp_path):
     r = cli("clean", corpus.root / corpus.districts.iloc[0]["folder"], "--out", tmp_path / "o",
             env={"IMR_ANALYSIS_REGISTRY": tmp_path / "nowhere.csv"})
     assert r.returncode == 2 and "nowhere.csv" in r.stderr and "IMR_ANALYSIS_REGISTRY" in r.stderr
-    assert "What to do" in r.stderr
+    assert "Yang harus dilakukan" in r.stderr
 
 
 # --- monthly reports and line lists without a district --------------------------------------

@@ -43,7 +43,7 @@ VISITS = ["kn1", "kn_lengkap"]
 def quarter_months(quarter: int) -> list[int]:
     """The months of a quarter: TW I -> [1, 2, 3] ... TW IV -> [10, 11, 12]."""
     if quarter not in (1, 2, 3, 4):
-        raise InputError(f"the quarter must be 1, 2, 3 or 4, not {quarter}.", fix="pass --quarter 1, 2, 3 or 4.")
+        raise InputError.from_key("bad_quarter", quarter=quarter)
     return list(range(3 * quarter - 2, 3 * quarter + 1))
 
 
@@ -84,13 +84,12 @@ def area_rows(monthly: pd.DataFrame, district: str | None = None, puskesmas: str
     districts = sorted(monthly["district"].unique())
     if district is None:
         if len(districts) != 1:
-            raise InputError(f"the monthly reports hold {len(districts)} districts: {', '.join(districts) or 'none'}.",
-                             fix="name one with --district.")
+            raise InputError.from_key("brief_districts", count=len(districts), names=_names(districts))
         district = districts[0]
     district = _match(district, districts, "district")
     rows = monthly[monthly["district"] == district]
     if puskesmas:
-        name = _match(puskesmas, sorted(rows["puskesmas"].unique()), "Puskesmas")
+        name = _match(puskesmas, sorted(rows["puskesmas"].unique()), "puskesmas")
         return rows[rows["puskesmas"] == name], "puskesmas", name, district
     if kecamatan:
         name = _match(kecamatan, sorted(rows["kecamatan"].unique()), "kecamatan")
@@ -102,9 +101,13 @@ def _match(name: str, valid: list[str], what: str) -> str:
     wanted = " ".join(str(name).split()).casefold()
     found = next((v for v in valid if " ".join(v.split()).casefold() == wanted), None)
     if found is None:
-        raise InputError(f"no {what} '{name}' in the monthly reports. Valid names: {', '.join(valid) or 'none'}.",
-                         fix=f"choose a {what} from that list.")
+        raise InputError.from_key(f"brief_unknown_{what}", name=str(name), valid=_names(valid))
     return found
+
+
+def _names(names: list[str]) -> str | dict:
+    """Names joined by commas; the word 'none' (in the message's language) when there are none."""
+    return ", ".join(names) or {"key": "v_none"}
 
 
 def compute_brief(monthly: pd.DataFrame, year: int, quarter: int, district: str | None = None,

@@ -51,17 +51,14 @@ def resolve_period(table: AnnexTable, year: int | None, district: str | None, pr
     where = table.location(table.blocks[0].title_row)
     t_year = table.year or year
     if t_year is None:
-        raise InputError("the table's title block has no year (TAHUN yyyy) and no --year was given.", where,
-                         "add the year to the title block, or pass --year.")
+        raise InputError.from_key("no_year", where)
     if table.year and year and table.year != year:
         problems.append(finding("warning", "year_mismatch", table.file, table.sheet, where.row, "", table.year, "",
                                 "year_mismatch", title_year=table.year, year=year))
     t_district = table.district or district
     if table.district and not (registry.knows_district(table.district) or looks_like_place_name(table.district)):
         if not district:
-            raise InputError("the district line of the title block (KABUPATEN ...) does not look like a place name: "
-                             "it holds digits like an ID or phone number, an e-mail, an address or a personal name.",
-                             where, "write only 'KABUPATEN <name>' on that line, or pass --district.")
+            raise InputError.from_key("district_not_place", where)
         problems.append(finding("warning", "not_a_place_name", table.file, table.sheet, where.row, "", t_year, "",
                                 "district_line_not_place"))
         t_district = district
@@ -70,8 +67,7 @@ def resolve_period(table: AnnexTable, year: int | None, district: str | None, pr
         check_title_district(table.file, block.sheet or table.sheet, block.district_cell, table.district, district,
                               t_year, problems)
     if not t_district:
-        raise InputError("the table's title block has no district (KABUPATEN/KOTA ...) and no --district was given.",
-                         where, "add the district to the title block, or pass --district.")
+        raise InputError.from_key("no_district", where)
     return t_year, t_district
 
 

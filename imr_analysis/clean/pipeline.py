@@ -24,7 +24,7 @@ from .places import check_title_district, checked_district
 from ..config import NEONATAL_MAX_DAYS
 from ..errors import InputError
 from ..read.annex import AnnexTable
-from ..read.files import expand_inputs, file_error, read_tables
+from ..read.files import INPUT_ERROR_COLUMNS, expand_inputs, file_error, read_tables
 from ..read.flat import FlatTable
 from ..schemas import ACCOUNTING
 from ..vocab.layout import table_label
@@ -48,7 +48,7 @@ class CleanResult:
     problems: list[dict] = field(default_factory=list)   # cell problems outside count columns
     proposed_registry: pd.DataFrame | None = None
     skipped_files: list[str] = field(default_factory=list)
-    input_errors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["file", "year", "message"]))
+    input_errors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=INPUT_ERROR_COLUMNS))
     dropped_columns: list[dict] = field(default_factory=list)   # header names only
     registry: Registry | None = None
     monthly_desa: pd.DataFrame | None = None   # the monthly reports by desa (canonical.build_monthly_desa)
@@ -151,7 +151,7 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
     if proposals:
         proposed = pd.DataFrame(proposals.values())[["province", "district", "kecamatan", "puskesmas", "aliases"]]
     # Save outputs: see write_outputs
-    errors = pd.DataFrame(file_errors or [], columns=["file", "year", "message"])
+    errors = pd.DataFrame(file_errors or [], columns=INPUT_ERROR_COLUMNS)
     return CleanResult(None, ledger, cells, pd.DataFrame(sources), notes, problems, proposed, skipped, errors,
                        dropped, registry, by_desa, review_frame(ctx.reviews))
 

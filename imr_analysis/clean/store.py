@@ -34,6 +34,7 @@ from .. import outputs, privacy
 from .pipeline import CleanResult, clean
 from .checks import findings
 from .report import cleaning_report
+from ..read.files import INPUT_ERROR_COLUMNS
 from ..schemas import MATERNAL_TABLES, SCHEMAS
 
 CANONICAL = list(SCHEMAS)
@@ -108,7 +109,7 @@ def input_errors(directory: Path) -> pd.DataFrame:
     """Files the last cleaning could not use (empty when there were none)."""
     path = Path(directory) / "input_errors.csv"
     if not path.exists():
-        return pd.DataFrame(columns=["file", "year", "message"])
+        return pd.DataFrame(columns=INPUT_ERROR_COLUMNS)
     return pd.read_csv(path, encoding="utf-8-sig")
 
 
@@ -151,11 +152,18 @@ def check_year(tables: dict[str, pd.DataFrame], directory: Path, year: int, dist
     errors = input_errors(directory)
     broken = errors[errors["year"] == year]
     if not broken.empty:
-        raise InputError(f"the raw data for {year} could not be read, so there is no report for {year}:\n"
-                         + "\n".join(broken["message"]), Location(file=Path(broken.iloc[0]["file"]).name),
-                         "fix or replace that file and run the batch again.")
-    raise InputError(f"there are no data for {district} {year} (years with data: "
-                     f"{', '.join(map(str, years(tables, district)))}).", fix="choose a year with data.")
+        stored = [{"input_error": InputError.from_stored(*_code_and_params(e), e["message"]).to_dict()}
+                  for _, e in broken.iterrows()]
+        raise InputError.from_key("year_unreadable", Location(file=Path(broken.iloc[0]["file"]).name), year=int(year),
+                                  errors=stored)
+    raise InputError.from_key("no_data_year", district=district, year=int(year),
+                              years=", ".join(map(str, years(tables, district))))
+
+
+def _code_and_params(error: pd.Series) -> tuple[str, str]:
+    """The template key and parameters of an input_errors row ('' for a folder written before they were kept)."""
+    code, params = error.get("code", ""), error.get("params", "")
+    return ("" if pd.isna(code) else str(code)), ("" if pd.isna(params) else str(params))
 
 
 def load_monthly_desa(directory: Path) -> pd.DataFrame:
@@ -165,16 +173,13 @@ def load_monthly_desa(directory: Path) -> pd.DataFrame:
 
     path = Path(directory) / "monthly_desa.parquet"
     if not path.exists():
-        raise InputError("the processed folder has no monthly reports (monthly_desa.parquet).", Location(file=str(path)),
-                         "clean the monthly Puskesmas reports (LB3 KIA) into it: 'imr-analysis clean RAW --out DIR', "
-                         "with RAW holding the monthly reports.")
+        raise InputError.from_key("no_monthly_desa", Location(file=str(path)))
     df = pd.read_parquet(path)
     try:
         return monthly_desa.validate(df)
     except SchemaError as exc:
-        raise InputError(f"the monthly_desa table does not follow its schema: {str(exc).splitlines()[0]}",
-                         Location(file=str(path)), "write the processed folder again with 'imr-analysis clean RAW "
-                         "--out DIR'.") from None
+        raise InputError.from_key("monthly_desa_schema", Location(file=str(path)),
+                                  problem=privacy.scrub(str(exc).splitlines()[0])) from None
 
 
 def load_processed(directory: Path) -> dict[str, pd.DataFrame]:
@@ -182,14 +187,12 @@ def load_processed(directory: Path) -> dict[str, pd.DataFrame]:
     directory = Path(directory)
     if not directory.is_dir():
         from ..errors import InputError, Location
-        raise InputError("the processed folder does not exist.", Location(file=str(directory)),
-                         "run 'imr-analysis clean RAW --out DIR' first, and pass that DIR as --processed.")
+        raise InputError.from_key("processed_missing", Location(file=str(directory)))
     missing = [n for n in CANONICAL if n not in OPTIONAL and not (directory / f"{n}.parquet").exists()]
     if missing:
         from ..errors import InputError, Location
-        raise InputError(f"the processed folder lacks {', '.join(m + '.parquet' for m in missing)}.",
-                         Location(file=str(directory)),
-                         "run 'imr-analysis clean RAW --out DIR' first, and pass that DIR as --processed.")
+        raise InputError.from_key("processed_incomplete", Location(file=str(directory)),
+                                  files=", ".join(m + ".parquet" for m in missing))
     tables = {}
     for name in CANONICAL:
         path = directory / f"{name}.parquet"
@@ -204,10 +207,8 @@ def load_processed(directory: Path) -> dict[str, pd.DataFrame]:
             tables[name] = SCHEMAS[name].validate(df)
         except SchemaError as exc:
             from ..errors import InputError, Location
-            raise InputError(f"the {name} table does not follow the canonical schema: {str(exc).splitlines()[0]}",
-                             Location(file=str(directory / f"{name}.parquet")),
-                             "write the processed folder again with 'imr-analysis clean RAW --out DIR' "
-                             "(a folder written by an older version, or edited by hand, can fail this check).") from None
+            raise InputError.from_key("canonical_schema", Location(file=str(directory / f"{name}.parquet")), name=name,
+                                      problem=privacy.scrub(str(exc).splitlines()[0])) from None
     return tables
 
 
@@ -223,6 +224,5 @@ def load_reviews(directory: Path) -> pd.DataFrame:
         return reviews.validate(pd.read_parquet(path))
     except SchemaError as exc:
         from ..errors import InputError, Location
-        raise InputError(f"the reviews table does not follow its schema: {str(exc).splitlines()[0]}",
-                         Location(file=str(path)),
-                         "write the processed folder again with 'imr-analysis clean RAW --out DIR'.") from None
+        raise InputError.from_key("reviews_schema", Location(file=str(path)),
+                                  problem=privacy.scrub(str(exc).splitlines()[0])) from None

@@ -164,11 +164,6 @@ def join_continuations(tables: list[AnnexTable]) -> list[AnnexTable]:
 REQUIRED = {"births": [("live_births",)], "deaths": [("neonatal", "infant"), ("postneonatal", "infant")],
             "causes": [("deaths",)], "child_causes": [("deaths",)], "kn": [("denominator",), ("kn1", "kn_lengkap")],
             "maternal": [("pregnancy", "delivery", "postpartum", "all_periods")], "maternal_causes": [("deaths",)]}
-REQUIRED_WORDS = {"births": "HIDUP (live births)", "deaths": "NEONATAL and POST NEONATAL",
-                  "causes": "cause columns under PENYEBAB KEMATIAN NEONATAL / POST NEONATAL",
-                  "child_causes": "cause columns", "kn": "JUMLAH LAHIR HIDUP or SASARAN, and KN1 or KN LENGKAP",
-                  "maternal": "KEMATIAN IBU HAMIL / BERSALIN / NIFAS by age group (< 20, 20-34, >= 35 TAHUN)",
-                  "maternal_causes": "cause columns (PERDARAHAN, GANGGUAN HIPERTENSI, ...)"}
 
 
 def _check_required(table: AnnexTable) -> None:
@@ -176,11 +171,10 @@ def _check_required(table: AnnexTable) -> None:
     measures = {c.measure for c in table.columns if c.role in ("count", "check", "pct")}
     for options in REQUIRED[table.kind]:
         if not measures & set(options):
-            raise InputError(
-                f"the table '{table_label(table.kind, 'id')}' has no {REQUIRED_WORDS[table.kind]} column under its header.",
-                table.location(table.blocks[0].title_row),
-                "check the header rows: the column titles must be as in the Profil (a typo too far from the usual "
-                "wording is not recognised); see imr_analysis/vocab/tables.yaml.")
+            # the columns it needs, in words: the template required_<kind> of vocab/input_errors.csv
+            raise InputError.from_key("missing_required_column", table.location(table.blocks[0].title_row),
+                                      table=table_label(table.kind, "id"),
+                                      required={"key": f"required_{table.kind}"})
 
 
 def _is_continuation(grid: Grid, title_index: int) -> bool:
@@ -202,11 +196,7 @@ def _read_block(grid: Grid, kind: str, start: int, end: int, continuation: bool)
             header_start = i
             break
     if header_start is None:
-        raise InputError(
-            "a table title was found but no header row (NO / KECAMATAN / PUSKESMAS) below it.",
-            Location(str(grid.file), grid.sheet, start + 1),
-            "keep the table's header rows directly under its title block.",
-        )
+        raise InputError.from_key("no_header_row", Location(str(grid.file), grid.sheet, start + 1))
     number_row = _number_row(grid, header_start, end)
     header_end = number_row if number_row is not None else _first_data_row(grid, header_start, end)
     edge = _right_edge(grid, header_start, header_end, number_row)
@@ -496,11 +486,9 @@ def _assign_roles(table: AnnexTable) -> None:
             sexes = by_measure[(col.measure, col.role)]
             if col.sex == "" and sexes & {"male", "female", "total"}:
                 block = next(b for b in table.blocks if col in b.columns)
-                raise InputError(
-                    f"column {col.letter} ({col.measure}) has no LAKI-LAKI / PEREMPUAN label above it while the other "
-                    f"'{col.measure}' columns do: the merged header looks shifted by one column.",
-                    Location(table.file, block.sheet, block.title_row, col.letter),
-                    "in Excel, check that each sex label (LAKI-LAKI, PEREMPUAN, L+P) spans exactly the columns under it.")
+                raise InputError.from_key("sex_header_shifted", Location(table.file, block.sheet, block.title_row,
+                                                                         col.letter),
+                                          column=col.letter, measure=col.measure)
     for col in counts:
         sexes = by_measure[(col.measure, col.role)]
         split = {"male", "female"} <= sexes

@@ -12,6 +12,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ..errors import InputError, Location
+from ..vocab.findings import to_json
 from ..vocab.layout import layout
 from .annex import find_tables, finish_table, join_continuations
 from .flat import FlatTable, detect as detect_flat, has_header, read_flat
@@ -23,7 +24,7 @@ def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
     files, skipped = [], []
     for path in map(Path, paths):
         if not path.exists():
-            raise InputError("no such file or folder.", Location(file=str(path)), "check the path.")
+            raise InputError.from_key("path_missing", Location(file=str(path)))
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 if not child.is_file() or child.name.startswith(("~$", ".")):
@@ -36,11 +37,13 @@ def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
             files.append(path)
     files = sorted(dict.fromkeys(files), key=lambda p: str(p))  # a fixed reading order, whatever the argument order
     if not files:
-        raise InputError("no Excel workbook or CSV file was found.", Location(file=", ".join(map(str, paths))),
-                         "give the annex workbooks (.xlsx) or CSV exports, or a folder that holds them.")
+        raise InputError.from_key("no_input_files", Location(file=", ".join(map(str, paths))))
     return files, skipped
 
 
+#: The columns of input_errors.csv: ``message`` in English for scripts; ``code`` and ``params`` (JSON)
+#: render it in either language (errors.InputError.from_stored).
+INPUT_ERROR_COLUMNS = ["file", "year", "message", "code", "params"]
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
 
 
@@ -63,18 +66,19 @@ def read_tables(files: list[Path], engine: str = "calamine", errors: list | None
             if errors is None:
                 raise
             if not isinstance(exc, InputError):
-                exc = InputError(f"the file could not be read (unexpected {type(exc).__name__}).", Location(file=str(path)),
-                                 f"run 'imr-analysis --debug clean \"{path}\" --out DIR' and report what it prints to the "
-                                 "imr-analysis maintainers, or remove the file from the input.")
+                exc = InputError.from_key("read_unexpected", Location(file=str(path)), error=type(exc).__name__,
+                                          path=str(path))
             errors.append(file_error(path, exc))
     return tables
 
 
 def file_error(path: Path | str, exc: InputError, year: int | None = None) -> dict:
-    """An input_errors row: the file, the year it belongs to (given, else the one its name suggests), the message."""
+    """An input_errors row: the file, the year it belongs to (given, else the one its name suggests), the message
+    (English), and the error's template key and parameters (``code``, ``params``) that render it in either language."""
     if year is None and (m := _YEAR_IN_NAME.search(Path(path).name)):
         year = int(m.group(1))
-    return {"file": str(path), "year": year, "message": str(exc)}
+    return {"file": str(path), "year": year, "message": str(exc), "code": exc.key,
+            "params": to_json(exc.stored_params()) if exc.key else ""}
 
 
 def _read_file(path: Path, engine: str, fmt: str | None = None) -> list:
@@ -90,16 +94,9 @@ def _read_file(path: Path, engine: str, fmt: str | None = None) -> list:
             found.append(read_flat(grid, kind))
     if not found:
         titles = "; ".join(spec["label_id"] for spec in layout()["tables"].values())
-        what = {"annex": "no annex table", "monthly": "no monthly report header (BULAN, PUSKESMAS, ...)",
-                "linelist": "no line-list header (TANGGAL KEMATIAN / UMUR, PUSKESMAS, ...)"}.get(fmt or "", "")
-        raise InputError(
-            (f"{what} was found in this file." if what else
-             "none of the known formats was found in this file: no annex table (found by its title text), "
-             "no monthly report header (BULAN, PUSKESMAS, ...), no line-list header (TANGGAL KEMATIAN, ...)."),
-            Location(file=str(path)),
-            f"check the title row of annex tables ({titles}) or the header row of monthly reports and line lists; "
-            "or remove the file from the input.",
-        )
+        key = {"annex": "no_annex_table", "monthly": "no_monthly_header", "linelist": "no_linelist_header"}.get(
+            fmt or "", "no_known_format")
+        raise InputError.from_key(key, Location(file=str(path)), titles=titles)
     flat = [t for t in found if isinstance(t, FlatTable)]
     joined = join_continuations([t for t in found if not isinstance(t, FlatTable)])
     for table in joined:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, Location
+from ..privacy import scrub
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -72,19 +73,17 @@ def read_grids(path: Path, engine: str = "calamine") -> list[Grid]:
     path = Path(path)
     where = Location(file=str(path))
     if not path.exists():
-        raise InputError("the file does not exist.", where, "check the path.")
+        raise InputError.from_key("file_missing", where)
     if path.stat().st_size == 0:
-        raise InputError("the file is empty.", where, "export the table again from Excel, or remove the file from the input.")
+        raise InputError.from_key("file_empty", where)
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         return [_read_csv(path)]
     if suffix in EXCEL_SUFFIXES:
         return _read_excel(path, engine)
-    raise InputError(
-        f"'{path.suffix or 'no extension'}' is not a file type this tool reads.",
-        where,
-        "give Excel workbooks (.xlsx, .xls, .ods) or CSV exports (.csv) of the Profil annex tables.",
-    )
+    if not path.suffix:
+        raise InputError.from_key("no_extension", where)
+    raise InputError.from_key("unsupported_type", where, suffix=path.suffix)
 
 
 def _read_excel(path: Path, engine: str) -> list[Grid]:
@@ -92,10 +91,8 @@ def _read_excel(path: Path, engine: str) -> list[Grid]:
     head = path.read_bytes()[:8]
     if path.suffix.lower() in {".xlsx", ".xlsm", ".ods"} and not head.startswith(b"PK"):
         if head.startswith(b"\xd0\xcf\x11\xe0"):
-            raise InputError("the workbook is password-protected or saved in the old .xls format under an .xlsx name.",
-                             where, "remove the password (File > Info > Protect Workbook) or save it again as .xlsx.")
-        raise InputError("the file is not an Excel workbook (its content is not .xlsx), or it is damaged.",
-                         where, "open it in Excel and save it again as .xlsx, or export the table as CSV.")
+            raise InputError.from_key("workbook_protected", where)
+        raise InputError.from_key("not_a_workbook", where)
     try:
         if engine == "openpyxl":
             return _read_openpyxl(path)
@@ -112,8 +109,7 @@ def _read_excel(path: Path, engine: str) -> list[Grid]:
     except InputError:
         raise
     except Exception as exc:  # the engines raise many types for damaged files
-        raise InputError(f"the workbook cannot be opened ({type(exc).__name__}: {exc}).", where,
-                         "open it in Excel and save it again as .xlsx, or export the table as CSV.") from exc
+        raise InputError.from_key("workbook_unreadable", where, error=scrub(f"{type(exc).__name__}: {exc}")) from exc
 
 
 def _read_openpyxl(path: Path) -> list[Grid]:
@@ -217,18 +213,13 @@ _WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 def _check_text(raw: bytes, text: str, where: Location) -> None:
     """Refuse a '.csv' that is not text: a workbook under a CSV name, NUL bytes, or binary data."""
     if raw.startswith(_WORKBOOK_MAGIC):
-        raise InputError("the file is an Excel workbook saved under a .csv name.", where,
-                         "rename it to .xlsx (or .xls), or export the table again as CSV.")
+        raise InputError.from_key("workbook_as_csv", where)
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise InputError(f"the file holds NUL bytes (the first on line {line}): it is not a plain-text CSV export, "
-                         "or it is damaged.", where,
-                         "open it in Excel and save it again as 'CSV UTF-8', or remove it from the input.")
+        raise InputError.from_key("csv_nul_bytes", where, line=line)
     control = sum(text.count(c) for c in _CONTROL)
     if control > max(2, len(text) // 100):
-        raise InputError(f"the file is not text: {control} of its {len(text)} characters are control characters "
-                         "(binary data, or a damaged export).", where,
-                         "export the table again from Excel as CSV, or remove the file from the input.")
+        raise InputError.from_key("csv_not_text", where, control=control, length=len(text))
 
 
 def _read_csv(path: Path) -> Grid:
@@ -238,8 +229,7 @@ def _read_csv(path: Path) -> Grid:
     raw = path.read_bytes()
     text = _decode(raw)
     if not text.strip():
-        raise InputError("the file is empty.", where,
-                         "export the table again from Excel, or remove the file from the input.")
+        raise InputError.from_key("file_empty", where)
     _check_text(raw, text, where)
     sample = text[:20000]
     semicolons, commas = sample.count(";"), sample.count(",")
@@ -253,8 +243,7 @@ def _read_csv(path: Path) -> Grid:
     try:
         rows = [[_clean(v) for v in row] for row in reader]
     except csv.Error as exc:
-        raise InputError(f"the CSV cannot be read at line {reader.line_num} ({exc}).", where,
-                         "open it in Excel and save it again as 'CSV UTF-8', or remove it from the input.") from None
+        raise InputError.from_key("csv_unreadable", where, line=reader.line_num, error=scrub(str(exc))) from None
     finally:
         csv.field_size_limit(limit)
     return Grid(path, "", rows)

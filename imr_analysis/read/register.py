@@ -25,7 +25,6 @@ from .dates import parse_date
 from .grid import column_letter
 
 REGISTER_COLUMNS = list(register_columns())
-_FIX = "correct the cell and run the command again (the register template shows the columns)."
 
 
 def write_template(path: Path, lang: str = "id") -> Path:
@@ -64,12 +63,10 @@ def read_register(path: Path) -> pd.DataFrame:
     as vocabulary codes, ``responsible_text`` as written (scrubbed of personal data), ``deadline`` a date."""
     path = Path(path)
     if not path.exists():
-        raise InputError("the recommendations register does not exist.", Location(file=str(path)),
-                         "run 'imr-analysis review --register FILE' once to write an empty template there.")
+        raise InputError.from_key("register_missing", Location(file=str(path)))
     sheet, rows = _grid(path)
     if not rows:
-        raise InputError("the register is empty: it has no header row.", Location(file=path.name, sheet=sheet),
-                         "use the template ('imr-analysis review --register FILE' writes one).")
+        raise InputError.from_key("register_empty", Location(file=path.name, sheet=sheet))
     header = rows[0]
     options = {c: [e["id"], e["en"], *e["aliases"]] for c, e in register_columns().items()}
     where = {}
@@ -80,8 +77,7 @@ def read_register(path: Path) -> pd.DataFrame:
     missing = [c for c in review_vocab()["register"]["required"] if c not in where]
     if missing:
         names = ", ".join(register_columns()[c]["id"] + " / " + register_columns()[c]["en"] for c in missing)
-        raise InputError(f"the register has no column {names}.", Location(file=path.name, sheet=sheet, row=1),
-                         "add the column (the template shows every column).")
+        raise InputError.from_key("register_no_column", Location(file=path.name, sheet=sheet, row=1), names=names)
     records = []
     for i, cells in enumerate(rows[1:], start=2):
         values = {c: (cells[j] if j < len(cells) else None) for c, j in where.items()}
@@ -95,26 +91,26 @@ def read_register(path: Path) -> pd.DataFrame:
 
 def _record(values: dict, row: int, file: str, sheet: str, where: dict) -> dict:
     """One register row, checked (see module doc)."""
-    def fail(column: str, what: str) -> InputError:
-        return InputError(f"{register_columns()[column]['en'].lower()}: {what}",
-                          Location(file=file, sheet=sheet, row=row, column=column_letter(where[column])), _FIX)
+    def fail(column: str, key: str, **params) -> InputError:
+        """register_<key> of vocab/input_errors.csv, at the cell of ``column``."""
+        return InputError.from_key(f"register_{key}", Location(file=file, sheet=sheet, row=row,
+                                                               column=column_letter(where[column])), **params)
 
     text = {c: cell_text(values.get(c)) for c in REGISTER_COLUMNS}
     if not text["recommendation"]:
-        raise fail("recommendation", "the recommendation is blank.")
+        raise fail("recommendation", "recommendation_blank")
     deadline = parse_date(values.get("deadline"))
     if deadline is None:
-        raise fail("deadline", ("the deadline is blank" if not text["deadline"] else
-                                f"the deadline is not a date ({describe_text(text['deadline'])})")
-                   + "; write it as yyyy-mm-dd.")
+        raise (fail("deadline", "deadline_blank") if not text["deadline"] else
+               fail("deadline", "deadline_not_date", cell=describe_text(text["deadline"])))
     status, _ = lookup(text["status"], {c: [e["id"], e["en"], *e["aliases"]] for c, e in register_entry("status").items()},
                        fuzzy=False)
     if status is None:
         allowed = ", ".join(e["id"] for e in register_entry("status").values())
-        raise fail("status", ("the status is blank" if not text["status"] else
-                              f"the status is not one of {allowed} ({describe_text(text['status'])})") + ".")
+        raise (fail("status", "status_blank") if not text["status"] else
+               fail("status", "status_unknown", allowed=allowed, cell=describe_text(text["status"])))
     if not text["responsible"]:
-        raise fail("responsible", "the responsible unit is blank.")
+        raise fail("responsible", "responsible_blank")
     unit, _ = lookup(text["responsible"], {c: [e["id"], e["en"], *e["aliases"]]
                                            for c, e in register_entry("responsible").items()}, fuzzy=False)
     return {"row": row, "recommendation": scrub(text["recommendation"]), "source": scrub(text["source"]),
@@ -130,5 +126,5 @@ def parse_as_of(text: str | dt.date | None) -> dt.date:
         return text
     found = parse_date(text)
     if found is None:
-        raise InputError(f"--as-of is not a date ({describe_text(text)}).", fix="write it as yyyy-mm-dd.")
+        raise InputError.from_key("as_of_not_date", text=describe_text(text))
     return found

@@ -83,16 +83,14 @@ def read_register(path: Path) -> pd.DataFrame:
     try:
         raw, sheet = _load(path)
     except Exception as exc:  # not a table at all
-        raise InputError(f"the RTL register could not be read ({type(exc).__name__}).", Location(file=path.name),
-                         "save it as CSV or XLSX with the columns of the template (delete it to get a new template).") \
-            from None
+        raise InputError.from_key("rtl_unreadable", Location(file=path.name), error=type(exc).__name__) from None
     cols = rtl_columns()
     known = {norm(h): f for f in cols.index for h in (cols.loc[f, "id"], cols.loc[f, "en"], f)}
     found = {c: known[norm(str(c))] for c in raw.columns if norm(str(c)) in known}
     missing = [cols.loc[f, "id"] for f in cols.index if cols.loc[f, "required"] == "yes" and f not in found.values()]
     if missing:
-        raise InputError(f"the RTL register has no column {', '.join(missing)}.", Location(file=path.name, sheet=sheet),
-                         f"use the headers of the template: {', '.join(headers('id'))}.")
+        raise InputError.from_key("rtl_no_column", Location(file=path.name, sheet=sheet), missing=", ".join(missing),
+                                  headers=", ".join(headers("id")))
     position = {c: j for j, c in enumerate(raw.columns)}
     letters = {f: column_letter(position[c]) for c, f in found.items()}
     items, problems = [], []
@@ -100,27 +98,27 @@ def read_register(path: Path) -> pd.DataFrame:
         row = {f: _text(values[position[c]]) for c, f in found.items()}
         if not any(row.values()):
             continue
-        where = lambda f: Location(file=path.name, sheet=sheet, row=i, column=letters[f]).describe()  # noqa: E731
+        def problem(key: str, field: str, **params) -> dict:
+            """One line of rtl_rows: the template rtl_<key> at the cell of ``field``."""
+            where = Location(file=path.name, sheet=sheet, row=i, column=letters[field])
+            return {"key": f"rtl_{key}", "params": {"where": {"location": where.to_dict()}, **params}}
+
         if not row.get("masalah"):
-            problems.append(f"{where('masalah')}: no masalah (problem); write what the item is about, or delete the row")
+            problems.append(problem("no_masalah", "masalah"))
         if row.get("status"):
             code = _status_code(row["status"])
             if code is None:
-                problems.append(f"{where('status')}: {describe_cell(row['status'])} is not a status; write one of "
-                                f"{', '.join(rtl_statuses()['id'])}")
+                problems.append(problem("bad_status", "status", cell=describe_cell(row["status"]),
+                                        statuses=", ".join(rtl_statuses()["id"])))
             row["status"] = code or ""
         if row.get("batas_waktu") and _date(row["batas_waktu"]) is None:
-            problems.append(f"{where('batas_waktu')}: {describe_cell(row['batas_waktu'])} is not a date; "
-                            "write it as 2025-06-30 or 30/06/2025")
+            problems.append(problem("bad_date", "batas_waktu", cell=describe_cell(row["batas_waktu"])))
         for f, value in row.items():
             if looks_personal(value):
-                problems.append(f"{where(f)}: {describe_cell(value)} looks like personal data (a NIK, phone number, "
-                                "e-mail or address); write a role or an office instead (e.g. 'Bidan koordinator')")
+                problems.append(problem("personal", f, cell=describe_cell(value)))
         items.append({"row": i, **{f: row.get(f, "") for f in cols.index}})
     if problems:
-        raise InputError("the RTL register has rows that cannot be used:\n" + "\n".join(problems),
-                         Location(file=path.name, sheet=sheet),
-                         "correct those cells in the register and run the command again.")
+        raise InputError.from_key("rtl_rows", Location(file=path.name, sheet=sheet), problems=problems)
     return pd.DataFrame(items, columns=["row", *cols.index])
 
 

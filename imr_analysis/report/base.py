@@ -91,10 +91,8 @@ def load(processed_dir: str | Path | None = None) -> tuple[dict[str, pd.DataFram
     directory = Path(processed_dir) if processed_dir else config.PROCESSED_DIR
     if not (directory / "births.parquet").exists():
         raw = display_path(config.RAW_DIR)
-        raise InputError("there are no processed tables in this folder yet.", Location(file=display_path(directory)),
-                         f"clean the raw data into it first: run the notebook 01_data_quality, or "
-                         f"'imr-analysis clean {raw} --out {display_path(directory)}' (the batch "
-                         f"'imr-analysis run' cleans before it runs the reports); then run this report again.")
+        raise InputError.from_key("no_processed_tables", Location(file=display_path(directory)), raw=raw,
+                                  folder=display_path(directory))
     return load_processed(directory), directory
 
 

@@ -12,7 +12,10 @@ rendered when it is shown, in the language asked:
   ('deaths / neonatal / asphyxia / unspecified'), each word in ``lang`` (``header_path_text``);
 - ``{name!c}`` is a cause code as its label in Indonesian (English keeps the code);
 - ``{name!m}`` is a list of month numbers as the months' short names in ``lang`` ('Jul, Agu' / 'Jul, Aug');
-- a parameter that is ``{"key": ..., "params": {...}}`` is rendered as a template itself.
+- a parameter that is ``{"key": ..., "params": {...}}`` is rendered as a template itself (of findings.csv,
+  or the message of an input error, input_errors.csv); ``{"location": {...}}`` as the place it names
+  (``errors.Location.describe``); ``{"input_error": {...}}`` as a whole input error; a list of these as
+  one per line.
 """
 from __future__ import annotations
 
@@ -65,8 +68,10 @@ class _Formatter(string.Formatter):
         return super().convert_field(value, conversion)
 
     def format_field(self, value, format_spec):
-        if isinstance(value, dict) and "key" in value:
-            return render(value["key"], value.get("params", {}), self.lang)
+        if _is_nested(value):
+            return _render_nested(value, self.lang)
+        if isinstance(value, list) and value and all(map(_is_nested, value)):
+            return "\n".join(_render_nested(v, self.lang) for v in value)
         if format_spec == "~":
             format_spec = ",.0f" if float(value).is_integer() else ",.2f"
         text = super().format_field(value, format_spec)
@@ -75,10 +80,33 @@ class _Formatter(string.Formatter):
         return text
 
 
+def _is_nested(value) -> bool:
+    return isinstance(value, dict) and bool(value.keys() & {"key", "location", "input_error"})
+
+
+def _render_nested(value: dict, lang: str) -> str:
+    """A parameter that is itself a template, a place or an input error (see the module doc)."""
+    from ..errors import InputError, Location
+    from .input_errors import message_templates
+
+    if "location" in value:
+        return Location(**value["location"]).describe(lang)
+    if "input_error" in value:
+        return InputError.from_dict(value["input_error"]).render(lang)
+    key, params = value["key"], value.get("params", {})
+    if key not in templates().index and key in message_templates().index:
+        return fill(message_templates().loc[key, check_lang(lang)], params, lang)
+    return render(key, params, lang)
+
+
+def fill(template: str, params: dict | None = None, lang: str = "en") -> str:
+    """A template text in ``lang`` with ``params`` filled in (numbers in the language's format)."""
+    return _Formatter(lang).vformat(template, (), dict(params or {}))
+
+
 def render(key: str, params: dict | None = None, lang: str = "en") -> str:
     """The template ``key`` in ``lang`` with ``params`` filled in."""
-    template = templates().loc[key, check_lang(lang)]
-    return _Formatter(lang).vformat(template, (), dict(params or {}))
+    return fill(templates().loc[key, check_lang(lang)], params, lang)
 
 
 def header_path_text(path: str, lang: str) -> str:
@@ -126,7 +154,13 @@ def to_json(params: dict) -> str:
 
 
 def render_stored(code: str, params: str, lang: str, message: str = "") -> str:
-    """A stored finding (its ``code`` and ``params`` JSON) in ``lang``; ``message`` when it has no code."""
+    """A stored finding or input error (its ``code`` and ``params`` JSON) in ``lang``; ``message`` when it has no code."""
+    from .input_errors import message_templates
+
     if not code:
         return message
+    if code not in templates().index and code in message_templates().index:
+        from ..errors import InputError
+
+        return InputError.from_stored(code, params).render(lang)
     return render(code, json.loads(params) if params else {}, lang)

@@ -82,8 +82,8 @@ def registry_file() -> Path:
         return REGISTRY_FILE
     path = Path(named)
     if not path.is_file():
-        raise InputError(f"{REGISTRY_ENV} names a registry file that does not exist.", Location(file=named),
-                         f"point {REGISTRY_ENV} at a CSV with the columns of {REGISTRY_FILE.name}, or unset it.")
+        raise InputError.from_key("registry_env_missing", Location(file=named), env=REGISTRY_ENV,
+                                  registry=REGISTRY_FILE.name)
     return path
 
 
