@@ -222,17 +222,6 @@ def _html_exporter(show_code: bool):
                         exclude_output_prompt=True)
 
 
-def _district_error(known: list[str], asked: list[str]) -> InputError:
-    """A district asked for that the data do not hold, or (none asked) data holding several districts."""
-    from .vocab.puskesmas import district_key
-
-    keys = {district_key(k) for k in known}
-    missing = next((d for d in asked if district_key(d) not in keys), None)
-    if missing is not None:
-        return InputError.from_key("district_not_in_data", district=missing, known=", ".join(known))
-    return InputError.from_key("districts_ambiguous", count=len(known), known=", ".join(known))
-
-
 def _slug(name: str) -> str:
     return "".join(ch if ch.isalnum() else "_" for ch in name.lower()).strip("_")
 
@@ -258,14 +247,11 @@ def plan(years: list[int] | None, raw: list[Path], district: str | None, out: Pa
     tables = run.result.tables
     if all(t.empty for t in tables.values()):
         raise InputError.from_key("no_usable_table")
-    try:
-        if districts:
-            chosen_districts = data_districts(tables) if districts == ["all"] else \
-                [resolve_district(tables, d) for d in districts]
-        else:
-            chosen_districts = [resolve_district(tables, district)]
-    except ValueError:
-        raise _district_error(data_districts(tables), districts or ([district] if district else [])) from None
+    if districts:
+        chosen_districts = data_districts(tables) if districts == ["all"] else \
+            [resolve_district(tables, d) for d in districts]
+    else:
+        chosen_districts = [resolve_district(tables, district)]
     nested = bool(districts)
     jobs = [Job("data_quality", NOTEBOOKS["quality"], out / "data_quality" / "data_quality.ipynb",
                 {"processed_dir": str(processed), "lang": lang, "run_cleaning": False})]
@@ -340,10 +326,7 @@ def copy_notebooks(out: Path, processed: Path | None = None, district: str | Non
     out = Path(out).resolve()
     processed = Path(processed or Path.cwd() / "data" / "processed").resolve()
     tables = load_processed(processed)
-    try:
-        name = resolve_district(tables, district)
-    except ValueError as exc:
-        raise InputError(say("err_district_choice", lang, problem=exc), fix=say("fix_district_choice", lang), lang=lang) from None
+    name = resolve_district(tables, district)
     years = sorted(data_years(tables, name))
     year = year if year is not None else max(years)
     if year not in years:

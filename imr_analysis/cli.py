@@ -384,11 +384,7 @@ def cmd_annex(args) -> int:
     if out.exists() and not args.force:
         raise InputError(say("err_annex_out_exists", lang, out=out), fix=say("fix_annex_out_exists", lang), lang=lang)
     tables = load_processed(args.processed)
-    try:
-        district = resolve_district(tables, args.district)
-    except ValueError as exc:
-        raise InputError(say("err_district_choice", lang, problem=exc), fix=say("fix_district_choice", lang),
-                         lang=lang) from None
+    district = resolve_district(tables, args.district)
     years = sorted(data_years(tables, district))
     if args.year not in years:
         raise InputError(say("err_no_year_district", lang, year=args.year, district=district,

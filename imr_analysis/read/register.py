@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError, Location
-from ..privacy import cell_text, describe_text, scrub
+from ..privacy import cell_text, described, scrub
 from ..vocab.layout import lookup
 from ..vocab.review import register_columns, register_entry, review_vocab
 from .dates import parse_date
@@ -102,13 +102,13 @@ def _record(values: dict, row: int, file: str, sheet: str, where: dict) -> dict:
     deadline = parse_date(values.get("deadline"))
     if deadline is None:
         raise (fail("deadline", "deadline_blank") if not text["deadline"] else
-               fail("deadline", "deadline_not_date", cell=describe_text(text["deadline"])))
+               fail("deadline", "deadline_not_date", cell=described(text["deadline"])))
     status, _ = lookup(text["status"], {c: [e["id"], e["en"], *e["aliases"]] for c, e in register_entry("status").items()},
                        fuzzy=False)
     if status is None:
         allowed = ", ".join(e["id"] for e in register_entry("status").values())
         raise (fail("status", "status_blank") if not text["status"] else
-               fail("status", "status_unknown", allowed=allowed, cell=describe_text(text["status"])))
+               fail("status", "status_unknown", allowed=allowed, cell=described(text["status"])))
     if not text["responsible"]:
         raise fail("responsible", "responsible_blank")
     unit, _ = lookup(text["responsible"], {c: [e["id"], e["en"], *e["aliases"]]
@@ -126,5 +126,5 @@ def parse_as_of(text: str | dt.date | None) -> dt.date:
         return text
     found = parse_date(text)
     if found is None:
-        raise InputError.from_key("as_of_not_date", text=describe_text(text))
+        raise InputError.from_key("as_of_not_date", text=described(text))
     return found

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..config import VOCAB_DIR
 from ..errors import InputError, Location
-from ..privacy import describe_cell, looks_personal
+from ..privacy import described_cell, looks_personal
 from ..text import norm
 from .grid import column_letter
 
@@ -108,14 +108,14 @@ def read_register(path: Path) -> pd.DataFrame:
         if row.get("status"):
             code = _status_code(row["status"])
             if code is None:
-                problems.append(problem("bad_status", "status", cell=describe_cell(row["status"]),
+                problems.append(problem("bad_status", "status", cell=described_cell(row["status"]),
                                         statuses=", ".join(rtl_statuses()["id"])))
             row["status"] = code or ""
         if row.get("batas_waktu") and _date(row["batas_waktu"]) is None:
-            problems.append(problem("bad_date", "batas_waktu", cell=describe_cell(row["batas_waktu"])))
+            problems.append(problem("bad_date", "batas_waktu", cell=described_cell(row["batas_waktu"])))
         for f, value in row.items():
             if looks_personal(value):
-                problems.append(problem("personal", f, cell=describe_cell(value)))
+                problems.append(problem("personal", f, cell=described_cell(value)))
         items.append({"row": i, **{f: row.get(f, "") for f in cols.index}})
     if problems:
         raise InputError.from_key("rtl_rows", Location(file=path.name, sheet=sheet), problems=problems)

@@ -23,16 +23,19 @@ CAUSE_ORDER = report_groups()
 
 
 def resolve_district(tables: dict[str, pd.DataFrame], district: str | None) -> str:
-    """The district to report on: the one given, or the only one in the data."""
+    """The district to report on: the one given, or the only one in the data. Otherwise an ``InputError``
+    (district_not_in_data, districts_ambiguous of vocab/input_errors.csv) naming the districts found."""
+    from ..errors import InputError
+
     known = districts(tables)
     if district:
         from ..vocab.puskesmas import district_key
         match = [d for d in known if district_key(d) == district_key(district)]
         if not match:
-            raise ValueError(f"district '{district}' is not in the data; districts found: {', '.join(known)}")
+            raise InputError.from_key("district_not_in_data", district=district, known=", ".join(known))
         return match[0]
     if len(known) != 1:
-        raise ValueError(f"the data hold {len(known)} districts ({', '.join(known)}); choose one with district=...")
+        raise InputError.from_key("districts_ambiguous", count=len(known), known=", ".join(known))
     return known[0]
 
 
