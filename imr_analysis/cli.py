@@ -657,6 +657,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(say("interrupted", lang), file=sys.stderr)
         return 130
+    except BrokenPipeError:   # the reader of the output went away ('indicators | head'): stop quietly, as Unix tools do
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # Python's own flush at exit would fail again
+        return 141
     except Exception as exc:  # never a bare traceback for users
         if args.debug:
             traceback.print_exc()

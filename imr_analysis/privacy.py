@@ -17,6 +17,8 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import hashlib
+import json
+import math
 import re
 import secrets
 from functools import lru_cache
@@ -99,8 +101,36 @@ def scrub(text: object) -> str:
     return _REPEATED.sub(REDACTED, out)
 
 
-def scrub_frame(df: pd.DataFrame, keep: tuple[str, ...] = ("file", "sheet")) -> pd.DataFrame:
-    """A copy with every text column scrubbed, but the columns in ``keep`` (file and sheet names).
+def scrub_json(text: str) -> str:
+    """JSON text (the ``params`` of a finding or an input error) with its strings scrubbed and every number whose
+    whole part reads as personal data (a 16-digit NIK, a phone number) replaced; it stays valid JSON.
+
+    ``scrub`` on the JSON text itself would take the decimals of a number for a NIK ('1.5384615384615385' holds
+    16 digits in a row) and cut the JSON. Text that is not JSON is scrubbed as text.
+    """
+    def walk(value):
+        if isinstance(value, str):
+            return scrub(value)
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            whole = str(int(value))
+            return REDACTED if scrub(whole) != whole else value
+        return value
+
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return scrub(text)
+    return json.dumps(walk(parsed), ensure_ascii=False, sort_keys=True)
+
+
+def scrub_frame(df: pd.DataFrame, keep: tuple[str, ...] = ("file", "sheet"),
+                json_columns: tuple[str, ...] = ("params",)) -> pd.DataFrame:
+    """A copy with every text column scrubbed, but the columns in ``keep`` (file and sheet names); the columns in
+    ``json_columns`` hold JSON and are scrubbed value by value (``scrub_json``).
 
     Each distinct text is scrubbed once, so a ledger of many rows with few distinct reasons is quick.
     """
@@ -109,7 +139,8 @@ def scrub_frame(df: pd.DataFrame, keep: tuple[str, ...] = ("file", "sheet")) -> 
         if col in keep or not (out[col].dtype == object or pd.api.types.is_string_dtype(out[col])):
             continue
         texts = {v for v in out[col].unique() if isinstance(v, str)}
-        changed = {v: clean for v in texts if (clean := scrub(v)) != v}
+        changed = {v: (scrub_json(v) if col in json_columns else clean) for v in texts if (clean := scrub(v)) != v}
+        changed = {v: clean for v, clean in changed.items() if clean != v}
         if changed:
             out[col] = out[col].map(lambda v: changed.get(v, v) if isinstance(v, str) else v)
     return out

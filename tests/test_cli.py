@@ -176,3 +176,16 @@ def test_funnel_command(processed, tmp_path):
     assert list(df.columns) == ["area", "numerator", "denominator", "value", "benchmark", "lower_95", "upper_95",
                                 "lower_998", "upper_998", "flag"]
     _expect_error(cli("funnel", "--processed", out, "--year", "2031"), 2, "2031")
+
+
+def test_output_piped_to_a_reader_that_stops_early_ends_quietly(processed):
+    """'imr-analysis indicators | head -1': the reader closes the pipe after one line; the command stops without
+    an 'unexpected error' message, with the exit code of a broken pipe (141), as Unix tools do."""
+    import subprocess
+    import sys
+
+    out, _ = processed
+    shell = f"'{sys.executable}' -m imr_analysis indicators --processed '{out}' | head -1; exit ${{PIPESTATUS[0]}}"
+    r = subprocess.run(["bash", "-c", shell], capture_output=True, text=True)
+    assert r.stdout.split()[:2] == ["indicator", "year"]
+    assert r.stderr == "" and r.returncode == 141

@@ -81,6 +81,46 @@ def test_scrub_replaces_each_form():
     assert scrub("By. Ny. Rahma dan Tn. Budi") == f"{REDACTED} dan {REDACTED}"
 
 
+def test_params_json_is_scrubbed_value_by_value_and_stays_json():
+    """A number's 16 decimals are not a NIK; a whole number that is one, and any text that holds one, are replaced."""
+    import json
+
+    from imr_analysis.privacy import scrub_json
+
+    params = {"expected": 1.5384615384615385, "share": 0.08123456789012, "value": 1605011234560001,
+              "note": "hub 081234567890", "place": {"row": 20, "sheet": "Tabel 27"}}
+    assert json.loads(scrub_json(json.dumps(params))) == {**params, "value": REDACTED, "note": f"hub {REDACTED}"}
+
+
+def test_a_wrong_printed_rate_gives_its_warning_not_a_crash(tmp_path):
+    """The reported post-neonatal rate (male) of 2023 changed from 1,54 to 1,60: the recomputed rate, a float of
+    many decimals, is kept in findings.csv's params as a number (the scrubber once took its decimals for a NIK and cut
+    the JSON, and clean stopped with an unexpected error)."""
+    import json
+    import shutil
+
+    import openpyxl
+
+    from conftest import SAMPLE_RAW
+
+    raw = tmp_path / "raw"
+    shutil.copytree(SAMPLE_RAW, raw, ignore=shutil.ignore_patterns("examples"))
+    book = raw / "musi_rawas_utara" / "profil_kesehatan_2023.xlsx"
+    wb = openpyxl.load_workbook(book)
+    assert wb["Tabel 27"]["E20"].value == "1,54"
+    wb["Tabel 27"]["E20"] = "1,60"
+    wb.save(book)
+    r = _run("clean", raw, "--out", tmp_path / "processed", "--lang", "id")
+    assert r.returncode == 0, r.stdout + r.stderr
+    found = pd.read_csv(tmp_path / "processed" / "findings.csv", dtype=str, keep_default_na=False)
+    rate = found[(found["check"] == "reported_rate") & found["message"].str.contains("reported rate is 1.6,")]
+    assert len(rate) == 1, found[found["check"] == "reported_rate"]["message"].tolist()
+    assert REDACTED not in rate.iloc[0]["params"]
+    assert any(isinstance(v, float) and round(v, 2) == 1.54 and len(repr(v)) > 12
+               for v in json.loads(rate.iloc[0]["params"]).values())
+    assert all(isinstance(json.loads(p), dict) for p in found["params"] if p)
+
+
 @pytest.mark.parametrize("name, ok", [("Sungai Contoh", True), ("PKM Bukit Contoh", True), ("Puskesmas 23 Ilir", True),
                                       ("Lima Puluh Kota", True), ("Muara Rupit (Rawat Inap)", True),
                                       ("<i>Ujung</i> Jaya", True),  # markup is escaped where shown, not refused
