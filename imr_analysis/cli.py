@@ -253,7 +253,11 @@ def cmd_review(args) -> int:
     as_of = parse_as_of(args.as_of)
     reviews = load_reviews(args.processed)
     if not (reviews["year"] == args.year).any():
-        raise InputError(say("review_none", lang, year=args.year), fix=say("fix_review_none", lang), lang=lang)
+        if reviews.empty:
+            raise InputError(say("review_none", lang, year=args.year), fix=say("fix_review_none", lang), lang=lang)
+        years = ", ".join(str(int(y)) for y in sorted(reviews["year"].unique()))
+        raise InputError(say("review_none_year", lang, year=args.year, years=years),
+                         fix=say("fix_review_none_year", lang, year=args.year), lang=lang)
     table = pd.concat([review_table(reviews, args.year, args.level), en_route_share(reviews, args.year, args.level)],
                       ignore_index=True)
     followed = None

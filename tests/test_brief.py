@@ -102,11 +102,13 @@ def test_causes_as_counts(small_brief):
 
 def test_kn_against_the_pro_rated_target_and_the_unserved(small_brief):
     k = small_brief.visits.set_index("visit")
-    # sasaran of the 5 months reported: 15, 10, 10, 10, 10 -> 12 x 11 = 132 a year; 132 x 6 / 12 = 66 by June
-    assert k.loc["kn_lengkap", "annual_sasaran"] == 132 and k.loc["kn_lengkap", "target"] == 66
-    assert k.loc["kn_lengkap", "served"] == 45 and k.loc["kn_lengkap", "unserved"] == 21
-    assert k.loc["kn_lengkap", "coverage_pct"] == pytest.approx(45 / 66 * 100)
-    assert k.loc["kn1", "served"] == 50 and k.loc["kn1", "unserved"] == 16
+    # sasaran of the 5 months reported: 15, 10, 10, 10, 10 -> 12 x 11 = 132 a year; May was not received, so the
+    # target counts the 5 months whose served babies are counted: 132 x 5 / 12 = 55 by June
+    assert k.loc["kn_lengkap", "annual_sasaran"] == 132 and k.loc["kn_lengkap", "target"] == 55
+    assert k.loc["kn_lengkap", "months_counted"] == 5 and k.loc["kn_lengkap", "left_out"] == [("Alpha", 5, "missing")]
+    assert k.loc["kn_lengkap", "served"] == 45 and k.loc["kn_lengkap", "unserved"] == 10
+    assert k.loc["kn_lengkap", "coverage_pct"] == pytest.approx(45 / 55 * 100)
+    assert k.loc["kn1", "served"] == 50 and k.loc["kn1", "unserved"] == 5
 
 
 def test_missing_months_and_desa_counts(small_brief):
@@ -122,8 +124,8 @@ def test_missing_months_and_desa_counts(small_brief):
 def test_problem_wording_in_both_languages(small, tmp_path):
     from imr_analysis.report.brief import BriefReport
 
-    for lang, words in (("id", ["KN lengkap 68%, 21 bayi belum terlayani", "Mei"]),
-                        ("en", ["Complete KN 68%, 21 newborns not yet served", "May"])):
+    for lang, words in (("id", ["KN lengkap 82%, 10 bayi belum terlayani", "Mei"]),
+                        ("en", ["Complete KN 82%, 10 newborns not yet served", "May"])):
         rep = BriefReport.open(2025, 2, "Alpha", lang=lang, processed_dir=small["processed"], output_dir=tmp_path / lang)
         text = " | ".join(rep.meeting_point_list())
         assert all(w in text for w in words), text

@@ -226,6 +226,21 @@ def test_the_review_command_on_the_sample_with_the_register(sample_run, tmp_path
     assert none.returncode == 2 and "no death-review" in none.stderr
 
 
+def test_a_year_without_reviews_names_the_years_there_are(sample_run, tmp_path):
+    """The sample's line list is of 2024: asking for 2023 names 2024, in either language; a folder without any
+    line list says none was cleaned."""
+    en = run_cli("review", "--processed", sample_run.out, "--year", 2023, "--lang", "en")
+    assert en.returncode == 2 and "Traceback" not in en.stderr
+    assert "no death-review (AMP-SR) data for 2023; the death line lists cleaned hold the years 2024." in en.stderr
+    assert "give one of those years with --year" in en.stderr and "no death line list was cleaned" not in en.stderr
+    id_ = run_cli("review", "--processed", sample_run.out, "--year", 2023)
+    assert id_.returncode == 2 and "daftar kematian yang dibersihkan memuat tahun 2024." in id_.stderr
+    assert "tidak ada daftar kematian yang dibersihkan" not in id_.stderr
+    (tmp_path / "empty").mkdir()
+    none = run_cli("review", "--processed", tmp_path / "empty", "--year", 2023)
+    assert none.returncode == 2 and "tidak ada daftar kematian yang dibersihkan" in none.stderr
+
+
 def test_the_committed_sample_line_list_and_register_equal_a_fresh_run(tmp_path):
     made = run_python(ROOT / "scripts" / "make_sample_ampsr.py", "--out", tmp_path, "--register", tmp_path / "reg.xlsx")
     assert made.returncode == 0, made.stderr

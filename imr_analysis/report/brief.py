@@ -44,7 +44,8 @@ class BriefReport(Report):
         (default ``<output_dir>/rtl_register.csv``; written as an empty template when it does not exist)."""
         processed = Path(processed_dir) if processed_dir else config.PROCESSED_DIR
         monthly = load_monthly_desa(processed)
-        brief = compute_brief(monthly, int(year), int(quarter), district, puskesmas, kecamatan)
+        brief = compute_brief(monthly, int(year), int(quarter), district, puskesmas, kecamatan,
+                              set_aside=set_aside_monthly_rows(processed))
         out = Path(output_dir) if output_dir else config.PROJ_ROOT / "reports" / "brief"
         register = _resolve(Path(rtl_register)) if rtl_register else out / DEFAULT_REGISTER
         created = not register.exists()
@@ -138,23 +139,70 @@ class BriefReport(Report):
         return self._table("causes", "brief_table_causes", frame)
 
     def kn(self):
-        """KN1 and KN lengkap of the year to date against the pro-rated target, and the newborns not yet served."""
+        """KN1 and KN lengkap of the year to date against the pro-rated target, and the newborns not yet served;
+        a visit with no month counted (no column for it in the monthly reports) reads 'no data', never 0."""
         k = self.brief.visits
-        self._keep_table("kn", k)
+        self._keep_table("kn", k.drop(columns=["sasaran_parts", "left_out"]))
+
+        def shown(values, decimals=0):
+            return [t("brief_no_data", self.lang) if pd.isna(served) else fmt(x, self.lang, decimals)
+                    for x, served in zip(values, k["served"])]
+
         frame = pd.DataFrame({
             t("brief_col_visit", self.lang): [t(f"visit_{v}", self.lang) for v in k["visit"]],
-            t("brief_col_served", self.lang): [fmt(x, self.lang, 0) for x in k["served"]],
-            t("brief_col_sasaran", self.lang): [fmt(x, self.lang, 0) for x in k["annual_sasaran"]],
-            t("brief_col_target", self.lang): [fmt(x, self.lang, 0) for x in k["target"]],
-            t("brief_col_coverage", self.lang): [fmt(x, self.lang) for x in k["coverage_pct"]],
-            t("brief_col_unserved", self.lang): [fmt(x, self.lang, 0) for x in k["unserved"]]})
+            t("brief_col_served", self.lang): shown(k["served"]),
+            t("brief_col_sasaran", self.lang): shown(k["annual_sasaran"]),
+            t("brief_col_target", self.lang): shown(k["target"]),
+            t("brief_col_coverage", self.lang): shown(k["coverage_pct"], 1),
+            t("brief_col_unserved", self.lang): shown(k["unserved"])})
         return self._table("kn", "brief_table_kn", frame)
 
     def kn_method(self):
-        """The pro-rating stated with this brief's numbers."""
+        """The pro-rating stated with this brief's numbers, the Puskesmas-months left out and why."""
         from IPython.display import Markdown
 
-        return Markdown(say("brief_kn_method", self.lang, **self._method_values()))
+        return Markdown(self.kn_method_text())
+
+    def kn_method_text(self) -> str:
+        """The target's arithmetic (one sentence for both visits when KN1 and KN lengkap count the same
+        Puskesmas-months, else one per visit) with the Puskesmas-months left out and why; then 'KN1: no data
+        (the monthly reports have no KN1 column).' for a visit with no month counted."""
+        v = self.brief.visits
+        data = [(visit, self._visit_method(row)) for visit, (_, row) in zip(v["visit"], v.iterrows())
+                if pd.notna(row["served"])]
+        if len({text for _, text in data}) == 1:
+            parts = [data[0][1]]
+        else:
+            parts = [say("brief_kn_method_visit", self.lang, visit=t(f"visit_{visit}", self.lang), text=text)
+                     for visit, text in data]
+        for _, row in v[v["served"].isna()].iterrows():
+            reason = "no_column" if any(r == "no_column" for _, _, r in row["left_out"]) else "none_counted"
+            parts.append(say(f"brief_kn_no_data_{reason}", self.lang, visit=t(f"visit_{row['visit']}", self.lang)) + ".")
+        return " ".join(parts)
+
+    def _visit_method(self, v: pd.Series) -> str:
+        """The target's arithmetic of a visit with data, and the Puskesmas-months it leaves out."""
+        visit = t(f"visit_{v['visit']}", self.lang)
+        months = {n for _, _, n in v["sasaran_parts"]}
+        if len(months) == 1:
+            text = say("brief_kn_method", self.lang, sasaran=fmt(v["annual_sasaran"], self.lang, 0),
+                       months=months.pop(), target=fmt(v["target"], self.lang, 0))
+        else:
+            parts = " + ".join(say("brief_kn_method_part", self.lang, sasaran=fmt(s, self.lang, 0), months=n,
+                                   puskesmas=p) for p, s, n in v["sasaran_parts"])
+            text = say("brief_kn_method_parts", self.lang, parts=parts, target=fmt(v["target"], self.lang, 0))
+        left_out = self.left_out_text(v["left_out"], visit)
+        return f"{text} {left_out}" if left_out else text
+
+    def left_out_text(self, left_out: list[tuple], visit: str) -> str:
+        """'Tidak dihitung, di pembilang maupun di penyebut: Muara Rupit Januari, Februari (laporan masuk, tetapi
+        barisnya disisihkan saat pembersihan); Nibung Mei (laporan belum masuk).' ('' when none is left out)."""
+        groups: dict[tuple[str, str], list[int]] = {}
+        for puskesmas, month, reason in left_out:
+            groups.setdefault((puskesmas, reason), []).append(month)
+        items = [say("brief_left_out_item", self.lang, puskesmas=p, months=self.month_list(sorted(m)),
+                     reason=say(f"brief_left_out_{r}", self.lang, visit=visit)) for (p, r), m in groups.items()]
+        return say("brief_kn_left_out", self.lang, items="; ".join(items)) if items else ""
 
     def desa(self):
         d = self.brief.desa
@@ -173,18 +221,27 @@ class BriefReport(Report):
             frame = frame.drop(columns=labels["puskesmas"])
         return self._table("desa", "brief_table_desa", frame)
 
+    def check_list(self, checks: list[str]) -> str:
+        """The kinds of check that set rows aside, as their labels ('teks di sel jumlah, jumlah negatif')."""
+        names = [t(f"check_{c}", self.lang) if f"check_{c}" in labels().index else c for c in checks]
+        return ", ".join(n[:1].lower() + n[1:] for n in names) or "-"
+
     def month_list(self, months: list[int]) -> str:
         names = month_full_names(self.lang)
         return ", ".join(names[m - 1] for m in months)
 
     def reporting(self):
         r = self.brief.reporting
-        self._keep_table("reporting", r.assign(missing=[" ".join(map(str, m)) for m in r["missing"]]))
+        self._keep_table("reporting", r.assign(missing=[" ".join(map(str, m)) for m in r["missing"]],
+                                               set_aside=[" ".join(map(str, m)) for m in r["set_aside"]],
+                                               checks=[" ".join(c) for c in r["checks"]]))
         frame = pd.DataFrame({
             t("brief_col_puskesmas", self.lang): r["puskesmas"],
             t("brief_col_received", self.lang): [fmt(x, self.lang, 0) for x in r["received"]],
             t("brief_col_expected", self.lang): [fmt(x, self.lang, 0) for x in r["expected"]],
             t("brief_col_missing", self.lang): [self.month_list(m) or "-" for m in r["missing"]]})
+        if any(r["set_aside"]):   # the column only when a report came in with its rows set aside
+            frame[t("brief_col_set_aside", self.lang)] = [self.month_list(m) or "-" for m in r["set_aside"]]
         return self._table("reporting", "brief_table_reporting", frame)
 
     # --- the follow-up plan ------------------------------------------------------------------------------
@@ -228,9 +285,14 @@ class BriefReport(Report):
             if p["code"] == "kn_gap":
                 out.append(say("problem_kn_gap", self.lang, visit=t(f"visit_{p['visit']}", self.lang),
                                coverage=fmt(p["coverage_pct"], self.lang, 0), unserved=p["unserved"]))
+            elif p["code"] == "kn_no_data":
+                out.append(say(f"brief_kn_no_data_{p['reason']}", self.lang, visit=t(f"visit_{p['visit']}", self.lang)))
             elif p["code"] == "missing_reports":
                 out.append(say("problem_missing_reports", self.lang, puskesmas=p["puskesmas"],
                                months=self.month_list(p["months"])))
+            elif p["code"] == "rows_set_aside":
+                out.append(say("problem_rows_set_aside", self.lang, puskesmas=p["puskesmas"],
+                               months=self.month_list(p["months"]), checks=self.check_list(p["checks"])))
             elif p["code"] == "deaths":
                 cause = say("problem_deaths_cause", self.lang, cause=t(p["cause"], self.lang)) if p["cause"] else ""
                 out.append(say("problem_deaths", self.lang, neonatal=p["neonatal"], postneonatal=p["postneonatal"],
@@ -279,16 +341,36 @@ class BriefReport(Report):
         return Content(lang=self.lang, title=self.title_block().title,
                        subtitle=say("office_subtitle", self.lang, date=date.today().isoformat()),
                        headline_title=counts.title, headline=counts.frame,
-                       headline_sentence=say("brief_kn_method", self.lang, **self._method_values()), figures=[],
+                       headline_sentence=self.kn_method_text(), figures=[],
                        meeting_title=t("brief_table_rtl_new", self.lang), points=self.meeting_point_list(),
                        district=self.area_label(), year=self.place().split(", ")[-1], tables=tables,
                        headline_heading=t("brief_table_counts", self.lang))
 
-    def _method_values(self) -> dict:
-        k = self.brief.visits.iloc[0]
-        return {"sasaran": fmt(k["annual_sasaran"], self.lang, 0), "months": int(k["months_elapsed"]),
-                "target": fmt(k["target"], self.lang, 0)}
 
+def set_aside_monthly_rows(processed: Path) -> pd.DataFrame | None:
+    """The monthly-report rows the cleaning set aside (set_aside.csv of the processed folder), with the check of
+    each (the error findings of findings.csv at the same file, sheet and row; one row per check): the brief tells
+    a month whose report came in but whose rows were set aside from a month not received. None when the folder
+    has no set_aside.csv (a folder written by other means)."""
+    from ..analysis.brief import SET_ASIDE_COLUMNS
+
+    path = Path(processed) / "set_aside.csv"
+    if not path.exists():
+        return None
+    rows = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    kind = rows["format"] if "format" in rows else rows.get("table", pd.Series("", index=rows.index))
+    rows = rows[kind == "monthly"]
+    if rows.empty:
+        return pd.DataFrame(columns=SET_ASIDE_COLUMNS)
+    keys = ["file", "sheet", "row"]
+    found = Path(processed) / "findings.csv"
+    checks = pd.read_csv(found, dtype=str, keep_default_na=False, encoding="utf-8-sig") if found.exists() else None
+    if checks is not None and not checks.empty:
+        checks = checks[checks["severity"] == "error"][[*keys, "check"]]
+        checks["row"] = pd.to_numeric(checks["row"], errors="coerce")
+        rows = rows.assign(row=pd.to_numeric(rows["row"], errors="coerce")).merge(checks, on=keys, how="left")
+    rows = rows.assign(check=rows["check"].fillna("") if "check" in rows else "")
+    return rows[SET_ASIDE_COLUMNS].reset_index(drop=True)
 
 
 def _resolve(path: Path) -> Path:
