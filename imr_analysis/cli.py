@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import config
 from .errors import InputError, Location
-from .vocab.findings import render_stored
+from .vocab.findings import column_text, render_stored
 from .vocab.ledger_kinds import ledger_text
 from .privacy import scrub
 from .vocab.messages import say
@@ -24,6 +24,8 @@ from .vocab.messages import say
 EXIT_INPUT = 2
 EXIT_STRICT = 3
 #: The rates a funnel plot draws (per 1,000; Puskesmas against the district).
+#: How many rows set aside, and how many findings, ``clean`` prints (the rest: set_aside.csv, findings.csv).
+SHOWN_SET_ASIDE, SHOWN_FINDINGS = 20, 15
 FUNNEL_INDICATORS = ("imr", "nmr", "postneonatal_mr", "u5mr", "stillbirth_rate")
 
 
@@ -32,11 +34,19 @@ def _where(f, lang: str) -> str:
     parts = [str(f["file"]) if f["file"] else "",
              say("where_sheet", lang, sheet=f["sheet"]) if f["sheet"] else "",
              say("where_row", lang, row=f["row"]) if pd.notna(f["row"]) else "",
-             say("where_column", lang, column=f["column"]) if f["column"] else ""]
+             say("where_column", lang, column=column_text(f["column"], lang)) if f["column"] else "",
+             say("where_area", lang, area=f["area"]) if _names_area(f) else ""]
     return ", ".join(x for x in parts if x)
 
 
+def _names_area(f) -> bool:
+    """Whether a finding's place needs its area: a finding of a whole Puskesmas or district (no row), such as
+    the months a Puskesmas's monthly reports miss, would otherwise not say whose they are."""
+    return pd.isna(f["row"]) and pd.notna(f.get("area")) and str(f.get("area")) != ""
+
+
 def _print_clean_summary(run, lang: str = "id") -> None:
+    from .clean.report import dropped_header_text
     from .vocab.puskesmas import registry_file
 
     ledger, found = run.result.ledger, run.findings
@@ -47,22 +57,28 @@ def _print_clean_summary(run, lang: str = "id") -> None:
               districts=", ".join(sorted(set(run.result.sources["district"])))))
     print(say("clean_rows", lang, raw=len(ledger), kept=(state == "kept").sum(), mapped=(state == "mapped").sum(),
               aside=(state == "set_aside").sum(), reported=(state == "reported").sum()))
-    for _, row in data[data["state"] == "set_aside"].head(20).iterrows():
+    aside = data[data["state"] == "set_aside"]
+    for _, row in aside.head(SHOWN_SET_ASIDE).iterrows():
         print(say("clean_set_aside", lang, file=row["file"], sheet=row["sheet"], row=row["row"],
                   reason=ledger_text(row["reason"], lang)),
               file=sys.stderr)
+    if len(aside) > SHOWN_SET_ASIDE:
+        print(say("clean_set_aside_more", lang, more=len(aside) - SHOWN_SET_ASIDE), file=sys.stderr)
     counts = found["severity"].value_counts() if not found.empty else {}
     print(say("clean_findings", lang, errors=counts.get("error", 0), warnings=counts.get("warning", 0),
               info=counts.get("info", 0)))
     shown = found[found["severity"].isin(["error", "warning"]) & (found["check"] != "unreadable_file")]  # printed by run
-    for _, f in shown.head(15).iterrows():
+    for _, f in shown.head(SHOWN_FINDINGS).iterrows():
         print(f"  {say('severity_' + f['severity'], lang)} [{f['check']}] {_where(f, lang)}: "
               f"{render_stored(f['code'], f['params'], lang, f['message'])}",
               file=sys.stderr)
+    if len(shown) > SHOWN_FINDINGS:
+        print(say("clean_findings_more", lang, more=len(shown) - SHOWN_FINDINGS), file=sys.stderr)
     proposed = [p for p in run.written if p.name.startswith("registry_proposed_")]
     dropped = [d["header"] for d in run.result.dropped_columns if d["why"] == "personal data"]
     if dropped:
-        print(say("clean_personal_dropped", lang, columns=", ".join(sorted(set(dropped)))))
+        print(say("clean_personal_dropped", lang,
+                  columns=", ".join(dropped_header_text(h, lang) for h in sorted(set(dropped)))))
     for p in proposed:
         print(say("clean_new_district", lang, proposed=p, registry=registry_file()))
     print(say("clean_written", lang, out=run.out))
