@@ -123,24 +123,36 @@ def cmd_clean(args) -> int:
     return EXIT_STRICT if args.strict and (aside or errors) else 0
 
 
-def _format_table(df: pd.DataFrame) -> str:
-    show = pd.DataFrame({
-        "indicator": df["indicator"], "year": df["year"], "area": df["area"],
-    })
+def _format_table(df: pd.DataFrame, lang: str = "id") -> str:
+    """The indicator table printed by ``indicators``, in ``lang``: the headers and labels of its --out tables
+    (vocab/columns.csv), each value with its unit, rates and intervals to 1 decimal (percentages to 2) in
+    the language's number format ('8,7 per 1.000 KH' / '8.7 per 1000 live births')."""
+    from .report.exports import header, term
+    from .report.language import fmt, fmt_ci, t
+    from .vocab.indicators import unit
+
+    def count(x) -> str:
+        return fmt(x, lang, 0) if pd.notna(x) else ""
+
+    show = pd.DataFrame({header("indicator", lang): df["indicator"].map(lambda i: t(i, lang)),
+                         header("year", lang): df["year"], header("area", lang): df["area"]})
     if (df["sex"] != "all").any():
-        show["sex"] = df["sex"]
+        show[header("sex", lang)] = df["sex"].map(lambda v: term(v, lang))
     if (df["cause"] != "all").any():
-        show["age_group"], show["cause"] = df["age_group"], df["cause"]
-    show["numerator"] = df["numerator"].map(lambda x: f"{x:,.0f}" if pd.notna(x) else "")
-    show["denominator"] = df["denominator"].map(lambda x: f"{x:,.0f}" if pd.notna(x) else "")
-    unit = df["multiplier"].map({100000: "per 100,000", 1000: "per 1,000", 100: "%"})
-    show["value"] = [(f"{v:.1f} {u}" if u != "%" else f"{v:.2f} %") if pd.notna(v) else "-" for v, u in zip(df["value"], unit)]
-    show["95% CI"] = [f"{lo:.1f} - {hi:.1f}" if pd.notna(lo) else "-" for lo, hi in zip(df["lower_95"], df["upper_95"])]
-    show["99.8% CI"] = [f"{lo:.1f} - {hi:.1f}" if pd.notna(lo) else "-" for lo, hi in zip(df["lower_998"], df["upper_998"])]
-    show["method"] = df["method"]
-    show["target"] = [f"{t:g}" if pd.notna(t) else "" for t in df["target"]]
-    show["meets"] = df["meets_target"].map(lambda m: "" if pd.isna(m) else ("yes" if m else "no"))
-    show["flag"] = df["flag"]
+        show[header("age_group", lang)] = df["age_group"].map(lambda v: term(v, lang))
+        show[header("cause", lang)] = df["cause"].map(lambda v: term(v, lang))
+    show[header("numerator", lang)] = df["numerator"].map(count)
+    show[header("denominator", lang)] = df["denominator"].map(count)
+    decimals = df["multiplier"].map(lambda m: 2 if m == 100 else 1)
+    show[header("value", lang)] = [f"{fmt(v, lang, d)} {unit(i, lang)}" if pd.notna(v) else "-"
+                                   for v, d, i in zip(df["value"], decimals, df["indicator"])]
+    show[header("ci_95", lang)] = [fmt_ci(lo, hi, lang) for lo, hi in zip(df["lower_95"], df["upper_95"])]
+    show[header("ci_998", lang)] = [fmt_ci(lo, hi, lang) for lo, hi in zip(df["lower_998"], df["upper_998"])]
+    show[header("method", lang)] = df["method"].map(lambda v: term(v, lang))
+    show[header("target", lang)] = df["target"].map(count)
+    show[header("meets_target", lang)] = df["meets_target"].map(
+        lambda m: "" if pd.isna(m) else term("yes" if m else "no", lang))
+    show[header("flag", lang)] = df["flag"].map(lambda v: term(v, lang))
     return show.to_string(index=False)
 
 
@@ -180,7 +192,7 @@ def cmd_indicators(args) -> int:
         print(say("indicator_rows_written", lang, rows=len(out), path=path))
         return 0
     shown = out if args.indicator else out[~out["indicator"].isin(["cause_rate", "cause_share"])]
-    print(_format_table(shown))
+    print(_format_table(shown, lang))
     if not args.indicator:
         print("\n" + say("causes_left_out", lang))
     _print_partial_years(shown, lang)
