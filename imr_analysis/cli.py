@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import config
 from .errors import InputError, Location
-from .vocab.findings import render_stored
+from .vocab.findings import column_text, render_stored
 from .vocab.ledger_kinds import ledger_text
 from .privacy import scrub
 from .vocab.messages import say
@@ -24,6 +24,8 @@ from .vocab.messages import say
 EXIT_INPUT = 2
 EXIT_STRICT = 3
 #: The rates a funnel plot draws (per 1,000; Puskesmas against the district).
+#: How many rows set aside, and how many findings, ``clean`` prints (the rest: set_aside.csv, findings.csv).
+SHOWN_SET_ASIDE, SHOWN_FINDINGS = 20, 15
 FUNNEL_INDICATORS = ("imr", "nmr", "postneonatal_mr", "u5mr", "stillbirth_rate")
 
 
@@ -32,11 +34,19 @@ def _where(f, lang: str) -> str:
     parts = [str(f["file"]) if f["file"] else "",
              say("where_sheet", lang, sheet=f["sheet"]) if f["sheet"] else "",
              say("where_row", lang, row=f["row"]) if pd.notna(f["row"]) else "",
-             say("where_column", lang, column=f["column"]) if f["column"] else ""]
+             say("where_column", lang, column=column_text(f["column"], lang)) if f["column"] else "",
+             say("where_area", lang, area=f["area"]) if _names_area(f) else ""]
     return ", ".join(x for x in parts if x)
 
 
+def _names_area(f) -> bool:
+    """Whether a finding's place needs its area: a finding of a whole Puskesmas or district (no row), such as
+    the months a Puskesmas's monthly reports miss, would otherwise not say whose they are."""
+    return pd.isna(f["row"]) and pd.notna(f.get("area")) and str(f.get("area")) != ""
+
+
 def _print_clean_summary(run, lang: str = "id") -> None:
+    from .clean.report import dropped_header_text
     from .vocab.puskesmas import registry_file
 
     ledger, found = run.result.ledger, run.findings
@@ -47,22 +57,28 @@ def _print_clean_summary(run, lang: str = "id") -> None:
               districts=", ".join(sorted(set(run.result.sources["district"])))))
     print(say("clean_rows", lang, raw=len(ledger), kept=(state == "kept").sum(), mapped=(state == "mapped").sum(),
               aside=(state == "set_aside").sum(), reported=(state == "reported").sum()))
-    for _, row in data[data["state"] == "set_aside"].head(20).iterrows():
+    aside = data[data["state"] == "set_aside"]
+    for _, row in aside.head(SHOWN_SET_ASIDE).iterrows():
         print(say("clean_set_aside", lang, file=row["file"], sheet=row["sheet"], row=row["row"],
                   reason=ledger_text(row["reason"], lang)),
               file=sys.stderr)
+    if len(aside) > SHOWN_SET_ASIDE:
+        print(say("clean_set_aside_more", lang, more=len(aside) - SHOWN_SET_ASIDE), file=sys.stderr)
     counts = found["severity"].value_counts() if not found.empty else {}
     print(say("clean_findings", lang, errors=counts.get("error", 0), warnings=counts.get("warning", 0),
               info=counts.get("info", 0)))
     shown = found[found["severity"].isin(["error", "warning"]) & (found["check"] != "unreadable_file")]  # printed by run
-    for _, f in shown.head(15).iterrows():
+    for _, f in shown.head(SHOWN_FINDINGS).iterrows():
         print(f"  {say('severity_' + f['severity'], lang)} [{f['check']}] {_where(f, lang)}: "
               f"{render_stored(f['code'], f['params'], lang, f['message'])}",
               file=sys.stderr)
+    if len(shown) > SHOWN_FINDINGS:
+        print(say("clean_findings_more", lang, more=len(shown) - SHOWN_FINDINGS), file=sys.stderr)
     proposed = [p for p in run.written if p.name.startswith("registry_proposed_")]
     dropped = [d["header"] for d in run.result.dropped_columns if d["why"] == "personal data"]
     if dropped:
-        print(say("clean_personal_dropped", lang, columns=", ".join(sorted(set(dropped)))))
+        print(say("clean_personal_dropped", lang,
+                  columns=", ".join(dropped_header_text(h, lang) for h in sorted(set(dropped)))))
     for p in proposed:
         print(say("clean_new_district", lang, proposed=p, registry=registry_file()))
     print(say("clean_written", lang, out=run.out))
@@ -107,24 +123,36 @@ def cmd_clean(args) -> int:
     return EXIT_STRICT if args.strict and (aside or errors) else 0
 
 
-def _format_table(df: pd.DataFrame) -> str:
-    show = pd.DataFrame({
-        "indicator": df["indicator"], "year": df["year"], "area": df["area"],
-    })
+def _format_table(df: pd.DataFrame, lang: str = "id") -> str:
+    """The indicator table printed by ``indicators``, in ``lang``: the headers and labels of its --out tables
+    (vocab/columns.csv), each value with its unit, rates and intervals to 1 decimal (percentages to 2) in
+    the language's number format ('8,7 per 1.000 KH' / '8.7 per 1000 live births')."""
+    from .report.exports import header, term
+    from .report.language import fmt, fmt_ci, t
+    from .vocab.indicators import unit
+
+    def count(x) -> str:
+        return fmt(x, lang, 0) if pd.notna(x) else ""
+
+    show = pd.DataFrame({header("indicator", lang): df["indicator"].map(lambda i: t(i, lang)),
+                         header("year", lang): df["year"], header("area", lang): df["area"]})
     if (df["sex"] != "all").any():
-        show["sex"] = df["sex"]
+        show[header("sex", lang)] = df["sex"].map(lambda v: term(v, lang))
     if (df["cause"] != "all").any():
-        show["age_group"], show["cause"] = df["age_group"], df["cause"]
-    show["numerator"] = df["numerator"].map(lambda x: f"{x:,.0f}" if pd.notna(x) else "")
-    show["denominator"] = df["denominator"].map(lambda x: f"{x:,.0f}" if pd.notna(x) else "")
-    unit = df["multiplier"].map({100000: "per 100,000", 1000: "per 1,000", 100: "%"})
-    show["value"] = [(f"{v:.1f} {u}" if u != "%" else f"{v:.2f} %") if pd.notna(v) else "-" for v, u in zip(df["value"], unit)]
-    show["95% CI"] = [f"{lo:.1f} - {hi:.1f}" if pd.notna(lo) else "-" for lo, hi in zip(df["lower_95"], df["upper_95"])]
-    show["99.8% CI"] = [f"{lo:.1f} - {hi:.1f}" if pd.notna(lo) else "-" for lo, hi in zip(df["lower_998"], df["upper_998"])]
-    show["method"] = df["method"]
-    show["target"] = [f"{t:g}" if pd.notna(t) else "" for t in df["target"]]
-    show["meets"] = df["meets_target"].map(lambda m: "" if pd.isna(m) else ("yes" if m else "no"))
-    show["flag"] = df["flag"]
+        show[header("age_group", lang)] = df["age_group"].map(lambda v: term(v, lang))
+        show[header("cause", lang)] = df["cause"].map(lambda v: term(v, lang))
+    show[header("numerator", lang)] = df["numerator"].map(count)
+    show[header("denominator", lang)] = df["denominator"].map(count)
+    decimals = df["multiplier"].map(lambda m: 2 if m == 100 else 1)
+    show[header("value", lang)] = [f"{fmt(v, lang, d)} {unit(i, lang)}" if pd.notna(v) else "-"
+                                   for v, d, i in zip(df["value"], decimals, df["indicator"])]
+    show[header("ci_95", lang)] = [fmt_ci(lo, hi, lang) for lo, hi in zip(df["lower_95"], df["upper_95"])]
+    show[header("ci_998", lang)] = [fmt_ci(lo, hi, lang) for lo, hi in zip(df["lower_998"], df["upper_998"])]
+    show[header("method", lang)] = df["method"].map(lambda v: term(v, lang))
+    show[header("target", lang)] = df["target"].map(count)
+    show[header("meets_target", lang)] = df["meets_target"].map(
+        lambda m: "" if pd.isna(m) else term("yes" if m else "no", lang))
+    show[header("flag", lang)] = df["flag"].map(lambda v: term(v, lang))
     return show.to_string(index=False)
 
 
@@ -164,7 +192,7 @@ def cmd_indicators(args) -> int:
         print(say("indicator_rows_written", lang, rows=len(out), path=path))
         return 0
     shown = out if args.indicator else out[~out["indicator"].isin(["cause_rate", "cause_share"])]
-    print(_format_table(shown))
+    print(_format_table(shown, lang))
     if not args.indicator:
         print("\n" + say("causes_left_out", lang))
     _print_partial_years(shown, lang)

@@ -27,6 +27,7 @@ def _answers() -> str:
     frame = pd.DataFrame({"indicator": ["imr", "imr", "nmr", "kn1_coverage"], "year": [2024, 2025, 2023, 2023],
                           "value": [15.0, 13.0, 12.5, 99.0]})
     out.append(targets.join_targets(frame).astype(str).to_dict("list"))
+    out.append([targets.source_text(s, lang) for s in targets.targets()["source"] for lang in language.LANGS])
     out.append([language.t(key, lang) for key in language.labels().index for lang in language.LANGS])
     return repr(out)
 

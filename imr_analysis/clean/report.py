@@ -131,7 +131,7 @@ def _table(df: pd.DataFrame, lang: str = "en", headers: dict[str, str] | None = 
     return "\n".join(lines) + "\n"
 
 
-def _dropped_header(header: str, lang: str) -> str:
+def dropped_header_text(header: str, lang: str) -> str:
     """A dropped column as the report names it: its vocabulary term as written (NAMA IBU), or its letter in
     ``lang`` ('column A' -> 'kolom A'; read/flat.py names a column without a term by its letter)."""
     letter = _LETTER.fullmatch(header)
@@ -215,7 +215,7 @@ def cleaning_report(result: CleanResult, findings: pd.DataFrame, lang: str = "id
         parts.append(_label("cleaning_dropped_note", lang) + "\n\n")
         dropped = pd.DataFrame(result.dropped_columns)
         dropped = dropped.assign(file=dropped["file"].map(lambda f: f.split("/")[-1]),
-                                 header=dropped["header"].map(lambda h: _dropped_header(h, lang)),
+                                 header=dropped["header"].map(lambda h: dropped_header_text(h, lang)),
                                  why=dropped["why"].map(lambda k: _value_label("why_", k, lang)))
         parts.append(_table(dropped, lang, {"header": "column", "why": "reason"}))
     if "format" in ledger:

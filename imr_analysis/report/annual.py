@@ -400,8 +400,8 @@ class AnnualReport(MaternalSection, Report):
 
     def zero_deaths(self):
         z = self._zero_deaths()
-        if z.empty:
-            return Markdown(t("no_zero_death_flags", self.lang))
+        if z.empty:   # the completeness bullets already say no zero is unlikely: say why there is no table
+            return Markdown(t("no_zero_death_puskesmas", self.lang))
         z = z.assign(p_text=[fmt(p, self.lang, 3) if p >= 0.001 else f"< {fmt(0.001, self.lang, 3)}" for p in z["p_zero"]])
         return self._table("zero_deaths", "title_zero_deaths", tables.present(
             z, self.lang, {"puskesmas": ("puskesmas", None), "live_births": ("live_births", 0),

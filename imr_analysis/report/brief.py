@@ -110,16 +110,18 @@ class BriefReport(Report):
         cols = {"quarter": say("brief_col_quarter", self.lang, **v), "year_to_date": say("brief_col_ytd", self.lang, **v),
                 "quarter_last_year": say("brief_col_quarter", self.lang, **last),
                 "year_to_date_last_year": say("brief_col_ytd", self.lang, **last)}
-        self._keep_table("counts", b.counts.reset_index())
         frame = pd.DataFrame({t("brief_col_measure", self.lang): [t(f"measure_{m}", self.lang) for m in b.counts.index]})
+        kept = frame.copy()
         for key, label in cols.items():
             frame[label] = [self._count(x) for x in b.counts[key]]
+            kept[label] = pd.array(b.counts[key].round(), dtype="Int64")   # counts; blank where there are no data
+        self._keep_table("counts", kept)
         return self._table("counts", "brief_table_counts", frame)
 
     def rates(self):
         """AKB, AKN, post-neonatal rate and stillbirth rate of the year to date, with 95% CIs."""
         r = self.brief.rates
-        self._keep_table("rates", r)
+        self._keep_table("rates", r.drop(columns=["multiplier"], errors="ignore"))   # the unit is in the indicator's label
         frame = pd.DataFrame({
             t("indicator", self.lang): [t(i, self.lang) for i in r["indicator"]],
             t("numerator", self.lang): [fmt(x, self.lang, 0) for x in r["numerator"]],
@@ -130,7 +132,8 @@ class BriefReport(Report):
 
     def causes(self):
         c = self.brief.causes
-        self._keep_table("causes", c)
+        self._keep_labelled("causes", c, {"quarter": say("brief_col_quarter", self.lang, **self._values()),
+                                          "year_to_date": say("brief_col_ytd", self.lang, **self._values())})
         frame = pd.DataFrame({
             t("brief_col_age_group", self.lang): [t(f"age_{a}", self.lang) for a in c["age_group"]],
             t("brief_col_cause", self.lang): [t(x, self.lang) for x in c["cause"]],
@@ -142,7 +145,12 @@ class BriefReport(Report):
         """KN1 and KN lengkap of the year to date against the pro-rated target, and the newborns not yet served;
         a visit with no month counted (no column for it in the monthly reports) reads 'no data', never 0."""
         k = self.brief.visits
-        self._keep_table("kn", k.drop(columns=["sasaran_parts", "left_out"]))
+        self._keep_labelled("kn", k.drop(columns=["sasaran_parts", "left_out"]),
+                            {"visit": t("brief_col_visit", self.lang), "served": t("brief_col_served", self.lang),
+                             "annual_sasaran": t("brief_col_sasaran", self.lang),
+                             "target": t("brief_col_target", self.lang),
+                             "coverage_pct": t("brief_col_coverage", self.lang),
+                             "unserved": t("brief_col_unserved", self.lang)})
 
         def shown(values, decimals=0):
             return [t("brief_no_data", self.lang) if pd.isna(served) else fmt(x, self.lang, decimals)
@@ -206,7 +214,6 @@ class BriefReport(Report):
 
     def desa(self):
         d = self.brief.desa
-        self._keep_table("desa", d)
         v = self._values()
         labels = {"puskesmas": t("brief_col_puskesmas", self.lang), "desa": t("brief_col_desa", self.lang),
                   "live_births_quarter": say("brief_col_lb_quarter", self.lang, **v),
@@ -217,6 +224,7 @@ class BriefReport(Report):
                   "kn_lengkap": t("brief_col_knl_ytd", self.lang)}
         frame = pd.DataFrame({label: [x if key in ("puskesmas", "desa") else fmt(x, self.lang, 0) for x in d[key]]
                               for key, label in labels.items()})
+        self._keep_labelled("desa", d, labels)
         if self.brief.level == "puskesmas":
             frame = frame.drop(columns=labels["puskesmas"])
         return self._table("desa", "brief_table_desa", frame)
@@ -226,15 +234,18 @@ class BriefReport(Report):
         names = [t(f"check_{c}", self.lang) if f"check_{c}" in labels().index else c for c in checks]
         return ", ".join(n[:1].lower() + n[1:] for n in names) or "-"
 
+    def _keep_labelled(self, name: str, raw: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+        """Keep the brief's table ``name`` for its saved tables (CSV, XLSX) with the headers the brief shows:
+        the values stay numbers (rounded and formatted when written); columns not in ``labels`` keep
+        their code name for the exports' own labels (indicator, cause, age group)."""
+        return self._keep_table(name, raw.rename(columns=labels))
+
     def month_list(self, months: list[int]) -> str:
         names = month_full_names(self.lang)
         return ", ".join(names[m - 1] for m in months)
 
     def reporting(self):
         r = self.brief.reporting
-        self._keep_table("reporting", r.assign(missing=[" ".join(map(str, m)) for m in r["missing"]],
-                                               set_aside=[" ".join(map(str, m)) for m in r["set_aside"]],
-                                               checks=[" ".join(c) for c in r["checks"]]))
         frame = pd.DataFrame({
             t("brief_col_puskesmas", self.lang): r["puskesmas"],
             t("brief_col_received", self.lang): [fmt(x, self.lang, 0) for x in r["received"]],
@@ -242,6 +253,12 @@ class BriefReport(Report):
             t("brief_col_missing", self.lang): [self.month_list(m) or "-" for m in r["missing"]]})
         if any(r["set_aside"]):   # the column only when a report came in with its rows set aside
             frame[t("brief_col_set_aside", self.lang)] = [self.month_list(m) or "-" for m in r["set_aside"]]
+        saved = {t("brief_col_received", self.lang): r["received"].to_numpy(),
+                 t("brief_col_expected", self.lang): r["expected"].to_numpy(),
+                 t("brief_col_missing", self.lang): [self.month_list(m) for m in r["missing"]]}
+        if any(r["set_aside"]):
+            saved[t("brief_col_set_aside", self.lang)] = [self.month_list(m) for m in r["set_aside"]]
+        self._keep_table("reporting", frame.assign(**saved))
         return self._table("reporting", "brief_table_reporting", frame)
 
     # --- the follow-up plan ------------------------------------------------------------------------------
@@ -260,7 +277,7 @@ class BriefReport(Report):
         frame = pd.DataFrame({rtl_columns().loc[f, self.lang]: items[f] for f in rtl_columns().index})
         status_col = rtl_columns().loc["status", self.lang]
         frame[status_col] = [statuses.loc[s, self.lang] if s in statuses.index else "-" for s in items["status"]]
-        self._keep_table("rtl_last", items.drop(columns="row"))
+        self._keep_table("rtl_last", frame)
         table = self._table("rtl_last", "brief_table_rtl_last", frame)
         table.source = self.rtl_source_line()   # the items come from the register, not the monthly reports
         return table

@@ -16,7 +16,7 @@ from IPython.display import Markdown
 from .. import config, markup
 from ..clean.store import input_errors, run_clean
 from .base import Report, TitleBlock, file_names
-from .language import check_lang, say, t
+from .language import check_lang, labels, say, t, year_range
 from ..vocab.findings import render_stored
 
 #: The canonical tables as the ledger names them, in report order.
@@ -28,7 +28,12 @@ def _read(path: Path) -> pd.DataFrame:
 
 
 def _table_label(table: str, lang: str) -> str:
-    return t("deaths_table" if table == "deaths" else table, lang)
+    """A ledger table code in ``lang``: the four analysis tables by their labels, the others
+    (maternal, linelist, monthly ...) by ``ledger_table_<code>`` (labels.csv); a code without a label as it is."""
+    if table in TABLES:
+        return t("deaths_table" if table == "deaths" else table, lang)
+    key = f"ledger_table_{table}"
+    return t(key, lang) if key in labels().index else table
 
 
 @dataclass
@@ -56,7 +61,7 @@ class DataQualityReport(Report):
     def place(self) -> str:
         years = sorted({int(y) for y in pd.to_numeric(self.ledger["year"], errors="coerce").dropna()})
         districts = sorted({d for d in self.ledger.get("district", pd.Series(dtype=str)) if d})
-        period = f"{years[0]}-{years[-1]}" if years else "-"
+        period = year_range(years[0], years[-1]) if years else "-"
         return f"{', '.join(districts) or '-'}, {period}"
 
     def source_line(self) -> str:
@@ -98,7 +103,7 @@ class DataQualityReport(Report):
     def ledger_by_state(self):
         table = self.ledger.pivot_table(index=["year", "table", "row_kind"], columns="state", values="row",
                                         aggfunc="count", fill_value=0).reset_index()
-        table["table"] = table["table"].map(lambda k: _table_label(k, self.lang) if k in TABLES else k)
+        table["table"] = table["table"].map(lambda k: _table_label(k, self.lang))
         table["row_kind"] = table["row_kind"].map(lambda k: self._label(k, "row_kind_"))
         table["year"] = table["year"].astype(str)
         table.columns.name = None
@@ -120,7 +125,7 @@ class DataQualityReport(Report):
         if aside.empty:
             return Markdown(t("none_set_aside", self.lang))
         grouped = aside.groupby(["year", "table"], dropna=False).size().rename(t("rows", self.lang)).reset_index()
-        grouped["table"] = grouped["table"].map(lambda k: _table_label(k, self.lang) if k in TABLES else k)
+        grouped["table"] = grouped["table"].map(lambda k: _table_label(k, self.lang))
         grouped = grouped.rename(columns={"year": t("year", self.lang), "table": t("table", self.lang)})
         return self._table("set_aside", "title_set_aside", grouped)
 

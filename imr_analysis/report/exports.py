@@ -33,6 +33,7 @@ from ..config import VOCAB_DIR
 from ..vocab.causes import causes
 from ..vocab.indicators import indicators as indicator_vocab
 from ..vocab.maternal import maternal_causes
+from ..vocab.targets import source_text
 from .language import LANGS, check_lang, say, t
 
 #: CSV conventions: field separator and decimal mark.
@@ -69,7 +70,7 @@ INDICATORS = [
     _c("area"), _c("district"), _c("sex", "term"), _c("age_group", "term"), _c("cause", "cause"),
     _c("cause", "code", "cause_code"), _c("numerator", "count"), _c("denominator", "count"), _c("value", "rate"),
     _c("indicator", "unit", "unit"), _c("lower_95", "rate"), _c("upper_95", "rate"), _c("lower_998", "rate"),
-    _c("upper_998", "rate"), _c("method", "term"), _c("target", "rate"), _c("target_source"),
+    _c("upper_998", "rate"), _c("method", "term"), _c("target", "rate"), _c("target_source", "target_source"),
     _c("meets_target", "bool"), _c("denominator_kind", "term"), _c("flag", "term"), _c("months_covered", "months"),
 ]
 TRENDS = [
@@ -92,8 +93,8 @@ LAYOUTS = {"indicators": INDICATORS, "trends": TRENDS, "funnel": FUNNEL}
 #: yes / no when it holds booleans, and a term (its label, else the text itself) when it holds text.
 REPORT_KINDS = {
     "indicator": "indicator", "cause": "cause", "maternal_cause": "maternal_cause", "puskesmas": "text", "area": "text", "district": "text",
-    "target_source": "text", "source": "text",
-    "target_2024_source": "text", "target_2030_source": "text", "years": "count",
+    "target_source": "target_source", "source": "text",
+    "target_2024_source": "target_source", "target_2030_source": "target_source", "years": "count",
     "year": "year", "start_year": "year", "end_year": "year", "last_year": "year", "target_year": "year",
     "numerator": "count", "denominator": "count", "deaths": "count", "live_births": "count", "kn_lengkap": "count",
     "kn1_coverage": "pct", "kn_lengkap_coverage": "pct", "gap_to_target": "pct",
@@ -242,6 +243,8 @@ def _values(df: pd.DataFrame, col: Column, lang: str) -> pd.Series:
         return raw.map(lambda v: _code_label(v, causes(), lang))
     if col.kind == "maternal_cause":
         return raw.map(lambda v: _code_label(v, maternal_causes(), lang))
+    if col.kind == "target_source":
+        return raw.map(lambda v: source_text(v, lang))
     if col.kind == "unit":
         units = indicator_vocab()[f"unit_{lang}"]
         return raw.map(lambda v: units.get(v, ""))

@@ -20,6 +20,7 @@ from ..analysis.completeness import partial_years_by_district
 from ..analysis.indicators import compute_indicators
 from ..clean.store import load_processed
 from . import figures
+from ..vocab.targets import source_text
 from .language import LANGS, fmt, fmt_ci, say, t, year_label, year_range
 
 STYLE = """body{font-family:sans-serif;margin:2em;max-width:70em;color:#222}
@@ -102,7 +103,8 @@ def headline_table(h: pd.DataFrame, lang: str) -> str:
 
 def target_note(h: pd.DataFrame, lang: str) -> str:
     """The note under the headline table, naming the sources of the targets shown (targets.csv ``source``)."""
-    sources = [] if h.empty else list(dict.fromkeys(h.loc[h["target"].notna(), "target_source"].dropna().astype(str)))
+    sources = [] if h.empty else list(dict.fromkeys(source_text(s, lang) for s in
+                                                    h.loc[h["target"].notna(), "target_source"].dropna().astype(str)))
     return say("index_headline_note", lang, sources="; ".join(sources) or "-")
 
 

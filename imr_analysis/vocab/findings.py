@@ -12,6 +12,9 @@ rendered when it is shown, in the language asked:
   ('deaths / neonatal / asphyxia / unspecified'), each word in ``lang`` (``header_path_text``);
 - ``{name!c}`` is a cause code as its label in Indonesian (English keeps the code);
 - ``{name!m}`` is a list of month numbers as the months' short names in ``lang`` ('Jul, Agu' / 'Jul, Aug');
+- a parameter named ``column`` or ``columns`` ('D (neonatal / male)') shows the field it was recognised as
+  in ``lang`` ('D (neonatal / laki-laki)', ``column_text``), and one named ``header`` is such a field itself
+  ('neonatal / male'), so no English field name is left inside an Indonesian sentence;
 - a parameter that is ``{"key": ..., "params": {...}}`` is rendered as a template itself (of findings.csv,
   or the message of an input error, input_errors.csv); ``{"location": {...}}`` as the place it names
   (``errors.Location.describe``); ``{"input_error": {...}}`` as a whole input error; a list of these as
@@ -20,6 +23,7 @@ rendered when it is shown, in the language asked:
 from __future__ import annotations
 
 import json
+import re
 import string
 from functools import lru_cache
 from numbers import Number
@@ -53,6 +57,14 @@ class _Formatter(string.Formatter):
     def __init__(self, lang: str):
         super().__init__()
         self.lang = lang
+
+    def get_value(self, key, args, kwargs):
+        value = super().get_value(key, args, kwargs)
+        if isinstance(value, str) and key in ("column", "columns"):
+            return column_text(value, self.lang)
+        if isinstance(value, str) and key == "header":
+            return header_path_text(value, self.lang)
+        return value
 
     def convert_field(self, value, conversion):
         if conversion == "v":   # a word of the vocabulary; a code it has no word for is shown as it is
@@ -115,6 +127,21 @@ def header_path_text(path: str, lang: str) -> str:
     is its label (English keeps the codes, as the English messages for scripts always have). A run of
     columns ('A … B') is rendered end by end."""
     return " … ".join(" / ".join(_path_word(word, lang) for word in run.split(" / ")) for run in path.split(" … "))
+
+
+_COLUMN = re.compile(r"(?P<letters>[A-Z]{1,3}(?:[,:]? ?[A-Z]{1,3})*) \((?P<path>[^()]*)\)\Z")
+
+
+def column_text(column: str, lang: str) -> str:
+    """A column as messages name it, its letter and the field it was recognised as, in ``lang``:
+    'D (neonatal / male)' -> 'D (neonatal / laki-laki)', 'E (live_births_male)' -> 'E (lahir hidup laki-laki)';
+    a field alone as its word ('birth_weight' -> 'berat lahir'); a column letter alone, or any other text, as it is."""
+    if "v_" + column in templates().index:
+        return render("v_" + column, {}, lang)
+    m = _COLUMN.match(column)
+    if m is None:
+        return column
+    return f"{m['letters']} ({header_path_text(m['path'], lang)})"
 
 
 def _path_word(word: str, lang: str) -> str:

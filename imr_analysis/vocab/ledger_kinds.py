@@ -8,7 +8,9 @@ place) and its Indonesian wording with the same placeholders:
 
 - ``{name}``: the text is copied as it is (a column letter, a name, an elided '…');
 - ``{name_text}``: the text is a kind itself and is translated too (a problem inside a reason);
-- ``{cause}``, ``{cause_...}``: a cause code, shown as its label (causes.csv).
+- ``{cause}``, ``{cause_...}``: a cause code, shown as its label (causes.csv);
+- ``{column}``, ``{columns}``: a column letter with the field it was recognised as ('D (neonatal / male)'),
+  the field in Indonesian (``findings.column_text``); ``{field}``: such a field alone.
 
 The first row whose pattern matches the whole kind, with every ``_text`` part translated, wins: the
 specific rows come before the general ones. A row with several reasons ('A; B') is translated part
@@ -23,6 +25,7 @@ import pandas as pd
 
 from ..config import VOCAB_DIR
 from .causes import causes, label as cause_label
+from .findings import column_text, header_path_text
 from .labels import check_lang
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -60,6 +63,10 @@ def _whole(kind: str) -> str | None:
                     break
             elif name.startswith("cause") and value in causes().index:
                 value = cause_label(value, "id")
+            elif name in ("column", "columns"):
+                value = column_text(value, "id")
+            elif name == "field":
+                value = header_path_text(value, "id")
             values[name] = value
         else:
             return template.format(**values)

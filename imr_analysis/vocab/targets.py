@@ -21,6 +21,15 @@ def targets() -> pd.DataFrame:
     return df
 
 
+def source_text(source: str, lang: str = "id") -> str:
+    """A target's source as targets.csv writes it (``source``, English, the indicator tables' ``target_source``)
+    in ``lang``: Indonesian from ``source_id``; a text that is no target's source as it is."""
+    if lang == "en" or not isinstance(source, str):
+        return source
+    wording = targets().drop_duplicates("source").set_index("source")["source_id"]
+    return wording.get(source, source)
+
+
 def join_targets(indicators: pd.DataFrame) -> pd.DataFrame:
     """Add ``target``, ``target_source`` and ``meets_target`` to an indicator table (in place, returned).
 
