@@ -32,7 +32,7 @@ def test_sample_has_no_other_warnings(sample_run):
     # 2025 (January-June): each of the 8 Puskesmas has 6 of 12 months; Nibung's May is missing on purpose
     months = f[(f["check"] == "monthly_completeness") & (f["severity"] == "warning")]
     assert len(months) == 8 and set(months["year"]) == {2025}
-    assert months.set_index("area").loc["Nibung", "message"].startswith("5 of 12 monthly reports received (42%); missing: Mei")
+    assert months.set_index("area").loc["Nibung", "message"].startswith("5 of 12 monthly reports received (42%); missing: May")
     lbw = f[f["check"] == "lbw_cause_vs_weight"]   # the deliberate one of the AMP-SR line list (make_sample_ampsr.py)
     assert len(lbw) == 1 and lbw["file"].iloc[0].endswith("ampsr_kematian_bayi_2024.xlsx") and lbw["row"].iloc[0] == 3
 
