@@ -66,14 +66,17 @@ def _print_clean_summary(run, lang: str = "id") -> None:
         print(say("clean_personal_dropped", lang, columns=", ".join(sorted(set(dropped)))))
     own = os.environ.get(REGISTRY_ENV)   # an office's own registry, or the package's file to copy
     for p in proposed:
-        print(say("clean_new_district_env" if own else "clean_new_district", lang, proposed=p, registry=registry_file(),
-                  env=REGISTRY_ENV))
+        print(say("clean_new_district_env", lang, proposed=p, registry=registry_file(), env=REGISTRY_ENV) if own
+              else say("clean_new_district", lang, proposed=p, registry=registry_file(), env=REGISTRY_ENV))
     print(say("clean_written", lang, out=run.out))
 
 
 def _counted(kind: str, n: int, lang: str) -> str:
     """'1 warning', '2 warnings' ('1 peringatan'): a count of findings of the severity ``kind`` in ``lang``."""
-    return say(f"count_{kind}_{'one' if n == 1 else 'other'}", lang, n=n)
+    one, other = {"error": (say("count_error_one", lang, n=n), say("count_error_other", lang, n=n)),
+                  "warning": (say("count_warning_one", lang, n=n), say("count_warning_other", lang, n=n)),
+                  "info": (say("count_info_one", lang, n=n), say("count_info_other", lang, n=n))}[kind]
+    return one if n == 1 else other
 
 
 def cmd_hash_text(args) -> int:
