@@ -7,6 +7,7 @@ error findings exist; 1 an unexpected failure (run with --debug for the tracebac
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from functools import partial
@@ -47,7 +48,7 @@ def _names_area(f) -> bool:
 
 def _print_clean_summary(run, lang: str = "id") -> None:
     from .clean.report import dropped_header_text
-    from .vocab.puskesmas import registry_file
+    from .vocab.puskesmas import REGISTRY_ENV, registry_file
 
     ledger, found = run.result.ledger, run.findings
     data = ledger[ledger["row_kind"] == "data"]
@@ -65,8 +66,8 @@ def _print_clean_summary(run, lang: str = "id") -> None:
     if len(aside) > SHOWN_SET_ASIDE:
         print(say("clean_set_aside_more", lang, more=len(aside) - SHOWN_SET_ASIDE), file=sys.stderr)
     counts = found["severity"].value_counts() if not found.empty else {}
-    print(say("clean_findings", lang, errors=counts.get("error", 0), warnings=counts.get("warning", 0),
-              info=counts.get("info", 0)))
+    print(say("clean_findings", lang, **{f"{k}s" if k != "info" else k: _counted(k, counts.get(k, 0), lang)
+                                          for k in ("error", "warning", "info")}))
     shown = found[found["severity"].isin(["error", "warning"]) & (found["check"] != "unreadable_file")]  # printed by run
     for _, f in shown.head(SHOWN_FINDINGS).iterrows():
         print(f"  {say('severity_' + f['severity'], lang)} [{f['check']}] {_where(f, lang)}: "
@@ -79,9 +80,19 @@ def _print_clean_summary(run, lang: str = "id") -> None:
     if dropped:
         print(say("clean_personal_dropped", lang,
                   columns=", ".join(dropped_header_text(h, lang) for h in sorted(set(dropped)))))
+    own = os.environ.get(REGISTRY_ENV)   # an office's own registry, or the package's file to copy
     for p in proposed:
-        print(say("clean_new_district", lang, proposed=p, registry=registry_file()))
+        print(say("clean_new_district_env", lang, proposed=p, registry=registry_file(), env=REGISTRY_ENV) if own
+              else say("clean_new_district", lang, proposed=p, registry=registry_file(), env=REGISTRY_ENV))
     print(say("clean_written", lang, out=run.out))
+
+
+def _counted(kind: str, n: int, lang: str) -> str:
+    """'1 warning', '2 warnings' ('1 peringatan'): a count of findings of the severity ``kind`` in ``lang``."""
+    one, other = {"error": (say("count_error_one", lang, n=n), say("count_error_other", lang, n=n)),
+                  "warning": (say("count_warning_one", lang, n=n), say("count_warning_other", lang, n=n)),
+                  "info": (say("count_info_one", lang, n=n), say("count_info_other", lang, n=n))}[kind]
+    return one if n == 1 else other
 
 
 def cmd_hash_text(args) -> int:

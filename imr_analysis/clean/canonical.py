@@ -31,8 +31,8 @@ def apply_precedence(cells: pd.DataFrame, ledger: pd.DataFrame) -> None:
     lower = (cell_rank > best) & (cells["row_kind"] == "data").to_numpy()
     if not lower.any():
         return
+    cells.loc[lower, "compared"] = cells.loc[lower, "used"]   # a row set aside on its own account is compared with nothing
     cells.loc[lower, "used"] = False
-    cells.loc[lower, "compared"] = True
     led_family = _ledger_family(ledger, cells)
     led_best = rank.reindex(pd.MultiIndex.from_arrays([ledger["district"], ledger["year"], led_family])).to_numpy()
     led_rank = _rank(ledger["format"])

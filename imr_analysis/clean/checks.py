@@ -27,21 +27,26 @@ def _tolerance(decimals: pd.Series) -> pd.Series:
 
 def findings(result: CleanResult) -> pd.DataFrame:
     """All data-quality findings for a cleaning result, sorted by severity, file and row."""
-    cells = result.cells
     parts = [pd.DataFrame(result.problems, columns=FINDING_COLUMNS)]
-    if not cells.empty:
+    if not result.cells.empty:
+        # a row set aside has its own finding (the cell that set it aside); the checks leave it out, so that
+        # one bad cell does not also show as a row, total or rate that disagrees
+        aside = set_aside_cells(result.cells)
+        cells = result.cells[~aside]
+        unchecked = unchecked_tables(result.cells, aside)
         parts += [  # the checks on the cells first: the canonical tables are built when first used (clean.py)
             parts_vs_reported_sum(cells),
             sex_parts_vs_total(cells),
-            rows_vs_total_row(cells),
-            reported_rates(cells),
+            rows_vs_total_row(_without(cells, unchecked[~unchecked["rates_only"].astype(bool)], _TABLE_KEYS)),
+            reported_rates(_without(cells, unchecked, _TABLE_KEYS)),
+            totals_not_checked(result.cells, unchecked),
             coverage_vs_reported_pct(cells),
             coverage_above_100(cells),
             reconciliation(cells),
             deaths_exceed_births(result.tables),
             causes_vs_deaths(result.tables),
             maternal_parts_vs_reported(cells),
-            maternal_reported_rate(cells),
+            maternal_reported_rate(_without(cells, unchecked, _TABLE_KEYS)),
             maternal_causes_vs_deaths(result.tables),
         ]
     parts += [lbw_cause_vs_weight(result.reviews)]
@@ -55,6 +60,69 @@ def findings(result: CleanResult) -> pd.DataFrame:
     out["_s"] = out["severity"].map(SEVERITY_ORDER)
     out = out.sort_values(["_s", "check", "year", "file", "row"], kind="stable").drop(columns="_s").reset_index(drop=True)
     return ACCOUNTING["findings"].validate(out, inplace=True)
+
+
+#: A table of one file and sheet for one district and year: what a total row or printed rate sums over.
+_TABLE_KEYS = ["file", "sheet", "table", "year", "district"]
+
+
+def set_aside_cells(cells: pd.DataFrame) -> pd.Series:
+    """The cells of data rows set aside for a reason of their own (a text, negative or ID-sized count, an
+    unknown Puskesmas ...): not counted, and not a source's row kept only to be compared with the source
+    that counts (``compared``: canonical.apply_precedence)."""
+    compared = cells["compared"] if "compared" in cells else False
+    return cells["row_kind"].eq("data") & ~cells["used"] & ~compared
+
+
+def unchecked_tables(cells: pd.DataFrame, aside: pd.Series) -> pd.DataFrame:
+    """The tables (``_TABLE_KEYS``) whose total row and printed rates count rows that were set aside, with those
+    rows (``rows``, sorted); and the deaths and maternal tables whose printed rates divide by the live births of
+    a births table (same district and year) with rows set aside (``rows`` empty, ``rates_only``): their rates
+    would lack those births, their total rows are still checked."""
+    columns = _TABLE_KEYS + ["rows", "rates_only"]
+    rows = cells.loc[aside, _TABLE_KEYS + ["row"]].astype({"table": str}).drop_duplicates()
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    own = rows.groupby(_TABLE_KEYS, dropna=False, observed=True)["row"].agg(lambda r: sorted(set(map(int, r))))
+    own = own.rename("rows").reset_index().assign(rates_only=False)
+    births = own.loc[own["table"] == "births", ["year", "district"]].drop_duplicates()
+    rated = cells.loc[(cells["row_kind"] == "rate") & cells["table"].astype(str).isin(["deaths", "maternal"]),
+                      _TABLE_KEYS].astype({"table": str}).drop_duplicates()
+    dividing = rated.merge(births, on=["year", "district"]).merge(own[_TABLE_KEYS], how="left", indicator=True)
+    dividing = dividing[dividing["_merge"] == "left_only"].drop(columns="_merge")
+    dividing = dividing.assign(rows=[[] for _ in range(len(dividing))], rates_only=True)
+    return pd.concat([own, dividing], ignore_index=True)[columns]
+
+
+def _without(cells: pd.DataFrame, tables: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """``cells`` without those of ``tables`` (rows of the key columns ``keys``)."""
+    if tables.empty:
+        return cells
+    drop = pd.MultiIndex.from_frame(tables[keys].astype(object))
+    mine = pd.MultiIndex.from_frame(cells[keys].astype(object))
+    return cells[~mine.isin(drop)]
+
+
+def totals_not_checked(cells: pd.DataFrame, unchecked: pd.DataFrame) -> pd.DataFrame:
+    """One finding (info) per table whose total row and printed rates were not compared with its rows because
+    rows were set aside (their own findings say why): the total would differ by the rows left out, which is not
+    an error of the total. Fixing the rows set aside and cleaning again checks them."""
+    reported = cells.loc[cells["row_kind"].isin(["total", "rate"]), _TABLE_KEYS + ["row"]].astype({"table": str})
+    if unchecked.empty or reported.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    first = reported.groupby(_TABLE_KEYS, dropna=False, observed=True)["row"].min().rename("first").reset_index()
+    t = unchecked.merge(first, on=_TABLE_KEYS, how="inner").sort_values(_TABLE_KEYS, kind="stable")
+    if t.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    t = t.assign(row=t["first"], area=t["district"]).reset_index(drop=True)
+    params = [{"n": len(r), "rows": _row_list(r)} if r else {} for r in t["rows"]]
+    codes = ["totals_not_checked" if r else "rates_not_checked" for r in t["rows"]]
+    return _frame(t, "info", "totals_not_checked", codes, params)
+
+
+def _row_list(rows: list[int], shown: int = 10) -> str:
+    """'11, 13, 14' (the first ``shown`` rows, then '…')."""
+    return ", ".join(map(str, rows[:shown])) + (", …" if len(rows) > shown else "")
 
 
 def _frame(df: pd.DataFrame, severity: str, check: str, code: str | list[str], params: list[dict],

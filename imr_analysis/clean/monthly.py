@@ -11,6 +11,7 @@ from .cells import CellBuilder
 from .core import (Context, add_cell, cell_row, close_entry, count_issue, finding, ledger_entry, read_cell,
                    summarise_rules)
 from .places import district_of_row, resolve_puskesmas
+from ..errors import InputError, Location
 from ..privacy import current_salt, describe_cell, describe_text, looks_like_place_name
 from ..read.dates import parse_month
 from ..read.flat import FlatTable
@@ -120,6 +121,20 @@ def _desa(table: FlatTable, cells: list, rules: list) -> str:
                      f"its counts are shown under '{UNKNOWN}' in the counts by desa")
         return UNKNOWN
     return name
+
+
+def require_year(table: FlatTable, ctx: Context) -> None:
+    """Stop with an input error when a monthly report gives no year at all: no TAHUN column (or one blank in
+    every row), no year in its title lines and no --year. Its rows could only be set aside, and its months
+    would count for no year; the error names the file, sheet and header row, as an annex table without a
+    year does (annex.resolve_period)."""
+    if table.title_year or ctx.year:
+        return
+    col = table.col("year")
+    if col is not None and any(cells[col.index] not in (None, "") and str(cells[col.index]).strip()
+                               for _, cells in table.rows):
+        return
+    raise InputError.from_key("monthly_no_year", Location(file=table.file, sheet=table.sheet, row=table.header_row))
 
 
 def _year(table: FlatTable, ctx: Context, cells: list, reasons: list):

@@ -18,11 +18,11 @@ from .canonical import apply_precedence, build_canonical, build_monthly_desa, in
 from .cells import CellBuilder
 from .core import LEDGER_COLUMNS, Context, ledger_record
 from .linelist import account_linelist
-from .monthly import account_monthly
+from .monthly import account_monthly, require_year
 from .review import review_frame
 from .places import check_title_district, checked_district
 from ..config import NEONATAL_MAX_DAYS
-from ..errors import InputError
+from ..errors import InputError, Location
 from ..read.annex import AnnexTable
 from ..read.files import INPUT_ERROR_COLUMNS, expand_inputs, file_error, read_tables
 from ..read.flat import FlatTable
@@ -88,6 +88,14 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
     dropped: list[dict] = []
     ctx = Context(registry, year, district, neonatal_max_days, proposals=proposals, problems=problems)
     for flat in flats:
+        try:
+            if flat.kind == "monthly":
+                require_year(flat, ctx)
+        except InputError as exc:  # a monthly report without any year: only its own rows are lost
+            if file_errors is None:
+                raise
+            file_errors.append(file_error(flat.file, exc))
+            continue
         if flat.title_district and district:
             check_title_district(flat.file, flat.sheet, flat.title_district_cell, flat.title_district, district,
                                   flat.title_year, problems)
@@ -120,6 +128,10 @@ def clean(paths: list[Path], year: int | None = None, district: str | None = Non
                         "blocks": len(table.blocks), "used": True})
         table_ctx = Context(registry, t_year, t_district, proposals=proposals, problems=problems)
         account_table(table, t_year, t_district, table_ctx, cell_rows, seen_rows, ledger_rows, notes)
+    if file_errors and not sources:  # no file could be used: nothing to clean, each file says why
+        gc.unfreeze()
+        raise InputError.from_key("no_file_usable", Location(), n=len(file_errors), errors=[
+            {"input_error": InputError.from_stored(e["code"], e["params"], e["message"]).to_dict()} for e in file_errors])
     # the raw rows are accounted for: free them before the frames are built
     everything = tables = flats = flat = table = entries = None
     ledger = pd.DataFrame(ledger_rows, columns=LEDGER_COLUMNS)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from .pipeline import CleanResult
+from ..read.grid import SUPPORTED
 from ..vocab.findings import header_path_text, localise_number, render
 from ..vocab.labels import check_lang, labels
 from ..vocab.layout import table_label
@@ -127,8 +128,14 @@ def _table(df: pd.DataFrame, lang: str = "en", headers: dict[str, str] | None = 
     cols = [_label(headers.get(c, c), lang) for c in df.columns]
     lines = ["| " + " | ".join(map(str, cols)) + " |", "|" + "---|" * len(cols)]
     for _, row in df.iterrows():
-        lines.append("| " + " | ".join("" if pd.isna(v) else str(v).replace("|", "/") for v in row) + " |")
+        lines.append("| " + " | ".join("" if pd.isna(v) else _md_text(v).replace("|", "/") for v in row) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _md_text(value: object) -> str:
+    """Text from the input (a file, sheet or Puskesmas name) as Markdown shows it as written: ``&`` and ``<`` as
+    entities, so a name such as '<script>…' never opens an HTML element or entity in a Markdown viewer ('->' stays)."""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;")
 
 
 def dropped_header_text(header: str, lang: str) -> str:
@@ -173,7 +180,7 @@ def cleaning_report(result: CleanResult, findings: pd.DataFrame, lang: str = "id
         counts[state] = counts[state].map(lambda v: _count(v, lang))
     parts.append(_table(counts, lang))
     parts.append(f"\n## {_label('cleaning_rules', lang)}\n")
-    rules = data.loc[data["rules"] != "", "rules"]
+    rules = data.loc[(data["rules"] != "") & (data["state"] != "set_aside"), "rules"]   # of the rows counted
     parts.append(_kinds_table(_kinds(rules, ledger, rule_kind, "rule", "; ", lang), lang) if len(rules)
                  else _table(pd.DataFrame(), lang))
     parts.append(f"\n## {_label('cleaning_names', lang)}\n")
@@ -228,7 +235,10 @@ def cleaning_report(result: CleanResult, findings: pd.DataFrame, lang: str = "id
     if result.proposed_registry is not None:
         parts.append(f"\n## {_label('cleaning_new_district', lang)}\n")
         parts.append(_label("cleaning_new_district_note", lang) + "\n")
-    if result.skipped_files:
-        parts.append(f"\n## {_label('cleaning_skipped', lang)}\n")
-        parts.append("\n".join(f"- {f}" for f in result.skipped_files) + "\n")
+    examples = [f for f in result.skipped_files if Path(f).suffix.lower() in SUPPORTED]   # read/files.expand_inputs
+    others = [f for f in result.skipped_files if f not in examples]
+    for key, skipped in (("cleaning_skipped_examples", examples), ("cleaning_skipped", others)):
+        if skipped:
+            parts.append(f"\n## {_label(key, lang)}\n")
+            parts.append("\n".join(f"- {_md_text(f)}" for f in skipped) + "\n")
     return "\n".join(parts)

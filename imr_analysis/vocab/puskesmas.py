@@ -63,7 +63,8 @@ def written_name(name: object) -> str:
     The UPTD / UPT / Puskesmas / PKM / Pusk prefixes and runs of spaces go, punctuation stays. A name
     written in one case is shown in title case, a name in mixed case as written:
     'UPTD Puskesmas  MUARA-RUPIT' -> 'Muara-Rupit'; 'PKM. Karang Dapo II' -> 'Karang Dapo II';
-    '=SUM(A1)' -> '=Sum(A1)'; '<b>Pusk</b> & Co' -> '<b>Pusk</b> & Co'. Matching uses ``name_key``.
+    '=SUM(A1)' -> '=Sum(A1)'; '<b>Pusk</b> & Co' -> '<b>Pusk</b> & Co'; '<b>x</b>' -> '<b>X</b>' (a tag's letter
+    stays). Matching uses ``name_key``.
     """
     text = " ".join(visible(str(name)).split())
     previous = None
@@ -71,8 +72,13 @@ def written_name(name: object) -> str:
         previous = text
         text = _WRITTEN_PREFIX.sub("", text).strip()
     if text.isupper() or text.islower():
-        text = text.title()
+        text = _TITLE_LETTER.sub(lambda m: m.group(0).upper(), text.lower())
     return text or display_name(name_key(name))
+
+
+#: A letter that title case makes a capital (str.title's rule: after any non-letter), except the first letter of a
+#: markup tag ('<b>', '</b>'), which stays as written: '<b>x</b>' -> '<b>X</b>', never '<B>X</B>'.
+_TITLE_LETTER = re.compile(r"(?<![^\W\d_])(?<!<)(?<!</)[^\W\d_]")
 
 
 def registry_file() -> Path:
