@@ -113,7 +113,7 @@ class MaternalSection:
         """The key sentence of a count table: 'Dari 16 kematian ibu 2019–2023, terbanyak: Nifas (7).' (ties joined
         with ' / '), from the saved table (``maternal_by`` first)."""
         saved = self.tables[f"maternal_by_{by}"]
-        per = saved.groupby(SAVED_CATEGORY[by], sort=False)["deaths"].sum()
+        per = saved.groupby(SAVED_CATEGORY[by], sort=False, dropna=False)["deaths"].sum()
         data_years = sorted(int(y) for y in saved["year"].unique())
         top = int(per.max()) if len(per) else 0
         names = " / ".join(self._category_label(by, c) for c in per.index[per == top]) if top else "-"
