@@ -281,11 +281,12 @@ def cmd_funnel(args) -> int:
 
 def cmd_review(args) -> int:
     """The AMP-SR review tables of a year (long: table, area, category, count, total, share, Wilson 95%), and
-    with --register the follow-up of the recommendations as of --as-of (a template when the file is missing)."""
-    from . import outputs
+    with --register the follow-up of the recommendations as of --as-of (a template when the file is missing):
+    printed in --lang, or written to --out as people read them (report/exports.py; --table data for scripts)."""
     from .analysis.review import en_route_share, follow_up, follow_up_counts, review_table
     from .clean.store import load_reviews
     from .read.register import parse_as_of, read_register, write_template
+    from .report import exports
 
     lang = args.lang
     _check_out(args.out, lang)
@@ -308,21 +309,34 @@ def cmd_review(args) -> int:
             counts = follow_up_counts(followed).set_index("follow_up")["count"]
             print(say("review_follow_up", lang, as_of=as_of.isoformat(), total=len(followed), **counts.to_dict()))
     if not args.out:
-        print(table.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+        print(_format_review_table(table, lang))
         if followed is not None:
-            print(followed.drop(columns=["responsible_text"]).to_string(index=False))
+            shown, _ = exports.readable_report_table(exports.saved_follow_up(followed), lang)
+            print("\n" + shown.to_string(index=False))
         return 0
-    out = Path(args.out)
-    if out.suffix.lower() == ".xlsx":
-        sheets = {"review": table} | ({"follow_up": followed} if followed is not None else {})
-        outputs.write_xlsx({k: outputs.neutralise(v) for k, v in sheets.items()}, out)
-    else:
-        outputs.write_csv(table, out)
-        if followed is not None:
-            path = outputs.write_csv(followed, out.with_name(out.stem + "_follow_up.csv"))
-            print(say("review_follow_up_written", lang, path=path))
-    print(say("review_rows_written", lang, rows=len(table), path=out))
+    written = exports.write_review(table, followed, Path(args.out), lang, args.csv_locale, args.table)
+    for path in written[1:]:
+        print(say("review_follow_up_written", lang, path=path))
+    print(say("review_rows_written", lang, rows=len(table), path=written[0]))
     return 0
+
+
+def _format_review_table(df: pd.DataFrame, lang: str = "id") -> str:
+    """The review table printed by ``review``, in ``lang``: the headers and labels of its --out tables
+    (vocab/columns.csv, vocab/review.yaml), the count first, then the share and its 95% Wilson interval to
+    1 decimal in the language's number format ('42,9' / '42.9')."""
+    from .report.exports import header, review_category_label, review_table_label
+    from .report.language import fmt, fmt_ci
+
+    show = pd.DataFrame({
+        header("review_table", lang): [review_table_label(v, lang) for v in df["table"]],
+        header("area", lang): df["area"].to_numpy(),
+        header("review_category", lang): [review_category_label(x, c, lang) for x, c in zip(df["table"], df["category"])],
+        header("review_count", lang): [fmt(x, lang, 0) for x in df["count"]],
+        header("review_total", lang): [fmt(x, lang, 0) for x in df["total"]],
+        header("share", lang): [fmt(x, lang, 1) for x in df["share"]],
+        header("ci_95", lang): [fmt_ci(lo, hi, lang) for lo, hi in zip(df["lower_95"], df["upper_95"])]})
+    return show.to_string(index=False)
 
 
 def cmd_synth(args) -> int:
@@ -600,7 +614,7 @@ def build_parser() -> argparse.ArgumentParser:
     rv.add_argument("--year", type=int, required=True, help="the year of the deaths reviewed")
     rv.add_argument("--level", choices=["puskesmas", "district"], default="district",
                     help="areas the review tables are counted for")
-    rv.add_argument("--out", help="write the long table to FILE.csv or FILE.xlsx (default: print it)")
+    _add_out(rv)
     rv.add_argument("--register", type=Path,
                     help="the recommendations register (.csv or .xlsx); an empty template is written when it does "
                          "not exist (default: no follow-up)")

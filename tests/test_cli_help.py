@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from imr_analysis.cli import _Help, _print_clean_summary, build_parser, main
-from imr_analysis.config import PACKAGE_DIR, VOCAB_DIR
+from imr_analysis.config import PACKAGE_DIR, REGISTER_FILE, VOCAB_DIR
 from imr_analysis.report import exports
 from imr_analysis.vocab.indicators import indicators
 
@@ -94,12 +94,16 @@ def test_the_commands_own_messages_follow_lang(sample_run, tmp_path):
 
 
 def _report_table_keys(processed, out) -> tuple[set, set]:
-    """The column and table names of the tables the sample's reports save (annual 2023 and 2025, trends)."""
+    """The column and table names of the tables the sample's reports save (annual 2023 and 2025, trends, the
+    AMP-SR review of 2024 with its register)."""
     from imr_analysis.report.annual import AnnualReport
+    from imr_analysis.report.review import ReviewReport
     from imr_analysis.report.trends import TrendReport
 
     reports = [AnnualReport.open(y, processed_dir=processed, output_dir=out / str(y)) for y in (2023, 2025)]
     reports.append(TrendReport.open(processed_dir=processed, output_dir=out / "trends"))
+    reports.append(ReviewReport.open(2024, processed_dir=processed, output_dir=out / "amp_sr",
+                                     register=REGISTER_FILE, as_of="2025-03-31"))
     columns, names = set(), set()
     for rep in reports:
         rep.build()

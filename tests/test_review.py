@@ -211,7 +211,7 @@ def test_personal_data_of_the_sample_never_reaches_the_processed_folder_or_the_r
 
 def test_the_review_command_on_the_sample_with_the_register(sample_run, tmp_path):
     done = run_cli("review", "--processed", sample_run.out, "--year", 2024, "--register", REGISTER,
-                   "--as-of", "2025-03-31", "--out", tmp_path / "review.csv", "--lang", "en")
+                   "--as-of", "2025-03-31", "--out", tmp_path / "review.csv", "--lang", "en", "--table", "data")
     assert done.returncode == 0, done.stderr
     assert "2 done, 2 open, 1 overdue (of 5)" in done.stdout
     table = pd.read_csv(tmp_path / "review.csv", encoding="utf-8-sig")
@@ -271,7 +271,8 @@ def test_the_review_command_on_a_generated_district(tmp_path):
                    "avoidable", "birth_weight_g"):
         assert got[column].tolist() == want[column].tolist(), column
     assert got["days_to_review"].astype("Float64").tolist() == want["days_to_review"].astype("Float64").tolist()
-    done = run_cli("review", "--processed", out, "--year", 2023, "--level", "puskesmas", "--out", tmp_path / "r.xlsx")
+    done = run_cli("review", "--processed", out, "--year", 2023, "--level", "puskesmas", "--out", tmp_path / "r.xlsx",
+                   "--table", "data")
     assert done.returncode == 0, done.stderr
     table = pd.read_excel(tmp_path / "r.xlsx", sheet_name="review", engine="openpyxl")
     place = table[table["table"] == "place_of_death"]
@@ -337,3 +338,136 @@ def test_the_review_findings_are_shown_in_the_report_language(sample_run, tmp_pa
                         ("en", "the birth weight is 2,600 g (low birth weight is below 2,500 g)")):
         rep = ReviewReport.open(2024, lang=lang, processed_dir=sample_run.out, output_dir=tmp_path / lang)
         assert rep._messages() == [m for m in rep._messages() if words in m] and len(rep._messages()) == 1
+
+
+# --- the review tables people open in Excel ------------------------------------------------------------------------
+REVIEW_HEADERS = {
+    "id": ["Tabel kajian", "Kode tabel kajian", "Wilayah", "Kategori", "Kode kategori", "Jumlah kematian",
+           "Kematian dikaji", "Persentase (%)", "IK 95% bawah", "IK 95% atas"],
+    "en": ["Review table", "Review table code", "Area", "Category", "Category code", "Deaths", "Deaths reviewed",
+           "Share (%)", "95% CI lower", "95% CI upper"]}
+FOLLOW_UP_HEADERS = {
+    "id": ["Baris", "Rekomendasi", "Sumber", "Penanggung jawab", "Batas waktu", "Status", "Bukti", "Tindak lanjut",
+           "Hari lewat batas"],
+    "en": ["Row", "Recommendation", "Source", "Responsible unit", "Deadline", "Status", "Evidence", "Follow-up",
+           "Days overdue"]}
+FOLLOW_UP_STATES = {"id": ["Selesai", "Selesai", "Belum selesai", "Belum selesai", "Lewat batas waktu"],
+                    "en": ["Done", "Done", "Open", "Open", "Overdue"]}
+EITHER = {"id": ("Meninggal dalam perjalanan atau setelah dirujuk", "Dalam perjalanan atau setelah dirujuk"),
+          "en": ("Died en route or after referral", "En route or after referral")}
+
+
+def _review_cli(sample_run, out, *args):
+    done = run_cli("review", "--processed", sample_run.out, "--year", 2024, "--register", REGISTER, "--as-of",
+                   "2025-03-31", "--out", out, *args)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_review_xlsx_has_sheets_headers_and_labels_in_lang_rounded_shares_and_number_formats(sample_run, tmp_path,
+                                                                                                 lang):
+    """11 of the sample's 27 reviewed deaths of 2024 died en route or after a referral: 11 / 27 x 100 = 40.74 %,
+    shown 40.7, with its Wilson limits 24.5 and 59.3 (by hand: centre 0.4189, half-width 0.1738)."""
+    out = tmp_path / "kajian.xlsx"
+    _review_cli(sample_run, out, "--lang", lang)
+    book = openpyxl.load_workbook(out)
+    sheets = {"id": ["Kajian kematian", "Tindak lanjut"], "en": ["Death reviews", "Follow-up"]}[lang]
+    assert book.sheetnames == sheets
+    ws = book[sheets[0]]
+    rows = list(ws.values)
+    h = REVIEW_HEADERS[lang]
+    assert list(rows[0]) == h
+    table = pd.DataFrame(rows[1:], columns=h)
+    either = table[(table[h[1]] == "en_route_or_referred") & (table[h[4]] == "en_route_or_after_referral")]
+    assert len(either) == 1 and list(either.iloc[0]) == [EITHER[lang][0], "en_route_or_referred", "Musi Rawas Utara",
+                                                         EITHER[lang][1], "en_route_or_after_referral", 11, 27, 40.7,
+                                                         24.5, 59.3]
+    assert tuple(round(x, 1) for x in wilson(11, 27)) == (24.5, 59.3)
+    home = table[(table[h[1]] == "place_of_death") & (table[h[4]] == "home")].iloc[0]
+    assert (home[h[0]], home[h[3]]) == {"id": ("Tempat meninggal", "Rumah"), "en": ("Place of death", "Home")}[lang]
+    assert home[h[7]] == round(home[h[5]] / 27 * 100, 1)
+    assert all(type(r[5]) is int and type(r[6]) is int for r in rows[1:])   # counts whole, never 7.0
+    assert not table[h[3]].isin(["home", "en_route", "yes", "no", "unknown"]).any()   # labels, never codes
+    column = {name: i + 1 for i, name in enumerate(h)}
+    assert {ws.cell(row=2, column=column[name]).number_format for name in h[5:7]} == {"#,##0"}
+    assert {ws.cell(row=2, column=column[name]).number_format for name in h[7:]} == {"0.0"}
+    assert ws.freeze_panes == "A2" and ws["A1"].font.bold and ws.auto_filter.ref
+    follow = book[sheets[1]]
+    rows = list(follow.values)
+    assert list(rows[0]) == FOLLOW_UP_HEADERS[lang]
+    assert [r[7] for r in rows[1:]] == FOLLOW_UP_STATES[lang]
+    assert all(isinstance(r[8], int) for r in rows[1:]) and follow.cell(row=2, column=9).number_format == "#,##0"
+    assert all(dt.date.fromisoformat(r[4]) for r in rows[1:])
+
+
+def test_the_review_csv_follows_the_locale_and_data_keeps_the_codes(sample_run, tmp_path):
+    """--lang id writes ';' and a decimal comma (Excel set to Indonesian), --csv-locale en ',' and '.', the
+    follow-up the same beside it; --table data the analysis table itself, at full precision."""
+    _review_cli(sample_run, tmp_path / "kajian.csv")
+    text = (tmp_path / "kajian.csv").read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0] == ";".join(REVIEW_HEADERS["id"])
+    assert ";Dalam perjalanan atau setelah dirujuk;en_route_or_after_referral;11;27;40,7;24,5;59,3" in text
+    follow = (tmp_path / "kajian_follow_up.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert follow[0] == ";".join(FOLLOW_UP_HEADERS["id"]) and len(follow) == 6
+    _review_cli(sample_run, tmp_path / "en.csv", "--csv-locale", "en")
+    text = (tmp_path / "en.csv").read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0] == ",".join(REVIEW_HEADERS["id"])
+    assert ",Dalam perjalanan atau setelah dirujuk,en_route_or_after_referral,11,27,40.7,24.5,59.3" in text
+    _review_cli(sample_run, tmp_path / "data.csv", "--table", "data")
+    data = pd.read_csv(tmp_path / "data.csv", encoding="utf-8-sig")
+    assert list(data.columns) == LONG_COLUMNS
+    either = data[data["category"] == "en_route_or_after_referral"].iloc[0]
+    assert either["share"] == pytest.approx(100 * 11 / 27, abs=1e-9) and either["count"] == 11
+
+
+def test_the_review_console_table_is_in_the_language(sample_run):
+    for lang, words in (("id", ["Tabel kajian", "Kategori", *EITHER["id"], "40,7", "24,5 - 59,3", "Lewat batas waktu"]),
+                        ("en", ["Review table", "Category", *EITHER["en"], "40.7", "24.5 - 59.3", "Overdue"])):
+        done = run_cli("review", "--processed", sample_run.out, "--year", 2024, "--register", REGISTER, "--as-of",
+                       "2025-03-31", "--lang", lang)
+        assert done.returncode == 0, done.stderr
+        assert all(w in done.stdout for w in words), lang
+        assert "en_route" not in done.stdout and "place_of_death" not in done.stdout and "40.740" not in done.stdout
+
+
+REPORT_SHEETS = {"id": ["Tempat meninggal", "Dalam perjalanan atau dirujuk", "Tiga terlambat per Puskesmas",
+                        "Dapat dicegah", "Temuan kajian", "Waktu sampai kajian", "Tindak lanjut"],
+                 "en": ["Place of death", "En route or referred", "Three delays by Puskesmas", "Avoidable",
+                        "Review findings", "Time to review", "Follow-up"]}
+TIME_HEADERS = {"id": ["Puskesmas", "Kematian", "Tanggal kajian tercatat", "Median hari sampai kajian",
+                       "Hari paling sedikit", "Hari paling banyak", "Dikaji lebih dari 30 hari setelah kematian"],
+                "en": ["Health centre (Puskesmas)", "Deaths", "Review date recorded", "Median days to review",
+                       "Fewest days", "Most days", "Reviewed more than 30 days after the death"]}
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_review_report_saves_its_tables_in_the_language(sample_run, tmp_path, lang):
+    """reports/<year>/amp_sr/tables.xlsx and tables/*.csv: sheets and headers in lang, the review tables in the
+    layout of the review command, median days rounded to whole days, findings in lang."""
+    from imr_analysis.report.review import ReviewReport
+
+    rep = ReviewReport.open(2024, lang=lang, processed_dir=sample_run.out, output_dir=tmp_path, register=REGISTER,
+                            as_of="2025-03-31")
+    rep.build()
+    rep.save()
+    book = openpyxl.load_workbook(tmp_path / "tables.xlsx")
+    assert book.sheetnames == REPORT_SHEETS[lang]
+    codes = {c for df in rep.tables.values() for c in df.columns if c.islower()}   # not the labelled ones
+    for ws in book.worksheets:   # every header a label, never an analysis column name
+        assert not {c.value for c in ws[1]} & codes, (lang, ws.title)
+    assert [c.value for c in book[REPORT_SHEETS[lang][0]][1]] == REVIEW_HEADERS[lang]
+    time = book[REPORT_SHEETS[lang][5]]
+    rows = list(time.values)
+    assert list(rows[0]) == TIME_HEADERS[lang]
+    reviews = load_reviews(sample_run.out)
+    medians = reviews[reviews["year"] == 2024].groupby("puskesmas")["days_to_review"].median()
+    assert {r[0]: r[3] for r in rows[1:]} == {p: None if pd.isna(m) else round(m) for p, m in medians.items()}
+    assert time.cell(row=2, column=4).number_format == "#,##0"
+    found = list(book[REPORT_SHEETS[lang][4]].values)
+    assert found[1][0] == {"id": "Penyebab BBLR tidak cocok dengan berat lahir",
+                           "en": "LBW cause does not match the birth weight"}[lang]
+    assert [r[7] for r in list(book[REPORT_SHEETS[lang][6]].values)[1:]] == FOLLOW_UP_STATES[lang]
+    sep = {"id": ";", "en": ","}[lang]
+    place = (tmp_path / "tables" / "place_of_death.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert place[0] == sep.join(REVIEW_HEADERS[lang])

@@ -1,4 +1,4 @@
-"""Tables people open in Excel: the exports of ``indicators``, ``trends`` and ``funnel``.
+"""Tables people open in Excel: the exports of ``indicators``, ``trends``, ``funnel`` and ``review``.
 
 An analysis table (codes, full-precision floats) becomes a table a person reads:
 
@@ -29,10 +29,12 @@ import numpy as np
 import pandas as pd
 
 from .. import outputs
+from ..analysis.review import LONG_COLUMNS as REVIEW_COLUMNS
 from ..config import VOCAB_DIR
 from ..vocab.causes import causes
 from ..vocab.indicators import indicators as indicator_vocab
 from ..vocab.maternal import maternal_causes
+from ..vocab.review import answer_label, field_vocabulary, register_columns, register_entry, review_tables
 from ..vocab.targets import source_text
 from .language import LANGS, check_lang, say, t
 
@@ -40,8 +42,11 @@ from .language import LANGS, check_lang, say, t
 CSV_LOCALES = {"id": (";", ","), "en": (",", ".")}
 
 #: Excel number formats and decimals of each kind of column.
-NUMBER_FORMATS = {"year": "0", "count": "#,##0", "rate": "0.0", "ratio": "0.00", "pct": "0.00", "p": "0.000"}
-DECIMALS = {"rate": 1, "ratio": 2, "pct": 2, "p": 3}
+NUMBER_FORMATS = {"year": "0", "count": "#,##0", "days": "#,##0", "rate": "0.0", "share": "0.0", "ratio": "0.00",
+                  "pct": "0.00", "p": "0.000"}
+DECIMALS = {"rate": 1, "share": 1, "ratio": 2, "pct": 2, "p": 3}
+#: The answer vocabularies of the recommendations register (vocab/review.yaml ``register``) shown as their labels.
+REGISTER_KINDS = ("responsible", "status", "follow_up")
 MAX_WIDTH = 60
 
 
@@ -53,7 +58,11 @@ class Column:
     code), 'code' (the code itself), 'bool' (yes / no), 'year', 'count' (integers), 'rate'
     (1 decimal), 'ratio' and 'pct' (2 decimals: rate ratios, coverage percentages as the reports
     show them), 'p' (3 decimals), 'unit' (the indicator's unit), 'months' (the months a partial
-    year's data cover, '1-6' -> 'Januari s.d. Juni'; blank for a full year).
+    year's data cover, '1-6' -> 'Januari s.d. Juni'; blank for a full year); of the death reviews:
+    'review_table' and 'review_category' (the label of a review table and of its category, from
+    vocab/review.yaml and vocab/labels.csv), 'share' (a percentage of deaths, 1 decimal), 'days'
+    (whole days, rounded), 'check' (a finding's kind), 'date' (ISO, yyyy-mm-dd), and the register's
+    answers 'responsible', 'status', 'follow_up' (their labels in vocab/review.yaml).
     """
 
     source: str
@@ -85,7 +94,15 @@ FUNNEL = [
     _c("lower_95", "rate"), _c("upper_95", "rate"), _c("lower_998", "rate"), _c("upper_998", "rate"),
     _c("flag", "term", "position"),
 ]
-LAYOUTS = {"indicators": INDICATORS, "trends": TRENDS, "funnel": FUNNEL}
+#: The long table of the death reviews (``imr-analysis review``, analysis/review.py): the table and the category
+#: as labels, their codes beside them; shares and their Wilson limits in % to 1 decimal.
+REVIEW = [
+    _c("table", "review_table", "review_table"), _c("table", "code", "review_table_code"), _c("area"),
+    _c("category", "review_category", "review_category"), _c("category", "code", "category_code"),
+    _c("count", "count", "review_count"), _c("total", "count", "review_total"), _c("share", "share"),
+    _c("lower_95", "share"), _c("upper_95", "share"),
+]
+LAYOUTS = {"indicators": INDICATORS, "trends": TRENDS, "funnel": FUNNEL, "review": REVIEW}
 
 
 #: The kind of each column of the reports' saved tables (``Report.save``) that its values do not tell:
@@ -100,11 +117,19 @@ REPORT_KINDS = {
     "kn1_coverage": "pct", "kn_lengkap_coverage": "pct", "gap_to_target": "pct",
     "rate_ratio": "ratio", "ratio_lower_95": "ratio", "ratio_upper_95": "ratio", "dispersion": "ratio",
     "p_value": "p", "p_zero": "p",
+    # the review report (report/review.py, its saved names): time to review, its findings, the register's follow-up
+    "review_median": "days", "review_min_days": "days", "review_max_days": "days", "check": "check", "row": "count",
+    "file": "text", "sheet": "text", "review_finding": "text",
+    "recommendation": "text", "evidence": "text", "responsible": "responsible", "status": "status",
+    "review_follow_up": "follow_up", "deadline": "date", "review_days_overdue": "count",
 }
 
 
 def _report_layout(df: pd.DataFrame) -> list[Column]:
-    """The columns of a report's saved table, each with its kind; indicator and cause codes keep a code column."""
+    """The columns of a report's saved table, each with its kind; indicator and cause codes keep a code column.
+    A review table (analysis/review.py) has the layout of ``imr-analysis review``."""
+    if list(df.columns) == REVIEW_COLUMNS:
+        return REVIEW
     layout = []
     for name in df.columns:
         kind = REPORT_KINDS.get(name) if isinstance(name, str) else "rate"   # wide tables: one column per year
@@ -120,12 +145,15 @@ def _report_layout(df: pd.DataFrame) -> list[Column]:
 
 
 def report_header(key, lang: str = "id") -> str:
-    """The header of a report table's column in ``lang``: vocab/columns.csv ('col.<key>'), then the
-    report labels (vocab/labels.csv, indicator and cause labels); a year column is its year."""
+    """The header of a report table's column in ``lang``: vocab/columns.csv ('col.<key>'), then the columns of
+    the recommendations register (vocab/review.yaml), then the report labels (vocab/labels.csv, indicator and
+    cause labels); a year column is its year."""
     if not isinstance(key, str):
         return str(key)
     if f"col.{key}" in _columns_vocab().index:
         return header(key, lang)
+    if key in register_columns():
+        return register_columns()[key][check_lang(lang)]
     try:
         return t(key, lang)
     except KeyError:   # a column no vocabulary names yet: its own name, rather than no table
@@ -176,6 +204,55 @@ def write_report_tables(tables: dict[str, pd.DataFrame], folder: Path, lang: str
     if sheets:
         written.append(outputs.write_xlsx(sheets, folder / "tables.xlsx",
                                           finish=lambda sheet, ws: sheet_formatter(formats[sheet])(sheet, ws)))
+    return written
+
+
+#: The follow-up columns of the register as the review report saves them: named by their labels (vocab/labels.csv).
+FOLLOW_UP_SAVED = {"follow_up": "review_follow_up", "days_overdue": "review_days_overdue"}
+
+
+def saved_follow_up(followed: pd.DataFrame) -> pd.DataFrame:
+    """The register with its follow-up (``analysis.review.follow_up``) as the review report saves it and shows it:
+    the responsible unit's code, or the unit as written (scrubbed) when the vocabulary does not know it; the
+    follow-up columns named by their labels (:data:`FOLLOW_UP_SAVED`)."""
+    out = followed.rename(columns=FOLLOW_UP_SAVED)
+    if "responsible_text" in out:
+        known = out["responsible"].isin(list(register_entry("responsible")))
+        out["responsible"] = out["responsible"].where(known, out["responsible_text"])
+    return out.drop(columns=["responsible_text"], errors="ignore")
+
+
+def write_review(table: pd.DataFrame, follow_up: pd.DataFrame | None, path: Path, lang: str = "id",
+                 csv_locale: str | None = None, kind: str = "readable") -> list[Path]:
+    """The long review table of ``imr-analysis review`` and, with a register, its follow-up (the register with
+    its state, ``analysis.review.follow_up``) at ``path``: XLSX, a sheet each; CSV, the follow-up beside it as
+    ``<stem>_follow_up.csv``.
+
+    ``kind="readable"`` (default): as people read them, in ``lang`` (:data:`REVIEW`; the follow-up as the
+    review report saves it), number formats in the XLSX, the CSV convention of ``csv_locale`` (default
+    ``lang``). ``kind="data"``: the analysis tables for scripts (codes, full precision, ',' and '.').
+    """
+    path = Path(path)
+    xlsx = path.suffix.lower() == ".xlsx"
+    if kind not in ("readable", "data"):
+        raise ValueError(f"table must be 'readable' or 'data', not '{kind}'")
+    if kind == "data":
+        frames = {"review": (data_table(table, "review"), {})} | (
+            {"follow_up": (follow_up.reset_index(drop=True), {})} if follow_up is not None else {})
+        sep, decimal = CSV_LOCALES["en"]
+    else:
+        frames = {sheet_name("review", lang): (readable(table, "review", lang), number_formats("review", lang))}
+        if follow_up is not None:
+            frames[sheet_name("follow_up", lang)] = readable_report_table(saved_follow_up(follow_up), lang)
+        sep, decimal = _csv_locale(csv_locale or lang)
+    if xlsx:
+        formats = {name: fmts for name, (_, fmts) in frames.items()}
+        finish = None if kind == "data" else (lambda sheet, ws: sheet_formatter(formats[sheet])(sheet, ws))
+        return [outputs.write_xlsx({name: df for name, (df, _) in frames.items()}, path, finish=finish)]
+    (first, _), *rest = frames.values()
+    written = [outputs.write_csv(first, path, sep=sep, decimal=decimal)]
+    for df, _ in rest:
+        written.append(outputs.write_csv(df, path.with_name(path.stem + "_follow_up.csv"), sep=sep, decimal=decimal))
     return written
 
 
@@ -250,16 +327,52 @@ def _values(df: pd.DataFrame, col: Column, lang: str) -> pd.Series:
         return raw.map(lambda v: units.get(v, ""))
     if col.kind == "months":
         return raw.map(lambda v: months_label(v, lang))
+    if col.kind == "review_table":
+        return raw.map(lambda v: review_table_label(v, lang))
+    if col.kind == "review_category":
+        return pd.Series([review_category_label(table, v, lang) for table, v in zip(df["table"], raw)], index=df.index,
+                         dtype=object)
+    if col.kind == "check":
+        return raw.map(lambda v: _label_or_term(f"check_{v}", v, lang))
+    if col.kind in REGISTER_KINDS:
+        entries = register_entry(col.kind)
+        return raw.map(lambda v: entries[v][lang] if v in entries else "" if pd.isna(v) else str(v))   # as written
+    if col.kind == "date":
+        return raw.map(lambda v: "" if v is None or (not hasattr(v, "isoformat") and pd.isna(v)) else
+                       v.isoformat() if hasattr(v, "isoformat") else str(v))
     if col.kind == "bool":
         yes, no = term("yes", lang), term("no", lang)
         return raw.map(lambda v: "" if v is None or pd.isna(v) else (yes if bool(v) else no))
     numbers = pd.to_numeric(raw, errors="coerce")
+    if col.kind == "days":   # whole days (a median may be a half day): rounded half to even, as ``round``
+        return numbers.round().astype("Int64")
     if col.kind in ("year", "count"):
         whole = numbers.dropna()
         if not np.allclose(whole, whole.round()):
             raise ValueError(f"column {col.source} holds fractions; it cannot be shown as whole numbers")
         return numbers.round().astype("Int64")
     return numbers.round(DECIMALS[col.kind]).astype(float)
+
+
+def _label_or_term(key: str, value, lang: str) -> str:
+    """The label ``key`` of vocab/labels.csv, else the value's own label (:func:`term`)."""
+    try:
+        return t(key, lang)
+    except KeyError:
+        return term(value, lang)
+
+
+def review_table_label(table: str, lang: str = "id") -> str:
+    """A review table's name in ``lang`` (vocab/labels.csv 'review_<table>': 'place_of_death' -> 'Tempat meninggal')."""
+    return _label_or_term(f"review_{table}", table, lang)
+
+
+def review_category_label(table: str, category: str, lang: str = "id") -> str:
+    """A category of a review table in ``lang``: the answer's label in vocab/review.yaml ('place_of_death',
+    'en_route' -> 'Dalam perjalanan'); the categories of the en-route table are labels 'review_<category>'."""
+    if table in review_tables():
+        return answer_label(field_vocabulary(table), category, lang)
+    return _label_or_term(f"review_{category}", category, lang)
 
 
 def months_label(months: str, lang: str = "id") -> str:
@@ -342,4 +455,5 @@ def write(df: pd.DataFrame, kind: str, path: Path, lang: str = "id", csv_locale:
 
 
 __all__ = ["CSV_LOCALES", "LANGS", "data_table", "header", "number_formats", "readable", "readable_report_table",
-           "report_header", "report_sheet", "sheet_formatter", "term", "write", "write_report_tables"]
+           "report_header", "report_sheet", "review_category_label", "review_table_label", "sheet_formatter", "term",
+           "write", "write_report_tables", "write_review"]

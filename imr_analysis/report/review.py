@@ -24,6 +24,7 @@ from ..read.register import parse_as_of, read_register
 from ..vocab.review import field_vocabulary, register_entry, review_vocab
 from . import figures, tables
 from .base import Report, TitleBlock, load
+from .exports import saved_follow_up
 from .language import check_lang, fmt, fmt_ci, say, t
 
 #: Review checks of the cleaning shown in the report (clean/checks.py, clean/review.py).
@@ -36,6 +37,16 @@ def has_reviews(processed_dir, year: int, district: str | None = None) -> bool:
     reviews = load_reviews(Path(processed_dir))
     mine = reviews[reviews["year"] == int(year)]
     return not (mine if district is None else mine[mine["district"] == district]).empty
+
+
+def saved_time_to_review(d: pd.DataFrame, within: int, lang: str) -> pd.DataFrame:
+    """The time to review (``analysis.review.time_to_review`` by Puskesmas) as the report saves it: columns named
+    by their labels (vocab/labels.csv; the reviews later than ``within`` days by their header in ``lang``), the
+    fewest and most days as numbers with blanks (a Puskesmas without a review date)."""
+    return d.rename(columns={"area": "puskesmas", "reviewed": "review_reviewed", "median_days": "review_median",
+                             "min_days": "review_min_days", "max_days": "review_max_days",
+                             f"over_{within}_days": say("review_over_days", lang, days=within)}) \
+        .astype({"review_min_days": "Float64", "review_max_days": "Float64"})
 
 
 def answer_text(table: str, code: str, lang: str) -> str:
@@ -155,13 +166,13 @@ class ReviewReport(Report):
         return self._table("avoidable", "title_review_avoidable", self._shares("avoidable", "avoidable"))
 
     def weight_vs_cause(self):
-        found = self._keep_table("review_findings", self.findings[["check", "file", "sheet", "row", "message"]])
-        shown = found.assign(file=[Path(str(f)).name for f in found["file"]],
-                             row=[fmt(r, self.lang, 0) for r in found["row"]],
-                             message=self._messages())
+        f = self.findings
+        found = self._keep_table("review_findings", f[["check", "file", "sheet", "row"]].assign(
+            file=[Path(str(x)).name for x in f["file"]], review_finding=self._messages()))   # in the report's language
+        shown = found.assign(row=[fmt(r, self.lang, 0) for r in found["row"]])
         return self._table("review_findings", "title_review_findings", tables.present(
             shown, self.lang, {"file": ("file", None), "sheet": ("sheet", None), "row": ("row", None),
-                               "message": ("review_finding", None)}))
+                               "review_finding": ("review_finding", None)}))
 
     def _messages(self) -> list[str]:
         """The findings' messages in the report's language (vocab/findings.csv, from each finding's code and
@@ -176,7 +187,8 @@ class ReviewReport(Report):
 
     def review_time(self):
         within = int(review_vocab()["review_within_days"])
-        d = self._kept("time_to_review", lambda: time_to_review(self.reviews, self.year, "puskesmas", within))
+        d = time_to_review(self.reviews, self.year, "puskesmas", within)
+        self._keep_table("time_to_review", saved_time_to_review(d, within, self.lang))
         shown = d.assign(range=[f"{fmt(a, self.lang, 0)} - {fmt(b, self.lang, 0)}" if pd.notna(a) else "-"
                                 for a, b in zip(d["min_days"], d["max_days"])])
         table = tables.present(shown, self.lang, {"area": ("puskesmas", None), "deaths": ("deaths", 0),
@@ -189,7 +201,8 @@ class ReviewReport(Report):
         if self.register is None:
             from IPython.display import Markdown
             return Markdown(say("review_no_register", self.lang))
-        d = self._keep_table("follow_up", self.register.drop(columns=["responsible_text"]))
+        d = self.register
+        self._keep_table("follow_up", saved_follow_up(d))
         states = register_entry("follow_up")
         units = register_entry("responsible")
         shown = d.assign(unit=[units[u][self.lang] if u in units else text
