@@ -122,7 +122,7 @@ def test_a_broken_year_does_not_stop_the_others(tmp_path):
 
 
 @pytest.mark.parametrize("lang, words", [("en", ["Table 3. IMR by health centre with 95% and 99.8% CIs: Musi Rawas Utara, 2023",
-                                                 "8.7 per 1000 live births", "Leading cause"]),
+                                                 "8.7 per 1,000 live births", "Leading cause"]),
                                          ("id", ["Tabel 3. AKB menurut Puskesmas dengan IK 95% dan 99,8%: Musi Rawas Utara, 2023",
                                                  "8,7 per 1.000 KH", "Penyebab utama"])])
 def test_both_languages_render(tmp_path, lang, words):

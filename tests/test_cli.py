@@ -37,9 +37,9 @@ def test_published_akb_2023_through_the_cli(processed):
     out, _ = processed
     r = cli("indicators", "--processed", out, "--year", "2023", "--level", "district")
     assert r.returncode == 0, r.stderr
-    line = next(l for l in r.stdout.splitlines() if l.strip().startswith("imr "))
+    line = next(l for l in r.stdout.splitlines() if l.strip().startswith("IMR "))
     assert "Musi Rawas Utara" in line and "33" in line and "3,795" in line
-    assert "8.7 per 1,000" in line and "6.0 - 12.2" in line
+    assert "8.7 per 1,000 live births" in line and "6.0 - 12.2" in line
 
 
 def test_indicators_to_xlsx_and_csv(processed, tmp_path):
@@ -187,5 +187,5 @@ def test_output_piped_to_a_reader_that_stops_early_ends_quietly(processed):
     out, _ = processed
     shell = f"'{sys.executable}' -m imr_analysis indicators --processed '{out}' | head -1; exit ${{PIPESTATUS[0]}}"
     r = subprocess.run(["bash", "-c", shell], capture_output=True, text=True)
-    assert r.stdout.split()[:2] == ["indicator", "year"]
+    assert r.stdout.split()[:2] == ["Indikator", "Tahun"]
     assert r.stderr == "" and r.returncode == 141

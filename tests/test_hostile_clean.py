@@ -70,7 +70,7 @@ def test_one_negative_cell_gives_its_own_finding_and_the_tables_checks_say_rows_
     assert not set(f["check"]) & CELL_CHECKS, f[["check", "message"]].to_string()
     note = f[f["check"] == "totals_not_checked"]
     assert len(note) == 1 and note.iloc[0]["severity"] == "info" and note.iloc[0]["sheet"] == "Tabel 27"
-    assert f"1 Puskesmas rows of this table were set aside (rows {row}; see their findings)" in note.iloc[0]["message"]
+    assert f"Puskesmas rows of this table set aside: 1 (row numbers {row}; see their findings)" in note.iloc[0]["message"]
     states = _accounted(run)
     assert len(ledger) == 7 and states["set_aside"] == 1 and states["reported"] == 3
     aside = ledger[ledger["state"] == "set_aside"]

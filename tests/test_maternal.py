@@ -127,8 +127,8 @@ def test_cli_indicators_mmr_on_the_sample(sample_run):
     assert out.returncode == 0, out.stderr
     line = next(x for x in out.stdout.splitlines() if " 2023 " in x)
     assert "52.7 per 100,000" in line and "6.4 - 190.4" in line and "exact" in line and "183" in line
-    lines = [x for x in out.stdout.splitlines() if " mmr " in x]
-    assert "imr" not in out.stdout and len(lines) == 7   # 2019-2025
+    lines = [x for x in out.stdout.splitlines() if x.strip().startswith("MMR ")]
+    assert " IMR " not in out.stdout and len(lines) == 7   # 2019-2025
     assert "no maternal data for this district and year" in next(x for x in lines if " 2025 " in x)   # never 0
 
 
@@ -170,6 +170,14 @@ def test_wrong_total_bad_cell_and_wrong_aki_are_findings(tmp_path):
     assert "tiga" not in f.to_csv()
     nibung = result.ledger[(result.ledger["table"] == "maternal") & (result.ledger["row"] == 10)].iloc[0]
     assert nibung["state"] == "set_aside" and nibung["counts_missing"]   # its counts are not used
+    # with a row set aside, the total row and the reported AKI are not compared (they count that row): one note
+    assert set(f["check"]) & {"total_row", "reported_rate"} == set()
+    note = f[f["check"] == "totals_not_checked"]
+    assert len(note) == 1 and "set aside: 1 (row numbers 10;" in note.iloc[0]["message"]
+    # the same workbook with Nibung's cell a number: the wrong total and the wrong AKI are findings
+    body[1][4] = BODY[1][4]
+    f = findings(clean([_workbook(tmp_path / "maternal_fixed.xlsx", body, total=total, rate=rate)]))
+    assert "totals_not_checked" not in set(f["check"])
     total_row = f[(f["check"] == "total_row") & (f["column"] == "T")].iloc[0]
     assert "the Puskesmas rows add up to 3, the total row says 4" in total_row["message"]
     parts = f[(f["check"] == "maternal_sum") & (f["row"] == 9)]

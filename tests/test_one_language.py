@@ -113,4 +113,4 @@ def test_indicators_console_table_in_the_language(sample_clean):
     assert shown["id"].split()[:3] == ["Indikator", "Tahun", "Wilayah"]
     assert "8,7 per 1.000 KH" in first["id"] and "3.795" in first["id"] and "6,0 - 12,2" in first["id"]
     assert first["id"].split()[-1] == "ya" and "Byar" in first["id"]
-    assert "8.7 per 1000 live births" in first["en"] and "3,795" in first["en"] and first["en"].split()[-1] == "yes"
+    assert "8.7 per 1,000 live births" in first["en"] and "3,795" in first["en"] and first["en"].split()[-1] == "yes"

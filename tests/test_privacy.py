@@ -352,8 +352,8 @@ def test_vocabulary_terms_and_positions_replace_headers_titles_and_dropped_colum
     causes = findings[(findings["check"] == "header") & (findings["sheet"] == "Tabel 28")]
     assert causes["message"].str.match(r"column F \(deaths / neonatal / other / unspecified\): cause header not in the cause "
                                        r"vocabulary \(text of 33 characters, #[0-9a-f]{8}\)").any()
-    assert ("Data pribadi dibuang saat dibaca (kolom): ALAMAT, NAMA BAYI, NAMA IBU, NIK IBU, NO HP, column M, "
-            "column N, column S.") in clean.stdout
+    assert ("Data pribadi dibuang saat dibaca (kolom): ALAMAT, NAMA BAYI, NAMA IBU, NIK IBU, NO HP, kolom M, "
+            "kolom N, kolom S.") in clean.stdout
 
 
 def test_new_district_names_are_kept_only_when_they_look_like_place_names(corpus):

@@ -179,7 +179,7 @@ def test_maternal_section_in_english_and_the_trend_report_says_too_few_deaths(ru
     no 5-year window (2017 and 2018 have no data)."""
     soup = pages(runs["en"])["2021/annual_report.html"]
     text = _section_text(soup, "11. Maternal deaths")
-    assert "5 maternal deaths in 2021; 3-year MMR 2019–2021: 103.0 per 100000 live births (95% CI 53.2–180.0)." in text
+    assert "5 maternal deaths in 2021; 3-year MMR 2019–2021: 103.0 per 100,000 live births (95% CI 53.2–180.0)." in text
     assert "5-year" not in text and "Kematian ibu" not in text
     trend = pages(runs["id"])["trends/trends_report.html"] if "trends/trends_report.html" in pages(runs["id"]) else \
         next(s for n, s in pages(runs["id"]).items() if "trend" in n)
@@ -195,7 +195,7 @@ def test_index_names_the_period_the_chart_and_the_target_sources(runs):
     trend = soup.find("img", class_="trend")
     assert trend["alt"] == "AKB dan AKN per tahun (IK 95%): Musi Rawas Utara, 2021-2023"   # the chart's own title
     note = soup.find("p", class_="source").get_text(" ", strip=True)
-    assert note.endswith("Sumber target: RPJMN 2020-2024 (baseline AKB 24 from SDKI 2017); SDG 3.2.2.")
+    assert note.endswith("Sumber target: RPJMN 2020-2024 (AKB awal 24 menurut SDKI 2017); SDG 3.2.2.")
     assert "vocab/" not in soup.get_text(" ") and "targets.csv" not in soup.get_text(" ")
     assert soup.h1.get_text(" ", strip=True) == "Kematian bayi: Musi Rawas Utara, 2021–2023"
     english = pages(runs["en"])["index.html"]

@@ -37,7 +37,7 @@ def test_say_fills_every_placeholder_and_numbers_follow_the_language():
         "AKB 2023: **8,7 per 1.000 KH** (33 kematian dari 3.795 lahir hidup; IK 95% 6,0 - 12,2)."
     values = dict(values, rate=rate_text(8.6956, "en"), births=fmt(3795, "en", 0), ci=fmt_ci(6.0, 12.2, "en"))
     assert say("headline_sentence", "en", **values) == \
-        "IMR 2023: **8.7 per 1000 live births** (33 deaths among 3,795 live births; 95% CI 6.0 - 12.2)."
+        "IMR 2023: **8.7 per 1,000 live births** (33 deaths among 3,795 live births; 95% CI 6.0 - 12.2)."
     with pytest.raises(KeyError):
         say("headline_sentence", "id", year=2023)  # a placeholder left unfilled is an error, never '{rate}' in a report
 
