@@ -28,6 +28,8 @@ from .vocab.messages import say
 
 NOTEBOOKS = {"quality": "01_data_quality.ipynb", "annual": "02_annual_report.ipynb", "trends": "03_trends.ipynb",
              "brief": "04_lokmin_brief.ipynb", "review": "05_amp_sr.ipynb"}
+#: How long ``--scheduler`` waits for the Dask scheduler to answer (a Dask duration, e.g. '20s', the default).
+SCHEDULER_TIMEOUT_ENV = "IMR_ANALYSIS_SCHEDULER_TIMEOUT"
 #: The AMP-SR recommendations register the review report follows up, beside the processed folder.
 REGISTER_NAME = "rekomendasi_ampsr.xlsx"
 
@@ -501,7 +503,7 @@ def _run_on_dask(address: str, planned: list[Job], show_code: bool, bar) -> list
     except ImportError:
         raise InputError.from_key("dask_missing") from None
     try:
-        client = Client(address, timeout="20s")
+        client = Client(address, timeout=os.environ.get(SCHEDULER_TIMEOUT_ENV, "20s"))
     except OSError as exc:
         raise InputError.from_key("dask_no_scheduler", address=address, error=str(exc)) from None
     results = []

@@ -82,7 +82,7 @@ def test_batch_on_a_dask_cluster(tmp_path):
 
 def test_unreachable_scheduler_is_a_clear_error(tmp_path):
     r = _run("run", "--years", "2023", "--scheduler", "tcp://127.0.0.1:9", "--out", tmp_path / "rep", "--processed", tmp_path / "p",
-             "--lang", "en")
+             "--lang", "en", env={"IMR_ANALYSIS_SCHEDULER_TIMEOUT": "2s"})   # the default waits 20 s
     assert r.returncode == 2 and "no Dask scheduler answered" in r.stderr and "Traceback" not in r.stderr
 
 
