@@ -32,7 +32,7 @@ def findings(result: CleanResult) -> pd.DataFrame:
         # a row set aside has its own finding (the cell that set it aside); the checks leave it out, so that
         # one bad cell does not also show as a row, total or rate that disagrees
         aside = set_aside_cells(result.cells)
-        cells = result.cells[~aside]
+        cells = _checked_cells(result.cells, aside)
         unchecked = unchecked_tables(result.cells, aside)
         parts += [  # the checks on the cells first: the canonical tables are built when first used (clean.py)
             parts_vs_reported_sum(cells),
@@ -74,6 +74,18 @@ def set_aside_cells(cells: pd.DataFrame) -> pd.Series:
     return cells["row_kind"].eq("data") & ~cells["used"] & ~compared
 
 
+def _checked_cells(cells: pd.DataFrame, aside: pd.Series) -> pd.DataFrame:
+    """The cells the checks read: a row set aside shows as row kind 'set_aside', which no check reads (each
+    selects data, total or rate rows). One new column; the frame's other columns are shared with ``cells``
+    (copy-on-write), where a filtered copy would hold all of them again (50 MB for a 50,000-row annex file)."""
+    if not aside.any():
+        return cells
+    kind = cells["row_kind"]
+    if isinstance(kind.dtype, pd.CategoricalDtype) and "set_aside" not in kind.cat.categories:
+        kind = kind.cat.add_categories(["set_aside"])
+    return cells.assign(row_kind=kind.mask(aside, "set_aside"))
+
+
 def unchecked_tables(cells: pd.DataFrame, aside: pd.Series) -> pd.DataFrame:
     """The tables (``_TABLE_KEYS``) whose total row and printed rates count rows that were set aside, with those
     rows (``rows``, sorted); and the deaths and maternal tables whose printed rates divide by the live births of
@@ -98,9 +110,10 @@ def _without(cells: pd.DataFrame, tables: pd.DataFrame, keys: list[str]) -> pd.D
     """``cells`` without those of ``tables`` (rows of the key columns ``keys``)."""
     if tables.empty:
         return cells
-    drop = pd.MultiIndex.from_frame(tables[keys].astype(object))
-    mine = pd.MultiIndex.from_frame(cells[keys].astype(object))
-    return cells[~mine.isin(drop)]
+    # the cells' own dtypes (categories, int years): matched on codes, without a Python object per cell
+    plain = {k: cells[k].dtype for k in keys if not isinstance(cells[k].dtype, pd.CategoricalDtype)}
+    drop = pd.MultiIndex.from_frame(tables[keys].drop_duplicates().astype(plain))
+    return cells[~pd.MultiIndex.from_frame(cells[keys]).isin(drop)]
 
 
 def totals_not_checked(cells: pd.DataFrame, unchecked: pd.DataFrame) -> pd.DataFrame:
@@ -277,8 +290,10 @@ def _sum_finding(wide: pd.DataFrame, parts: list, total: tuple, code: str, what:
     if bad.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     letter = column[total]
-    bad = bad.assign(_sum=s[bad.index], _total=bad[total]).reset_index()
+    sums, totals = s[bad.index].to_numpy(), bad[total].to_numpy()
+    bad = bad.reset_index()
     bad.columns = [c[0] if isinstance(c, tuple) and c[1] == "" else c for c in bad.columns]
+    bad = bad.assign(_sum=sums, _total=totals)
     bad["area"] = _area(bad)
     params = [{"column": letter, **what, "sum": a, "reported": b} for a, b in zip(bad["_sum"], bad["_total"])]
     return _frame(bad, "warning", "maternal_sum", code, params, letter)
