@@ -80,10 +80,7 @@ def _checked_cells(cells: pd.DataFrame, aside: pd.Series) -> pd.DataFrame:
     (copy-on-write), where a filtered copy would hold all of them again (50 MB for a 50,000-row annex file)."""
     if not aside.any():
         return cells
-    kind = cells["row_kind"]
-    if isinstance(kind.dtype, pd.CategoricalDtype) and "set_aside" not in kind.cat.categories:
-        kind = kind.cat.add_categories(["set_aside"])
-    return cells.assign(row_kind=kind.mask(aside, "set_aside"))
+    return cells.assign(row_kind=_text_where(cells["row_kind"], ~aside, "set_aside"))
 
 
 def unchecked_tables(cells: pd.DataFrame, aside: pd.Series) -> pd.DataFrame:
